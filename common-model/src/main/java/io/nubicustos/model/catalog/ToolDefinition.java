@@ -1,0 +1,95 @@
+package io.nubicustos.model.catalog;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One scanner of the catalog: how to run its container and how to read what it writes.
+ *
+ * @param name                 the tool's catalog key, e.g. {@code prowler}
+ * @param image                image with a pinned version
+ * @param containerNamePrefix  containers are named {@code <prefix>-<execution_id>}
+ * @param reportPath           where the tool writes its reports inside the container
+ * @param credentials          the credentials the tool needs, mounted read-only (may be null)
+ * @param network              Docker network the container joins (may be null: the engine's default)
+ * @param environment          fixed environment variables
+ * @param defaultCommand       arguments, with {@code {aws_profile}} and {@code {scan_id}} placeholders
+ * @param expectedExitCodes    exit codes that mean the tool finished
+ * @param entrypoint           optional entrypoint override
+ * @param namedVolumes         named Docker volumes: volume name to container path
+ * @param stdoutReport         file the worker writes the container's stdout to, for tools that report on stdout
+ * @param severityOption       how the tool takes a severity filter, when it can
+ * @param reportFormat         which parser reads the report
+ */
+public record ToolDefinition(
+        String name,
+        String image,
+        @JsonProperty("container_name_prefix") String containerNamePrefix,
+        @JsonProperty("report_path") String reportPath,
+        CredentialsMount credentials,
+        String network,
+        Map<String, String> environment,
+        @JsonProperty("default_command") List<String> defaultCommand,
+        @JsonProperty("expected_exit_codes") List<Integer> expectedExitCodes,
+        List<String> entrypoint,
+        @JsonProperty("named_volumes") Map<String, String> namedVolumes,
+        @JsonProperty("stdout_report") String stdoutReport,
+        @JsonProperty("severity_option") SeverityOption severityOption,
+        @JsonProperty("report_format") String reportFormat) {
+
+    public ToolDefinition {
+        environment = environment == null ? Map.of() : Map.copyOf(environment);
+        defaultCommand = defaultCommand == null ? List.of() : List.copyOf(defaultCommand);
+        expectedExitCodes = expectedExitCodes == null ? List.of() : List.copyOf(expectedExitCodes);
+        entrypoint = entrypoint == null ? null : List.copyOf(entrypoint);
+        namedVolumes = namedVolumes == null ? Map.of() : Map.copyOf(namedVolumes);
+    }
+
+    ToolDefinition withName(String key) {
+        return new ToolDefinition(key, image, containerNamePrefix, reportPath, credentials, network, environment,
+                defaultCommand, expectedExitCodes, entrypoint, namedVolumes, stdoutReport, severityOption, reportFormat);
+    }
+
+    public boolean acceptsExitCode(int exitCode) {
+        return expectedExitCodes.contains(exitCode);
+    }
+
+    void validate() {
+        require(image != null && !image.isBlank(), "image");
+        require(containerNamePrefix != null && containerNamePrefix.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]*"), "container_name_prefix");
+        require(reportPath != null && reportPath.startsWith("/"), "report_path (an absolute container path)");
+        require(!expectedExitCodes.isEmpty(), "expected_exit_codes (at least one)");
+        require(reportFormat != null && !reportFormat.isBlank(), "report_format");
+        if (stdoutReport != null) {
+            require(stdoutReport.matches("[A-Za-z0-9][A-Za-z0-9_.-]*"), "stdout_report (a plain file name)");
+        }
+        if (credentials != null) {
+            require(credentials.kind() != null && credentials.mount() != null && credentials.mount().startsWith("/"),
+                    "credentials (kind and an absolute mount)");
+        }
+        namedVolumes.forEach((volume, path) -> require(path.startsWith("/"), "named_volumes." + volume));
+    }
+
+    private void require(boolean ok, String field) {
+        if (!ok) {
+            throw new CatalogException("tool '" + name + "': missing or invalid " + field);
+        }
+    }
+
+    /** The credentials a tool reads: which kind (aws, kube) and where they are mounted, read-only. */
+    public record CredentialsMount(String kind, String mount) {
+        public CredentialsMount {
+            Objects.requireNonNull(kind, "kind");
+        }
+    }
+
+    /** How a tool takes a severity filter: the flag, then one value per selected severity. */
+    public record SeverityOption(String flag, Map<String, String> values) {
+        public SeverityOption {
+            values = values == null ? Map.of() : Map.copyOf(values);
+        }
+    }
+}

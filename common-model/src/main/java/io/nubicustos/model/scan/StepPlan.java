@@ -1,0 +1,54 @@
+package io.nubicustos.model.scan;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.nubicustos.model.catalog.ToolDefinition.CredentialsMount;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a worker needs to run one tool step, fixed when the scan is created, so that a scan
+ * runs as it was planned even if the catalog file changes while it is queued.
+ *
+ * @param tool                 catalog name
+ * @param image                image to run
+ * @param containerNamePrefix  the container is named {@code <prefix>-<execution_id>}
+ * @param command              full argument list (defaults, profile options, severity filter)
+ * @param entrypoint           entrypoint override, or null for the image's own
+ * @param reportPath           container path where the step's report directory is bound
+ * @param credentials          credentials mounted read-only, or null
+ * @param network              Docker network, or null for the engine's default
+ * @param environment          environment, including {@code SCAN_ID} and {@code AWS_PROFILE}
+ * @param expectedExitCodes    exit codes that mean the tool finished
+ * @param namedVolumes         named volumes: name to container path
+ * @param stdoutReport         file to write the container's stdout to, for tools that report on stdout
+ * @param reportFormat         the parser the processor uses
+ */
+public record StepPlan(
+        String tool,
+        String image,
+        @JsonProperty("container_name_prefix") String containerNamePrefix,
+        List<String> command,
+        List<String> entrypoint,
+        @JsonProperty("report_path") String reportPath,
+        CredentialsMount credentials,
+        String network,
+        Map<String, String> environment,
+        @JsonProperty("expected_exit_codes") List<Integer> expectedExitCodes,
+        @JsonProperty("named_volumes") Map<String, String> namedVolumes,
+        @JsonProperty("stdout_report") String stdoutReport,
+        @JsonProperty("report_format") String reportFormat) {
+
+    /** The pattern the API shows before an execution id exists. */
+    public String containerNamePattern() {
+        return containerNamePrefix + "-{execution_id}";
+    }
+
+    public String containerName(String executionId) {
+        return containerNamePrefix + "-" + executionId;
+    }
+
+    public boolean acceptsExitCode(int exitCode) {
+        return expectedExitCodes.contains(exitCode);
+    }
+}

@@ -1,0 +1,90 @@
+package io.nubicustos.model.catalog;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ToolCatalogTest {
+
+    @Test
+    void builtInCatalogHasTheSpecificationsTenToolsAndThreeProfiles() {
+        ToolCatalog catalog = ToolCatalog.builtIn();
+
+        assertThat(catalog.tools()).extracting(ToolDefinition::name).containsExactly(
+                "prowler", "scoutsuite", "cloudfox", "cloudsploit", "cloud-custodian", "cloudmapper",
+                "cartography", "pacu", "enumerate-iam", "kubescape");
+        assertThat(catalog.profiles()).extracting(ScanProfile::name)
+                .containsExactly("quick", "comprehensive", "compliance-only");
+        assertThat(catalog.profile("comprehensive").orElseThrow().tools()).containsExactly(
+                "prowler", "scoutsuite", "cloudfox", "cloudsploit", "cloud-custodian", "cloudmapper", "cartography");
+
+        ToolDefinition prowler = catalog.requireTool("prowler");
+        assertThat(prowler.image()).isEqualTo("toniblyx/prowler:4.2.4");
+        assertThat(prowler.containerNamePrefix()).isEqualTo("prowler-scan");
+        assertThat(prowler.expectedExitCodes()).containsExactly(0, 1, 3);
+        assertThat(prowler.network()).isEqualTo("nubicustos_security-net");
+        assertThat(prowler.defaultCommand()).containsExactly(
+                "aws", "--output-formats", "json-ocsf", "html", "csv", "--output-directory", "/reports");
+        assertThat(catalog.requireTool("kubescape").image()).isEqualTo("quay.io/armosec/kubescape:v3.0.8");
+    }
+
+    @Test
+    void anOperatorsFileReplacesTheBuiltInOne(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("catalog.yaml");
+        Files.writeString(file, """
+                tools:
+                  prowler:
+                    image: toniblyx/prowler:5.0.0
+                    container_name_prefix: prowler-scan
+                    report_path: /reports
+                    default_command: [aws]
+                    expected_exit_codes: [0, 3]
+                    report_format: prowler-ocsf
+                profiles:
+                  nightly:
+                    description: Prowler only, every night
+                    duration_estimate: 10 minutes
+                    tools: [prowler]
+                """);
+
+        ToolCatalog catalog = ToolCatalog.loadOrBuiltIn(file.toString());
+
+        assertThat(catalog.requireTool("prowler").image()).isEqualTo("toniblyx/prowler:5.0.0");
+        assertThat(catalog.profiles()).extracting(ScanProfile::name).containsExactly("nightly");
+    }
+
+    @Test
+    void aProfileNamingAnUnknownToolIsRefusedWithItsName(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("catalog.yaml");
+        Files.writeString(file, """
+                tools:
+                  prowler: {image: p:1, container_name_prefix: p, report_path: /r, expected_exit_codes: [0], report_format: prowler-ocsf}
+                profiles:
+                  broken: {description: x, duration_estimate: x, tools: [prowler, trivy]}
+                """);
+
+        assertThatThrownBy(() -> ToolCatalog.load(file))
+                .isInstanceOf(CatalogException.class)
+                .hasMessageContaining("profile 'broken' names unknown tool 'trivy'");
+    }
+
+    @Test
+    void aMisspelledFieldIsRefusedRatherThanIgnored(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("catalog.yaml");
+        Files.writeString(file, """
+                tools:
+                  prowler: {image: p:1, container_name_prefix: p, report_path: /r, expected_exit_code: [0], report_format: x}
+                profiles: {}
+                """);
+
+        assertThatThrownBy(() -> ToolCatalog.load(file))
+                .isInstanceOf(CatalogException.class)
+                .hasMessageContaining("expected_exit_code");
+    }
+}
