@@ -37,6 +37,8 @@ create table scan_steps (
     attempt         int         not null default 0,
     owner           text,
     lease_until     timestamptz,
+    -- the Docker engine (its ID) the container runs on, so a sweeper only adopts containers it can see
+    docker_host     text,
     execution_id    text,
     container_name  text,
     container_id    text,

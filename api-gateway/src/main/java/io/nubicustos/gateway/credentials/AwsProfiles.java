@@ -1,0 +1,57 @@
+package io.nubicustos.gateway.credentials;
+
+import io.nubicustos.gateway.system.GatewayProperties;
+import org.springframework.stereotype.Component;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The AWS profiles present in the mounted credentials directory: the sections of {@code credentials}
+ * ({@code [name]}) and of {@code config} ({@code [default]}, {@code [profile name]}). Read on every
+ * call, so that credentials mounted or rotated while the service runs are seen at once; the files are
+ * a few lines long. Secrets are never read into memory beyond the section headers.
+ */
+@Component
+public class AwsProfiles {
+
+    private static final Pattern SECTION = Pattern.compile("^\\s*\\[\\s*(?:profile\\s+)?([^\\]]+?)\\s*]\\s*$");
+
+    private final Path directory;
+
+    AwsProfiles(GatewayProperties properties) {
+        this.directory = properties.credentials().awsPath();
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    /** Profile names, or an empty set when no credentials are mounted. */
+    public Set<String> names() {
+        Set<String> names = new LinkedHashSet<>();
+        for (String file : new String[] {"credentials", "config"}) {
+            Path path = directory.resolve(file);
+            if (!Files.isRegularFile(path)) {
+                continue;
+            }
+            try (var lines = Files.lines(path)) {
+                lines.forEach(line -> {
+                    Matcher m = SECTION.matcher(line);
+                    if (m.matches() && !m.group(1).startsWith("sso-session")) {
+                        names.add(m.group(1));
+                    }
+                });
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + path, e);
+            }
+        }
+        return names;
+    }
+}

@@ -1,0 +1,56 @@
+package io.nubicustos.gateway.intake;
+
+import io.nubicustos.model.messaging.Topics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.util.backoff.ExponentialBackOff;
+
+import java.util.Map;
+
+/**
+ * The intake consumer reads raw bytes, so that a record which is not even text still reaches the
+ * listener and, from there, the dead-letter topic byte for byte. Invalid requests go to the DLT at
+ * once with the reason in the {@code kafka_dlt-exception-message} header; other errors (database
+ * down) are retried with back-off first, so one bad record never blocks the partition for long.
+ */
+@Configuration(proxyBeanMethods = false)
+class IntakeKafkaConfiguration {
+
+    @Bean
+    ConcurrentKafkaListenerContainerFactory<String, byte[]> scanRequestContainerFactory(KafkaProperties kafka) {
+        Map<String, Object> consumer = kafka.buildConsumerProperties();
+        consumer.put(ConsumerConfig.GROUP_ID_CONFIG, "nubicustos-api-intake");
+        consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        consumer.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        consumer.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        var factory = new ConcurrentKafkaListenerContainerFactory<String, byte[]>();
+        factory.setConsumerFactory(new DefaultKafkaConsumerFactory<>(consumer));
+
+        Map<String, Object> producer = kafka.buildProducerProperties();
+        producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        KafkaTemplate<String, byte[]> dlt = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(producer));
+        var recoverer = new DeadLetterPublishingRecoverer(dlt, (record, e) -> new TopicPartition(Topics.SCAN_REQUESTS_DLT, -1));
+        ExponentialBackOff backOff = new ExponentialBackOff(500, 2.0);
+        backOff.setMaxInterval(30_000);
+        backOff.setMaxElapsedTime(300_000);
+        var errors = new DefaultErrorHandler(recoverer, backOff);
+        errors.addNotRetryableExceptions(InvalidScanRequest.class);
+        factory.setCommonErrorHandler(errors);
+        return factory;
+    }
+}

@@ -1,0 +1,103 @@
+package io.nubicustos.gateway.intake;
+
+import io.nubicustos.gateway.scan.ScanCreator;
+import io.nubicustos.gateway.scan.ScanRequest;
+import io.nubicustos.gateway.scan.ScanRequestParser;
+import io.nubicustos.gateway.web.ApiException;
+import io.nubicustos.model.messaging.Topics;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Scan requests from other services. A record is either a CloudEvent in structured JSON mode
+ * ({@code specversion}, {@code id}, {@code type}, {@code source}, and the REST request body as
+ * {@code data}) or the REST request body itself. It creates exactly the scan a REST call would; the
+ * CloudEvent id (or topic-partition-offset) makes a redelivered record create nothing new.
+ */
+@Component
+class ScanRequestListener {
+
+    private static final Logger log = LoggerFactory.getLogger(ScanRequestListener.class);
+    static final String EVENT_TYPE = "io.nubicustos.scan.requested";
+
+    private final ScanRequestParser parser;
+    private final ScanCreator creator;
+    private final ObjectMapper json;
+
+    ScanRequestListener(ScanRequestParser parser, ScanCreator creator, ObjectMapper json) {
+        this.parser = parser;
+        this.creator = creator;
+        this.json = json;
+    }
+
+    @KafkaListener(id = "scan-request-intake", topics = Topics.SCAN_REQUESTS, containerFactory = "scanRequestContainerFactory")
+    void onRequest(ConsumerRecord<String, byte[]> record) {
+        JsonNode body = readJson(record.value());
+        String requestId = record.topic() + "-" + record.partition() + "-" + record.offset();
+        if (body.isObject() && body.has("specversion")) {
+            requestId = cloudEventId(body);
+            body = body.get("data");
+            if (body == null || !body.isObject()) {
+                throw new InvalidScanRequest("the CloudEvent has no JSON object in 'data' (expected the REST request body)");
+            }
+        }
+        ScanRequest request;
+        try {
+            request = parser.parse(body);
+        } catch (ApiException e) {
+            throw new InvalidScanRequest((e.field() == null ? "" : "field '" + e.field() + "': ") + e.getMessage());
+        }
+        if (request.dryRun()) {
+            throw new InvalidScanRequest("field 'dry_run': a dry run has no one to answer on a topic; use POST /api/scans");
+        }
+        ScanCreator.CreatedScan created = creator.create(request, "kafka", requestId);
+        if (created.isNew()) {
+            log.info("Scan {} ({}) requested by record {}", created.scanId(), request.profile().name(), requestId);
+        } else {
+            log.info("Record {} was delivered again; scan {} already exists, nothing created", requestId, created.scanId());
+        }
+    }
+
+    private JsonNode readJson(byte[] value) {
+        if (value == null || value.length == 0) {
+            throw new InvalidScanRequest("empty record: expected a JSON scan request or CloudEvent");
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(value)).toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidScanRequest("the record is not UTF-8 text");
+        }
+        try {
+            return json.readTree(text);
+        } catch (JacksonException e) {
+            throw new InvalidScanRequest("malformed JSON: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
+        }
+    }
+
+    private static String cloudEventId(JsonNode event) {
+        for (String attribute : new String[] {"id", "source", "type"}) {
+            JsonNode value = event.get(attribute);
+            if (value == null || !value.isString() || value.asString().isBlank()) {
+                throw new InvalidScanRequest("CloudEvent attribute '" + attribute + "' is required");
+            }
+        }
+        if (!EVENT_TYPE.equals(event.get("type").asString())) {
+            throw new InvalidScanRequest("CloudEvent type '" + event.get("type").asString() + "' is not " + EVENT_TYPE);
+        }
+        return "ce:" + event.get("source").asString() + ":" + event.get("id").asString();
+    }
+}

@@ -1,0 +1,114 @@
+package io.nubicustos.gateway.scan;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.nubicustos.model.finding.Severity;
+import io.nubicustos.model.messaging.StepCommand;
+import io.nubicustos.model.messaging.Topics;
+import io.nubicustos.model.scan.ScanPlanner;
+import io.nubicustos.model.scan.StepPlan;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.ObjectMapper;
+
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * Creates a scan: the scan row, one queued step per tool and one outbox row per step, in ONE
+ * transaction. Nothing is sent to Kafka here; the {@code OutboxRelay} publishes after commit, so a
+ * scan acknowledged to a client exists even when Kafka is down at that moment.
+ */
+@Service
+public class ScanCreator {
+
+    private static final String INSERT_SCAN = """
+            insert into scans (id, profile, aws_profile, severity_filter, status, source, request_id, created_at)
+            values (:id, :profile, :awsProfile, string_to_array(:severities, ','), 'queued', :source, :requestId, :now)
+            on conflict (request_id) do nothing
+            """;
+    private static final String INSERT_STEP = """
+            insert into scan_steps (id, scan_id, tool, position, status, plan, queued_at)
+            values (:id, :scanId, :tool, :position, 'queued', cast(:plan as jsonb), :now)
+            """;
+    private static final String INSERT_OUTBOX = """
+            insert into outbox (topic, message_key, payload, created_at)
+            values (:topic, :key, :payload, :now)
+            """;
+    private static final String SCAN_BY_REQUEST = "select id from scans where request_id = :requestId";
+
+    private final JdbcClient jdbc;
+    private final ScanPlanner planner;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final MeterRegistry meters;
+
+    ScanCreator(JdbcClient jdbc, ScanPlanner planner, ObjectMapper json, Clock clock, MeterRegistry meters) {
+        this.jdbc = jdbc;
+        this.planner = planner;
+        this.json = json;
+        this.clock = clock;
+        this.meters = meters;
+    }
+
+    /** The steps a request would run, without creating anything. */
+    public List<StepPlan> plan(ScanRequest request, UUID scanId) {
+        return planner.plan(request.profile(), request.awsProfile(), request.severityFilter(), scanId);
+    }
+
+    /**
+     * Creates the scan unless a scan already exists for {@code requestId} (a redelivered request), in
+     * which case that scan is answered and nothing is written.
+     */
+    @Transactional
+    public CreatedScan create(ScanRequest request, String source, String requestId) {
+        UUID scanId = UUID.randomUUID();
+        OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+        int inserted = jdbc.sql(INSERT_SCAN)
+                .param("id", scanId)
+                .param("profile", request.profile().name())
+                .param("awsProfile", request.awsProfile())
+                .param("severities", request.severityFilter().stream().map(Severity::db).collect(Collectors.joining(",")))
+                .param("source", source)
+                .param("requestId", requestId)
+                .param("now", now)
+                .update();
+        if (inserted == 0) {
+            UUID existing = jdbc.sql(SCAN_BY_REQUEST).param("requestId", requestId).query(UUID.class).single();
+            return new CreatedScan(existing, request.profile().tools(), false);
+        }
+        List<StepPlan> steps = plan(request, scanId);
+        for (int position = 0; position < steps.size(); position++) {
+            StepPlan step = steps.get(position);
+            UUID stepId = UUID.randomUUID();
+            jdbc.sql(INSERT_STEP)
+                    .param("id", stepId)
+                    .param("scanId", scanId)
+                    .param("tool", step.tool())
+                    .param("position", position)
+                    .param("plan", json.writeValueAsString(step))
+                    .param("now", now)
+                    .update();
+            jdbc.sql(INSERT_OUTBOX)
+                    .param("topic", Topics.TOOL_STEPS)
+                    .param("key", stepId.toString())
+                    .param("payload", json.writeValueAsString(new StepCommand(stepId, scanId, step.tool())))
+                    .param("now", now)
+                    .update();
+        }
+        meters.counter("nubicustos.scans.submitted", "profile", request.profile().name(), "source", source).increment();
+        return new CreatedScan(scanId, request.profile().tools(), true);
+    }
+
+    /** The scan a request created, or found already created by an earlier delivery of the same request. */
+    public record CreatedScan(UUID scanId, List<String> tools, boolean isNew) {
+        public Optional<UUID> newScan() {
+            return isNew ? Optional.of(scanId) : Optional.empty();
+        }
+    }
+}

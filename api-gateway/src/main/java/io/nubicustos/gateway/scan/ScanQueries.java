@@ -1,0 +1,100 @@
+package io.nubicustos.gateway.scan;
+
+import io.nubicustos.gateway.web.ApiException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Read models of scans and their steps: what the status, errors and detail endpoints answer. */
+@Repository
+public class ScanQueries {
+
+    private static final String SCAN_COLUMNS = """
+            id, profile, aws_profile, array_to_string(severity_filter, ',') as severity_filter, status, source,
+            created_at, started_at, completed_at, findings_total, findings_critical, findings_high, findings_medium,
+            findings_low, findings_info, findings_needs_review, findings_suppressed
+            """;
+    private static final String SCAN_BY_ID = "select " + SCAN_COLUMNS + " from scans where id = :id";
+    private static final String SCANS_PAGE = "select " + SCAN_COLUMNS + """
+             from scans where (cast(:status as text) is null or status = :status)
+             order by created_at desc, id limit :limit offset :offset
+            """;
+    private static final String SCANS_COUNT =
+            "select count(*) from scans where (cast(:status as text) is null or status = :status)";
+    private static final String STEPS_OF_SCAN = """
+            select id, tool, status, attempt, owner, execution_id, container_name, exit_code, oom_killed, error, note,
+                   log_tail, findings_count, queued_at, started_at, container_started_at, container_finished_at, completed_at,
+                   plan ->> 'image' as image
+            from scan_steps where scan_id = :scanId order by position
+            """;
+
+    private final JdbcClient jdbc;
+
+    ScanQueries(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public ScanView scan(UUID id) {
+        return jdbc.sql(SCAN_BY_ID).param("id", id).query(ScanQueries::scanView).optional()
+                .orElseThrow(() -> ApiException.notFound("scan_not_found", "no scan with id " + id));
+    }
+
+    public List<ScanView> page(String status, int limit, long offset) {
+        return jdbc.sql(SCANS_PAGE).param("status", status).param("limit", limit).param("offset", offset)
+                .query(ScanQueries::scanView).list();
+    }
+
+    public long count(String status) {
+        return jdbc.sql(SCANS_COUNT).param("status", status).query(Long.class).single();
+    }
+
+    public List<StepView> steps(UUID scanId) {
+        return jdbc.sql(STEPS_OF_SCAN).param("scanId", scanId).query((rs, n) -> new StepView(
+                rs.getObject("id", UUID.class), rs.getString("tool"), rs.getString("status"), rs.getInt("attempt"),
+                rs.getString("owner"), rs.getString("image"), rs.getString("container_name"),
+                (Integer) rs.getObject("exit_code"), (Boolean) rs.getObject("oom_killed"), rs.getString("error"),
+                rs.getString("note"), rs.getString("log_tail"), (Integer) rs.getObject("findings_count"),
+                time(rs, "queued_at"), time(rs, "started_at"), time(rs, "container_started_at"),
+                time(rs, "container_finished_at"), time(rs, "completed_at"))).list();
+    }
+
+    private static ScanView scanView(ResultSet rs, int row) throws SQLException {
+        Map<String, Integer> findings = new LinkedHashMap<>();
+        findings.put("total", rs.getInt("findings_total"));
+        findings.put("critical", rs.getInt("findings_critical"));
+        findings.put("high", rs.getInt("findings_high"));
+        findings.put("medium", rs.getInt("findings_medium"));
+        findings.put("low", rs.getInt("findings_low"));
+        findings.put("info", rs.getInt("findings_info"));
+        findings.put("needs_review", rs.getInt("findings_needs_review"));
+        findings.put("suppressed", rs.getInt("findings_suppressed"));
+        String severities = rs.getString("severity_filter");
+        return new ScanView(rs.getObject("id", UUID.class), rs.getString("profile"), rs.getString("aws_profile"),
+                severities == null || severities.isEmpty() ? List.of() : List.of(severities.split(",")),
+                rs.getString("status"), rs.getString("source"), time(rs, "created_at"), time(rs, "started_at"),
+                time(rs, "completed_at"), findings);
+    }
+
+    private static OffsetDateTime time(ResultSet rs, String column) throws SQLException {
+        return rs.getObject(column, OffsetDateTime.class);
+    }
+
+    public record ScanView(UUID id, String profile, String awsProfile, List<String> severityFilter, String status,
+                           String source, OffsetDateTime createdAt, OffsetDateTime startedAt,
+                           OffsetDateTime completedAt, Map<String, Integer> findings) {
+    }
+
+    public record StepView(UUID id, String tool, String status, int attempt, String owner, String image,
+                           String containerName, Integer exitCode, Boolean oomKilled, String error, String note,
+                           String logTail, Integer findingsCount, OffsetDateTime queuedAt, OffsetDateTime startedAt,
+                           OffsetDateTime containerStartedAt, OffsetDateTime containerFinishedAt,
+                           OffsetDateTime completedAt) {
+    }
+}

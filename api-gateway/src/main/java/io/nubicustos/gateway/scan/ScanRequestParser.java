@@ -1,0 +1,130 @@
+package io.nubicustos.gateway.scan;
+
+import io.nubicustos.gateway.credentials.AwsProfiles;
+import io.nubicustos.gateway.web.ApiException;
+import io.nubicustos.model.catalog.ScanProfile;
+import io.nubicustos.model.catalog.ToolCatalog;
+import io.nubicustos.model.catalog.ToolDefinition;
+import io.nubicustos.model.finding.Severity;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a scan request body (REST or topic) into a {@link ScanRequest}, or explains precisely what is
+ * wrong with it: 400 for a body of the wrong shape, 422 for well-formed values that name something
+ * that does not exist (profile, severity, aws_profile).
+ */
+@Component
+public class ScanRequestParser {
+
+    static final List<String> FIELDS = List.of("profile", "aws_profile", "severity_filter", "dry_run");
+    private static final Pattern PROFILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.@+-]{0,127}");
+
+    private final ToolCatalog catalog;
+    private final AwsProfiles awsProfiles;
+
+    ScanRequestParser(ToolCatalog catalog, AwsProfiles awsProfiles) {
+        this.catalog = catalog;
+        this.awsProfiles = awsProfiles;
+    }
+
+    public ScanRequest parse(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw ApiException.badRequest(null, "the request body must be a JSON object such as {\"profile\": \"quick\"}");
+        }
+        for (String name : body.propertyNames()) {
+            if (!FIELDS.contains(name)) {
+                throw ApiException.badRequest(name, "unknown field '" + name + "'; allowed fields: " + String.join(", ", FIELDS));
+            }
+        }
+        ScanProfile profile = profile(body.get("profile"));
+        String awsProfile = awsProfile(body.get("aws_profile"), profile);
+        Set<Severity> severities = severities(body.get("severity_filter"));
+        JsonNode dryRun = body.get("dry_run");
+        if (dryRun != null && !dryRun.isNull() && !dryRun.isBoolean()) {
+            throw ApiException.badRequest("dry_run", "dry_run must be true or false");
+        }
+        return new ScanRequest(profile, awsProfile, severities, dryRun != null && dryRun.asBoolean(false));
+    }
+
+    private ScanProfile profile(JsonNode node) {
+        if (node == null || node.isNull()) {
+            throw ApiException.badRequest("profile", "profile is required; known profiles: " + knownProfiles());
+        }
+        if (!node.isString()) {
+            throw ApiException.badRequest("profile", "profile must be a string");
+        }
+        return catalog.profile(node.asString()).orElseThrow(() -> ApiException.unprocessable("unknown_profile", "profile",
+                "profile '" + node.asString() + "' does not exist; known profiles: " + knownProfiles()));
+    }
+
+    private String knownProfiles() {
+        return String.join(", ", catalog.profiles().stream().map(ScanProfile::name).toList());
+    }
+
+    private String awsProfile(JsonNode node, ScanProfile profile) {
+        String name = "default";
+        if (node != null && !node.isNull()) {
+            if (!node.isString()) {
+                throw ApiException.badRequest("aws_profile", "aws_profile must be a string");
+            }
+            name = node.asString();
+            if (!PROFILE_NAME.matcher(name).matches()) {
+                throw ApiException.unprocessable("invalid_aws_profile", "aws_profile",
+                        "aws_profile must be 1-128 letters, digits or _.@+- (got '" + abbreviate(name) + "')");
+            }
+        }
+        boolean needsAws = profile.tools().stream().map(catalog::requireTool).map(ToolDefinition::credentials)
+                .anyMatch(c -> c != null && "aws".equals(c.kind()));
+        if (needsAws) {
+            Set<String> known = awsProfiles.names();
+            if (!known.contains(name)) {
+                String where = awsProfiles.directory().resolve("credentials").toString();
+                throw ApiException.unprocessable("unknown_aws_profile", "aws_profile", known.isEmpty()
+                        ? "aws_profile '" + name + "' cannot be used: no AWS credentials are mounted at " + where
+                        : "aws_profile '" + name + "' is not in " + where + "; available: " + String.join(", ", known));
+            }
+        }
+        return name;
+    }
+
+    private static Set<Severity> severities(JsonNode node) {
+        Set<Severity> result = EnumSet.noneOf(Severity.class);
+        if (node == null || node.isNull()) {
+            return result;
+        }
+        List<String> values = new ArrayList<>();
+        if (node.isString()) {
+            for (String part : node.asString().split(",")) {
+                if (!part.isBlank()) {
+                    values.add(part.trim());
+                }
+            }
+        } else if (node.isArray()) {
+            for (JsonNode item : node) {
+                if (!item.isString()) {
+                    throw ApiException.badRequest("severity_filter", "severity_filter entries must be strings");
+                }
+                values.add(item.asString().trim());
+            }
+        } else {
+            throw ApiException.badRequest("severity_filter",
+                    "severity_filter must be a comma-separated string such as \"critical,high\"");
+        }
+        for (String value : values) {
+            result.add(Severity.parse(value).orElseThrow(() -> ApiException.unprocessable("unknown_severity", "severity_filter",
+                    "unknown severity '" + abbreviate(value) + "'; use critical, high, medium, low or info")));
+        }
+        return result;
+    }
+
+    private static String abbreviate(String value) {
+        return value.length() > 64 ? value.substring(0, 64) + "…" : value;
+    }
+}

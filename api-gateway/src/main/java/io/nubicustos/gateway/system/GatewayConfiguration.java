@@ -1,0 +1,41 @@
+package io.nubicustos.gateway.system;
+
+import io.nubicustos.model.catalog.ToolCatalog;
+import io.nubicustos.model.messaging.Topics;
+import io.nubicustos.model.scan.ScanPlanner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
+
+import java.time.Clock;
+
+@Configuration(proxyBeanMethods = false)
+class GatewayConfiguration {
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    ToolCatalog toolCatalog(GatewayProperties properties) {
+        return ToolCatalog.loadOrBuiltIn(properties.catalog());
+    }
+
+    @Bean
+    ScanPlanner scanPlanner(ToolCatalog catalog) {
+        return new ScanPlanner(catalog);
+    }
+
+    @Bean
+    KafkaAdmin.NewTopics gatewayTopics(GatewayProperties properties) {
+        short rf = properties.kafka().replicationFactor();
+        return new KafkaAdmin.NewTopics(
+                TopicBuilder.name(Topics.SCAN_REQUESTS).partitions(6).replicas(rf).build(),
+                TopicBuilder.name(Topics.SCAN_REQUESTS_DLT).partitions(1).replicas(rf).build(),
+                TopicBuilder.name(Topics.TOOL_STEPS).partitions(properties.kafka().stepPartitions()).replicas(rf).build(),
+                TopicBuilder.name(Topics.SCAN_EVENTS).partitions(3).replicas(rf).build());
+    }
+
+}

@@ -1,0 +1,56 @@
+package io.nubicustos.gateway.system;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Settings of the api-gateway.
+ *
+ * @param catalog      operator's catalog file replacing the built-in one; empty for the built-in catalog
+ * @param credentials  where the AWS credentials are mounted; aws_profile is checked against them
+ * @param reports      the reports root, shown in dry-run plans
+ * @param outbox       the outbox relay
+ * @param kafka        topic settings
+ */
+@ConfigurationProperties("nubicustos")
+public record GatewayProperties(
+        String catalog,
+        Credentials credentials,
+        Reports reports,
+        Outbox outbox,
+        Kafka kafka) {
+
+    /** @param awsPath directory holding the AWS {@code credentials} and {@code config} files */
+    public record Credentials(@DefaultValue("/app/credentials/aws") Path awsPath) {
+    }
+
+    /**
+     * @param path      the reports root as this service sees it
+     * @param hostPath  the same directory as the Docker host sees it (HOST_REPORTS_PATH); empty if equal
+     */
+    public record Reports(@DefaultValue("/app/reports") Path path, String hostPath) {
+        public String hostRoot() {
+            return hostPath == null || hostPath.isBlank() ? path.toString() : hostPath;
+        }
+    }
+
+    /**
+     * @param pollInterval  how often the relay looks for unpublished rows
+     * @param batchSize     rows published per round
+     * @param sendTimeout   how long one publish may take before the round gives up (the rows stay unpublished)
+     */
+    public record Outbox(@DefaultValue("500ms") Duration pollInterval,
+                         @DefaultValue("200") int batchSize,
+                         @DefaultValue("10s") Duration sendTimeout) {
+    }
+
+    /**
+     * @param replicationFactor  replicas of the topics this service creates
+     * @param stepPartitions     partitions of the tool-steps topic (upper bound of worker consumers)
+     */
+    public record Kafka(@DefaultValue("1") short replicationFactor, @DefaultValue("12") int stepPartitions) {
+    }
+}

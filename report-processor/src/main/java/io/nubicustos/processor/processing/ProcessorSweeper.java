@@ -1,0 +1,86 @@
+package io.nubicustos.processor.processing;
+
+import io.nubicustos.processor.system.ProcessorProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Moves on what a lost or unprocessed completion event left behind: steps waiting in
+ * {@code reporting} longer than the grace period are processed, and scans whose steps are all
+ * terminal but which were never settled are settled.
+ */
+@Component
+class ProcessorSweeper {
+
+    private static final Logger log = LoggerFactory.getLogger(ProcessorSweeper.class);
+
+    private static final String STALE_REPORTING = """
+            select id from scan_steps where status = 'reporting' and container_finished_at < :before
+             order by container_finished_at limit 50
+            """;
+    private static final String UNSETTLED = """
+            select s.id from scans s where s.status in ('queued', 'running')
+               and not exists (select 1 from scan_steps st where st.scan_id = s.id and st.status not in ('succeeded', 'failed', 'cancelled'))
+             limit 100
+            """;
+
+    private final JdbcClient jdbc;
+    private final StepProcessor processor;
+    private final ScanFinalizer finalizer;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+    private final ProcessorProperties.Processor settings;
+
+    ProcessorSweeper(JdbcClient jdbc, StepProcessor processor, ScanFinalizer finalizer, TransactionTemplate tx, Clock clock,
+                     ProcessorProperties properties) {
+        this.jdbc = jdbc;
+        this.processor = processor;
+        this.finalizer = finalizer;
+        this.tx = tx;
+        this.clock = clock;
+        this.settings = properties.processor();
+    }
+
+    @Scheduled(fixedDelayString = "${nubicustos.processor.sweep-interval:5s}", initialDelayString = "${nubicustos.processor.sweep-interval:5s}")
+    void scheduled() {
+        try {
+            runOnce();
+        } catch (RuntimeException e) {
+            log.warn("Processor sweep failed ({}); retrying next round", e.toString());
+        }
+    }
+
+    int runOnce() {
+        int moved = 0;
+        List<UUID> stale = jdbc.sql(STALE_REPORTING).param("before", OffsetDateTime.now(clock).minus(settings.reportingGrace()))
+                .query(UUID.class).list();
+        for (UUID stepId : stale) {
+            try {
+                log.info("Step {} waited in 'reporting' past {}; processing it now", stepId, settings.reportingGrace());
+                processor.process(stepId);
+                moved++;
+            } catch (RuntimeException e) {
+                log.warn("Sweeper could not process step {} ({}); it stays in 'reporting' for the next round", stepId, e.toString());
+            }
+        }
+        for (UUID scanId : jdbc.sql(UNSETTLED).query(UUID.class).list()) {
+            try {
+                if (Boolean.TRUE.equals(tx.execute(s -> finalizer.settleIfDone(scanId).isPresent()))) {
+                    moved++;
+                }
+            } catch (RuntimeException e) {
+                log.warn("Sweeper could not settle scan {} ({}); retrying next round", scanId, e.toString());
+            }
+        }
+        return moved;
+    }
+}

@@ -1,0 +1,114 @@
+package io.nubicustos.processor.processing;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.nubicustos.model.messaging.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.ObjectMapper;
+
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Recomputes a scan's counts from its findings (one statement) and settles the scan once every
+ * step is terminal: failed if any step failed, cancelled if any was cancelled, else completed. The
+ * guard {@code status in ('queued','running')} makes settling happen once, and a settled scan never
+ * moves again. Settling writes a CloudEvent to the outbox for {@code scan-events}. Callers run it in
+ * their transaction.
+ */
+@Component
+class ScanFinalizer {
+
+    private static final Logger log = LoggerFactory.getLogger(ScanFinalizer.class);
+
+    private static final String RECOUNT = """
+            update scans s set
+                   findings_total = c.total, findings_critical = c.critical, findings_high = c.high,
+                   findings_medium = c.medium, findings_low = c.low, findings_info = c.info,
+                   findings_needs_review = c.needs_review, findings_suppressed = c.suppressed
+              from (select count(*) filter (where status = 'fail') as total,
+                           count(*) filter (where status = 'fail' and severity = 'critical') as critical,
+                           count(*) filter (where status = 'fail' and severity = 'high') as high,
+                           count(*) filter (where status = 'fail' and severity = 'medium') as medium,
+                           count(*) filter (where status = 'fail' and severity = 'low') as low,
+                           count(*) filter (where status = 'fail' and severity = 'info') as info,
+                           count(*) filter (where status = 'manual') as needs_review,
+                           count(*) filter (where status = 'suppressed') as suppressed
+                      from findings where scan_id = :id) c
+             where s.id = :id
+            """;
+    private static final String SETTLE = """
+            update scans s set
+                   status = case when exists (select 1 from scan_steps where scan_id = s.id and status = 'failed') then 'failed'
+                                 when exists (select 1 from scan_steps where scan_id = s.id and status = 'cancelled') then 'cancelled'
+                                 else 'completed' end,
+                   completed_at = :now, started_at = coalesce(s.started_at, :now)
+             where s.id = :id and s.status in ('queued', 'running')
+               and not exists (select 1 from scan_steps
+                                where scan_id = s.id and status not in ('succeeded', 'failed', 'cancelled'))
+            returning status, profile, findings_total, findings_critical, findings_high, findings_medium, findings_low,
+                      findings_info, findings_needs_review, findings_suppressed
+            """;
+    private static final String OUTBOX = """
+            insert into outbox (topic, message_key, payload, created_at) values (:topic, :key, :payload, :now)
+            """;
+
+    private final JdbcClient jdbc;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final MeterRegistry meters;
+
+    ScanFinalizer(JdbcClient jdbc, ObjectMapper json, Clock clock, MeterRegistry meters) {
+        this.jdbc = jdbc;
+        this.json = json;
+        this.clock = clock;
+        this.meters = meters;
+    }
+
+    void recount(UUID scanId) {
+        jdbc.sql(RECOUNT).param("id", scanId).update();
+    }
+
+    /** Settles the scan if all its steps are terminal; answers the new status when it did. */
+    Optional<String> settleIfDone(UUID scanId) {
+        OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+        Optional<Map<String, Object>> settled = jdbc.sql(SETTLE).param("id", scanId).param("now", now).query().listOfRows()
+                .stream().findFirst();
+        if (settled.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, Object> row = settled.get();
+        String status = (String) row.get("status");
+        String profile = (String) row.get("profile");
+        Map<String, Object> findings = new LinkedHashMap<>();
+        for (String key : new String[] {"total", "critical", "high", "medium", "low", "info", "needs_review", "suppressed"}) {
+            findings.put(key, row.get("findings_" + key));
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("scan_id", scanId);
+        data.put("profile", profile);
+        data.put("status", status);
+        data.put("findings", findings);
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("specversion", "1.0");
+        event.put("id", UUID.randomUUID().toString());
+        event.put("source", "/nubicustos/report-processor");
+        event.put("type", "io.nubicustos.scan." + status);
+        event.put("subject", scanId.toString());
+        event.put("time", now.toString());
+        event.put("datacontenttype", "application/json");
+        event.put("data", data);
+        jdbc.sql(OUTBOX).param("topic", Topics.SCAN_EVENTS).param("key", scanId.toString())
+                .param("payload", json.writeValueAsString(event)).param("now", now).update();
+        meters.counter("nubicustos.scans.finished", "profile", profile, "outcome", status).increment();
+        log.info("Scan {} ({}) {}: {}", scanId, profile, status, findings);
+        return Optional.of(status);
+    }
+}

@@ -1,0 +1,224 @@
+package io.nubicustos.processor.report.prowler;
+
+import io.nubicustos.model.finding.Finding;
+import io.nubicustos.model.finding.FindingStatus;
+import io.nubicustos.model.finding.Severity;
+import io.nubicustos.processor.report.FindingSink;
+import io.nubicustos.processor.report.ReportException;
+import io.nubicustos.processor.report.ReportFiles;
+import io.nubicustos.processor.report.ReportParser;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Prowler's {@code json-ocsf} output (4.2.x, and the 5.x layout): one JSON array of OCSF Detection
+ * Findings, read one element at a time so memory stays flat whatever the report's size.
+ * <ul>
+ *   <li>{@code status_code} PASS is not a finding; FAIL is; MANUAL is "needs review".</li>
+ *   <li>{@code status} "Suppressed" means muted by the mutelist: kept as suppressed, never counted.</li>
+ *   <li>Timestamps are Prowler's naive scan-start time, read as UTC (the file carries no zone).</li>
+ * </ul>
+ */
+public final class ProwlerOcsfParser implements ReportParser {
+
+    public static final String FORMAT = "prowler-ocsf";
+    static final String TOOL = "prowler";
+
+    private final ObjectMapper json = JsonMapper.builder().build();
+
+    @Override
+    public String format() {
+        return FORMAT;
+    }
+
+    @Override
+    public String parse(Path reportDir, FindingSink sink) throws ReportException {
+        List<Path> files = ReportFiles.matching(reportDir, ".ocsf.json");
+        if (files.isEmpty()) {
+            throw new ReportException("no Prowler report (*.ocsf.json) in " + reportDir
+                    + "; Prowler exits 1 on errors, see the log tail");
+        }
+        Counts counts = new Counts();
+        for (Path file : files) {
+            parseFile(file, sink, counts);
+        }
+        return "read " + counts.records + " Prowler result(s) from " + files.size() + " file(s): " + counts.fail + " FAIL, "
+                + counts.manual + " MANUAL, " + counts.muted + " muted, " + counts.pass + " PASS";
+    }
+
+    private void parseFile(Path file, FindingSink sink, Counts counts) throws ReportException {
+        try (InputStream in = Files.newInputStream(file); JsonParser parser = json.createParser(in)) {
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                throw new ReportException(file, position(parser.currentLocation()), "expected a JSON array of OCSF findings");
+            }
+            JsonToken token;
+            while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+                if (token == null) {
+                    throw new ReportException(file, position(parser.currentLocation()), "the array ends before its closing ']' (truncated report)");
+                }
+                if (token != JsonToken.START_OBJECT) {
+                    throw new ReportException(file, position(parser.currentLocation()), "expected an OCSF finding object, found " + token);
+                }
+                TokenStreamLocation at = parser.currentLocation();
+                JsonNode record = parser.readValueAsTree();
+                counts.records++;
+                Finding finding = normalize(record, file, at);
+                if (finding == null) {
+                    counts.pass++;
+                    continue;
+                }
+                switch (finding.status()) {
+                    case FAIL -> counts.fail++;
+                    case MANUAL -> counts.manual++;
+                    case SUPPRESSED -> counts.muted++;
+                }
+                sink.accept(finding);
+            }
+            if (parser.nextToken() != null) {
+                throw new ReportException(file, position(parser.currentLocation()), "unexpected content after the closing ']'");
+            }
+        } catch (JacksonException e) {
+            throw new ReportException(file, position(e.getLocation()), e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new ReportException(file, null, "cannot read: " + e.getMessage());
+        }
+    }
+
+    /** One OCSF record as a finding, or null when it is a PASS. */
+    Finding normalize(JsonNode record, Path file, TokenStreamLocation at) throws ReportException {
+        String statusCode = text(record, "status_code");
+        if (statusCode == null) {
+            throw new ReportException(file, position(at), "finding without status_code");
+        }
+        FindingStatus status = switch (statusCode.toUpperCase()) {
+            case "PASS" -> null;
+            case "FAIL" -> FindingStatus.FAIL;
+            case "MANUAL" -> FindingStatus.MANUAL;
+            default -> throw new ReportException(file, position(at), "unknown status_code '" + statusCode + "'");
+        };
+        if (status == null) {
+            return null;
+        }
+        if ("Suppressed".equalsIgnoreCase(text(record, "status")) || record.path("unmapped").path("muted").asBoolean(false)) {
+            status = FindingStatus.SUPPRESSED;
+        }
+        String checkId = text(record.path("metadata"), "event_code");
+        if (checkId == null) {
+            throw new ReportException(file, position(at), "finding without metadata.event_code (the check id)");
+        }
+        JsonNode resource = record.path("resources").path(0);
+        String resourceId = text(resource, "uid");
+        if (resourceId == null) {
+            resourceId = text(resource, "name");
+        }
+        String region = text(resource, "region");
+        if (region == null) {
+            region = text(record.path("cloud"), "region");
+        }
+        Severity severity = Severity.parse(text(record, "severity")).orElse(Severity.INFO);
+        return new Finding(TOOL, checkId, text(record.path("finding_info"), "title"), severity, status,
+                text(record.path("cloud").path("account"), "uid"), region, text(resource.path("group"), "name"), resourceId,
+                text(record, "status_detail"), remediation(record.path("remediation")),
+                compliance(record.path("unmapped").path("compliance")), observedAt(record));
+    }
+
+    private static String remediation(JsonNode remediation) {
+        String desc = text(remediation, "desc");
+        List<String> references = new ArrayList<>();
+        for (JsonNode ref : remediation.path("references")) {
+            if (ref.isString() && !ref.asString().isBlank()) {
+                references.add(ref.asString());
+            }
+        }
+        if (references.isEmpty()) {
+            return desc;
+        }
+        return (desc == null ? "" : desc + "\n") + String.join("\n", references);
+    }
+
+    private static Map<String, List<String>> compliance(JsonNode node) {
+        Map<String, List<String>> result = new LinkedHashMap<>();
+        if (!node.isObject()) {
+            return result;
+        }
+        for (Map.Entry<String, JsonNode> framework : node.properties()) {
+            List<String> ids = new ArrayList<>();
+            if (framework.getValue().isArray()) {
+                framework.getValue().forEach(id -> ids.add(id.asString()));
+            } else if (framework.getValue().isString()) {
+                for (String id : framework.getValue().asString().split(",")) {
+                    if (!id.isBlank()) {
+                        ids.add(id.trim());
+                    }
+                }
+            }
+            result.put(framework.getKey(), ids);
+        }
+        return result;
+    }
+
+    private static Instant observedAt(JsonNode record) {
+        JsonNode epoch = record.get("time");
+        if (epoch != null && epoch.isNumber()) {
+            return Instant.ofEpochSecond(epoch.asLong());
+        }
+        for (String field : new String[] {"time_dt", "event_time"}) {
+            String value = text(record, field);
+            if (value != null) {
+                try {
+                    return LocalDateTime.parse(value).toInstant(ZoneOffset.UTC);
+                } catch (DateTimeParseException e) {
+                    try {
+                        return Instant.parse(value);
+                    } catch (DateTimeParseException ignored) {
+                        // a timestamp we cannot read is left out rather than failing the report
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull() || !value.isValueNode()) {
+            return null;
+        }
+        String text = value.asString();
+        return text.isBlank() ? null : text;
+    }
+
+    static String position(TokenStreamLocation location) {
+        if (location == null) {
+            return null;
+        }
+        return "line " + location.getLineNr() + ", column " + location.getColumnNr()
+                + (location.getByteOffset() >= 0 ? " (byte " + location.getByteOffset() + ")" : "");
+    }
+
+    private static final class Counts {
+        long records;
+        long fail;
+        long manual;
+        long muted;
+        long pass;
+    }
+}

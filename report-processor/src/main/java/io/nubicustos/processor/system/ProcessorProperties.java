@@ -1,0 +1,33 @@
+package io.nubicustos.processor.system;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Settings of the report-processor.
+ *
+ * @param reports    where step report directories are, as this process sees them
+ * @param processor  sweeping and batching
+ * @param catalog    operator's catalog file (checked at start-up, like every service)
+ */
+@ConfigurationProperties("nubicustos")
+public record ProcessorProperties(Reports reports, Processor processor, String catalog) {
+
+    /** @param path the reports root */
+    public record Reports(@DefaultValue("/app/reports") Path path) {
+    }
+
+    /**
+     * @param sweepInterval  how often steps left in {@code reporting} and unsettled scans are looked for
+     * @param reportingGrace how long a {@code reporting} step waits for its completion event before the
+     *                       sweeper processes it anyway
+     * @param batchSize      findings per batched insert
+     */
+    public record Processor(@DefaultValue("5s") Duration sweepInterval,
+                            @DefaultValue("15s") Duration reportingGrace,
+                            @DefaultValue("500") int batchSize) {
+    }
+}

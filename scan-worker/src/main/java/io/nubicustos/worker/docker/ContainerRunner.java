@@ -1,0 +1,263 @@
+package io.nubicustos.worker.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.PullImageResultCallback;
+import com.github.dockerjava.api.command.WaitContainerResultCallback;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.StreamType;
+import com.github.dockerjava.api.model.Volume;
+import io.nubicustos.worker.system.WorkerProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The container lifecycle, in the order testcontainers uses it: label at create, start, wait for the
+ * exit (event-driven {@code docker wait}, no polling), inspect into a typed {@link ContainerExit},
+ * capture logs before removal, remove in a way that never throws, and find leftovers by label.
+ */
+@Component
+public class ContainerRunner {
+
+    public static final String LABEL_MANAGED = "io.nubicustos.managed";
+    public static final String LABEL_SCAN = "io.nubicustos.scan";
+    public static final String LABEL_STEP = "io.nubicustos.step";
+    public static final String LABEL_TOOL = "io.nubicustos.tool";
+    public static final String LABEL_ATTEMPT = "io.nubicustos.attempt";
+    public static final String LABEL_WORKER = "io.nubicustos.worker";
+
+    private static final Logger log = LoggerFactory.getLogger(ContainerRunner.class);
+    private static final int MAX_TAIL_CHARS = 16_384;
+
+    private final DockerEngine engine;
+    private final WorkerProperties.Docker settings;
+    private final Set<String> knownNetworks = ConcurrentHashMap.newKeySet();
+
+    ContainerRunner(DockerEngine engine, WorkerProperties properties) {
+        this.engine = engine;
+        this.settings = properties.docker();
+    }
+
+    private DockerClient docker() {
+        return engine.client();
+    }
+
+    /** Makes sure the image is present: a local image is used as is; a missing one is pulled unless the policy forbids it. */
+    public void ensureImage(String image) {
+        boolean present = isPresent(image);
+        String policy = settings.pullPolicy();
+        if (present && !"always".equals(policy)) {
+            return;
+        }
+        if (!present && "never".equals(policy)) {
+            throw new StepFailure("image " + image + " is not present on the Docker host and the pull policy is 'never'");
+        }
+        try {
+            docker().pullImageCmd(image).exec(new PullImageResultCallback()).awaitCompletion(30, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StepFailure("interrupted while pulling " + image, e);
+        } catch (DockerException | com.github.dockerjava.api.exception.DockerClientException e) {
+            if (present) {
+                log.warn("Pulling {} failed ({}); using the local copy", image, e.getMessage());
+                return;
+            }
+            throw new StepFailure("image " + image + " is not present on the Docker host and could not be pulled: "
+                    + firstLine(e.getMessage()), e);
+        }
+        if (!isPresent(image)) {
+            throw new StepFailure("image " + image + " is not present on the Docker host after pulling it");
+        }
+    }
+
+    private boolean isPresent(String image) {
+        try {
+            docker().inspectImageCmd(image).exec();
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        }
+    }
+
+    public void ensureNetwork(String network) {
+        if (network == null || knownNetworks.contains(network) || List.of("bridge", "host", "none").contains(network)) {
+            return;
+        }
+        try {
+            docker().inspectNetworkCmd().withNetworkId(network).exec();
+        } catch (NotFoundException e) {
+            if (!settings.createNetworks()) {
+                throw new StepFailure("Docker network " + network + " does not exist (and nubicustos.docker.create-networks is false)");
+            }
+            try {
+                docker().createNetworkCmd().withName(network).withDriver("bridge").withCheckDuplicate(true).exec();
+                log.info("Created Docker network {}", network);
+            } catch (ConflictException raced) {
+                // why: another worker created it between our inspect and create
+            }
+        }
+        knownNetworks.add(network);
+    }
+
+    /** Creates the container, or answers the one this very attempt created before a crash. */
+    public String create(ContainerSpec spec) {
+        List<Bind> binds = new ArrayList<>();
+        for (ContainerSpec.BindMount mount : spec.binds()) {
+            binds.add(new Bind(mount.hostPath(), new Volume(mount.containerPath()), mount.readOnly() ? AccessMode.ro : AccessMode.rw));
+        }
+        spec.volumes().forEach((name, path) -> binds.add(new Bind(name, new Volume(path))));
+        HostConfig host = HostConfig.newHostConfig()
+                .withBinds(binds)
+                .withPrivileged(false)
+                .withNetworkMode(spec.network() == null ? null : spec.network());
+        try (CreateContainerCmd cmd = docker().createContainerCmd(spec.image())) {
+            cmd.withName(spec.name())
+                    .withLabels(spec.labels())
+                    .withEnv(spec.environment().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
+                    .withCmd(spec.command())
+                    .withHostConfig(host);
+            if (spec.entrypoint() != null) {
+                cmd.withEntrypoint(spec.entrypoint());
+            }
+            return cmd.exec().getId();
+        } catch (ConflictException e) {
+            return find(spec.name()).map(InspectContainerResponse::getId).orElseThrow(() ->
+                    new StepFailure("container name " + spec.name() + " is taken and the container cannot be inspected", e));
+        } catch (NotFoundException e) {
+            throw new StepFailure("the Docker engine refused to create " + spec.name() + ": " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    public void start(String containerId) {
+        try {
+            docker().startContainerCmd(containerId).exec();
+        } catch (NotModifiedException alreadyRunning) {
+            // why: adopting a container that is already running is the normal case after a crash
+        } catch (NotFoundException e) {
+            throw new StepFailure("the container could not be started: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    public Optional<InspectContainerResponse> find(String nameOrId) {
+        try {
+            return Optional.of(docker().inspectContainerCmd(nameOrId).exec());
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Blocks until the container exits; the engine tells us (no polling). */
+    public ContainerExit await(String containerId) {
+        try {
+            docker().waitContainerCmd(containerId).exec(new WaitContainerResultCallback()).awaitStatusCode();
+        } catch (NotFoundException e) {
+            return ContainerExit.vanishedContainer();
+        }
+        return find(containerId)
+                .map(c -> new ContainerExit(c.getState().getExitCodeLong() == null ? null : c.getState().getExitCodeLong().intValue(),
+                        Boolean.TRUE.equals(c.getState().getOOMKilled()), false))
+                .orElseGet(ContainerExit::vanishedContainer);
+    }
+
+    /** The last lines of stdout and stderr, interleaved as the engine stored them; empty if unavailable. */
+    public String logTail(String containerId, int lines) {
+        Deque<String> tail = new ArrayDeque<>();
+        try {
+            docker().logContainerCmd(containerId).withStdOut(true).withStdErr(true).withTail(lines)
+                    .exec(new ResultCallback.Adapter<Frame>() {
+                        @Override
+                        public void onNext(Frame frame) {
+                            String prefix = frame.getStreamType() == StreamType.STDERR ? "[stderr] " : "";
+                            tail.add(prefix + new String(frame.getPayload(), java.nio.charset.StandardCharsets.UTF_8).stripTrailing());
+                        }
+                    }).awaitCompletion(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.debug("Could not read logs of {}: {}", containerId, e.toString());
+            return "";
+        }
+        String text = String.join("\n", tail);
+        return text.length() > MAX_TAIL_CHARS ? text.substring(text.length() - MAX_TAIL_CHARS) : text;
+    }
+
+    /** Streams the container's whole stdout into {@code file}, for tools whose report is their output. */
+    public void writeStdout(String containerId, Path file) {
+        try (OutputStream out = Files.newOutputStream(file)) {
+            IOException[] failure = new IOException[1];
+            docker().logContainerCmd(containerId).withStdOut(true).withStdErr(false).withFollowStream(false)
+                    .exec(new ResultCallback.Adapter<Frame>() {
+                        @Override
+                        public void onNext(Frame frame) {
+                            try {
+                                out.write(frame.getPayload());
+                            } catch (IOException e) {
+                                failure[0] = e;
+                            }
+                        }
+                    }).awaitCompletion(10, TimeUnit.MINUTES);
+            if (failure[0] != null) {
+                throw failure[0];
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StepFailure("interrupted while saving the tool's output to " + file, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write " + file, e);
+        }
+    }
+
+    /** Removes the container and its anonymous volumes; a container already gone is fine; never throws. */
+    public void remove(String containerId) {
+        if (containerId == null) {
+            return;
+        }
+        try {
+            docker().removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
+        } catch (NotFoundException gone) {
+            // already removed
+        } catch (RuntimeException e) {
+            log.warn("Could not remove container {} ({}); the start-up reaper removes containers no step owns", containerId, e.toString());
+        }
+    }
+
+    /** Containers with our label on this engine, running or not. */
+    public List<Container> managedContainers() {
+        return docker().listContainersCmd().withShowAll(true).withLabelFilter(Map.of(LABEL_MANAGED, "true")).exec();
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        String line = message.strip();
+        int newline = line.indexOf('\n');
+        return newline < 0 ? line : line.substring(0, newline);
+    }
+}

@@ -1,0 +1,25 @@
+package io.nubicustos.worker.docker;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A container to create, with host paths already resolved.
+ *
+ * @param name         container name
+ * @param image        image
+ * @param entrypoint   entrypoint override or null
+ * @param command      arguments
+ * @param environment  environment variables
+ * @param labels       labels identifying the scan, step, tool, attempt and worker
+ * @param binds        host path to container path, with read-only flag
+ * @param volumes      named volume to container path
+ * @param network      network to join, or null
+ */
+public record ContainerSpec(String name, String image, List<String> entrypoint, List<String> command,
+                            Map<String, String> environment, Map<String, String> labels, List<BindMount> binds,
+                            Map<String, String> volumes, String network) {
+
+    public record BindMount(String hostPath, String containerPath, boolean readOnly) {
+    }
+}

@@ -1,0 +1,131 @@
+package io.nubicustos.worker.recovery;
+
+import com.github.dockerjava.api.model.Container;
+import io.nubicustos.worker.docker.ContainerRunner;
+import io.nubicustos.worker.docker.DockerEngine;
+import io.nubicustos.worker.step.ClaimedStep;
+import io.nubicustos.worker.step.StepExecutor;
+import io.nubicustos.worker.step.StepRepository;
+import io.nubicustos.worker.step.StepRunner;
+import io.nubicustos.worker.system.WorkerProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Moves on every {@code running} step whose worker is gone.
+ * <ul>
+ *   <li>At start-up: steps owned by this worker's id belong to its previous incarnation and are
+ *       adopted at once; containers with our labels that no running step owns are removed.</li>
+ *   <li>Every sweep: steps whose lease expired are taken over (one guarded UPDATE decides between
+ *       racing sweepers) and adopted: a running container is waited for, an exited one collected,
+ *       a vanished one fails its step with the reason.</li>
+ * </ul>
+ */
+@Component
+class OrphanRecovery {
+
+    private static final Logger log = LoggerFactory.getLogger(OrphanRecovery.class);
+    /** A worker on another Docker host gets this long past its lease to come back before we give up on it. */
+    private static final Duration FOREIGN_HOST_GRACE = Duration.ofMinutes(10);
+
+    private final StepRepository steps;
+    private final StepRunner runner;
+    private final StepExecutor executor;
+    private final ContainerRunner containers;
+    private final DockerEngine engine;
+
+    OrphanRecovery(StepRepository steps, StepRunner runner, StepExecutor executor, ContainerRunner containers,
+                   DockerEngine engine, WorkerProperties properties) {
+        this.steps = steps;
+        this.runner = runner;
+        this.executor = executor;
+        this.containers = containers;
+        this.engine = engine;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void onStart() {
+        try {
+            List<ClaimedStep> mine = steps.ownedRunning();
+            if (!mine.isEmpty()) {
+                log.info("Adopting {} step(s) this worker was running before it restarted", mine.size());
+            }
+            mine.forEach(this::adopt);
+            if (engine.isReachable()) {
+                reapUnowned();
+            }
+        } catch (RuntimeException e) {
+            log.warn("Start-up recovery failed ({}); the periodic sweep will adopt expired leases", e.toString());
+        }
+    }
+
+    @Scheduled(fixedDelayString = "${nubicustos.worker.orphan-sweep-interval:10s}", initialDelayString = "${nubicustos.worker.orphan-sweep-interval:10s}")
+    void scheduled() {
+        try {
+            runOnce();
+        } catch (RuntimeException e) {
+            log.warn("Orphan sweep failed ({}); retrying next round", e.toString());
+        }
+    }
+
+    /** Takes over and adopts steps with expired leases; answers how many. */
+    int runOnce() {
+        if (!engine.isReachable()) {
+            return 0;
+        }
+        int adopted = 0;
+        for (UUID id : steps.expired(engine.engineId(), FOREIGN_HOST_GRACE, 50)) {
+            if (executor.isActive(id)) {
+                continue;
+            }
+            var taken = steps.takeOver(id);
+            if (taken.isPresent()) {
+                log.info("Step {} ({}) lost its worker (lease expired); adopting it", id, taken.get().tool());
+                adopt(taken.get());
+                adopted++;
+            }
+        }
+        return adopted;
+    }
+
+    private void adopt(ClaimedStep step) {
+        executor.runAdopted(step.id(), () -> runner.adopt(step));
+    }
+
+    /** Removes containers with our labels whose step attempt is not running any more. */
+    void reapUnowned() {
+        List<Container> managed = containers.managedContainers();
+        List<UUID> ids = new ArrayList<>();
+        for (Container c : managed) {
+            String step = c.getLabels().get(ContainerRunner.LABEL_STEP);
+            if (step != null) {
+                try {
+                    ids.add(UUID.fromString(step));
+                } catch (IllegalArgumentException ignored) {
+                    // a label we did not write; treated as unowned below
+                }
+            }
+        }
+        Set<String> live = steps.liveAttempts(ids);
+        for (Container c : managed) {
+            Map<String, String> labels = c.getLabels();
+            String key = labels.get(ContainerRunner.LABEL_STEP) + "#" + labels.get(ContainerRunner.LABEL_ATTEMPT);
+            if (!live.contains(key)) {
+                log.info("Removing container {} ({}): no running step owns it", c.getNames() == null ? c.getId() : String.join(",", c.getNames()),
+                        c.getState());
+                containers.remove(c.getId());
+            }
+        }
+    }
+}

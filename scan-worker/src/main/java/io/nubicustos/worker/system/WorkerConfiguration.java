@@ -1,0 +1,47 @@
+package io.nubicustos.worker.system;
+
+import io.nubicustos.model.catalog.ToolCatalog;
+import io.nubicustos.model.messaging.Topics;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+
+@Configuration(proxyBeanMethods = false)
+class WorkerConfiguration {
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    /** Validated at start-up so that a broken operator file stops the worker before it claims anything. */
+    @Bean
+    ToolCatalog toolCatalog(WorkerProperties properties) {
+        return ToolCatalog.loadOrBuiltIn(properties.catalog());
+    }
+
+    @Bean
+    WorkerIdentity workerIdentity(WorkerProperties properties) {
+        String id = properties.worker().id();
+        if (id == null || id.isBlank()) {
+            try {
+                id = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                id = System.getenv().getOrDefault("HOSTNAME", "scan-worker");
+            }
+        }
+        return new WorkerIdentity(id);
+    }
+
+    @Bean
+    KafkaAdmin.NewTopics workerTopics() {
+        return new KafkaAdmin.NewTopics(
+                TopicBuilder.name(Topics.STEP_COMPLETED).partitions(6).build(),
+                TopicBuilder.name(Topics.TOOL_STEPS_DLT).partitions(1).build());
+    }
+}

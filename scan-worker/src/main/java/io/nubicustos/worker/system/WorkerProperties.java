@@ -1,0 +1,88 @@
+package io.nubicustos.worker.system;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Settings of a scan-worker.
+ *
+ * @param worker       this worker's identity, capacity and timings
+ * @param reports      where step report directories live
+ * @param credentials  where credentials are, for this process and for the Docker host
+ * @param docker       how to reach the Docker engine
+ * @param catalog      operator's catalog file (checked at start-up, like every service)
+ */
+@ConfigurationProperties("nubicustos")
+public record WorkerProperties(Worker worker, Reports reports, Credentials credentials, Docker docker, String catalog) {
+
+    /**
+     * @param id                  unique among live workers; a restarted worker with the same id adopts its
+     *                            own running steps at once instead of waiting for their leases to expire
+     * @param concurrency         containers this worker runs at once
+     * @param leaseDuration       how long a claim stays valid without renewal
+     * @param leaseRenewInterval  how often the worker renews the leases of the steps it runs
+     * @param pollInterval        how often an idle worker looks in Postgres for queued steps
+     * @param orphanSweepInterval how often expired leases are looked for
+     * @param logTailLines        container log lines kept with the step
+     */
+    public record Worker(String id,
+                         @DefaultValue("4") int concurrency,
+                         @DefaultValue("60s") Duration leaseDuration,
+                         @DefaultValue("15s") Duration leaseRenewInterval,
+                         @DefaultValue("2s") Duration pollInterval,
+                         @DefaultValue("10s") Duration orphanSweepInterval,
+                         @DefaultValue("60") int logTailLines) {
+        public Worker {
+            if (concurrency < 1) {
+                throw new IllegalArgumentException("nubicustos.worker.concurrency must be at least 1");
+            }
+            if (leaseRenewInterval.multipliedBy(3).compareTo(leaseDuration) > 0) {
+                throw new IllegalArgumentException("nubicustos.worker.lease-renew-interval must be at most a third of lease-duration,"
+                        + " so that two missed renewals do not lose a running step");
+            }
+        }
+    }
+
+    /**
+     * @param path      the reports root as this process sees it
+     * @param hostPath  the same directory as the Docker host sees it (HOST_REPORTS_PATH), when the worker
+     *                  itself runs in a container; empty if the paths are equal
+     */
+    public record Reports(@DefaultValue("/app/reports") Path path, String hostPath) {
+        public String hostRoot() {
+            return hostPath == null || hostPath.isBlank() ? path.toAbsolutePath().toString() : hostPath;
+        }
+    }
+
+    /**
+     * @param awsPath      the AWS credentials directory
+     * @param awsHostPath  the same directory as the Docker host sees it; empty if equal
+     * @param kubePath     the kubeconfig directory
+     * @param kubeHostPath the same as the Docker host sees it; empty if equal
+     */
+    public record Credentials(@DefaultValue("/app/credentials/aws") Path awsPath, String awsHostPath,
+                              @DefaultValue("/app/credentials/kube") Path kubePath, String kubeHostPath) {
+        public String hostPathFor(String kind) {
+            return switch (kind) {
+                case "aws" -> awsHostPath == null || awsHostPath.isBlank() ? awsPath.toAbsolutePath().toString() : awsHostPath;
+                case "kube" -> kubeHostPath == null || kubeHostPath.isBlank() ? kubePath.toAbsolutePath().toString() : kubeHostPath;
+                default -> throw new IllegalArgumentException("no credentials directory for kind '" + kind + "'");
+            };
+        }
+    }
+
+    /**
+     * @param host             engine address; empty: DOCKER_HOST, then the unix socket, then tcp://localhost:2375
+     * @param pullPolicy       if-not-present (default), never, or always
+     * @param createNetworks   create the catalog's network when the engine does not have it
+     * @param pingInterval     how often the engine's reachability is checked before claiming work
+     */
+    public record Docker(String host,
+                         @DefaultValue("if-not-present") String pullPolicy,
+                         @DefaultValue("true") boolean createNetworks,
+                         @DefaultValue("5s") Duration pingInterval) {
+    }
+}
