@@ -18,10 +18,10 @@ import java.time.Duration;
 @ConfigurationProperties("nubicustos")
 public record GatewayProperties(
         String catalog,
-        Credentials credentials,
-        Reports reports,
-        Outbox outbox,
-        Kafka kafka) {
+        @DefaultValue Credentials credentials,
+        @DefaultValue Reports reports,
+        @DefaultValue Outbox outbox,
+        @DefaultValue Kafka kafka) {
 
     /** @param awsPath directory holding the AWS {@code credentials} and {@code config} files */
     public record Credentials(@DefaultValue("/app/credentials/aws") Path awsPath) {

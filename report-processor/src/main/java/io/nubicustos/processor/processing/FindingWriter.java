@@ -6,8 +6,9 @@ import io.nubicustos.processor.report.FindingSink;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.ObjectMapper;
 
-import java.sql.Timestamp;
 import java.sql.Types;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,7 +71,7 @@ final class FindingWriter implements FindingSink {
             Finding f = entry.getValue().finding();
             rows.add(new Object[] {scanId, stepId, f.tool(), f.checkId(), f.title(), f.severity().db(), f.status().db(),
                     f.account(), f.region(), f.service(), f.resourceId(), f.description(), f.remediation(),
-                    json.writeValueAsString(f.compliance()), f.observedAt() == null ? null : Timestamp.from(f.observedAt()),
+                    json.writeValueAsString(f.compliance()), f.observedAt() == null ? null : OffsetDateTime.ofInstant(f.observedAt(), ZoneOffset.UTC),
                     entry.getKey(), entry.getValue().occurrences()});
         }
         int[] types = {Types.OTHER, Types.OTHER, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR,

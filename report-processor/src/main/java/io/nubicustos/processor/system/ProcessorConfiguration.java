@@ -1,7 +1,6 @@
 package io.nubicustos.processor.system;
 
 import io.nubicustos.model.catalog.ToolCatalog;
-import io.nubicustos.model.messaging.StepCompleted;
 import io.nubicustos.model.messaging.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.TopicPartition;
@@ -16,9 +15,6 @@ import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
-import org.springframework.kafka.support.serializer.DeserializationException;
-import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
-import org.springframework.kafka.support.serializer.JacksonJsonDeserializer;
 import org.springframework.util.backoff.FixedBackOff;
 
 import java.time.Clock;
@@ -45,19 +41,16 @@ class ProcessorConfiguration {
     }
 
     @Bean
-    ConcurrentKafkaListenerContainerFactory<String, StepCompleted> completionContainerFactory(
+    ConcurrentKafkaListenerContainerFactory<String, String> completionContainerFactory(
             KafkaProperties kafka, KafkaTemplate<String, String> template) {
         Map<String, Object> consumer = kafka.buildConsumerProperties();
         consumer.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        JacksonJsonDeserializer<StepCompleted> json = new JacksonJsonDeserializer<>(StepCompleted.class);
-        json.setUseTypeHeaders(false);
-        json.addTrustedPackages("*");
-        var factory = new ConcurrentKafkaListenerContainerFactory<String, StepCompleted>();
-        factory.setConsumerFactory(new DefaultKafkaConsumerFactory<>(consumer, new StringDeserializer(),
-                new ErrorHandlingDeserializer<>(json)));
+        // why: raw text in, so that a record that is not a completion event reaches the DLT unchanged
+        var factory = new ConcurrentKafkaListenerContainerFactory<String, String>();
+        factory.setConsumerFactory(new DefaultKafkaConsumerFactory<>(consumer, new StringDeserializer(), new StringDeserializer()));
         var recoverer = new DeadLetterPublishingRecoverer(template, (record, e) -> new TopicPartition(Topics.STEP_COMPLETED_DLT, -1));
         var errors = new DefaultErrorHandler(recoverer, new FixedBackOff(1_000, 5));
-        errors.addNotRetryableExceptions(DeserializationException.class, IllegalArgumentException.class);
+        errors.addNotRetryableExceptions(IllegalArgumentException.class);
         factory.setCommonErrorHandler(errors);
         return factory;
     }

@@ -14,7 +14,7 @@ import java.time.Duration;
  * @param catalog    operator's catalog file (checked at start-up, like every service)
  */
 @ConfigurationProperties("nubicustos")
-public record ProcessorProperties(Reports reports, Processor processor, String catalog) {
+public record ProcessorProperties(@DefaultValue Reports reports, @DefaultValue Processor processor, String catalog) {
 
     /** @param path the reports root */
     public record Reports(@DefaultValue("/app/reports") Path path) {

@@ -8,6 +8,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.ObjectMapper;
+
 import java.util.Optional;
 
 /**
@@ -26,8 +29,10 @@ class StepListener {
     private final StepExecutor executor;
     private final StepRunner runner;
     private final DockerEngine engine;
+    private final ObjectMapper json;
 
-    StepListener(StepRepository steps, StepExecutor executor, StepRunner runner, DockerEngine engine) {
+    StepListener(StepRepository steps, StepExecutor executor, StepRunner runner, DockerEngine engine, ObjectMapper json) {
+        this.json = json;
         this.steps = steps;
         this.executor = executor;
         this.runner = runner;
@@ -36,7 +41,13 @@ class StepListener {
 
     @KafkaListener(id = "tool-step-worker", topics = Topics.TOOL_STEPS, groupId = "nubicustos-scan-workers",
             containerFactory = "stepContainerFactory")
-    void onStep(StepCommand command) {
+    void onStep(String record) {
+        StepCommand command;
+        try {
+            command = json.readValue(record, StepCommand.class);
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("not a step command: " + e.getOriginalMessage(), e);
+        }
         if (command == null || command.stepId() == null) {
             throw new IllegalArgumentException("tool-steps record without step_id");
         }

@@ -16,7 +16,8 @@ import java.time.Duration;
  * @param catalog      operator's catalog file (checked at start-up, like every service)
  */
 @ConfigurationProperties("nubicustos")
-public record WorkerProperties(Worker worker, Reports reports, Credentials credentials, Docker docker, String catalog) {
+public record WorkerProperties(@DefaultValue Worker worker, @DefaultValue Reports reports,
+                               @DefaultValue Credentials credentials, @DefaultValue Docker docker, String catalog) {
 
     /**
      * @param id                  unique among live workers; a restarted worker with the same id adopts its

@@ -67,7 +67,7 @@ public final class ProwlerOcsfParser implements ReportParser {
     private void parseFile(Path file, FindingSink sink, Counts counts) throws ReportException {
         try (InputStream in = Files.newInputStream(file); JsonParser parser = json.createParser(in)) {
             if (parser.nextToken() != JsonToken.START_ARRAY) {
-                throw new ReportException(file, position(parser.currentLocation()), "expected a JSON array of OCSF findings");
+                throw new ReportException(file, position(parser.currentTokenLocation()), "expected a JSON array of OCSF findings");
             }
             JsonToken token;
             while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
@@ -75,9 +75,9 @@ public final class ProwlerOcsfParser implements ReportParser {
                     throw new ReportException(file, position(parser.currentLocation()), "the array ends before its closing ']' (truncated report)");
                 }
                 if (token != JsonToken.START_OBJECT) {
-                    throw new ReportException(file, position(parser.currentLocation()), "expected an OCSF finding object, found " + token);
+                    throw new ReportException(file, position(parser.currentTokenLocation()), "expected an OCSF finding object, found " + token);
                 }
-                TokenStreamLocation at = parser.currentLocation();
+                TokenStreamLocation at = parser.currentTokenLocation();
                 JsonNode record = parser.readValueAsTree();
                 counts.records++;
                 Finding finding = normalize(record, file, at);

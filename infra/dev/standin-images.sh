@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Builds stand-in scanner images for trying Nubicustos on a machine that cannot pull the real ones.
+# Each image is FROM scratch with a static busybox: it prints its arguments, waits a few seconds,
+# writes a REAL report from ../shared/samples into the tool's report path, and exits with the tool's
+# real exit code. Tagged as the catalog's image, so the worker runs it as it would run the real tool.
+#
+#   infra/dev/standin-images.sh [samples-dir]     (needs docker and /bin/busybox from busybox-static)
+#
+# Override per image: STANDIN_SLEEP (seconds, default 5), PROWLER_EXIT (default 3).
+set -euo pipefail
+here=$(cd "$(dirname "$0")/../.." && pwd)
+samples=${1:-$here/../shared/samples}
+sleep_s=${STANDIN_SLEEP:-5}
+[ -d "$samples" ] || { echo "samples not found at $samples" >&2; exit 1; }
+[ -x /bin/busybox ] || { echo "/bin/busybox missing: apt-get install -y busybox-static" >&2; exit 1; }
+
+# build TAG EXIT REPORT_PATH [SRC:DEST]...
+build() {
+  local tag=$1 code=$2 report_path=$3; shift 3
+  local ctx; ctx=$(mktemp -d)
+  mkdir -p "$ctx/standin"
+  cp /bin/busybox "$ctx/busybox"
+  {
+    echo 'B=/bin/busybox'
+    echo "\$B echo \"stand-in $tag started with: \$*\""
+    echo "\$B sleep $sleep_s"
+    echo "\$B mkdir -p '$report_path'"
+    local i=0
+    for pair in "$@"; do
+      local src=${pair%%:*} dest=${pair#*:}
+      cp "$samples/$src" "$ctx/standin/f$i"
+      echo "\$B mkdir -p \"\$(\$B dirname '$report_path/$dest')\""
+      echo "\$B cp /standin/f$i '$report_path/$dest'"
+      i=$((i+1))
+    done
+    echo "\$B echo \"stand-in $tag exiting with $code\""
+    echo "exit $code"
+  } > "$ctx/standin/entry.sh"
+  printf 'FROM scratch\nCOPY busybox /bin/busybox\nCOPY standin /standin\nENTRYPOINT ["/bin/busybox", "sh", "/standin/entry.sh"]\n' > "$ctx/Dockerfile"
+  DOCKER_BUILDKIT=0 docker build -q -t "$tag" "$ctx" >/dev/null 2>&1 || { echo "docker build of $tag failed" >&2; exit 1; }
+  rm -rf "$ctx"
+  echo "built $tag"
+}
+
+build toniblyx/prowler:4.2.4 "${PROWLER_EXIT:-3}" /reports \
+  "prowler/prowler5_example_output_aws.ocsf.json:prowler-output-123456789012-20250101000000.ocsf.json"
+build opendevsecops/scoutsuite:5.12.0 0 /reports \
+  "scoutsuite/scoutsuite_results_aws-430150006394.js:scoutsuite-results/scoutsuite_results_aws-430150006394.js"
+build bishopfox/cloudfox:1.14.2 0 /reports
+build cloudsploit:local 0 /reports "cloudsploit/cloudsploit_many_vul.json:cloudsploit-results.json"
+build cloudcustodian/c7n:0.9.34 0 /reports \
+  "custodian/ec2-running-instances/resources.json:ec2-running-instances/resources.json"
+build cloudmapper:local 0 /opt/cloudmapper/account-data
+build ghcr.io/lyft/cartography:0.94.0 0 /reports
+build quay.io/armosec/kubescape:v3.0.8 0 /reports "kubescape/kubescape_v3.0.3_with_a_failure.json:kubescape-results.json"

@@ -1,0 +1,175 @@
+package io.nubicustos.standalone;
+
+import io.nubicustos.gateway.ApiGatewayApplication;
+import io.nubicustos.processor.ReportProcessorApplication;
+import io.nubicustos.worker.ScanWorkerApplication;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole system in one JVM: an embedded KRaft broker and embedded PostgreSQL (unless external ones
+ * are configured), then the api-gateway, the scan-worker and the report-processor, each in its own
+ * Spring context with its own config file and port, exactly as they run as separate services.
+ *
+ * <p>Environment: {@code NUBICUSTOS_DATA_DIR} (default {@code ./data}: Kafka log, PostgreSQL data,
+ * reports, credentials), {@code DATABASE_URL}/{@code DATABASE_USER}/{@code DATABASE_PASSWORD} and
+ * {@code KAFKA_BOOTSTRAP_SERVERS} to use external servers, {@code KAFKA_PORT} (9092) and
+ * {@code EMBEDDED_POSTGRES_PORT} (54329) for the embedded ones, {@code PORT} (8000) for the API.
+ */
+public final class NubicustosStandalone implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(NubicustosStandalone.class);
+
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+    private int apiPort;
+
+    private NubicustosStandalone() {
+    }
+
+    public static void main(String[] args) {
+        NubicustosStandalone system = start(Settings.fromEnvironment(System.getenv()));
+        Runtime.getRuntime().addShutdownHook(new Thread(system::close, "nubicustos-shutdown"));
+        log.info("Nubicustos is up: API on http://localhost:{}/api/scans/profiles/list", system.apiPort());
+    }
+
+    public static NubicustosStandalone start(Settings settings) {
+        NubicustosStandalone system = new NubicustosStandalone();
+        try {
+            system.boot(settings);
+            return system;
+        } catch (RuntimeException e) {
+            system.close();
+            throw e;
+        }
+    }
+
+    private void boot(Settings settings) {
+        Map<String, String> common = new LinkedHashMap<>();
+        if (settings.databaseUrl() == null) {
+            EmbeddedDatabase database = EmbeddedDatabase.start(settings.dataDir().resolve("postgres"), settings.postgresPort());
+            resources.add(database);
+            common.put("spring.datasource.url", database.jdbcUrl());
+            common.put("spring.datasource.username", "postgres");
+            common.put("spring.datasource.password", "");
+            log.info("Embedded PostgreSQL at {}", database.jdbcUrl());
+        }
+        if (settings.kafkaBootstrapServers() == null) {
+            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(settings.dataDir().resolve("kafka"), "localhost",
+                    settings.kafkaPort(), settings.kafkaControllerPort());
+            resources.add(broker);
+            common.put("spring.kafka.bootstrap-servers", broker.bootstrapServers());
+            log.info("Embedded Kafka broker at {}", broker.bootstrapServers());
+        }
+        Path reports = settings.dataDir().resolve("reports").toAbsolutePath();
+        Path credentials = settings.dataDir().resolve("credentials").toAbsolutePath();
+        try {
+            Files.createDirectories(reports);
+            Files.createDirectories(credentials.resolve("aws"));
+            Files.createDirectories(credentials.resolve("kube"));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create " + settings.dataDir(), e);
+        }
+        common.putIfAbsent("nubicustos.reports.path", reports.toString());
+        common.putIfAbsent("nubicustos.credentials.aws-path", credentials.resolve("aws").toString());
+        common.putIfAbsent("nubicustos.credentials.kube-path", credentials.resolve("kube").toString());
+        common.putAll(settings.properties());
+
+        ConfigurableApplicationContext api = run(ApiGatewayApplication.class, ApiGatewayApplication.CONFIG_NAME, settings.apiPort(), common);
+        apiPort = Integer.parseInt(api.getEnvironment().getProperty("local.server.port", "0"));
+        run(ScanWorkerApplication.class, ScanWorkerApplication.CONFIG_NAME, settings.workerPort(), common);
+        run(ReportProcessorApplication.class, ReportProcessorApplication.CONFIG_NAME, settings.processorPort(), common);
+    }
+
+    private ConfigurableApplicationContext run(Class<?> app, String configName, int port, Map<String, String> common) {
+        List<String> args = new ArrayList<>();
+        // why: command-line arguments outrank the services' own config files, which default to external servers
+        args.add("--spring.config.name=" + configName);
+        args.add("--server.port=" + port);
+        common.forEach((key, value) -> args.add("--" + key + "=" + value));
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(app).run(args.toArray(String[]::new));
+        contexts.add(context);
+        return context;
+    }
+
+    public int apiPort() {
+        return apiPort;
+    }
+
+    /** The running service contexts, api-gateway first (for tests that need a bean). */
+    public List<ConfigurableApplicationContext> contexts() {
+        return List.copyOf(contexts);
+    }
+
+    @Override
+    public void close() {
+        for (int i = contexts.size() - 1; i >= 0; i--) {
+            try {
+                contexts.get(i).close();
+            } catch (RuntimeException e) {
+                log.warn("Closing a service failed: {}", e.toString());
+            }
+        }
+        contexts.clear();
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                log.warn("Closing an embedded server failed: {}", e.toString());
+            }
+        }
+        resources.clear();
+    }
+
+    /**
+     * @param dataDir                everything the standalone system keeps
+     * @param databaseUrl            external PostgreSQL, or null for the embedded one
+     * @param kafkaBootstrapServers  external Kafka, or null for the embedded broker
+     * @param kafkaPort              the embedded broker's port
+     * @param kafkaControllerPort    the embedded broker's controller port
+     * @param postgresPort           the embedded PostgreSQL's port
+     * @param apiPort                api-gateway HTTP port (0: any free port)
+     * @param workerPort             scan-worker HTTP (actuator) port
+     * @param processorPort          report-processor HTTP (actuator) port
+     * @param properties             any further service properties
+     */
+    public record Settings(Path dataDir, String databaseUrl, String kafkaBootstrapServers, int kafkaPort,
+                           int kafkaControllerPort, int postgresPort, int apiPort, int workerPort, int processorPort,
+                           Map<String, String> properties) {
+
+        public static Settings fromEnvironment(Map<String, String> env) {
+            return new Settings(
+                    Path.of(env.getOrDefault("NUBICUSTOS_DATA_DIR", "data")).toAbsolutePath(),
+                    blankToNull(env.get("DATABASE_URL")),
+                    blankToNull(env.get("KAFKA_BOOTSTRAP_SERVERS")),
+                    Integer.parseInt(env.getOrDefault("KAFKA_PORT", "9092")),
+                    Integer.parseInt(env.getOrDefault("KAFKA_CONTROLLER_PORT", "9093")),
+                    Integer.parseInt(env.getOrDefault("EMBEDDED_POSTGRES_PORT", "54329")),
+                    Integer.parseInt(env.getOrDefault("PORT", "8000")),
+                    Integer.parseInt(env.getOrDefault("WORKER_PORT", "8001")),
+                    Integer.parseInt(env.getOrDefault("PROCESSOR_PORT", "8002")),
+                    Map.of());
+        }
+
+        public Settings withProperties(Map<String, String> more) {
+            Map<String, String> all = new LinkedHashMap<>(properties);
+            all.putAll(more);
+            return new Settings(dataDir, databaseUrl, kafkaBootstrapServers, kafkaPort, kafkaControllerPort, postgresPort,
+                    apiPort, workerPort, processorPort, all);
+        }
+
+        private static String blankToNull(String value) {
+            return value == null || value.isBlank() ? null : value;
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package io.nubicustos.processor.processing;
+
+import io.nubicustos.model.messaging.Topics;
+import io.nubicustos.testsupport.Samples;
+import io.nubicustos.testsupport.TestPostgres;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Real PostgreSQL (embedded binaries) and a real KRaft broker; the reports are the real samples. */
+@SpringBootTest(properties = {"spring.config.name=report-processor", "nubicustos.processor.sweep-interval=1h"})
+@EmbeddedKafka(partitions = 1, topics = {Topics.STEP_COMPLETED})
+class StepProcessorIntegrationTest {
+
+    @TempDir
+    static Path reports;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", TestPostgres::newDatabase);
+        registry.add("spring.datasource.username", () -> "postgres");
+        registry.add("spring.datasource.password", () -> "");
+        registry.add("spring.kafka.bootstrap-servers", () -> System.getProperty("spring.embedded.kafka.brokers"));
+        registry.add("nubicustos.reports.path", () -> reports.toString());
+    }
+
+    @Autowired
+    StepProcessor processor;
+    @Autowired
+    JdbcClient jdbc;
+
+    @Test
+    void processingTheSameStepTwiceYieldsTheSameRowsAndSettlesTheScanOnce() throws IOException {
+        UUID scan = scan("");
+        UUID step = step(scan, "prowler", "prowler-ocsf", "reporting");
+        report(scan, "prowler", "prowler/prowler5_example_output_aws.ocsf.json", "p.ocsf.json");
+
+        processor.process(step);
+        List<Map<String, Object>> first = findings(step);
+        // a duplicate completion event: the step is settled, nothing changes
+        processor.process(step);
+        jdbc.sql("update scan_steps set status = 'reporting' where id = :id").param("id", step).update();
+        // even a forced re-processing replaces the rows with identical ones
+        processor.process(step);
+
+        assertThat(findings(step)).usingRecursiveComparison().ignoringFields("id").isEqualTo(first);
+        assertThat(first).hasSize(5);
+        Map<String, Object> counts = jdbc.sql("select status, findings_total, findings_medium, findings_low, findings_needs_review from scans where id = :id")
+                .param("id", scan).query().singleRow();
+        assertThat(counts).containsEntry("status", "completed").containsEntry("findings_total", 2)
+                .containsEntry("findings_medium", 1).containsEntry("findings_low", 1).containsEntry("findings_needs_review", 3);
+        assertThat(jdbc.sql("select count(*) from outbox where topic = :t and message_key = :k")
+                .param("t", Topics.SCAN_EVENTS).param("k", scan.toString()).query(Long.class).single()).isEqualTo(1);
+    }
+
+    @Test
+    void theSeverityFilterAppliesToNormalizedFindings() throws IOException {
+        UUID scan = scan("low");
+        UUID step = step(scan, "prowler", "prowler-ocsf", "reporting");
+        report(scan, "prowler", "prowler/prowler5_example_output_aws.ocsf.json", "p.ocsf.json");
+
+        processor.process(step);
+
+        assertThat(findings(step)).extracting(r -> r.get("severity")).containsExactly("low");
+        assertThat(jdbc.sql("select note from scan_steps where id = :id").param("id", step).query(String.class).single())
+                .contains("4 finding(s) outside the severity filter [LOW] left out");
+    }
+
+    @Test
+    void aToolWithoutParserSucceedsWithoutFindingsAndSaysSo() {
+        UUID scan = scan("");
+        UUID step = step(scan, "cartography", "cartography-log", "reporting");
+
+        processor.process(step);
+
+        Map<String, Object> row = jdbc.sql("select status, note, findings_count from scan_steps where id = :id").param("id", step).query().singleRow();
+        assertThat(row).containsEntry("status", "succeeded").containsEntry("findings_count", 0);
+        assertThat((String) row.get("note")).contains("no parser for report format 'cartography-log'");
+    }
+
+    @Test
+    void aBrokenReportFailsOnlyItsOwnStepAndTheScanEndsFailed() throws IOException {
+        UUID scan = scan("");
+        UUID good = step(scan, "prowler", "prowler-ocsf", "reporting");
+        UUID bad = step(scan, "scoutsuite", "prowler-ocsf", "reporting");
+        report(scan, "prowler", "prowler/prowler5_example_output_aws.ocsf.json", "p.ocsf.json");
+        Path dir = Files.createDirectories(reports.resolve(scan.toString()).resolve("scoutsuite"));
+        Files.writeString(dir.resolve("broken.ocsf.json"), "[{\"status_code\": \"FAIL\",");
+
+        processor.process(good);
+        processor.process(bad);
+
+        assertThat(findings(good)).hasSize(5);
+        Map<String, Object> failed = jdbc.sql("select status, error from scan_steps where id = :id").param("id", bad).query().singleRow();
+        assertThat(failed.get("status")).isEqualTo("failed");
+        assertThat((String) failed.get("error")).contains("broken.ocsf.json at line 1");
+        assertThat(jdbc.sql("select status from scans where id = :id").param("id", scan).query(String.class).single()).isEqualTo("failed");
+    }
+
+    private UUID scan(String severities) {
+        UUID id = UUID.randomUUID();
+        jdbc.sql("""
+                insert into scans (id, profile, aws_profile, severity_filter, status, source, created_at)
+                values (:id, 'quick', 'default', string_to_array(:sev, ','), 'running', 'rest', :now)
+                """).param("id", id).param("sev", severities).param("now", OffsetDateTime.now()).update();
+        return id;
+    }
+
+    private UUID step(UUID scan, String tool, String format, String status) {
+        UUID id = UUID.randomUUID();
+        jdbc.sql("""
+                insert into scan_steps (id, scan_id, tool, position, status, plan, queued_at, container_finished_at)
+                values (:id, :scan, :tool, 0, :status, cast(:plan as jsonb), :now, :now)
+                """).param("id", id).param("scan", scan).param("tool", tool).param("status", status)
+                .param("plan", "{\"report_format\": \"" + format + "\"}").param("now", OffsetDateTime.now()).update();
+        return id;
+    }
+
+    private static void report(UUID scan, String tool, String sample, String name) throws IOException {
+        Path dir = Files.createDirectories(reports.resolve(scan.toString()).resolve(tool));
+        Files.copy(Samples.file(sample), dir.resolve(name));
+    }
+
+    private List<Map<String, Object>> findings(UUID step) {
+        return jdbc.sql("select * from findings where step_id = :id order by fingerprint").param("id", step).query().listOfRows();
+    }
+}
