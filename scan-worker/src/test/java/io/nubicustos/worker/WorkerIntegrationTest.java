@@ -1,0 +1,224 @@
+package io.nubicustos.worker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Container;
+import io.nubicustos.model.messaging.StepCommand;
+import io.nubicustos.model.messaging.Topics;
+import io.nubicustos.model.scan.StepPlan;
+import io.nubicustos.testsupport.DockerClients;
+import io.nubicustos.testsupport.Samples;
+import io.nubicustos.testsupport.StandInImage;
+import io.nubicustos.testsupport.TestPostgres;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The worker against a real Docker engine, a real PostgreSQL and a real KRaft broker. */
+@SpringBootTest(properties = {"spring.config.name=scan-worker", "nubicustos.worker.id=worker-it",
+        "nubicustos.worker.concurrency=2", "nubicustos.worker.lease-duration=3s", "nubicustos.worker.lease-renew-interval=1s",
+        "nubicustos.worker.poll-interval=500ms", "nubicustos.worker.orphan-sweep-interval=1s"})
+@EmbeddedKafka(partitions = 2)
+class WorkerIntegrationTest {
+
+    static final String FINDS = "nubicustos-test/prowler:finds";
+    static final String BROKEN = "nubicustos-test/prowler:broken";
+    static final String SLOW = "nubicustos-test/prowler:slow";
+    static Path reports;
+    static Path credentials;
+
+    @BeforeAll
+    static void images() throws IOException {
+        DockerClient docker = DockerClients.local();
+        StandInImage.tagged(FINDS).writes("prowler-output-123456789012-20240603141519.ocsf.json",
+                Samples.file("prowler/prowler421_aws_many_vuln_muted.ocsf.json")).exitsWith(3).buildWith(docker);
+        StandInImage.tagged(BROKEN).complainsOnStderr("botocore.exceptions.NoCredentialsError: Unable to locate credentials")
+                .exitsWith(2).buildWith(docker);
+        StandInImage.tagged(SLOW).runsFor(4).writes("p.ocsf.json", Samples.file("prowler/prowler5_example_output_aws.ocsf.json"))
+                .exitsWith(0).buildWith(docker);
+    }
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) throws IOException {
+        reports = Files.createTempDirectory("reports");
+        credentials = Files.createTempDirectory("aws");
+        registry.add("spring.datasource.url", TestPostgres::newDatabase);
+        registry.add("spring.datasource.username", () -> "postgres");
+        registry.add("spring.datasource.password", () -> "");
+        registry.add("spring.kafka.bootstrap-servers", () -> System.getProperty("spring.embedded.kafka.brokers"));
+        registry.add("nubicustos.reports.path", () -> reports.toString());
+        registry.add("nubicustos.credentials.aws-path", () -> credentials.toString());
+    }
+
+    @Autowired
+    JdbcClient jdbc;
+    @Autowired
+    KafkaTemplate<String, String> kafka;
+    @Autowired
+    ObjectMapper json;
+
+    @AfterEach
+    void noContainerIsLeft() {
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(managedContainers()).isEmpty());
+    }
+
+    @Test
+    void aStepCommandRunsTheContainerAndHandsTheReportOn() throws Exception {
+        UUID scan = scan();
+        UUID step = step(scan, FINDS);
+
+        send(scan, step);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> status(step).equals("reporting"));
+        Map<String, Object> row = jdbc.sql("select exit_code, log_tail, attempt, owner, container_name from scan_steps where id = :id")
+                .param("id", step).query().singleRow();
+        assertThat(row).containsEntry("exit_code", 3).containsEntry("attempt", 1).containsEntry("owner", "worker-it");
+        assertThat((String) row.get("container_name")).startsWith("prowler-scan-" + step.toString().substring(0, 12));
+        assertThat((String) row.get("log_tail")).contains("started with: aws --output-formats json-ocsf");
+        assertThat(reports.resolve(scan + "/prowler/prowler-output-123456789012-20240603141519.ocsf.json")).exists();
+        assertThat(jdbc.sql("select status from scans where id = :id").param("id", scan).query(String.class).single()).isEqualTo("running");
+        assertThat(completions()).anySatisfy(r -> assertThat(r.value()).contains(step.toString()).contains("\"status\":\"reporting\""));
+
+        // a replayed or duplicated command claims nothing: no second attempt, no second container
+        send(scan, step);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+                jdbc.sql("select attempt from scan_steps where id = :id").param("id", step).query(Integer.class).single()).isEqualTo(1));
+    }
+
+    @Test
+    void anUnexpectedExitCodeFailsTheStepWithTheCodeAndTheLogTail() throws Exception {
+        UUID scan = scan();
+        UUID step = step(scan, BROKEN);
+
+        send(scan, step);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> status(step).equals("failed"));
+        Map<String, Object> row = jdbc.sql("select exit_code, error, log_tail from scan_steps where id = :id").param("id", step).query().singleRow();
+        assertThat(row).containsEntry("exit_code", 2);
+        assertThat((String) row.get("error")).contains("exited with code 2").contains("[0, 1, 3]");
+        assertThat((String) row.get("log_tail")).contains("[stderr] botocore.exceptions.NoCredentialsError");
+    }
+
+    @Test
+    void aQueuedStepWhoseRecordWasLostIsStillRunByAnIdleWorker() {
+        UUID scan = scan();
+        UUID step = step(scan, FINDS);
+
+        // no Kafka record at all: Postgres is the truth, the poller finds it
+        await().atMost(Duration.ofSeconds(60)).until(() -> status(step).equals("reporting"));
+    }
+
+    @Test
+    void aRunningStepWhoseWorkerDiedIsAdoptedAndItsContainerWaitedFor() throws Exception {
+        UUID scan = scan();
+        UUID step = step(scan, SLOW);
+        // another worker claimed it and started its container, then died (its lease expires)
+        String name = "prowler-scan-" + step.toString().substring(0, 12) + "-1";
+        jdbc.sql("""
+                update scan_steps set status = 'running', owner = 'dead-worker', attempt = 1, lease_until = now() - interval '1 second',
+                       execution_id = :exec, container_name = :name where id = :id
+                """).param("exec", name.substring("prowler-scan-".length())).param("name", name).param("id", step).update();
+        Files.createDirectories(reports.resolve(scan + "/prowler"));
+        DockerClient docker = DockerClients.local();
+        String id = docker.createContainerCmd(SLOW).withName(name)
+                .withLabels(Map.of("io.nubicustos.managed", "true", "io.nubicustos.step", step.toString(), "io.nubicustos.attempt", "1"))
+                .withHostConfig(com.github.dockerjava.api.model.HostConfig.newHostConfig().withBinds(
+                        com.github.dockerjava.api.model.Bind.parse(reports.resolve(scan + "/prowler") + ":/reports")))
+                .exec().getId();
+        docker.startContainerCmd(id).exec();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> status(step).equals("reporting"));
+        Map<String, Object> row = jdbc.sql("select owner, attempt, exit_code from scan_steps where id = :id").param("id", step).query().singleRow();
+        assertThat(row).containsEntry("owner", "worker-it").containsEntry("attempt", 1).containsEntry("exit_code", 0);
+        assertThat(reports.resolve(scan + "/prowler/p.ocsf.json")).exists();
+    }
+
+    @Test
+    void aRunningStepWhoseContainerVanishedFailsWithAClearReason() {
+        UUID scan = scan();
+        UUID step = step(scan, SLOW);
+        jdbc.sql("""
+                update scan_steps set status = 'running', owner = 'dead-worker', attempt = 1, lease_until = now() - interval '1 second',
+                       container_name = 'prowler-scan-gone-1', container_id = 'f00dfeedf00dfeed' where id = :id
+                """).param("id", step).update();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> status(step).equals("failed"));
+        assertThat(jdbc.sql("select error from scan_steps where id = :id").param("id", step).query(String.class).single())
+                .contains("container prowler-scan-gone-1 vanished");
+    }
+
+    private List<Container> managedContainers() {
+        return DockerClients.local().listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of("io.nubicustos.managed", "true")).exec();
+    }
+
+    private UUID scan() {
+        UUID id = UUID.randomUUID();
+        jdbc.sql("insert into scans (id, profile, aws_profile, status, source, created_at) values (:id, 'quick', 'default', 'queued', 'rest', now())")
+                .param("id", id).update();
+        return id;
+    }
+
+    private UUID step(UUID scan, String image) {
+        UUID id = UUID.randomUUID();
+        StepPlan plan = new StepPlan("prowler", image, "prowler-scan",
+                List.of("aws", "--output-formats", "json-ocsf", "html", "csv", "--output-directory", "/reports"), null, "/reports",
+                new io.nubicustos.model.catalog.ToolDefinition.CredentialsMount("aws", "/home/prowler/.aws"),
+                "nubicustos_security-net", Map.of("SCAN_ID", scan.toString(), "AWS_PROFILE", "default"), List.of(0, 1, 3),
+                Map.of(), null, "prowler-ocsf");
+        jdbc.sql("insert into scan_steps (id, scan_id, tool, position, status, plan, queued_at) values (:id, :scan, 'prowler', 0, 'queued', cast(:plan as jsonb), :now)")
+                .param("id", id).param("scan", scan).param("plan", json.writeValueAsString(plan)).param("now", OffsetDateTime.now()).update();
+        return id;
+    }
+
+    private void send(UUID scan, UUID step) throws Exception {
+        kafka.send(Topics.TOOL_STEPS, step.toString(), json.writeValueAsString(new StepCommand(step, scan, "prowler"))).get();
+    }
+
+    private String status(UUID step) {
+        return jdbc.sql("select status from scan_steps where id = :id").param("id", step).query(String.class).single();
+    }
+
+    private List<ConsumerRecord<String, String>> completions() {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, System.getProperty("spring.embedded.kafka.brokers"));
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "completions-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        List<ConsumerRecord<String, String>> records = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+            consumer.subscribe(List.of(Topics.STEP_COMPLETED));
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                consumer.poll(Duration.ofMillis(300)).forEach(records::add);
+                return !records.isEmpty();
+            });
+        }
+        return records;
+    }
+}
