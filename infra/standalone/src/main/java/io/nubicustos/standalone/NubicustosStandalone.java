@@ -63,6 +63,8 @@ public final class NubicustosStandalone implements AutoCloseable {
             common.put("spring.datasource.username", "postgres");
             common.put("spring.datasource.password", "");
             log.info("Embedded PostgreSQL at {}", database.jdbcUrl());
+        } else {
+            common.put("spring.datasource.url", settings.databaseUrl());
         }
         if (settings.kafkaBootstrapServers() == null) {
             EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(settings.dataDir().resolve("kafka"), "localhost",
@@ -70,6 +72,8 @@ public final class NubicustosStandalone implements AutoCloseable {
             resources.add(broker);
             common.put("spring.kafka.bootstrap-servers", broker.bootstrapServers());
             log.info("Embedded Kafka broker at {}", broker.bootstrapServers());
+        } else {
+            common.put("spring.kafka.bootstrap-servers", settings.kafkaBootstrapServers());
         }
         Path reports = settings.dataDir().resolve("reports").toAbsolutePath();
         Path credentials = settings.dataDir().resolve("credentials").toAbsolutePath();

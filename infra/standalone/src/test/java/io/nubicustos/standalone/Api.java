@@ -1,0 +1,81 @@
+package io.nubicustos.standalone;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import static org.awaitility.Awaitility.await;
+
+/** A tiny client of the REST API, as a user's script would use it. */
+final class Api {
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final JsonMapper json = JsonMapper.builder().build();
+    private final int port;
+
+    Api(int port) {
+        this.port = port;
+    }
+
+    HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET().build());
+    }
+
+    HttpResponse<String> post(String path, String body) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    JsonNode getJson(String path) {
+        return read(get(path).body());
+    }
+
+    JsonNode read(String body) {
+        return json.readTree(body);
+    }
+
+    String submit(String body) {
+        HttpResponse<String> response = post("/api/scans", body);
+        if (response.statusCode() != 202) {
+            throw new AssertionError("expected 202, got " + response.statusCode() + ": " + response.body());
+        }
+        return read(response.body()).get("scan_id").asString();
+    }
+
+    /** Waits until the scan is completed, failed or cancelled, and answers its status document. */
+    JsonNode awaitTerminal(String scanId, Duration atMost) {
+        await().atMost(atMost).pollInterval(Duration.ofMillis(500)).until(() -> {
+            String status = getJson("/api/scans/" + scanId + "/status").get("status").asString();
+            return status.equals("completed") || status.equals("failed") || status.equals("cancelled");
+        });
+        return getJson("/api/scans/" + scanId + "/status");
+    }
+
+    boolean isUp() {
+        try {
+            return get("/api/scans/profiles/list").statusCode() == 200;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://localhost:" + port + path);
+    }
+}

@@ -1,0 +1,204 @@
+package io.nubicustos.standalone;
+
+import io.nubicustos.model.messaging.Topics;
+import io.nubicustos.testsupport.TestPostgres;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The whole system in one JVM (embedded KRaft broker, real PostgreSQL, real Docker engine), driven
+ * through its REST API and its Kafka topic with stand-in tool images that write the real samples.
+ * The API listens on 8000, as in the specification, so that its CI/CD script runs unchanged.
+ */
+class StandaloneEndToEndTest {
+
+    static NubicustosStandalone system;
+    static Api api;
+    static int kafkaPort;
+
+    @BeforeAll
+    static void start() throws IOException {
+        Path data = Files.createTempDirectory("nubicustos-e2e");
+        Files.createDirectories(data.resolve("credentials/aws"));
+        Files.writeString(data.resolve("credentials/aws/credentials"), "[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n");
+        kafkaPort = Ports.free();
+        system = NubicustosStandalone.start(new NubicustosStandalone.Settings(data, TestPostgres.newDatabase(), null,
+                kafkaPort, Ports.free(), 0, 8000, 0, 0, Map.of(
+                "spring.datasource.username", "postgres", "spring.datasource.password", "",
+                "nubicustos.worker.poll-interval", "500ms", "nubicustos.processor.sweep-interval", "1s",
+                "nubicustos.outbox.poll-interval", "200ms")));
+        api = new Api(system.apiPort());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (system != null) {
+            system.close();
+        }
+    }
+
+    @Test
+    void theProfilesListNamesTheThreeProfilesAndTheirTools() {
+        JsonNode profiles = api.getJson("/api/scans/profiles/list").get("profiles");
+        assertThat(profiles).extracting(p -> p.get("name").asString()).containsExactly("quick", "comprehensive", "compliance-only");
+        assertThat(profiles.get(1).get("tools")).hasSize(7);
+    }
+
+    @Test
+    void aQuickScanWithProwler42CompletesWithTheReportsUnmutedFailCounts() {
+        StandInTools.prowler421(0);
+
+        String scanId = api.submit("{\"profile\": \"quick\"}");
+        JsonNode status = api.awaitTerminal(scanId, Duration.ofMinutes(2));
+
+        // the 4.2.1 report has 3 FAIL findings, all muted: nothing counts, 3 are kept as suppressed
+        assertThat(status.get("status").asString()).isEqualTo("completed");
+        assertThat(status.at("/findings/total").asInt()).isZero();
+        assertThat(status.at("/findings/critical").asInt()).isZero();
+        assertThat(status.at("/findings/high").asInt()).isZero();
+        assertThat(status.at("/findings/suppressed").asInt()).isEqualTo(3);
+        assertThat(status.get("started_at").isNull()).isFalse();
+        assertThat(status.get("completed_at").isNull()).isFalse();
+        JsonNode detail = api.getJson("/api/scans/" + scanId);
+        assertThat(detail.at("/steps/0/exit_code").asInt()).isEqualTo(3);
+        assertThat(detail.at("/steps/0/log_tail").asString()).contains("--severity critical high");
+        assertThat(StandInTools.managedContainers()).isEmpty();
+    }
+
+    @Test
+    void aQuickScanCountsEqualTheFindingsEndpointRows() {
+        StandInTools.prowler5();
+
+        String scanId = api.submit("{\"profile\": \"quick\"}");
+        JsonNode status = api.awaitTerminal(scanId, Duration.ofMinutes(2));
+
+        // the 5.x example: FAIL medium 1, FAIL low 1, MANUAL 3
+        assertThat(status.get("status").asString()).isEqualTo("completed");
+        assertThat(status.get("findings").toString()).isEqualTo(
+                "{\"total\":2,\"critical\":0,\"high\":0,\"medium\":1,\"low\":1,\"info\":0,\"needs_review\":3,\"suppressed\":0}");
+        JsonNode findings = api.getJson("/api/scans/" + scanId + "/findings");
+        assertThat(findings.get("total").asInt()).isEqualTo(2);
+        assertThat(findings.at("/findings/0/severity").asString()).isEqualTo("medium");
+        assertThat(api.getJson("/api/scans/" + scanId + "/findings?status=manual").get("total").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void theSpecificationsCiCdScriptRunsUnchangedAndStops() throws Exception {
+        StandInTools.prowler421(0);
+        String script = """
+                # Trigger quick scan and wait for completion
+                SCAN_ID=$(curl -s -X POST http://localhost:8000/api/scans \\
+                  -H "Content-Type: application/json" \\
+                  -d '{"profile": "quick"}' | jq -r '.scan_id')
+
+                # Poll until complete
+                while true; do
+                  STATUS=$(curl -s http://localhost:8000/api/scans/$SCAN_ID/status | jq -r '.status')
+                  if [ "$STATUS" = "completed" ] || [ "$STATUS" = "failed" ]; then
+                    break
+                  fi
+                  sleep 30
+                done
+
+                # Check for critical findings
+                CRITICAL=$(curl -s http://localhost:8000/api/scans/$SCAN_ID/status | jq '.findings.critical')
+                if [ "$CRITICAL" -gt 0 ]; then
+                  echo "Critical findings detected!"
+                  exit 1
+                fi
+                echo "scan $SCAN_ID: $STATUS, critical=$CRITICAL"
+                """;
+        Process process = new ProcessBuilder("bash", "-c", script).redirectErrorStream(true).start();
+        assertThat(process.waitFor(3, TimeUnit.MINUTES)).as("the script stops").isTrue();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.exitValue()).as(output).isZero();
+        assertThat(output).contains(": completed, critical=0");
+    }
+
+    @Test
+    void aComprehensiveScanWithOneFailingToolEndsFailedAfterTheOthersRan() {
+        StandInTools.prowler421(0);
+        StandInTools.comprehensiveRest(2);
+
+        String scanId = api.submit("{\"profile\": \"comprehensive\"}");
+        JsonNode status = api.awaitTerminal(scanId, Duration.ofMinutes(3));
+
+        assertThat(status.get("status").asString()).isEqualTo("failed");
+        JsonNode errors = api.getJson("/api/scans/" + scanId + "/errors");
+        assertThat(errors.get("total_tools").asInt()).isEqualTo(7);
+        assertThat(errors.get("failed_tools").asInt()).isEqualTo(1);
+        assertThat(errors.get("success_tools").asInt()).isEqualTo(6);
+        assertThat(errors.at("/tool_errors/cloudsploit").asString()).contains("exited with code 2");
+        assertThat(errors.at("/tool_errors/prowler").isNull()).isTrue();
+        assertThat(errors.at("/details/cloudsploit/exit_code").asInt()).isEqualTo(2);
+        assertThat(errors.at("/details/cloudsploit/log_tail").asString()).contains("AccessDenied on ec2:DescribeFlowLogs");
+        JsonNode steps = api.getJson("/api/scans/" + scanId).get("steps");
+        assertThat(steps).extracting(s -> s.get("status").asString())
+                .containsExactly("succeeded", "succeeded", "succeeded", "failed", "succeeded", "succeeded", "succeeded");
+        assertThat(steps.get(6).get("note").asString()).contains("no parser for report format 'cartography-log'");
+        assertThat(status.at("/findings/suppressed").asInt()).as("prowler's findings are kept").isEqualTo(3);
+        assertThat(StandInTools.managedContainers()).isEmpty();
+    }
+
+    @Test
+    void aDryRunAnswersThePlanAndCreatesNoContainer() {
+        StandInTools.prowler421(0);
+        long scansBefore = api.getJson("/api/scans").get("total").asLong();
+
+        var response = api.post("/api/scans", "{\"profile\": \"comprehensive\", \"dry_run\": true}");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode plan = api.read(response.body());
+        assertThat(plan.get("tools")).hasSize(7);
+        assertThat(plan.at("/tools/0/container_name_pattern").asString()).isEqualTo("prowler-scan-{execution_id}");
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(StandInTools.managedContainers()).isEmpty();
+            assertThat(api.getJson("/api/scans").get("total").asLong()).isEqualTo(scansBefore);
+        });
+    }
+
+    @Test
+    void aScanRequestedOnTheTopicRunsLikeARestOne() throws Exception {
+        StandInTools.prowler5();
+        String eventId = UUID.randomUUID().toString();
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:" + kafkaPort);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+            producer.send(new ProducerRecord<>(Topics.SCAN_REQUESTS, eventId, """
+                    {"specversion": "1.0", "id": "%s", "source": "/team/billing", "type": "io.nubicustos.scan.requested",
+                     "data": {"profile": "quick", "aws_profile": "default"}}""".formatted(eventId))).get();
+        }
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> api.getJson("/api/scans?size=50").get("scans").valueStream()
+                .anyMatch(s -> "kafka".equals(s.get("source").asString()) && !"queued".equals(s.get("status").asString())
+                        || "kafka".equals(s.get("source").asString())));
+        String scanId = api.getJson("/api/scans?size=50").get("scans").valueStream()
+                .filter(s -> "kafka".equals(s.get("source").asString())).findFirst().orElseThrow().get("scan_id").asString();
+        JsonNode status = api.awaitTerminal(scanId, Duration.ofMinutes(2));
+        assertThat(status.get("status").asString()).isEqualTo("completed");
+        assertThat(status.at("/findings/total").asInt()).isEqualTo(2);
+    }
+
+}
