@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.Timer;
 import io.nubicustos.model.finding.Severity;
 import io.nubicustos.processor.report.ReportException;
 import io.nubicustos.processor.report.ReportParser;
-import io.nubicustos.processor.report.ReportParsers;
 import io.nubicustos.processor.system.ProcessorProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

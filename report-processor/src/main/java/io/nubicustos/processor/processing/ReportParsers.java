@@ -1,5 +1,6 @@
-package io.nubicustos.processor.report;
+package io.nubicustos.processor.processing;
 
+import io.nubicustos.processor.report.ReportParser;
 import io.nubicustos.processor.report.prowler.ProwlerOcsfParser;
 import org.springframework.stereotype.Component;
 
