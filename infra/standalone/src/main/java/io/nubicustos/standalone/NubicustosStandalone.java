@@ -24,7 +24,9 @@ import java.util.Map;
  * <p>Environment: {@code NUBICUSTOS_DATA_DIR} (default {@code ./data}: Kafka log, PostgreSQL data,
  * reports, credentials), {@code DATABASE_URL}/{@code DATABASE_USER}/{@code DATABASE_PASSWORD} and
  * {@code KAFKA_BOOTSTRAP_SERVERS} to use external servers, {@code KAFKA_PORT} (9092) and
- * {@code EMBEDDED_POSTGRES_PORT} (54329) for the embedded ones, {@code PORT} (8000) for the API.
+ * {@code EMBEDDED_POSTGRES_PORT} (54329) for the embedded ones, {@code PORT} (8000) for the API,
+ * {@code NUBICUSTOS_SERVICES} (default {@code api-gateway,scan-worker,report-processor}; {@code none}
+ * starts only the embedded Kafka and PostgreSQL, for services run as separate processes).
  */
 public final class NubicustosStandalone implements AutoCloseable {
 
@@ -40,7 +42,11 @@ public final class NubicustosStandalone implements AutoCloseable {
     public static void main(String[] args) {
         NubicustosStandalone system = start(Settings.fromEnvironment(System.getenv()));
         Runtime.getRuntime().addShutdownHook(new Thread(system::close, "nubicustos-shutdown"));
-        log.info("Nubicustos is up: API on http://localhost:{}/api/scans/profiles/list", system.apiPort());
+        if (system.apiPort() > 0) {
+            log.info("Nubicustos is up: API on http://localhost:{}/api/scans/profiles/list", system.apiPort());
+        } else {
+            log.info("Embedded infrastructure is up; no service was asked for (NUBICUSTOS_SERVICES)");
+        }
     }
 
     public static NubicustosStandalone start(Settings settings) {
@@ -89,10 +95,16 @@ public final class NubicustosStandalone implements AutoCloseable {
         common.putIfAbsent("nubicustos.credentials.kube-path", credentials.resolve("kube").toString());
         common.putAll(settings.properties());
 
-        ConfigurableApplicationContext api = run(ApiGatewayApplication.class, ApiGatewayApplication.CONFIG_NAME, settings.apiPort(), common);
-        apiPort = Integer.parseInt(api.getEnvironment().getProperty("local.server.port", "0"));
-        run(ScanWorkerApplication.class, ScanWorkerApplication.CONFIG_NAME, settings.workerPort(), common);
-        run(ReportProcessorApplication.class, ReportProcessorApplication.CONFIG_NAME, settings.processorPort(), common);
+        if (settings.services().contains(ApiGatewayApplication.CONFIG_NAME)) {
+            ConfigurableApplicationContext api = run(ApiGatewayApplication.class, ApiGatewayApplication.CONFIG_NAME, settings.apiPort(), common);
+            apiPort = Integer.parseInt(api.getEnvironment().getProperty("local.server.port", "0"));
+        }
+        if (settings.services().contains(ScanWorkerApplication.CONFIG_NAME)) {
+            run(ScanWorkerApplication.class, ScanWorkerApplication.CONFIG_NAME, settings.workerPort(), common);
+        }
+        if (settings.services().contains(ReportProcessorApplication.CONFIG_NAME)) {
+            run(ReportProcessorApplication.class, ReportProcessorApplication.CONFIG_NAME, settings.processorPort(), common);
+        }
     }
 
     private ConfigurableApplicationContext run(Class<?> app, String configName, int port, Map<String, String> common) {
@@ -146,10 +158,20 @@ public final class NubicustosStandalone implements AutoCloseable {
      * @param workerPort             scan-worker HTTP (actuator) port
      * @param processorPort          report-processor HTTP (actuator) port
      * @param properties             any further service properties
+     * @param services               which services to start (their config names)
      */
     public record Settings(Path dataDir, String databaseUrl, String kafkaBootstrapServers, int kafkaPort,
                            int kafkaControllerPort, int postgresPort, int apiPort, int workerPort, int processorPort,
-                           Map<String, String> properties) {
+                           Map<String, String> properties, java.util.Set<String> services) {
+
+        public static final java.util.Set<String> ALL_SERVICES = java.util.Set.of(
+                ApiGatewayApplication.CONFIG_NAME, ScanWorkerApplication.CONFIG_NAME, ReportProcessorApplication.CONFIG_NAME);
+
+        public Settings(Path dataDir, String databaseUrl, String kafkaBootstrapServers, int kafkaPort, int kafkaControllerPort,
+                        int postgresPort, int apiPort, int workerPort, int processorPort, Map<String, String> properties) {
+            this(dataDir, databaseUrl, kafkaBootstrapServers, kafkaPort, kafkaControllerPort, postgresPort, apiPort, workerPort,
+                    processorPort, properties, ALL_SERVICES);
+        }
 
         public static Settings fromEnvironment(Map<String, String> env) {
             return new Settings(
@@ -162,14 +184,30 @@ public final class NubicustosStandalone implements AutoCloseable {
                     Integer.parseInt(env.getOrDefault("PORT", "8000")),
                     Integer.parseInt(env.getOrDefault("WORKER_PORT", "8001")),
                     Integer.parseInt(env.getOrDefault("PROCESSOR_PORT", "8002")),
-                    Map.of());
+                    Map.of(),
+                    services(env.getOrDefault("NUBICUSTOS_SERVICES", String.join(",", ALL_SERVICES))));
         }
 
         public Settings withProperties(Map<String, String> more) {
             Map<String, String> all = new LinkedHashMap<>(properties);
             all.putAll(more);
             return new Settings(dataDir, databaseUrl, kafkaBootstrapServers, kafkaPort, kafkaControllerPort, postgresPort,
-                    apiPort, workerPort, processorPort, all);
+                    apiPort, workerPort, processorPort, all, services);
+        }
+
+        static java.util.Set<String> services(String list) {
+            java.util.Set<String> chosen = new java.util.HashSet<>();
+            for (String name : list.split(",")) {
+                String service = name.trim();
+                if (service.isEmpty() || service.equals("none")) {
+                    continue;
+                }
+                if (!ALL_SERVICES.contains(service)) {
+                    throw new IllegalArgumentException("NUBICUSTOS_SERVICES names unknown service '" + service + "'; known: " + ALL_SERVICES);
+                }
+                chosen.add(service);
+            }
+            return java.util.Set.copyOf(chosen);
         }
 
         private static String blankToNull(String value) {
