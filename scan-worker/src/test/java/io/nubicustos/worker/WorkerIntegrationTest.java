@@ -190,7 +190,7 @@ class WorkerIntegrationTest {
                 List.of("aws", "--output-formats", "json-ocsf", "html", "csv", "--output-directory", "/reports"), null, "/reports",
                 new io.nubicustos.model.catalog.ToolDefinition.CredentialsMount("aws", "/home/prowler/.aws"),
                 "nubicustos_security-net", Map.of("SCAN_ID", scan.toString(), "AWS_PROFILE", "default"), List.of(0, 1, 3),
-                Map.of(), null, "prowler-ocsf");
+                Map.of(), null, "prowler");
         jdbc.sql("insert into scan_steps (id, scan_id, tool, position, status, plan, queued_at) values (:id, :scan, 'prowler', 0, 'queued', cast(:plan as jsonb), :now)")
                 .param("id", id).param("scan", scan).param("plan", json.writeValueAsString(plan)).param("now", OffsetDateTime.now()).update();
         return id;

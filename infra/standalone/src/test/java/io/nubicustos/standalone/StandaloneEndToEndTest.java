@@ -174,9 +174,40 @@ class StandaloneEndToEndTest {
         JsonNode steps = api.getJson("/api/scans/" + scanId).get("steps");
         assertThat(steps).extracting(s -> s.get("status").asString())
                 .containsExactly("succeeded", "succeeded", "succeeded", "failed", "succeeded", "succeeded", "succeeded");
-        assertThat(steps.get(6).get("note").asString()).contains("no parser for report format 'cartography-log'");
+        assertThat(steps.get(6).get("note").asString()).contains("inventory only: Cartography writes its asset graph to Neo4j");
         assertThat(status.at("/findings/suppressed").asInt()).as("prowler's findings are kept").isEqualTo(3);
         assertThat(StandInTools.managedContainers()).isEmpty();
+    }
+
+    @Test
+    void aComprehensiveScanCompletesWithTheSummedCountsOfEveryTool() {
+        StandInTools.prowler421(0);
+        StandInTools.comprehensiveRest(0);
+
+        String scanId = api.submit("{\"profile\": \"comprehensive\"}");
+        JsonNode status = api.awaitTerminal(scanId, Duration.ofMinutes(3));
+
+        // prowler 0 (3 muted) + scoutsuite 356 (32 high, 324 medium) + cloudsploit 5 (4 high, 1 medium)
+        // + custodian 1 (medium) + cloudfox, cloudmapper, cartography 0
+        assertThat(status.get("status").asString()).as(api.getJson("/api/scans/" + scanId).toString()).isEqualTo("completed");
+        assertThat(status.get("findings").toString()).isEqualTo(
+                "{\"total\":362,\"critical\":0,\"high\":36,\"medium\":326,\"low\":0,\"info\":0,\"needs_review\":0,\"suppressed\":3}");
+        assertThat(api.getJson("/api/scans/" + scanId + "/findings?size=1").get("total").asInt()).isEqualTo(362);
+        assertThat(api.getJson("/api/scans/" + scanId + "/findings?size=1&severity=high").get("total").asInt()).isEqualTo(36);
+    }
+
+    @Test
+    void aComplianceOnlyScanCompletesWithProwlerAndScoutSuiteCounts() {
+        StandInTools.prowler421(0);
+        StandInTools.comprehensiveRest(0);
+
+        String scanId = api.submit("{\"profile\": \"compliance-only\"}");
+        JsonNode status = api.awaitTerminal(scanId, Duration.ofMinutes(2));
+
+        assertThat(status.get("status").asString()).isEqualTo("completed");
+        assertThat(status.get("findings").toString()).isEqualTo(
+                "{\"total\":356,\"critical\":0,\"high\":32,\"medium\":324,\"low\":0,\"info\":0,\"needs_review\":0,\"suppressed\":3}");
+        assertThat(api.getJson("/api/scans/" + scanId + "/findings?size=1").get("total").asInt()).isEqualTo(356);
     }
 
     @Test

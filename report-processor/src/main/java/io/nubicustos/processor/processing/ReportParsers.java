@@ -1,7 +1,16 @@
 package io.nubicustos.processor.processing;
 
 import io.nubicustos.processor.report.ReportParser;
-import io.nubicustos.processor.report.prowler.ProwlerOcsfParser;
+import io.nubicustos.processor.report.cloudfox.CloudFoxParser;
+import io.nubicustos.processor.report.cloudmapper.CloudMapperParser;
+import io.nubicustos.processor.report.cloudsploit.CloudSploitParser;
+import io.nubicustos.processor.report.custodian.CustodianParser;
+import io.nubicustos.processor.report.inventory.InventoryParser;
+import io.nubicustos.processor.report.kubescape.KubescapeParser;
+import io.nubicustos.processor.report.prowler.ProwlerParser;
+import io.nubicustos.processor.report.scoutsuite.ScoutSuiteParser;
+
+import java.util.ArrayList;
 import org.springframework.stereotype.Component;
 
 import java.util.List;
@@ -17,11 +26,18 @@ public class ReportParsers {
     private final Map<String, ReportParser> byFormat;
 
     public ReportParsers() {
-        this(List.of(new ProwlerOcsfParser()));
+        this(all());
     }
 
     ReportParsers(List<ReportParser> parsers) {
         this.byFormat = parsers.stream().collect(Collectors.toUnmodifiableMap(ReportParser::format, Function.identity()));
+    }
+
+    private static List<ReportParser> all() {
+        List<ReportParser> parsers = new ArrayList<>(List.of(new ProwlerParser(), new ScoutSuiteParser(), new CloudSploitParser(),
+                new KubescapeParser(), new CustodianParser(), new CloudMapperParser(), new CloudFoxParser()));
+        parsers.addAll(InventoryParser.all());
+        return parsers;
     }
 
     public Optional<ReportParser> forFormat(String format) {

@@ -47,7 +47,7 @@ class StepProcessorIntegrationTest {
     @Test
     void processingTheSameStepTwiceYieldsTheSameRowsAndSettlesTheScanOnce() throws IOException {
         UUID scan = scan("");
-        UUID step = step(scan, "prowler", "prowler-ocsf", "reporting");
+        UUID step = step(scan, "prowler", "prowler", "reporting");
         report(scan, "prowler", "prowler/prowler5_example_output_aws.ocsf.json", "p.ocsf.json");
 
         processor.process(step);
@@ -71,7 +71,7 @@ class StepProcessorIntegrationTest {
     @Test
     void theSeverityFilterAppliesToNormalizedFindings() throws IOException {
         UUID scan = scan("low");
-        UUID step = step(scan, "prowler", "prowler-ocsf", "reporting");
+        UUID step = step(scan, "prowler", "prowler", "reporting");
         report(scan, "prowler", "prowler/prowler5_example_output_aws.ocsf.json", "p.ocsf.json");
 
         processor.process(step);
@@ -84,20 +84,40 @@ class StepProcessorIntegrationTest {
     @Test
     void aToolWithoutParserSucceedsWithoutFindingsAndSaysSo() {
         UUID scan = scan("");
-        UUID step = step(scan, "cartography", "cartography-log", "reporting");
+        UUID step = step(scan, "trivy", "trivy-json", "reporting");
 
         processor.process(step);
 
         Map<String, Object> row = jdbc.sql("select status, note, findings_count from scan_steps where id = :id").param("id", step).query().singleRow();
         assertThat(row).containsEntry("status", "succeeded").containsEntry("findings_count", 0);
-        assertThat((String) row.get("note")).contains("no parser for report format 'cartography-log'");
+        assertThat((String) row.get("note")).contains("no parser for report format 'trivy-json'");
+    }
+
+    @Test
+    void anInventoryToolSucceedsWithASummaryAndNoFindings() throws IOException {
+        UUID scan = scan("");
+        UUID step = step(scan, "enumerate-iam", "enumerate-iam-log", "reporting");
+        Path dir = Files.createDirectories(reports.resolve(scan.toString()).resolve("enumerate-iam"));
+        Files.writeString(dir.resolve("enumerate-iam.log"), """
+                2026-11-28 08:00:00,001 - 7 - [INFO] Starting permission enumeration for access-key-id "AKIAEXAMPLE"
+                2026-11-28 08:00:01,002 - 7 - [INFO] -- Account ARN : arn:aws:iam::123456789012:user/audit
+                2026-11-28 08:00:01,003 - 7 - [INFO] -- Account Id  : 123456789012
+                2026-11-28 08:00:05,004 - 7 - [INFO] -- iam.list_users() worked!
+                2026-11-28 08:00:06,005 - 7 - [INFO] -- s3.list_buckets() worked!
+                """);
+
+        processor.process(step);
+
+        Map<String, Object> row = jdbc.sql("select status, note, findings_count from scan_steps where id = :id").param("id", step).query().singleRow();
+        assertThat(row).containsEntry("status", "succeeded").containsEntry("findings_count", 0);
+        assertThat((String) row.get("note")).contains("inventory only").contains("account 123456789012, 2 permitted call(s): iam.list_users, s3.list_buckets");
     }
 
     @Test
     void aBrokenReportFailsOnlyItsOwnStepAndTheScanEndsFailed() throws IOException {
         UUID scan = scan("");
-        UUID good = step(scan, "prowler", "prowler-ocsf", "reporting");
-        UUID bad = step(scan, "scoutsuite", "prowler-ocsf", "reporting");
+        UUID good = step(scan, "prowler", "prowler", "reporting");
+        UUID bad = step(scan, "scoutsuite", "prowler", "reporting");
         report(scan, "prowler", "prowler/prowler5_example_output_aws.ocsf.json", "p.ocsf.json");
         Path dir = Files.createDirectories(reports.resolve(scan.toString()).resolve("scoutsuite"));
         Files.writeString(dir.resolve("broken.ocsf.json"), "[{\"status_code\": \"FAIL\",");

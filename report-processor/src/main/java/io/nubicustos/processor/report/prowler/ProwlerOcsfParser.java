@@ -5,6 +5,7 @@ import io.nubicustos.model.finding.FindingStatus;
 import io.nubicustos.model.finding.Severity;
 import io.nubicustos.processor.report.FindingSink;
 import io.nubicustos.processor.report.ReportException;
+import io.nubicustos.processor.report.JsonReports;
 import io.nubicustos.processor.report.ReportFiles;
 import io.nubicustos.processor.report.ReportParser;
 import tools.jackson.core.JacksonException;
@@ -13,7 +14,6 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,10 +39,12 @@ import java.util.Map;
  */
 public final class ProwlerOcsfParser implements ReportParser {
 
+    /** Read through {@link ProwlerParser}, which picks one of a run's formats. */
+
     public static final String FORMAT = "prowler-ocsf";
     static final String TOOL = "prowler";
 
-    private final ObjectMapper json = JsonMapper.builder().build();
+    private final ObjectMapper json = JsonReports.MAPPER;
 
     @Override
     public String format() {
@@ -198,20 +200,11 @@ public final class ProwlerOcsfParser implements ReportParser {
     }
 
     private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull() || !value.isValueNode()) {
-            return null;
-        }
-        String text = value.asString();
-        return text.isBlank() ? null : text;
+        return JsonReports.text(node, field);
     }
 
     static String position(TokenStreamLocation location) {
-        if (location == null) {
-            return null;
-        }
-        return "line " + location.getLineNr() + ", column " + location.getColumnNr()
-                + (location.getByteOffset() >= 0 ? " (byte " + location.getByteOffset() + ")" : "");
+        return JsonReports.position(location);
     }
 
     private static final class Counts {

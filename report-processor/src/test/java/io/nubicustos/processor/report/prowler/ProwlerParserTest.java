@@ -18,9 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Counts below were read off the sample files by hand, not produced by this parser. */
-class ProwlerOcsfParserTest {
+class ProwlerParserTest {
 
-    private final ProwlerOcsfParser parser = new ProwlerOcsfParser();
+    private final ProwlerParser parser = new ProwlerParser();
 
     @Test
     void prowler421MutedFailuresAreKeptAsSuppressed(@TempDir Path dir) throws Exception {
@@ -88,7 +88,7 @@ class ProwlerOcsfParserTest {
     @Test
     void aMissingReportSaysWhereItLooked(@TempDir Path dir) {
         assertThatThrownBy(() -> parse(dir)).isInstanceOf(ReportException.class)
-                .hasMessageContaining("no Prowler report (*.ocsf.json)");
+                .hasMessageContaining("no Prowler report (*.ocsf.json, *.csv or *.asff.json)");
     }
 
     @Test

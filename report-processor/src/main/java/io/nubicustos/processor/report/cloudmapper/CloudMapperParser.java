@@ -1,0 +1,93 @@
+package io.nubicustos.processor.report.cloudmapper;
+
+import io.nubicustos.model.finding.Finding;
+import io.nubicustos.model.finding.FindingStatus;
+import io.nubicustos.model.finding.Severity;
+import io.nubicustos.processor.report.FindingSink;
+import io.nubicustos.processor.report.JsonReports;
+import io.nubicustos.processor.report.ReportException;
+import io.nubicustos.processor.report.ReportFiles;
+import io.nubicustos.processor.report.ReportParser;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code cloudmapper audit --json}, which the worker saves from the container's stdout: one JSON object
+ * per line ({@code account_id}, {@code region}, {@code issue}, {@code resource}, {@code details},
+ * {@code finding_type_metadata} with title, description and severity from CloudMapper's audit config).
+ * Lines that are not JSON objects (progress output) are counted and skipped. Severity {@code MUTE} means
+ * the operator muted that finding type: kept as suppressed.
+ */
+public final class CloudMapperParser implements ReportParser {
+
+    public static final String FORMAT = "cloudmapper-audit";
+    private static final String TOOL = "cloudmapper";
+    private static final int MAX_LINE = 1024 * 1024;
+
+    @Override
+    public String format() {
+        return FORMAT;
+    }
+
+    @Override
+    public String parse(Path reportDir, FindingSink sink) throws ReportException {
+        List<Path> files = ReportFiles.matching(reportDir, ".jsonl");
+        if (files.isEmpty()) {
+            throw new ReportException("no CloudMapper audit output (*.jsonl) in " + reportDir);
+        }
+        long findings = 0;
+        long skipped = 0;
+        for (Path file : files) {
+            var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT);
+            try (BufferedReader reader = new BufferedReader(new java.io.InputStreamReader(Files.newInputStream(file), decoder))) {
+                String line;
+                long number = 0;
+                while ((line = reader.readLine()) != null) {
+                    number++;
+                    if (line.length() > MAX_LINE) {
+                        throw new ReportException(file, "line " + number, "line longer than " + MAX_LINE + " characters");
+                    }
+                    String trimmed = line.strip();
+                    if (!trimmed.startsWith("{")) {
+                        skipped++;
+                        continue;
+                    }
+                    JsonNode entry;
+                    try {
+                        entry = JsonReports.MAPPER.readTree(trimmed);
+                    } catch (JacksonException e) {
+                        throw new ReportException(file, "line " + number, e.getOriginalMessage());
+                    }
+                    String issue = JsonReports.text(entry, "issue");
+                    if (issue == null) {
+                        throw new ReportException(file, "line " + number, "audit line without 'issue'");
+                    }
+                    JsonNode meta = entry.path("finding_type_metadata");
+                    String level = JsonReports.text(meta, "severity");
+                    boolean muted = "MUTE".equalsIgnoreCase(level);
+                    Severity severity = Severity.parse(level).orElse(Severity.INFO);
+                    findings++;
+                    sink.accept(new Finding(TOOL, issue, JsonReports.text(meta, "title"), severity,
+                            muted ? FindingStatus.SUPPRESSED : FindingStatus.FAIL, JsonReports.text(entry, "account_id"),
+                            JsonReports.text(entry, "region"), JsonReports.text(meta, "group"), JsonReports.text(entry, "resource"),
+                            (JsonReports.text(meta, "description") == null ? "" : JsonReports.text(meta, "description") + "\n")
+                                    + "Details: " + entry.path("details"), null, Map.of(), null));
+                }
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new ReportException(file, null, "not UTF-8 text");
+            } catch (IOException e) {
+                throw new ReportException(file, null, "cannot read: " + e.getMessage());
+            }
+        }
+        return "read " + findings + " CloudMapper audit finding(s)" + (skipped > 0 ? "; " + skipped + " non-JSON output line(s) skipped" : "");
+    }
+}

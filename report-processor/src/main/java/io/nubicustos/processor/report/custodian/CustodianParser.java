@@ -1,0 +1,133 @@
+package io.nubicustos.processor.report.custodian;
+
+import io.nubicustos.model.finding.Finding;
+import io.nubicustos.model.finding.FindingStatus;
+import io.nubicustos.model.finding.Severity;
+import io.nubicustos.processor.report.FindingSink;
+import io.nubicustos.processor.report.JsonReports;
+import io.nubicustos.processor.report.ReportException;
+import io.nubicustos.processor.report.ReportFiles;
+import io.nubicustos.processor.report.ReportParser;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Cloud Custodian's output directory: {@code <dir>/[<region>/]<policy>/resources.json}, beside the
+ * policy's {@code metadata.json}. Every resource a policy matched is a finding.
+ * <ul>
+ *   <li>Severity: the policy's {@code metadata.severity} when the policy author set one, else
+ *       <b>medium</b> (c7n itself has no severity; a policy exists because its matches matter).</li>
+ *   <li>Resource id: the first of the usual id fields of AWS describe calls ({@code Arn},
+ *       {@code InstanceId}, {@code Name}, ...), else the first field ending in {@code Id}.</li>
+ *   <li>Region: the directory level above the policy when it looks like a region, else the run's
+ *       configured region; account: the run's configured account id.</li>
+ * </ul>
+ */
+public final class CustodianParser implements ReportParser {
+
+    public static final String FORMAT = "custodian-resources";
+    private static final String TOOL = "cloud-custodian";
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov)?-[a-z]+-\\d");
+    private static final List<String> ID_FIELDS = List.of("Arn", "ARN", "InstanceId", "DBInstanceIdentifier", "FunctionName",
+            "GroupId", "VpcId", "VolumeId", "SnapshotId", "BucketName", "Name", "UserName", "RoleName", "KeyId", "id");
+
+    @Override
+    public String format() {
+        return FORMAT;
+    }
+
+    @Override
+    public String parse(Path reportDir, FindingSink sink) throws ReportException {
+        List<Path> files = ReportFiles.matching(reportDir, "resources.json").stream()
+                .filter(p -> p.getFileName().toString().equals("resources.json")).toList();
+        if (files.isEmpty()) {
+            throw new ReportException("no Cloud Custodian output (<policy>/resources.json) in " + reportDir);
+        }
+        long matched = 0;
+        for (Path file : files) {
+            matched += parseFile(file, sink);
+        }
+        return "read " + files.size() + " policy output(s) with " + matched + " matched resource(s)";
+    }
+
+    private long parseFile(Path file, FindingSink sink) throws ReportException {
+        Path policyDir = file.getParent();
+        String policy = policyDir.getFileName().toString();
+        JsonNode metadata = metadata(policyDir.resolve("metadata.json"));
+        JsonNode policyNode = metadata.path("policy");
+        Severity severity = Severity.parse(JsonReports.text(policyNode.path("metadata"), "severity")).orElse(Severity.MEDIUM);
+        String title = JsonReports.text(policyNode, "description");
+        String resourceType = JsonReports.text(policyNode, "resource");
+        String parent = policyDir.getParent() == null ? null : policyDir.getParent().getFileName().toString();
+        String region = parent != null && REGION.matcher(parent).matches() ? parent : JsonReports.text(metadata.path("config"), "region");
+        String account = JsonReports.text(metadata.path("config"), "account_id");
+        long count = 0;
+        try (InputStream in = Files.newInputStream(file); JsonParser parser = JsonReports.MAPPER.createParser(in)) {
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                throw new ReportException(file, JsonReports.position(parser.currentTokenLocation()), "expected a JSON array of matched resources");
+            }
+            JsonToken token;
+            while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+                if (token != JsonToken.START_OBJECT) {
+                    throw new ReportException(file, JsonReports.position(parser.currentTokenLocation()),
+                            token == null ? "the array ends before its closing ']' (truncated report)" : "expected a resource object, found " + token);
+                }
+                JsonNode resource = parser.readValueAsTree();
+                count++;
+                String id = resourceId(resource);
+                String resourceRegion = region != null ? region : availabilityZoneRegion(resource);
+                sink.accept(new Finding(TOOL, policy, title != null ? title : "Matched by policy " + policy, severity,
+                        FindingStatus.FAIL, account, resourceRegion, resourceType, id,
+                        "Resource " + id + " matched Cloud Custodian policy " + policy
+                                + (resource.has("c7n:MatchedFilters") ? "; matched filters: " + resource.get("c7n:MatchedFilters") : ""),
+                        null, Map.of(), null));
+            }
+        } catch (JacksonException e) {
+            throw new ReportException(file, JsonReports.position(e.getLocation()), e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new ReportException(file, null, "cannot read: " + e.getMessage());
+        }
+        return count;
+    }
+
+    private static JsonNode metadata(Path file) throws ReportException {
+        if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return JsonReports.MAPPER.createObjectNode();
+        }
+        try {
+            return JsonReports.MAPPER.readTree(file.toFile());
+        } catch (JacksonException e) {
+            throw new ReportException(file, JsonReports.position(e.getLocation()), e.getOriginalMessage());
+        }
+    }
+
+    static String resourceId(JsonNode resource) {
+        for (String field : ID_FIELDS) {
+            String value = JsonReports.text(resource, field);
+            if (value != null) {
+                return value;
+            }
+        }
+        for (Map.Entry<String, JsonNode> field : resource.properties()) {
+            if (field.getKey().endsWith("Id") && field.getValue().isString()) {
+                return field.getValue().asString();
+            }
+        }
+        return null;
+    }
+
+    private static String availabilityZoneRegion(JsonNode resource) {
+        String zone = JsonReports.text(resource.path("Placement"), "AvailabilityZone");
+        return zone == null || zone.length() < 2 ? null : zone.substring(0, zone.length() - 1);
+    }
+}

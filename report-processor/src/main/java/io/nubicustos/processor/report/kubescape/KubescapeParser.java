@@ -1,0 +1,188 @@
+package io.nubicustos.processor.report.kubescape;
+
+import io.nubicustos.model.finding.Finding;
+import io.nubicustos.model.finding.FindingStatus;
+import io.nubicustos.model.finding.Severity;
+import io.nubicustos.processor.report.FindingSink;
+import io.nubicustos.processor.report.JsonReports;
+import io.nubicustos.processor.report.ReportException;
+import io.nubicustos.processor.report.ReportFiles;
+import io.nubicustos.processor.report.ReportParser;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Kubescape's JSON posture report (v3, and the older 2022 layout whose controls have no status).
+ * One finding per failed control per resource; the control's severity comes from its
+ * {@code summaryDetails} {@code scoreFactor} with Kubescape's own bands (9+ critical, 7+ high,
+ * 4+ medium, 1+ low). The summary may come after the results, so the file is streamed twice: once for
+ * the control summary, once for the results; neither pass holds the report.
+ */
+public final class KubescapeParser implements ReportParser {
+
+    public static final String FORMAT = "kubescape-json";
+    private static final String TOOL = "kubescape";
+
+    @Override
+    public String format() {
+        return FORMAT;
+    }
+
+    @Override
+    public String parse(Path reportDir, FindingSink sink) throws ReportException {
+        List<Path> files = ReportFiles.matching(reportDir, ".json");
+        if (files.isEmpty()) {
+            throw new ReportException("no Kubescape results (*.json) in " + reportDir);
+        }
+        long[] counts = new long[2];
+        for (Path file : files) {
+            Map<String, Control> controls = controls(file);
+            results(file, controls, sink, counts);
+        }
+        return "read " + counts[0] + " resource result(s) with " + counts[1] + " failed control(s) from " + files.size() + " Kubescape file(s)";
+    }
+
+    static Severity severity(double scoreFactor) {
+        if (scoreFactor >= 9) {
+            return Severity.CRITICAL;
+        }
+        if (scoreFactor >= 7) {
+            return Severity.HIGH;
+        }
+        if (scoreFactor >= 4) {
+            return Severity.MEDIUM;
+        }
+        if (scoreFactor >= 1) {
+            return Severity.LOW;
+        }
+        return Severity.INFO;
+    }
+
+    private Map<String, Control> controls(Path file) throws ReportException {
+        Map<String, Control> controls = new HashMap<>();
+        read(file, (parser, name) -> {
+            if (!name.equals("summaryDetails") || parser.currentToken() != JsonToken.START_OBJECT) {
+                parser.skipChildren();
+                return;
+            }
+            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                String field = parser.currentName();
+                parser.nextToken();
+                if (field.equals("controls") && parser.currentToken() == JsonToken.START_OBJECT) {
+                    while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                        String id = parser.currentName();
+                        parser.nextToken();
+                        JsonNode control = parser.readValueAsTree();
+                        controls.put(id, new Control(JsonReports.text(control, "name"), control.path("scoreFactor").asDouble(0)));
+                    }
+                } else {
+                    parser.skipChildren();
+                }
+            }
+        });
+        return controls;
+    }
+
+    private void results(Path file, Map<String, Control> controls, FindingSink sink, long[] counts) throws ReportException {
+        String[] cluster = new String[1];
+        read(file, (parser, name) -> {
+            if (name.equals("clusterName") && parser.currentToken().isScalarValue()) {
+                cluster[0] = parser.getString();
+                return;
+            }
+            if (!name.equals("results") || parser.currentToken() != JsonToken.START_ARRAY) {
+                parser.skipChildren();
+                return;
+            }
+            while (parser.nextToken() == JsonToken.START_OBJECT) {
+                JsonNode result = parser.readValueAsTree();
+                counts[0]++;
+                String resourceId = JsonReports.text(result, "resourceID");
+                for (JsonNode control : result.path("controls")) {
+                    if (!failed(control)) {
+                        continue;
+                    }
+                    counts[1]++;
+                    String id = JsonReports.text(control, "controlID");
+                    Control summary = controls.getOrDefault(id, new Control(JsonReports.text(control, "name"), 0));
+                    String controlName = summary.name() != null ? summary.name() : JsonReports.text(control, "name");
+                    sink.accept(new Finding(TOOL, id, controlName + " - " + describe(resourceId), severity(summary.scoreFactor()),
+                            FindingStatus.FAIL, cluster[0], null, "kubernetes", resourceId,
+                            "Control " + id + " (" + controlName + ") failed for " + resourceId + failedRules(control),
+                            "https://hub.armosec.io/docs/" + (id == null ? "" : id.toLowerCase()), Map.of(), null));
+                }
+            }
+        });
+    }
+
+    /** A control failed: its status says so, or (older layout, no status) one of its rules failed. */
+    static boolean failed(JsonNode control) {
+        String status = JsonReports.text(control.path("status"), "status");
+        if (status != null) {
+            return status.equals("failed");
+        }
+        for (JsonNode rule : control.path("rules")) {
+            if ("failed".equals(JsonReports.text(rule, "status"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String failedRules(JsonNode control) {
+        StringBuilder rules = new StringBuilder();
+        for (JsonNode rule : control.path("rules")) {
+            if ("failed".equals(JsonReports.text(rule, "status"))) {
+                rules.append(rules.isEmpty() ? "; failed rules: " : ", ").append(JsonReports.text(rule, "name"));
+            }
+        }
+        return rules.toString();
+    }
+
+    /** {@code .../apps/v1//Deployment/nginx} as {@code Deployment nginx}. */
+    static String describe(String resourceId) {
+        if (resourceId == null) {
+            return "unknown resource";
+        }
+        String[] parts = resourceId.split("/");
+        return parts.length >= 2 ? parts[parts.length - 2] + " " + parts[parts.length - 1] : resourceId;
+    }
+
+    private interface TopLevelField {
+        void read(JsonParser parser, String name) throws ReportException;
+    }
+
+    private static void read(Path file, TopLevelField handler) throws ReportException {
+        try (InputStream in = Files.newInputStream(file); JsonParser parser = JsonReports.MAPPER.createParser(in)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new ReportException(file, JsonReports.position(parser.currentTokenLocation()), "expected a Kubescape report object");
+            }
+            JsonToken token;
+            while ((token = parser.nextToken()) == JsonToken.PROPERTY_NAME) {
+                String name = parser.currentName();
+                parser.nextToken();
+                handler.read(parser, name);
+            }
+            if (token != JsonToken.END_OBJECT) {
+                throw new ReportException(file, JsonReports.position(parser.currentLocation()), "the report ends before its closing '}' (truncated report)");
+            }
+        } catch (JacksonException e) {
+            throw new ReportException(file, JsonReports.position(e.getLocation()), e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new ReportException(file, null, "cannot read: " + e.getMessage());
+        }
+    }
+
+    private record Control(String name, double scoreFactor) {
+    }
+}
