@@ -1,0 +1,68 @@
+package io.nubicustos.gateway.finding;
+
+import io.nubicustos.gateway.scan.ScanQueries;
+import io.nubicustos.gateway.web.ApiException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+
+import java.util.UUID;
+
+/**
+ * A scan's findings as CSV, JSON or SARIF 2.1.0, streamed: rows are read with a database cursor and
+ * written as they come, so an export of a million findings needs no more memory than one of ten.
+ */
+@RestController
+class FindingExportController {
+
+    private static final String ROWS = "select " + FindingQueries.COLUMNS + " from findings f where f.scan_id = ? "
+            + "and (? or f.status = 'fail') order by f.tool, " + FindingQueries.SEVERITY_RANK + ", f.check_id, f.id";
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final ScanQueries scans;
+
+    FindingExportController(JdbcTemplate jdbc, TransactionTemplate tx, ScanQueries scans) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.scans = scans;
+    }
+
+    @GetMapping("/api/scans/{id}/findings/export")
+    ResponseEntity<StreamingResponseBody> export(@PathVariable("id") UUID id,
+                                                 @RequestParam(defaultValue = "json") String format,
+                                                 @RequestParam(defaultValue = "fail") String status) {
+        scans.scan(id);
+        if (!status.equals("fail") && !status.equals("all")) {
+            throw ApiException.badRequest("status", "export status must be fail or all");
+        }
+        boolean all = status.equals("all");
+        FindingStreamWriter writer = switch (format) {
+            case "csv" -> new CsvFindingWriter();
+            case "json" -> new JsonFindingWriter(id);
+            case "sarif" -> new SarifFindingWriter();
+            default -> throw ApiException.badRequest("format", "unknown format '" + format + "'; use csv, json or sarif");
+        };
+        String file = "nubicustos-scan-" + id + "-findings." + writer.extension();
+        StreamingResponseBody body = out -> tx.executeWithoutResult(s -> {
+            JdbcTemplate cursor = new JdbcTemplate(jdbc.getDataSource());
+            // why: with a fetch size inside a transaction, PostgreSQL streams rows through a cursor
+            cursor.setFetchSize(500);
+            writer.start(out);
+            cursor.query(ROWS, (RowCallbackHandler) writer::row, id, all);
+            writer.finish();
+        });
+        return ResponseEntity.ok()
+                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + file + "\"")
+                .contentType(MediaType.parseMediaType(writer.contentType()))
+                .body(body);
+    }
+}
