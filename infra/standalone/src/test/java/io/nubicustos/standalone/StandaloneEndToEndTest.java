@@ -1,23 +1,17 @@
 package io.nubicustos.standalone;
 
 import io.nubicustos.model.messaging.Topics;
-import io.nubicustos.testsupport.TestPostgres;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -37,24 +31,10 @@ class StandaloneEndToEndTest {
     static int kafkaPort;
 
     @BeforeAll
-    static void start() throws IOException {
-        Path data = Files.createTempDirectory("nubicustos-e2e");
-        Files.createDirectories(data.resolve("credentials/aws"));
-        Files.writeString(data.resolve("credentials/aws/credentials"), "[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n");
-        kafkaPort = Ports.free();
-        system = NubicustosStandalone.start(new NubicustosStandalone.Settings(data, TestPostgres.newDatabase(), null,
-                kafkaPort, Ports.free(), 0, 8000, 0, 0, Map.of(
-                "spring.datasource.username", "postgres", "spring.datasource.password", "",
-                "nubicustos.worker.poll-interval", "500ms", "nubicustos.processor.sweep-interval", "1s",
-                "nubicustos.outbox.poll-interval", "200ms")));
-        api = new Api(system.apiPort());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (system != null) {
-            system.close();
-        }
+    static void start() {
+        system = RunningSystem.get();
+        api = RunningSystem.api();
+        kafkaPort = RunningSystem.kafkaPort();
     }
 
     @Test

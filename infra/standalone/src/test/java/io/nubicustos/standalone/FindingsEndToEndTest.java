@@ -1,0 +1,123 @@
+package io.nubicustos.standalone;
+
+import com.networknt.schema.Error;
+import com.networknt.schema.InputFormat;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import io.nubicustos.testsupport.SarifSchema;
+import io.nubicustos.testsupport.Samples;
+import io.nubicustos.testsupport.StandInImage;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The findings a user reads after scans: the diff between two scans, a finding's history, the exports. */
+class FindingsEndToEndTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    static Api api;
+
+    @BeforeAll
+    static void start() {
+        RunningSystem.get();
+        api = RunningSystem.api();
+    }
+
+    @Test
+    void aSecondScanThatDropsOneFailureAndAddsAnotherDiffsAsOneNewOneFixedTheRestUnchanged() throws IOException {
+        // Prowler 3.3's real ASFF report: 286 distinct FAILED findings
+        Path original = Samples.file("prowler/prowler330_output.asff.json");
+        ArrayNode records = (ArrayNode) JSON.readTree(original.toFile());
+        ArrayNode changed = JSON.createArrayNode();
+        boolean dropped = false;
+        JsonNode lastFailed = null;
+        for (JsonNode record : records) {
+            boolean failed = "FAILED".equals(record.at("/Compliance/Status").asString());
+            if (failed && !dropped) {
+                dropped = true;
+                continue;
+            }
+            if (failed) {
+                lastFailed = record;
+            }
+            changed.add(record);
+        }
+        ObjectNode added = (ObjectNode) lastFailed.deepCopy();
+        ((ObjectNode) added.get("Resources").get(0)).put("Id", "arn:aws:s3:::nubicustos-diff-new-bucket");
+        added.put("Id", "prowler-diff-test-new-finding");
+        changed.add(added);
+        Path second = Files.createTempFile("second", ".asff.json");
+        JSON.writeValue(second.toFile(), changed);
+
+        StandInImage.tagged("toniblyx/prowler:4.2.4").writes("prowler-output-123456789012.asff.json", original).exitsWith(3)
+                .buildWith(StandInTools.DOCKER);
+        String first = api.submit("{\"profile\": \"quick\", \"aws_profile\": \"diff-account\"}");
+        assertThat(api.awaitTerminal(first, Duration.ofMinutes(2)).at("/findings/total").asInt()).isEqualTo(286);
+        StandInImage.tagged("toniblyx/prowler:4.2.4").writes("prowler-output-123456789012.asff.json", second).exitsWith(3)
+                .buildWith(StandInTools.DOCKER);
+        String next = api.submit("{\"profile\": \"quick\", \"aws_profile\": \"diff-account\"}");
+        assertThat(api.awaitTerminal(next, Duration.ofMinutes(2)).at("/findings/total").asInt()).isEqualTo(286);
+
+        JsonNode diff = api.getJson("/api/scans/" + next + "/diff");
+
+        assertThat(diff.get("against").asString()).as("the previous scan of the same account and profile").isEqualTo(first);
+        assertThat(diff.get("new").asInt()).isEqualTo(1);
+        assertThat(diff.get("fixed").asInt()).isEqualTo(1);
+        assertThat(diff.get("unchanged").asInt()).isEqualTo(285);
+        assertThat(diff.at("/new_findings/0/resource_id").asString()).isEqualTo("arn:aws:s3:::nubicustos-diff-new-bucket");
+        assertThat(diff.at("/fixed_findings/0/check_id").asString()).isEqualTo("accessanalyzer_enabled");
+
+        String unchanged = api.getJson("/api/scans/" + next + "/findings?check=accessanalyzer_enabled&size=1")
+                .at("/findings/0/fingerprint").asString();
+        JsonNode history = api.getJson("/api/findings?fingerprint=" + unchanged);
+        assertThat(history.get("scans").asInt()).isEqualTo(2);
+        assertThat(history.at("/history/0/scan_id").asString()).isEqualTo(next);
+        assertThat(history.at("/history/1/scan_id").asString()).isEqualTo(first);
+    }
+
+    @Test
+    void exportsAreStreamedAsCsvJsonAndValidSarif() throws Exception {
+        StandInTools.prowler5();
+        String scanId = api.submit("{\"profile\": \"quick\"}");
+        api.awaitTerminal(scanId, Duration.ofMinutes(2));
+
+        HttpResponse<String> csv = api.get("/api/scans/" + scanId + "/findings/export?format=csv&status=all");
+        assertThat(csv.statusCode()).isEqualTo(200);
+        assertThat(csv.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/csv"));
+        assertThat(csv.headers().firstValue("Content-Disposition")).contains(
+                "attachment; filename=\"nubicustos-scan-" + scanId + "-findings.csv\"");
+        List<String> lines = csv.body().lines().toList();
+        assertThat(lines.get(0)).isEqualTo("tool,check_id,title,severity,status,account,region,service,resource_id,description,"
+                + "remediation,compliance,observed_at,fingerprint,occurrences");
+
+        JsonNode json = api.read(api.get("/api/scans/" + scanId + "/findings/export?format=json").body());
+        assertThat(json.get("findings")).hasSize(2);
+
+        HttpResponse<String> sarif = api.get("/api/scans/" + scanId + "/findings/export?format=sarif&status=all");
+        assertThat(sarif.headers().firstValue("Content-Type")).contains("application/sarif+json");
+        JsonNode document = api.read(sarif.body());
+        Schema schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+                .getSchema(Files.newInputStream(SarifSchema.path()), InputFormat.JSON);
+        assertThat(schema.validate(JSON.readTree("{\"version\": \"2.1.0\", \"runs\": [{\"results\": []}]}")))
+                .as("the validator rejects a run without a tool").isNotEmpty();
+        List<Error> errors = schema.validate(document);
+        assertThat(errors).as("SARIF 2.1.0 schema violations").isEmpty();
+        assertThat(document.at("/runs/0/tool/driver/name").asString()).isEqualTo("prowler");
+        assertThat(document.at("/runs/0/results")).hasSize(5);
+
+        assertThat(api.get("/api/scans/" + scanId + "/findings/export?format=xml").statusCode()).isEqualTo(400);
+    }
+}
