@@ -89,6 +89,26 @@ class FindingsEndToEndTest {
     }
 
     @Test
+    void aTruncatedReportFailsOnlyItsOwnStepWithTheFileAndPositionInErrors() throws IOException {
+        String whole = Files.readString(Samples.file("prowler/prowler5_example_output_aws.ocsf.json"));
+        Path truncated = Files.createTempFile("truncated", ".ocsf.json");
+        Files.writeString(truncated, whole.substring(0, whole.length() / 2));
+        StandInImage.tagged("toniblyx/prowler:4.2.4").writes("prowler-output-123456789012.ocsf.json", truncated).exitsWith(3)
+                .buildWith(StandInTools.DOCKER);
+        StandInTools.comprehensiveRest(0);
+
+        String scanId = api.submit("{\"profile\": \"compliance-only\"}");
+        JsonNode status = api.awaitTerminal(scanId, Duration.ofMinutes(2));
+
+        assertThat(status.get("status").asString()).isEqualTo("failed");
+        assertThat(status.at("/findings/total").asInt()).as("scoutsuite's findings are kept").isEqualTo(356);
+        JsonNode errors = api.getJson("/api/scans/" + scanId + "/errors");
+        assertThat(errors.at("/tool_errors/prowler").asString())
+                .contains("report rejected: prowler-output-123456789012.ocsf.json at line");
+        assertThat(errors.at("/tool_errors/scoutsuite").isNull()).isTrue();
+    }
+
+    @Test
     void exportsAreStreamedAsCsvJsonAndValidSarif() throws Exception {
         StandInTools.prowler5();
         String scanId = api.submit("{\"profile\": \"quick\"}");
