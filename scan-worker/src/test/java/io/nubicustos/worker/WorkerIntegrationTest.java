@@ -49,6 +49,8 @@ class WorkerIntegrationTest {
     static final String FINDS = "nubicustos-test/prowler:finds";
     static final String BROKEN = "nubicustos-test/prowler:broken";
     static final String SLOW = "nubicustos-test/prowler:slow";
+    static final String HANGS = "nubicustos-test/prowler:hangs";
+    static final String GREEDY = "nubicustos-test/prowler:greedy";
     static Path reports;
     static Path credentials;
 
@@ -61,6 +63,9 @@ class WorkerIntegrationTest {
                 .exitsWith(2).buildWith(docker);
         StandInImage.tagged(SLOW).runsFor(4).writes("p.ocsf.json", Samples.file("prowler/prowler5_example_output_aws.ocsf.json"))
                 .exitsWith(0).buildWith(docker);
+        StandInImage.tagged(HANGS).runsFor(600).exitsWith(0).buildWith(docker);
+        // a shell variable of 100 MB in a container limited to 32 MB
+        StandInImage.tagged(GREEDY).alsoRuns("X=$($B head -c 104857600 /dev/zero | $B tr '\\0' 'a')").exitsWith(0).buildWith(docker);
     }
 
     @DynamicPropertySource
@@ -159,17 +164,69 @@ class WorkerIntegrationTest {
     }
 
     @Test
-    void aRunningStepWhoseContainerVanishedFailsWithAClearReason() {
+    void aRunningStepWhoseContainerVanishedIsRetriedAndEveryAttemptIsRecorded() {
         UUID scan = scan();
         UUID step = step(scan, SLOW);
-        jdbc.sql("""
-                update scan_steps set status = 'running', owner = 'dead-worker', attempt = 1, lease_until = now() - interval '1 second',
-                       container_name = 'prowler-scan-gone-1', container_id = 'f00dfeedf00dfeed' where id = :id
-                """).param("id", step).update();
+        vanished(step, 1);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> status(step).equals("reporting"));
+        assertThat(jdbc.sql("select attempt from scan_steps where id = :id").param("id", step).query(Integer.class).single()).isEqualTo(2);
+        assertThat(jdbc.sql("select attempt || ':' || outcome from step_attempts where step_id = :id order by attempt")
+                .param("id", step).query(String.class).list()).containsExactly("2:exited 0");
+        assertThat(jdbc.sql("select error from scan_steps where id = :id").param("id", step).query(String.class).single())
+                .contains("container prowler-scan-gone-1 vanished").contains("retrying (attempt 1 of 3)");
+    }
+
+    @Test
+    void aStepWhoseContainerVanishesOnItsLastAttemptFailsWithAClearReason() {
+        UUID scan = scan();
+        UUID step = step(scan, SLOW);
+        vanished(step, 3);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> status(step).equals("failed"));
         assertThat(jdbc.sql("select error from scan_steps where id = :id").param("id", step).query(String.class).single())
-                .contains("container prowler-scan-gone-1 vanished");
+                .contains("container prowler-scan-gone-1 vanished").contains("(attempt 3 of 3)");
+    }
+
+    @Test
+    void aToolPastItsTimeoutIsKilledAndFailsSayingSo() {
+        UUID scan = scan();
+        UUID step = step(scan, HANGS, new io.nubicustos.model.catalog.ResourceLimits(null, null, null, "3s"));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> status(step).equals("failed"));
+        Map<String, Object> row = jdbc.sql("select error, log_tail from scan_steps where id = :id").param("id", step).query().singleRow();
+        assertThat((String) row.get("error")).startsWith("timed out after 3s");
+        assertThat((String) row.get("log_tail")).contains("started with: aws");
+    }
+
+    @Test
+    void aToolOverItsMemoryLimitFailsAsOutOfMemory() {
+        UUID scan = scan();
+        UUID step = step(scan, GREEDY, new io.nubicustos.model.catalog.ResourceLimits("32m", 0.5, 64, null));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> status(step).equals("failed"));
+        Map<String, Object> row = jdbc.sql("select error, oom_killed from scan_steps where id = :id").param("id", step).query().singleRow();
+        assertThat((String) row.get("error")).startsWith("out of memory (limit 32m)");
+        assertThat(row.get("oom_killed")).isEqualTo(true);
+    }
+
+    @Test
+    void aCancelledStepsContainerIsKilledWithinSeconds() {
+        UUID scan = scan();
+        UUID step = step(scan, HANGS);
+        await().atMost(Duration.ofSeconds(60)).until(() -> !managedContainers().isEmpty() && status(step).equals("running"));
+
+        jdbc.sql("update scan_steps set status = 'cancelled', completed_at = now() where id = :id").param("id", step).update();
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(managedContainers()).isEmpty());
+        assertThat(status(step)).isEqualTo("cancelled");
+    }
+
+    private void vanished(UUID step, int attempt) {
+        jdbc.sql("""
+                update scan_steps set status = 'running', owner = 'dead-worker', attempt = :attempt, lease_until = now() - interval '1 second',
+                       container_name = 'prowler-scan-gone-1', container_id = 'f00dfeedf00dfeed' where id = :id
+                """).param("attempt", attempt).param("id", step).update();
     }
 
     private List<Container> managedContainers() {
@@ -185,12 +242,16 @@ class WorkerIntegrationTest {
     }
 
     private UUID step(UUID scan, String image) {
+        return step(scan, image, io.nubicustos.model.catalog.ResourceLimits.NONE);
+    }
+
+    private UUID step(UUID scan, String image, io.nubicustos.model.catalog.ResourceLimits limits) {
         UUID id = UUID.randomUUID();
         StepPlan plan = new StepPlan("prowler", image, "prowler-scan",
                 List.of("aws", "--output-formats", "json-ocsf", "html", "csv", "--output-directory", "/reports"), null, "/reports",
                 new io.nubicustos.model.catalog.ToolDefinition.CredentialsMount("aws", "/home/prowler/.aws"),
                 "nubicustos_security-net", Map.of("SCAN_ID", scan.toString(), "AWS_PROFILE", "default"), List.of(0, 1, 3),
-                Map.of(), null, "prowler");
+                Map.of(), null, "prowler", limits);
         jdbc.sql("insert into scan_steps (id, scan_id, tool, position, status, plan, queued_at) values (:id, :scan, 'prowler', 0, 'queued', cast(:plan as jsonb), :now)")
                 .param("id", id).param("scan", scan).param("plan", json.writeValueAsString(plan)).param("now", OffsetDateTime.now()).update();
         return id;

@@ -89,6 +89,16 @@ public final class ToolCatalog {
                     throw new CatalogException("profile '" + key + "' names unknown tool '" + tool + "'");
                 }
             }
+            named.toolLimits().forEach((tool, limits) -> {
+                try {
+                    limits.validate("tool_limits." + tool);
+                } catch (IllegalArgumentException e) {
+                    throw new CatalogException("profile '" + key + "': " + e.getMessage());
+                }
+            });
+            if (named.maxParallel() != null && named.maxParallel() < 1) {
+                throw new CatalogException("profile '" + key + "': max_parallel must be at least 1");
+            }
             for (String tool : named.toolOptions().keySet()) {
                 if (!named.tools().contains(tool)) {
                     throw new CatalogException("profile '" + key + "' has options for '" + tool + "', which it does not run");

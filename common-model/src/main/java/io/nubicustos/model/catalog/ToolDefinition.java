@@ -23,6 +23,7 @@ import java.util.Objects;
  * @param stdoutReport         file the worker writes the container's stdout to, for tools that report on stdout
  * @param severityOption       how the tool takes a severity filter, when it can
  * @param reportFormat         which parser reads the report
+ * @param limits               memory, CPU, pids and timeout of the tool's container
  */
 public record ToolDefinition(
         String name,
@@ -38,9 +39,11 @@ public record ToolDefinition(
         @JsonProperty("named_volumes") Map<String, String> namedVolumes,
         @JsonProperty("stdout_report") String stdoutReport,
         @JsonProperty("severity_option") SeverityOption severityOption,
-        @JsonProperty("report_format") String reportFormat) {
+        @JsonProperty("report_format") String reportFormat,
+        ResourceLimits limits) {
 
     public ToolDefinition {
+        limits = limits == null ? ResourceLimits.NONE : limits;
         environment = environment == null ? Map.of() : Map.copyOf(environment);
         defaultCommand = defaultCommand == null ? List.of() : List.copyOf(defaultCommand);
         expectedExitCodes = expectedExitCodes == null ? List.of() : List.copyOf(expectedExitCodes);
@@ -50,7 +53,7 @@ public record ToolDefinition(
 
     ToolDefinition withName(String key) {
         return new ToolDefinition(key, image, containerNamePrefix, reportPath, credentials, network, environment,
-                defaultCommand, expectedExitCodes, entrypoint, namedVolumes, stdoutReport, severityOption, reportFormat);
+                defaultCommand, expectedExitCodes, entrypoint, namedVolumes, stdoutReport, severityOption, reportFormat, limits);
     }
 
     public boolean acceptsExitCode(int exitCode) {
@@ -71,6 +74,11 @@ public record ToolDefinition(
                     "credentials (kind and an absolute mount)");
         }
         namedVolumes.forEach((volume, path) -> require(path.startsWith("/"), "named_volumes." + volume));
+        try {
+            limits.validate("limits");
+        } catch (IllegalArgumentException e) {
+            throw new CatalogException("tool '" + name + "': " + e.getMessage());
+        }
     }
 
     private void require(boolean ok, String field) {

@@ -1,5 +1,6 @@
 package io.nubicustos.model.scan;
 
+import io.nubicustos.model.catalog.ResourceLimits;
 import io.nubicustos.model.catalog.ScanProfile;
 import io.nubicustos.model.catalog.ToolCatalog;
 import io.nubicustos.model.catalog.ToolDefinition;
@@ -26,6 +27,12 @@ public final class ScanPlanner {
     }
 
     public List<StepPlan> plan(ScanProfile profile, String awsProfile, Set<Severity> severityFilter, UUID scanId) {
+        return plan(profile, awsProfile, severityFilter, ResourceLimits.NONE, scanId);
+    }
+
+    /** As {@link #plan(ScanProfile, String, Set, UUID)}, with the request's limits overriding the profile's and the catalog's. */
+    public List<StepPlan> plan(ScanProfile profile, String awsProfile, Set<Severity> severityFilter, ResourceLimits requestLimits,
+                               UUID scanId) {
         List<StepPlan> steps = new ArrayList<>();
         for (String toolName : profile.tools()) {
             ToolDefinition tool = catalog.requireTool(toolName);
@@ -53,7 +60,8 @@ public final class ScanPlanner {
             env.put("AWS_PROFILE", awsProfile);
             steps.add(new StepPlan(toolName, tool.image(), tool.containerNamePrefix(), List.copyOf(command),
                     tool.entrypoint(), tool.reportPath(), tool.credentials(), tool.network(), Map.copyOf(env),
-                    tool.expectedExitCodes(), tool.namedVolumes(), tool.stdoutReport(), tool.reportFormat()));
+                    tool.expectedExitCodes(), tool.namedVolumes(), tool.stdoutReport(), tool.reportFormat(),
+                    tool.limits().overriddenBy(profile.limitsFor(toolName)).overriddenBy(requestLimits)));
         }
         return List.copyOf(steps);
     }

@@ -1,6 +1,7 @@
 package io.nubicustos.model.scan;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.nubicustos.model.catalog.ResourceLimits;
 import io.nubicustos.model.catalog.ToolDefinition.CredentialsMount;
 
 import java.util.List;
@@ -23,6 +24,7 @@ import java.util.Map;
  * @param namedVolumes         named volumes: name to container path
  * @param stdoutReport         file to write the container's stdout to, for tools that report on stdout
  * @param reportFormat         the parser the processor uses
+ * @param limits               memory, CPU, pids and timeout (catalog, then profile, then request)
  */
 public record StepPlan(
         String tool,
@@ -37,7 +39,12 @@ public record StepPlan(
         @JsonProperty("expected_exit_codes") List<Integer> expectedExitCodes,
         @JsonProperty("named_volumes") Map<String, String> namedVolumes,
         @JsonProperty("stdout_report") String stdoutReport,
-        @JsonProperty("report_format") String reportFormat) {
+        @JsonProperty("report_format") String reportFormat,
+        ResourceLimits limits) {
+
+    public StepPlan {
+        limits = limits == null ? ResourceLimits.NONE : limits;
+    }
 
     /** The pattern the API shows before an execution id exists. */
     public String containerNamePattern() {

@@ -29,6 +29,7 @@ public final class StandInImage {
     private int exitCode;
     private int sleepSeconds;
     private String stderrLine;
+    private String extraScript;
 
     private StandInImage(String tag) {
         this.tag = tag;
@@ -67,6 +68,12 @@ public final class StandInImage {
         return this;
     }
 
+    /** Runs these busybox shell lines ({@code $B} is busybox) before exiting, e.g. to allocate memory. */
+    public StandInImage alsoRuns(String script) {
+        this.extraScript = script;
+        return this;
+    }
+
     public StandInImage complainsOnStderr(String line) {
         this.stderrLine = line;
         return this;
@@ -99,6 +106,9 @@ public final class StandInImage {
             if (stdoutFile != null) {
                 Files.copy(stdoutFile, standin.resolve("stdout"));
                 script.append("$B cat /standin/stdout\n");
+            }
+            if (extraScript != null) {
+                script.append(extraScript).append('\n');
             }
             if (stderrLine != null) {
                 script.append("$B echo '").append(stderrLine.replace("'", "")).append("' >&2\n");

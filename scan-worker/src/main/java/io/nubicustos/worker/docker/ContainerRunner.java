@@ -12,6 +12,7 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
@@ -27,6 +28,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -132,10 +134,22 @@ public class ContainerRunner {
             binds.add(new Bind(mount.hostPath(), new Volume(mount.containerPath()), mount.readOnly() ? AccessMode.ro : AccessMode.rw));
         }
         spec.volumes().forEach((name, path) -> binds.add(new Bind(name, new Volume(path))));
+        // why: scanners only call cloud APIs and write files; they need no kernel capability and no privilege
         HostConfig host = HostConfig.newHostConfig()
                 .withBinds(binds)
                 .withPrivileged(false)
+                .withCapDrop(Capability.ALL)
+                .withSecurityOpts(List.of("no-new-privileges"))
                 .withNetworkMode(spec.network() == null ? null : spec.network());
+        if (spec.memoryBytes() != null) {
+            host.withMemory(spec.memoryBytes()).withMemorySwap(spec.memoryBytes());
+        }
+        if (spec.nanoCpus() != null) {
+            host.withNanoCPUs(spec.nanoCpus());
+        }
+        if (spec.pids() != null) {
+            host.withPidsLimit(spec.pids());
+        }
         try (CreateContainerCmd cmd = docker().createContainerCmd(spec.image())) {
             cmd.withName(spec.name())
                     .withLabels(spec.labels())
@@ -172,17 +186,54 @@ public class ContainerRunner {
         }
     }
 
-    /** Blocks until the container exits; the engine tells us (no polling). */
-    public ContainerExit await(String containerId) {
-        try {
-            docker().waitContainerCmd(containerId).exec(new WaitContainerResultCallback()).awaitStatusCode();
+    /**
+     * Blocks until the container exits, or until {@code timeout} (null: none) has passed since it
+     * started, in which case it is killed. The engine tells us of the exit (no polling).
+     */
+    public ContainerExit await(String containerId, Duration timeout) {
+        boolean timedOut = false;
+        try (WaitContainerResultCallback wait = docker().waitContainerCmd(containerId).exec(new WaitContainerResultCallback())) {
+            if (timeout == null) {
+                wait.awaitStatusCode();
+            } else {
+                Duration left = timeout.minus(runningFor(containerId));
+                if (left.isNegative() || !wait.awaitCompletion(left.toMillis(), TimeUnit.MILLISECONDS)) {
+                    timedOut = true;
+                    kill(containerId);
+                    docker().waitContainerCmd(containerId).exec(new WaitContainerResultCallback()).awaitStatusCode(30, TimeUnit.SECONDS);
+                }
+            }
         } catch (NotFoundException e) {
             return ContainerExit.vanishedContainer();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new com.github.dockerjava.api.exception.DockerClientException("interrupted while waiting for " + containerId, e);
+        } catch (IOException e) {
+            log.debug("Closing the wait on {} failed: {}", containerId, e.toString());
         }
+        boolean killedForTime = timedOut;
         return find(containerId)
                 .map(c -> new ContainerExit(c.getState().getExitCodeLong() == null ? null : c.getState().getExitCodeLong().intValue(),
-                        Boolean.TRUE.equals(c.getState().getOOMKilled()), false))
+                        Boolean.TRUE.equals(c.getState().getOOMKilled()), false, killedForTime))
                 .orElseGet(ContainerExit::vanishedContainer);
+    }
+
+    private Duration runningFor(String containerId) {
+        return find(containerId).map(c -> c.getState().getStartedAt())
+                .filter(started -> started != null && !started.startsWith("0001"))
+                .map(started -> Duration.between(java.time.Instant.parse(started), java.time.Instant.now()))
+                .orElse(Duration.ZERO);
+    }
+
+    /** Kills a running container; one already stopped or gone is fine; never throws. */
+    public void kill(String containerId) {
+        try {
+            docker().killContainerCmd(containerId).exec();
+        } catch (NotFoundException | com.github.dockerjava.api.exception.ConflictException gone) {
+            // already stopped or removed
+        } catch (RuntimeException e) {
+            log.warn("Could not kill container {} ({})", containerId, e.toString());
+        }
     }
 
     /** The last lines of stdout and stderr, interleaved as the engine stored them; empty if unavailable. */

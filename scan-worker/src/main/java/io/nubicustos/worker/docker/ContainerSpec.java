@@ -15,10 +15,13 @@ import java.util.Map;
  * @param binds        host path to container path, with read-only flag
  * @param volumes      named volume to container path
  * @param network      network to join, or null
+ * @param memoryBytes  memory limit, or null
+ * @param nanoCpus     CPU limit in billionths of a CPU, or null
+ * @param pids         process limit, or null
  */
 public record ContainerSpec(String name, String image, List<String> entrypoint, List<String> command,
                             Map<String, String> environment, Map<String, String> labels, List<BindMount> binds,
-                            Map<String, String> volumes, String network) {
+                            Map<String, String> volumes, String network, Long memoryBytes, Long nanoCpus, Long pids) {
 
     public record BindMount(String hostPath, String containerPath, boolean readOnly) {
     }

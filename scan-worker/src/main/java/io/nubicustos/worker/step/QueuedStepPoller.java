@@ -40,7 +40,7 @@ class QueuedStepPoller {
     }
 
     /** Claims and starts up to the free capacity; answers how many steps were started. */
-    int runOnce() {
+    synchronized int runOnce() {
         if (!engine.isReachable()) {
             return 0;
         }
@@ -53,7 +53,7 @@ class QueuedStepPoller {
         }
         List<ClaimedStep> claimed;
         try {
-            claimed = steps.claimOldest(reservedSlots, engine.engineId());
+            claimed = steps.claimNext(reservedSlots, engine.engineId());
         } catch (RuntimeException e) {
             for (int i = 0; i < reservedSlots; i++) {
                 executor.release();

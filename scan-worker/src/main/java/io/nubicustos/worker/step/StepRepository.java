@@ -31,26 +31,33 @@ public class StepRepository {
 
     private static final Logger log = LoggerFactory.getLogger(StepRepository.class);
 
-    // why: the scan moves queued -> running in the same statement as its first claimed step
-    private static final String CLAIM_BY_ID = """
-            with claimed as (
-                update scan_steps
-                   set status = 'running', owner = :owner, lease_until = :lease, attempt = attempt + 1,
-                       execution_id = left(id::text, 12) || '-' || (attempt + 1),
-                       container_name = (plan ->> 'container_name_prefix') || '-' || left(id::text, 12) || '-' || (attempt + 1),
-                       started_at = :now, container_id = null, container_started_at = null, docker_host = :dockerHost
-                 where id = :id and status = 'queued'
-             returning id, scan_id, tool, plan::text as plan, attempt, execution_id, container_name, container_id
-            ), started as (
-                update scans set status = 'running', started_at = coalesce(started_at, :now)
-                 where id in (select scan_id from claimed) and status = 'queued'
-            )
-            select * from claimed
-            """;
-    private static final String CLAIM_OLDEST = """
-            with picked as (
-                select id from scan_steps where status = 'queued'
-                 order by queued_at, position limit :limit for update skip locked
+    /**
+     * Claims the next steps, fairly and within the caps: candidates are ranked per scan (a scan with
+     * fewer running steps goes first, then older scans), a scan never runs more than its
+     * {@code max_parallel} steps and an account (AWS profile) never more than {@code :accountCap}.
+     * Claims are serialized by a transaction-scoped advisory lock, so two workers cannot both see
+     * room under a cap and both take it.
+     */
+    private static final String CLAIM_NEXT = """
+            with running as (
+                select r.scan_id, sc.aws_profile from scan_steps r join scans sc on sc.id = r.scan_id where r.status = 'running'
+            ), candidates as (
+                select s.id, s.scan_id, sc.aws_profile, sc.max_parallel, sc.created_at, s.queued_at, s.position,
+                       (select count(*) from running r where r.scan_id = s.scan_id) as scan_running,
+                       (select count(*) from running r where r.aws_profile = sc.aws_profile) as account_running
+                  from scan_steps s join scans sc on sc.id = s.scan_id
+                 where s.status = 'queued' and sc.status in ('queued', 'running')
+            ), ranked as (
+                select c.*,
+                       row_number() over (partition by c.scan_id order by c.position) as scan_rank,
+                       row_number() over (partition by c.aws_profile order by c.scan_running, c.created_at, c.position) as account_rank
+                  from candidates c
+            ), picked as (
+                select id from ranked
+                 where (max_parallel is null or scan_running + scan_rank <= max_parallel)
+                   and (:accountCap <= 0 or account_running + account_rank <= :accountCap)
+                 order by scan_running + scan_rank, created_at, position
+                 limit :limit
             ), claimed as (
                 update scan_steps s
                    set status = 'running', owner = :owner, lease_until = :lease, attempt = s.attempt + 1,
@@ -62,8 +69,24 @@ public class StepRepository {
             ), started as (
                 update scans set status = 'running', started_at = coalesce(started_at, :now)
                  where id in (select scan_id from claimed) and status = 'queued'
+            ), attempts as (
+                insert into step_attempts (step_id, attempt, worker, started_at)
+                select id, attempt, :owner, :now from claimed on conflict do nothing
             )
             select * from claimed
+            """;
+    private static final String CLAIM_LOCK = "select pg_advisory_xact_lock(7343012)";
+    private static final String REQUEUE = """
+            update scan_steps set status = 'queued', owner = null, lease_until = null, container_id = null, queued_at = :now,
+                   error = :reason
+             where id = :id and status = 'running' and owner = :owner and attempt = :attempt
+            """;
+    private static final String ATTEMPT_OUTCOME = """
+            update step_attempts set finished_at = :now, outcome = :outcome, error = :error
+             where step_id = :id and attempt = :attempt and finished_at is null
+            """;
+    private static final String STILL_MINE = """
+            select id from scan_steps where id in (:ids) and status = 'running' and owner = :owner
             """;
     private static final String RECORD_CONTAINER = """
             update scan_steps set container_id = :containerId, container_started_at = :now
@@ -114,27 +137,52 @@ public class StepRepository {
     private final Clock clock;
     private final String owner;
     private final Duration lease;
+    private final int accountCap;
+    private final org.springframework.transaction.support.TransactionTemplate tx;
 
-    StepRepository(JdbcClient jdbc, ObjectMapper json, Clock clock, WorkerIdentity identity, WorkerProperties properties) {
+    StepRepository(JdbcClient jdbc, ObjectMapper json, Clock clock, WorkerIdentity identity, WorkerProperties properties,
+                   org.springframework.transaction.support.TransactionTemplate tx) {
         this.jdbc = jdbc;
+        this.tx = tx;
+        this.accountCap = properties.worker().accountCap();
         this.json = json;
         this.clock = clock;
         this.owner = identity.id();
         this.lease = properties.worker().leaseDuration();
     }
 
-    /** Claims one queued step; empty when it is not queued any more (a duplicate, or cancelled). */
-    public Optional<ClaimedStep> claim(UUID stepId, String dockerHost) {
-        OffsetDateTime now = now();
-        return jdbc.sql(CLAIM_BY_ID).param("id", stepId).param("owner", owner).param("lease", now.plus(lease))
-                .param("now", now).param("dockerHost", dockerHost).query(this::claimed).optional();
+    /** Claims up to {@code limit} next steps, fairly across scans and within the per-scan and per-account caps. */
+    public List<ClaimedStep> claimNext(int limit, String dockerHost) {
+        return tx.execute(status -> {
+            jdbc.sql(CLAIM_LOCK).query().listOfRows();
+            OffsetDateTime now = now();
+            return jdbc.sql(CLAIM_NEXT).param("limit", limit).param("owner", owner).param("lease", now.plus(lease))
+                    .param("now", now).param("dockerHost", dockerHost).param("accountCap", accountCap).query(this::claimed).list();
+        });
     }
 
-    /** Claims up to {@code limit} of the oldest queued steps, skipping rows other workers are claiming. */
-    public List<ClaimedStep> claimOldest(int limit, String dockerHost) {
-        OffsetDateTime now = now();
-        return jdbc.sql(CLAIM_OLDEST).param("limit", limit).param("owner", owner).param("lease", now.plus(lease))
-                .param("now", now).param("dockerHost", dockerHost).query(this::claimed).list();
+    /** Hands a running step back to the queue for another attempt (its container vanished, or the infrastructure failed). */
+    public boolean requeue(ClaimedStep step, String reason) {
+        boolean moved = guarded("running -> queued (retry)", step, jdbc.sql(REQUEUE).param("now", now()).param("reason", reason)
+                .param("id", step.id()).param("owner", owner).param("attempt", step.attempt()).update());
+        if (moved) {
+            attemptOutcome(step, "retried", reason);
+        }
+        return moved;
+    }
+
+    /** Records how an attempt ended; the step's own row says how the step ended. */
+    public void attemptOutcome(ClaimedStep step, String outcome, String error) {
+        jdbc.sql(ATTEMPT_OUTCOME).param("now", now()).param("outcome", outcome).param("error", error)
+                .param("id", step.id()).param("attempt", step.attempt()).update();
+    }
+
+    /** Of the given steps, those still running under this worker. */
+    public java.util.Set<UUID> stillRunningForMe(Collection<UUID> stepIds) {
+        if (stepIds.isEmpty()) {
+            return java.util.Set.of();
+        }
+        return new java.util.HashSet<>(jdbc.sql(STILL_MINE).param("ids", stepIds).param("owner", owner).query(UUID.class).list());
     }
 
     public boolean recordContainer(ClaimedStep step, String containerId) {

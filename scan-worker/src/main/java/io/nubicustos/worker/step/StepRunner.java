@@ -48,9 +48,12 @@ public class StepRunner {
     private final WorkerProperties properties;
     private final String workerId;
     private final MeterRegistry meters;
+    private final RunningContainers running;
 
     StepRunner(StepRepository steps, ContainerRunner containers, DockerEngine engine, CompletionPublisher completions,
-               StepExecutor executor, WorkerProperties properties, WorkerIdentity identity, MeterRegistry meters) {
+               StepExecutor executor, WorkerProperties properties, WorkerIdentity identity, MeterRegistry meters,
+               RunningContainers running) {
+        this.running = running;
         this.steps = steps;
         this.containers = containers;
         this.engine = engine;
@@ -81,6 +84,7 @@ public class StepRunner {
                 settled = true;
                 return;
             }
+            running.put(step.id(), containerId);
             containers.start(containerId);
             log.info("Step {} ({}) of scan {}: container {} started (attempt {})", step.id(), step.tool(), step.scanId(),
                     step.containerName(), step.attempt());
@@ -90,6 +94,7 @@ public class StepRunner {
         } catch (RuntimeException e) {
             settled = onInfrastructureError(step, containerId, e, timing);
         } finally {
+            running.remove(step.id());
             if (settled) {
                 containers.remove(containerId);
             }
@@ -107,11 +112,12 @@ public class StepRunner {
                 run(step);
                 return;
             }
-            fail(step, null, null, "", "container " + step.containerName() + " vanished while its worker was gone"
-                    + " (removed outside Nubicustos, or its Docker host was reset); the tool's result is lost", timing);
+            retryOrFail(step, "container " + step.containerName() + " vanished while its worker was gone"
+                    + " (removed outside Nubicustos, or its Docker host was reset)", timing);
             return;
         }
         log.info("Step {} ({}) of scan {}: adopting container {}", step.id(), step.tool(), step.scanId(), step.containerName());
+        running.put(step.id(), containerId);
         boolean settled = false;
         try {
             settled = finish(step.withContainer(containerId), timing);
@@ -120,6 +126,7 @@ public class StepRunner {
         } catch (RuntimeException e) {
             settled = onInfrastructureError(step, containerId, e, timing);
         } finally {
+            running.remove(step.id());
             if (settled) {
                 containers.remove(containerId);
             }
@@ -128,19 +135,23 @@ public class StepRunner {
 
     /** Waits for the exit and records it; true when the step is settled (so the container may go). */
     private boolean finish(ClaimedStep step, Timer.Sample timing) {
-        ContainerExit exit = containers.await(step.containerId());
-        if (exit.vanished()) {
-            return fail(step, null, null, "", "container " + step.containerName()
-                    + " vanished before it exited (removed outside Nubicustos)", timing);
-        }
         StepPlan plan = step.plan();
+        Long timeoutSeconds = plan.limits().timeoutSeconds();
+        ContainerExit exit = containers.await(step.containerId(), timeoutSeconds == null ? null : java.time.Duration.ofSeconds(timeoutSeconds));
+        if (exit.vanished()) {
+            return retryOrFail(step, "container " + step.containerName() + " vanished before it exited (removed outside Nubicustos)", timing);
+        }
+        if (exit.timedOut()) {
+            return fail(step, exit.exitCode(), exit.oomKilled(), containers.logTail(step.containerId(), tailLines()),
+                    "timed out after " + plan.limits().timeout() + ": the container was killed", timing);
+        }
         if (plan.stdoutReport() != null) {
             containers.writeStdout(step.containerId(), reportDirectory(step).resolve(plan.stdoutReport()));
         }
         String tail = containers.logTail(step.containerId(), tailLines());
         if (exit.oomKilled()) {
-            return fail(step, exit.exitCode(), true, tail, "out of memory: the container was killed by the kernel (exit code "
-                    + exit.exitCode() + ")", timing);
+            return fail(step, exit.exitCode(), true, tail, "out of memory (limit " + plan.limits().memory()
+                    + "): the kernel killed the container, exit code " + exit.exitCode(), timing);
         }
         if (!plan.acceptsExitCode(exit.exitCode())) {
             return fail(step, exit.exitCode(), false, tail, step.tool() + " exited with code " + exit.exitCode()
@@ -148,6 +159,7 @@ public class StepRunner {
         }
         boolean moved = steps.toReporting(step, exit.exitCode(), false, tail);
         if (moved) {
+            steps.attemptOutcome(step, "exited " + exit.exitCode(), null);
             record(step, "reporting", timing);
             completions.publish(step, StepStatus.REPORTING.db(), exit.exitCode());
             log.info("Step {} ({}) of scan {}: exited {} (expected); report handed to the processor", step.id(), step.tool(),
@@ -156,8 +168,23 @@ public class StepRunner {
         return true;
     }
 
+    /** The container is gone without a result: another attempt if any are left, else the step fails. */
+    private boolean retryOrFail(ClaimedStep step, String reason, Timer.Sample timing) {
+        int maxAttempts = properties.worker().maxAttempts();
+        if (step.attempt() < maxAttempts) {
+            if (steps.requeue(step, reason + "; retrying (attempt " + step.attempt() + " of " + maxAttempts + ")")) {
+                record(step, "retried", timing);
+                log.info("Step {} ({}) of scan {}: {}; queued again for attempt {}", step.id(), step.tool(), step.scanId(), reason,
+                        step.attempt() + 1);
+            }
+            return true;
+        }
+        return fail(step, null, null, "", reason + " (attempt " + step.attempt() + " of " + maxAttempts + ")", timing);
+    }
+
     private boolean fail(ClaimedStep step, Integer exitCode, Boolean oomKilled, String tail, String reason, Timer.Sample timing) {
         if (steps.toFailed(step, exitCode, oomKilled, tail, reason)) {
+            steps.attemptOutcome(step, "failed", reason);
             record(step, "failed", timing);
             completions.publish(step, StepStatus.FAILED.db(), exitCode);
             log.info("Step {} ({}) of scan {} failed: {}", step.id(), step.tool(), step.scanId(), reason);
@@ -209,8 +236,10 @@ public class StepRunner {
         labels.put(ContainerRunner.LABEL_TOOL, step.tool());
         labels.put(ContainerRunner.LABEL_ATTEMPT, Integer.toString(step.attempt()));
         labels.put(ContainerRunner.LABEL_WORKER, workerId);
+        Double cpus = plan.limits().cpus();
         return new ContainerSpec(step.containerName(), plan.image(), plan.entrypoint(), plan.command(), plan.environment(),
-                labels, binds, plan.namedVolumes(), plan.network());
+                labels, binds, plan.namedVolumes(), plan.network(), plan.limits().memoryBytes(),
+                cpus == null ? null : (long) (cpus * 1_000_000_000L), plan.limits().pids() == null ? null : plan.limits().pids().longValue());
     }
 
     private Path reportDirectory(ClaimedStep step) {

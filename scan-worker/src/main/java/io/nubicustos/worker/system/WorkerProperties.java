@@ -28,6 +28,9 @@ public record WorkerProperties(@DefaultValue Worker worker, @DefaultValue Report
      * @param pollInterval        how often an idle worker looks in Postgres for queued steps
      * @param orphanSweepInterval how often expired leases are looked for
      * @param logTailLines        container log lines kept with the step
+     * @param accountCap          steps of one cloud account (AWS profile) running at once across the fleet, so
+     *                            tools do not throttle each other's API calls; 0 for no cap
+     * @param maxAttempts         attempts of a step whose container vanished or whose infrastructure failed
      */
     public record Worker(String id,
                          @DefaultValue("4") int concurrency,
@@ -35,7 +38,9 @@ public record WorkerProperties(@DefaultValue Worker worker, @DefaultValue Report
                          @DefaultValue("15s") Duration leaseRenewInterval,
                          @DefaultValue("2s") Duration pollInterval,
                          @DefaultValue("10s") Duration orphanSweepInterval,
-                         @DefaultValue("60") int logTailLines) {
+                         @DefaultValue("60") int logTailLines,
+                         @DefaultValue("4") int accountCap,
+                         @DefaultValue("3") int maxAttempts) {
         public Worker {
             if (concurrency < 1) {
                 throw new IllegalArgumentException("nubicustos.worker.concurrency must be at least 1");
