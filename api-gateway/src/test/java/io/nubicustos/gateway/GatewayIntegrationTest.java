@@ -21,6 +21,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -47,6 +48,8 @@ import static org.awaitility.Awaitility.await;
 /** The API against a real PostgreSQL and a real KRaft broker. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.config.name=api-gateway", "nubicustos.outbox.poll-interval=100ms"})
+// why: each class has its own broker; a context cached past it would wait 30 s at exit to stop its consumers
+@DirtiesContext
 @EmbeddedKafka(partitions = 1)
 class GatewayIntegrationTest {
 

@@ -21,6 +21,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.ObjectMapper;
@@ -43,6 +44,8 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(properties = {"spring.config.name=scan-worker", "nubicustos.worker.id=worker-it",
         "nubicustos.worker.concurrency=2", "nubicustos.worker.lease-duration=3s", "nubicustos.worker.lease-renew-interval=1s",
         "nubicustos.worker.poll-interval=500ms", "nubicustos.worker.orphan-sweep-interval=1s"})
+// why: each class has its own broker; a context cached past it would wait 30 s at exit to stop its consumers
+@DirtiesContext
 @EmbeddedKafka(partitions = 2)
 class WorkerIntegrationTest {
 

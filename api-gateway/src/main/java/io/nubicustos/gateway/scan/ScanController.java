@@ -36,8 +36,11 @@ class ScanController {
     private final ScanCreator creator;
     private final ScanQueries queries;
     private final GatewayProperties properties;
+    private final ScanCanceller canceller;
 
-    ScanController(ScanRequestParser parser, ScanCreator creator, ScanQueries queries, GatewayProperties properties) {
+    ScanController(ScanRequestParser parser, ScanCreator creator, ScanQueries queries, GatewayProperties properties,
+                   ScanCanceller canceller) {
+        this.canceller = canceller;
         this.parser = parser;
         this.creator = creator;
         this.queries = queries;
@@ -74,7 +77,7 @@ class ScanController {
                     .map(arg -> arg.replace(placeholder.toString(), "{scan_id}")).toList();
             tools.add(new PlannedTool(step.tool(), step.image(), step.containerNamePattern(), step.entrypoint(), command,
                     mounts, step.environment().keySet().stream().sorted().toList(), step.network(),
-                    step.expectedExitCodes(), step.stdoutReport()));
+                    step.expectedExitCodes(), step.stdoutReport(), step.limits()));
         }
         return new DryRun(true, request.profile().name(), request.awsProfile(),
                 request.severityFilter().stream().map(Severity::db).toList(), tools);
@@ -102,6 +105,22 @@ class ScanController {
         Map<String, Object> body = summary(queries.scan(id));
         body.put("steps", queries.steps(id));
         return body;
+    }
+
+    /** Cancels a queued or running scan (DELETE of a single scan cancels it; bulk delete removes scans). */
+    @PostMapping("/{id}/cancel")
+    ResponseEntity<Map<String, Object>> cancel(@PathVariable("id") UUID id) {
+        boolean changed = canceller.cancel(id);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("scan_id", id);
+        body.put("status", "cancelled");
+        body.put("changed", changed);
+        return ResponseEntity.accepted().body(body);
+    }
+
+    @org.springframework.web.bind.annotation.DeleteMapping("/{id}")
+    ResponseEntity<Map<String, Object>> cancelByDelete(@PathVariable("id") UUID id) {
+        return cancel(id);
     }
 
     @GetMapping("/{id}/status")
@@ -171,7 +190,8 @@ class ScanController {
 
     record PlannedTool(String tool, String image, String containerNamePattern, List<String> entrypoint,
                        List<String> command, List<Mount> mounts, List<String> environmentVariables, String network,
-                       List<Integer> expectedExitCodes, String stdoutReport) {
+                       List<Integer> expectedExitCodes, String stdoutReport,
+                       io.nubicustos.model.catalog.ResourceLimits limits) {
     }
 
     record Mount(String type, String source, String target, boolean readOnly) {

@@ -28,8 +28,8 @@ import java.util.stream.Collectors;
 public class ScanCreator {
 
     private static final String INSERT_SCAN = """
-            insert into scans (id, profile, aws_profile, severity_filter, status, source, request_id, created_at)
-            values (:id, :profile, :awsProfile, string_to_array(:severities, ','), 'queued', :source, :requestId, :now)
+            insert into scans (id, profile, aws_profile, severity_filter, status, source, request_id, created_at, max_parallel)
+            values (:id, :profile, :awsProfile, string_to_array(:severities, ','), 'queued', :source, :requestId, :now, :maxParallel)
             on conflict (request_id) do nothing
             """;
     private static final String INSERT_STEP = """
@@ -58,7 +58,7 @@ public class ScanCreator {
 
     /** The steps a request would run, without creating anything. */
     public List<StepPlan> plan(ScanRequest request, UUID scanId) {
-        return planner.plan(request.profile(), request.awsProfile(), request.severityFilter(), scanId);
+        return planner.plan(request.profile(), request.awsProfile(), request.severityFilter(), request.limits(), scanId);
     }
 
     /**
@@ -77,6 +77,7 @@ public class ScanCreator {
                 .param("source", source)
                 .param("requestId", requestId)
                 .param("now", now)
+                .param("maxParallel", request.effectiveMaxParallel())
                 .update();
         if (inserted == 0) {
             UUID existing = jdbc.sql(SCAN_BY_REQUEST).param("requestId", requestId).query(UUID.class).single();

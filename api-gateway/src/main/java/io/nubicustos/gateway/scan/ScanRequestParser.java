@@ -2,6 +2,7 @@ package io.nubicustos.gateway.scan;
 
 import io.nubicustos.gateway.credentials.AwsProfiles;
 import io.nubicustos.gateway.web.ApiException;
+import io.nubicustos.model.catalog.ResourceLimits;
 import io.nubicustos.model.catalog.ScanProfile;
 import io.nubicustos.model.catalog.ToolCatalog;
 import io.nubicustos.model.catalog.ToolDefinition;
@@ -23,7 +24,8 @@ import java.util.regex.Pattern;
 @Component
 public class ScanRequestParser {
 
-    static final List<String> FIELDS = List.of("profile", "aws_profile", "severity_filter", "dry_run");
+    static final List<String> FIELDS = List.of("profile", "aws_profile", "severity_filter", "dry_run", "limits", "max_parallel");
+    static final List<String> LIMIT_FIELDS = List.of("memory", "cpus", "pids", "timeout");
     private static final Pattern PROFILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.@+-]{0,127}");
 
     private final ToolCatalog catalog;
@@ -50,7 +52,66 @@ public class ScanRequestParser {
         if (dryRun != null && !dryRun.isNull() && !dryRun.isBoolean()) {
             throw ApiException.badRequest("dry_run", "dry_run must be true or false");
         }
-        return new ScanRequest(profile, awsProfile, severities, dryRun != null && dryRun.asBoolean(false));
+        return new ScanRequest(profile, awsProfile, severities, dryRun != null && dryRun.asBoolean(false),
+                limits(body.get("limits")), maxParallel(body.get("max_parallel")));
+    }
+
+    private static ResourceLimits limits(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return ResourceLimits.NONE;
+        }
+        if (!node.isObject()) {
+            throw ApiException.badRequest("limits", "limits must be an object such as {\"memory\": \"1g\", \"timeout\": \"2h\"}");
+        }
+        for (String name : node.propertyNames()) {
+            if (!LIMIT_FIELDS.contains(name)) {
+                throw ApiException.badRequest("limits." + name, "unknown limit '" + name + "'; allowed: " + String.join(", ", LIMIT_FIELDS));
+            }
+        }
+        String memory = stringOrNull(node, "memory");
+        String timeout = stringOrNull(node, "timeout");
+        Double cpus = null;
+        if (node.hasNonNull("cpus")) {
+            if (!node.get("cpus").isNumber()) {
+                throw ApiException.badRequest("limits.cpus", "limits.cpus must be a number such as 1.5");
+            }
+            cpus = node.get("cpus").asDouble();
+        }
+        Integer pids = null;
+        if (node.hasNonNull("pids")) {
+            if (!node.get("pids").isIntegralNumber()) {
+                throw ApiException.badRequest("limits.pids", "limits.pids must be an integer");
+            }
+            pids = node.get("pids").asInt();
+        }
+        ResourceLimits limits = new ResourceLimits(memory, cpus, pids, timeout);
+        try {
+            limits.validate("limits");
+        } catch (IllegalArgumentException e) {
+            throw ApiException.unprocessable("invalid_limits", "limits", e.getMessage());
+        }
+        return limits;
+    }
+
+    private static String stringOrNull(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isString()) {
+            throw ApiException.badRequest("limits." + field, "limits." + field + " must be a string such as \"1g\" or \"2h\"");
+        }
+        return value.asString();
+    }
+
+    private static Integer maxParallel(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isIntegralNumber() || node.asInt() < 1 || node.asInt() > 100) {
+            throw ApiException.badRequest("max_parallel", "max_parallel must be an integer from 1 to 100");
+        }
+        return node.asInt();
     }
 
     private ScanProfile profile(JsonNode node) {

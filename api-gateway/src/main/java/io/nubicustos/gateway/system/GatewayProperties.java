@@ -14,6 +14,8 @@ import java.time.Duration;
  * @param reports      the reports root, shown in dry-run plans
  * @param outbox       the outbox relay
  * @param kafka        topic settings
+ * @param archives     where bulk archives are stored
+ * @param api          API keys, rate limiting and what they protect
  */
 @ConfigurationProperties("nubicustos")
 public record GatewayProperties(
@@ -21,7 +23,25 @@ public record GatewayProperties(
         @DefaultValue Credentials credentials,
         @DefaultValue Reports reports,
         @DefaultValue Outbox outbox,
-        @DefaultValue Kafka kafka) {
+        @DefaultValue Kafka kafka,
+        @DefaultValue Archives archives,
+        @DefaultValue Api api) {
+
+    /** @param path the directory bulk archives are written to (and only to) */
+    public record Archives(@DefaultValue("/app/archives") Path path) {
+    }
+
+    /**
+     * @param keys              API keys, each {@code name:key} or just {@code key}; none configured: the API is open
+     * @param protectMetrics    whether {@code /actuator/prometheus} also needs a key
+     * @param requestsPerMinute requests one key may make per minute before getting 429
+     */
+    public record Api(java.util.List<String> keys, @DefaultValue("false") boolean protectMetrics,
+                      @DefaultValue("600") int requestsPerMinute) {
+        public Api {
+            keys = keys == null ? java.util.List.of() : keys.stream().filter(k -> !k.isBlank()).toList();
+        }
+    }
 
     /** @param awsPath directory holding the AWS {@code credentials} and {@code config} files */
     public record Credentials(@DefaultValue("/app/credentials/aws") Path awsPath) {

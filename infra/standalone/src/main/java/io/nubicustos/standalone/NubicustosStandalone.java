@@ -91,6 +91,7 @@ public final class NubicustosStandalone implements AutoCloseable {
             throw new IllegalStateException("cannot create " + settings.dataDir(), e);
         }
         common.putIfAbsent("nubicustos.reports.path", reports.toString());
+        common.putIfAbsent("nubicustos.archives.path", settings.dataDir().resolve("archives").toAbsolutePath().toString());
         common.putIfAbsent("nubicustos.credentials.aws-path", credentials.resolve("aws").toString());
         common.putIfAbsent("nubicustos.credentials.kube-path", credentials.resolve("kube").toString());
         common.putAll(settings.properties());

@@ -9,6 +9,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -24,6 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Real PostgreSQL (embedded binaries) and a real KRaft broker; the reports are the real samples. */
 @SpringBootTest(properties = {"spring.config.name=report-processor", "nubicustos.processor.sweep-interval=1h"})
+// why: each class has its own broker; a context cached past it would wait 30 s at exit to stop its consumers
+@DirtiesContext
 @EmbeddedKafka(partitions = 1, topics = {Topics.STEP_COMPLETED})
 class StepProcessorIntegrationTest {
 

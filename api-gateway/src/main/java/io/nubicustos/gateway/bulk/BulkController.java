@@ -1,0 +1,145 @@
+package io.nubicustos.gateway.bulk;
+
+import io.nubicustos.gateway.scan.ScanCanceller;
+import io.nubicustos.gateway.system.GatewayProperties;
+import io.nubicustos.gateway.web.ApiException;
+import org.springframework.core.io.FileSystemResource;
+import org.springframework.core.io.Resource;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.format.DateTimeFormatter;
+import java.time.ZoneOffset;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/** The specification's bulk operations: delete many scans, archive many scans, manage the archives. */
+@RestController
+class BulkController {
+
+    private static final String EXISTING = "select id from scans where id in (:ids)";
+    private static final String DELETE = "delete from scans where id in (:ids)";
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+    private final JdbcClient jdbc;
+    private final ScanCanceller canceller;
+    private final ArchiveStore archives;
+    private final ScanArchiver archiver;
+    private final Path reports;
+    private final Clock clock;
+
+    BulkController(JdbcClient jdbc, ScanCanceller canceller, ArchiveStore archives, ScanArchiver archiver,
+                   GatewayProperties properties, Clock clock) {
+        this.jdbc = jdbc;
+        this.canceller = canceller;
+        this.archives = archives;
+        this.archiver = archiver;
+        this.reports = properties.reports().path();
+        this.clock = clock;
+    }
+
+    /** Deletes scans with their steps, findings and report files; a running scan is cancelled first. */
+    @DeleteMapping(path = "/api/scans/bulk", consumes = "application/json")
+    Map<String, Object> delete(@RequestBody JsonNode body) {
+        List<UUID> ids = ScanIds.from(body, List.of("scan_ids"));
+        List<UUID> existing = jdbc.sql(EXISTING).param("ids", ids).query(UUID.class).list();
+        for (UUID id : existing) {
+            try {
+                canceller.cancel(id);
+            } catch (ApiException finished) {
+                // why: a completed or failed scan has nothing to cancel; it is deleted all the same
+            }
+        }
+        if (!existing.isEmpty()) {
+            jdbc.sql(DELETE).param("ids", existing).update();
+        }
+        existing.forEach(this::deleteReports);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("deleted", existing);
+        result.put("not_found", ids.stream().filter(id -> !existing.contains(id)).toList());
+        return result;
+    }
+
+    @PostMapping(path = "/api/scans/bulk/archive", consumes = "application/json")
+    ResponseEntity<Map<String, Object>> archive(@RequestBody JsonNode body) {
+        List<UUID> ids = ScanIds.from(body, List.of("scan_ids", "name"));
+        String name = body.hasNonNull("name") ? body.get("name").asString() : "scans-" + STAMP.format(clock.instant()) + ".zip";
+        Path target = archives.resolve(name);
+        List<UUID> existing = jdbc.sql(EXISTING).param("ids", ids).query(UUID.class).list();
+        List<UUID> missing = ids.stream().filter(id -> !existing.contains(id)).toList();
+        if (!missing.isEmpty()) {
+            throw ApiException.notFound("scan_not_found", "no scan with id " + missing.get(0) + (missing.size() > 1 ? " (and " + (missing.size() - 1) + " more)" : ""));
+        }
+        archiver.write(ids, target, archives.directory());
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("name", name);
+        result.put("scans", ids.size());
+        result.put("size_bytes", size(target));
+        result.put("download_url", "/api/scans/archives/" + name);
+        return ResponseEntity.status(201).body(result);
+    }
+
+    @GetMapping("/api/scans/archives")
+    Map<String, Object> list() {
+        return Map.of("archives", archives.list());
+    }
+
+    @GetMapping("/api/scans/archives/{name}")
+    ResponseEntity<Resource> download(@PathVariable("name") String name) {
+        Path file = archives.existing(name);
+        return ResponseEntity.ok()
+                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + file.getFileName() + "\"")
+                .contentType(MediaType.parseMediaType("application/zip"))
+                .body(new FileSystemResource(file));
+    }
+
+    @DeleteMapping("/api/scans/archives/{name}")
+    ResponseEntity<Void> deleteArchive(@PathVariable("name") String name) {
+        try {
+            Files.delete(archives.existing(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return ResponseEntity.noContent().build();
+    }
+
+    private void deleteReports(UUID scanId) {
+        Path dir = reports.resolve(scanId.toString());
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // why: the scan's rows are gone; leftover files are only disk space, logged for the operator
+            org.slf4j.LoggerFactory.getLogger(BulkController.class).warn("Could not delete reports of scan {}: {}", scanId, e.toString());
+        }
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+}

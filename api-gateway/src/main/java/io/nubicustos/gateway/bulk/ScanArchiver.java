@@ -1,0 +1,109 @@
+package io.nubicustos.gateway.bulk;
+
+import io.nubicustos.gateway.finding.FindingExports;
+import io.nubicustos.gateway.scan.ScanQueries;
+import io.nubicustos.gateway.system.GatewayProperties;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.ObjectMapper;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Writes a ZIP of scans: per scan, {@code scan.json} (the scan and its steps), {@code findings.json}
+ * (streamed from the database) and {@code reports/<tool>/…} (the tools' report files, symlinks
+ * skipped). The ZIP is streamed to a temporary file in the archives directory and moved into place
+ * when complete, so no half-written archive is ever listed.
+ */
+@Component
+class ScanArchiver {
+
+    private final ScanQueries scans;
+    private final FindingExports findings;
+    private final TransactionTemplate tx;
+    private final ObjectMapper json;
+    private final Path reports;
+
+    ScanArchiver(ScanQueries scans, FindingExports findings, TransactionTemplate tx, ObjectMapper json, GatewayProperties properties) {
+        this.scans = scans;
+        this.findings = findings;
+        this.tx = tx;
+        this.json = json;
+        this.reports = properties.reports().path();
+    }
+
+    void write(List<UUID> scanIds, Path target, Path directory) {
+        Path temp = directory.resolve(".writing-" + UUID.randomUUID());
+        try {
+            try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(temp))) {
+                for (UUID scanId : scanIds) {
+                    Map<String, Object> scan = new LinkedHashMap<>();
+                    scan.put("scan", scans.scan(scanId));
+                    scan.put("steps", scans.steps(scanId));
+                    zip.putNextEntry(new ZipEntry(scanId + "/scan.json"));
+                    json.writeValue(new NonClosing(zip), scan);
+                    zip.closeEntry();
+                    zip.putNextEntry(new ZipEntry(scanId + "/findings.json"));
+                    tx.executeWithoutResult(s -> findings.writeJson(scanId, new NonClosing(zip)));
+                    zip.closeEntry();
+                    addReports(zip, scanId);
+                }
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write archive " + target.getFileName(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // why: a leftover temporary file is not listed (its name does not end in .zip)
+            }
+        }
+    }
+
+    private void addReports(ZipOutputStream zip, UUID scanId) throws IOException {
+        Path root = reports.resolve(scanId.toString()).toAbsolutePath().normalize();
+        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root, 8, new FileVisitOption[0])) {
+            for (Path file : (Iterable<Path>) walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))::iterator) {
+                zip.putNextEntry(new ZipEntry(scanId + "/reports/" + root.relativize(file).toString().replace('\\', '/')));
+                Files.copy(file, zip);
+                zip.closeEntry();
+            }
+        }
+    }
+
+    /** Lets a writer "close" its stream without closing the ZIP under it. */
+    private static final class NonClosing extends FilterOutputStream {
+        NonClosing(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.nubicustos.gateway.scan;
+
+import io.nubicustos.gateway.web.ApiException;
+import io.nubicustos.model.messaging.Topics;
+import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.ObjectMapper;
+
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Cancels a scan in one transaction: the scan and its queued and running steps become
+ * {@code cancelled}; steps already reporting are processed and their findings kept. Workers notice
+ * within seconds and kill the containers of cancelled steps. The guards ({@code status in ('queued',
+ * 'running')}) make a cancelled scan terminal: settling can never flip it back.
+ */
+@Service
+public class ScanCanceller {
+
+    private static final String LOCK = "select status from scans where id = :id for update";
+    private static final String CANCEL_SCAN = """
+            update scans set status = 'cancelled', completed_at = :now where id = :id and status in ('queued', 'running')
+            """;
+    private static final String CANCEL_STEPS = """
+            update scan_steps set status = 'cancelled', completed_at = :now, lease_until = null,
+                   error = coalesce(error || '; ', '') || 'cancelled by request'
+             where scan_id = :id and status in ('queued', 'running')
+            """;
+    private static final String OUTBOX = "insert into outbox (topic, message_key, payload, created_at) values (:topic, :key, :payload, :now)";
+
+    private final JdbcClient jdbc;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    ScanCanceller(JdbcClient jdbc, ObjectMapper json, Clock clock) {
+        this.jdbc = jdbc;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** Cancels the scan; answers false if it was already cancelled. A completed or failed scan cannot be cancelled. */
+    @Transactional
+    public boolean cancel(UUID scanId) {
+        Optional<String> status = jdbc.sql(LOCK).param("id", scanId).query(String.class).optional();
+        if (status.isEmpty()) {
+            throw ApiException.notFound("scan_not_found", "no scan with id " + scanId);
+        }
+        if (status.get().equals("cancelled")) {
+            return false;
+        }
+        if (!status.get().equals("queued") && !status.get().equals("running")) {
+            throw new ApiException(HttpStatus.CONFLICT, "scan_finished", null, "scan " + scanId + " already " + status.get()
+                    + "; only a queued or running scan can be cancelled");
+        }
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        jdbc.sql(CANCEL_SCAN).param("id", scanId).param("now", now).update();
+        jdbc.sql(CANCEL_STEPS).param("id", scanId).param("now", now).update();
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("specversion", "1.0");
+        event.put("id", UUID.randomUUID().toString());
+        event.put("source", "/nubicustos/api-gateway");
+        event.put("type", "io.nubicustos.scan.cancelled");
+        event.put("subject", scanId.toString());
+        event.put("time", now.toString());
+        event.put("datacontenttype", "application/json");
+        event.put("data", Map.of("scan_id", scanId, "status", "cancelled"));
+        jdbc.sql(OUTBOX).param("topic", Topics.SCAN_EVENTS).param("key", scanId.toString())
+                .param("payload", json.writeValueAsString(event)).param("now", now).update();
+        return true;
+    }
+}
