@@ -57,6 +57,54 @@ class StandaloneEndToEndTest {
     }
 
     @Test
+    void replayingTheStepsTopicFromOffsetZeroStartsNoContainerAgain() throws Exception {
+        StandInTools.prowler421(0);
+        api.awaitTerminal(api.submit("{\"profile\": \"quick\"}"), Duration.ofMinutes(2));
+        java.util.List<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> records = new java.util.ArrayList<>();
+        Properties consumerProps = new Properties();
+        consumerProps.put("bootstrap.servers", "localhost:" + kafkaPort);
+        consumerProps.put("group.id", "replay-" + UUID.randomUUID());
+        consumerProps.put("auto.offset.reset", "earliest");
+        consumerProps.put("key.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName());
+        consumerProps.put("value.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName());
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(consumerProps)) {
+            consumer.subscribe(java.util.List.of(Topics.TOOL_STEPS));
+            await().atMost(Duration.ofSeconds(30)).during(Duration.ofSeconds(2)).until(() -> {
+                consumer.poll(Duration.ofMillis(300)).forEach(records::add);
+                return !records.isEmpty();
+            });
+        }
+        long attemptsBefore = totalAttempts();
+
+        Properties producerProps = new Properties();
+        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:" + kafkaPort);
+        producerProps.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        producerProps.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps)) {
+            for (var record : records) {
+                producer.send(new ProducerRecord<>(Topics.TOOL_STEPS, record.key(), record.value())).get();
+            }
+        }
+
+        assertThat(records).as("every step ever queued").isNotEmpty();
+        await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(StandInTools.managedContainers()).isEmpty();
+            assertThat(totalAttempts()).isEqualTo(attemptsBefore);
+        });
+    }
+
+    /** The attempts of every step of every scan, through the API. */
+    private static long totalAttempts() {
+        long total = 0;
+        for (JsonNode scan : api.getJson("/api/scans?size=500").get("scans")) {
+            for (JsonNode step : api.getJson("/api/scans/" + scan.get("scan_id").asString()).get("steps")) {
+                total += step.get("attempt").asLong();
+            }
+        }
+        return total;
+    }
+
+    @Test
     void theProfilesListNamesTheThreeProfilesAndTheirTools() {
         JsonNode profiles = api.getJson("/api/scans/profiles/list").get("profiles");
         assertThat(profiles).extracting(p -> p.get("name").asString()).containsExactly("quick", "comprehensive", "compliance-only");
