@@ -4,14 +4,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -23,24 +19,13 @@ import static org.awaitility.Awaitility.await;
  */
 class StandaloneRestartTest {
 
-    private final List<Process> processes = new ArrayList<>();
     private Path data;
+    private ChildProcesses children;
 
     @AfterEach
     void stopEverything() throws Exception {
-        for (Process p : processes) {
-            if (p.isAlive()) {
-                p.destroy();
-                if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
-            }
-        }
-        // a postmaster orphaned by a failed test must not outlive it
-        Path pid = data == null ? null : data.resolve("postgres/postmaster.pid");
-        if (pid != null && Files.exists(pid)) {
-            Optional<ProcessHandle> postmaster = ProcessHandle.of(Long.parseLong(Files.readAllLines(pid).get(0).trim()));
-            postmaster.ifPresent(ProcessHandle::destroy);
+        if (children != null) {
+            children.close();
         }
     }
 
@@ -48,6 +33,7 @@ class StandaloneRestartTest {
     void killedWhileAToolRunsTheRestartedSystemAdoptsTheContainerAndFinishesTheScan() throws Exception {
         StandInTools.prowler421(20);
         data = Files.createTempDirectory("nubicustos-restart");
+        children = new ChildProcesses(data);
         Files.createDirectories(data.resolve("credentials/aws"));
         Files.writeString(data.resolve("credentials/aws/credentials"), "[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n");
         Map<String, String> env = Map.of(
@@ -62,7 +48,7 @@ class StandaloneRestartTest {
                 "NUBICUSTOS_WORKER_POLLINTERVAL", "500ms");
         Api api = new Api(Integer.parseInt(env.get("PORT")));
 
-        Process first = launch(env, "first.log");
+        Process first = children.launch(env, "first.log");
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(api::isUp);
         String scanId = api.submit("{\"profile\": \"quick\"}");
         await().atMost(Duration.ofMinutes(1)).until(() -> {
@@ -74,11 +60,11 @@ class StandaloneRestartTest {
         first.destroyForcibly().waitFor();
 
         assertThat(StandInTools.managedContainers()).as("the tool keeps running without us").hasSize(1);
-        launch(env, "second.log");
+        children.launch(env, "second.log");
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(api::isUp);
         JsonNode status = api.awaitTerminal(scanId, Duration.ofMinutes(2));
 
-        assertThat(status.get("status").asString()).as(log("second.log")).isEqualTo("completed");
+        assertThat(status.get("status").asString()).as(children.log("second.log")).isEqualTo("completed");
         assertThat(status.at("/findings/total").asInt()).isZero();
         assertThat(status.at("/findings/suppressed").asInt()).isEqualTo(3);
         JsonNode step = api.getJson("/api/scans/" + scanId).at("/steps/0");
@@ -86,28 +72,4 @@ class StandaloneRestartTest {
         assertThat(step.get("exit_code").asInt()).isEqualTo(3);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(StandInTools.managedContainers()).isEmpty());
     }
-
-    private Process launch(Map<String, String> env, String logName) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                NubicustosStandalone.class.getName())
-                .directory(data.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(data.resolve(logName).toFile());
-        builder.environment().keySet().removeIf(k -> k.startsWith("DATABASE_") || k.startsWith("KAFKA_") || k.startsWith("NUBICUSTOS_"));
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        processes.add(process);
-        return process;
-    }
-
-    private String log(String name) {
-        try {
-            List<String> lines = Files.readAllLines(data.resolve(name));
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
-    }
-
 }
