@@ -1,0 +1,79 @@
+package io.nubicustos.standalone;
+
+import io.nubicustos.testsupport.TestPostgres;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The Kafka broker is stopped for 30 seconds in the middle of a burst of submissions and then started
+ * again on the same storage: every scan the API accepted completes, and no step runs twice.
+ */
+class KafkaOutageTest {
+
+    private EmbeddedKafkaBroker broker;
+    private NubicustosStandalone system;
+
+    @AfterEach
+    void stop() {
+        if (system != null) {
+            system.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void everyScanAcceptedWhileKafkaWasDownCompletesAndNoneRunsTwice() throws Exception {
+        StandInTools.prowler421(0);
+        Path data = Files.createTempDirectory("nubicustos-outage");
+        Files.createDirectories(data.resolve("credentials/aws"));
+        Files.writeString(data.resolve("credentials/aws/credentials"), RunningSystem.CREDENTIALS);
+        int port = Ports.free();
+        int controllerPort = Ports.free();
+        broker = EmbeddedKafkaBroker.start(data.resolve("kafka"), "localhost", port, controllerPort);
+        String database = TestPostgres.newDatabase();
+        system = NubicustosStandalone.start(new NubicustosStandalone.Settings(data, database, broker.bootstrapServers(), 0, 0, 0, 0, 0, 0,
+                Map.of("spring.datasource.username", "postgres", "spring.datasource.password", "",
+                        "nubicustos.worker.poll-interval", "500ms", "nubicustos.processor.sweep-interval", "1s",
+                        "nubicustos.processor.reporting-grace", "3s", "nubicustos.outbox.poll-interval", "200ms")));
+        Api api = new Api(system.apiPort());
+        List<String> accepted = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            accepted.add(api.submit("{\"profile\": \"quick\"}"));
+        }
+
+        broker.close();
+        broker = null;
+        for (int i = 0; i < 15; i++) {
+            accepted.add(api.submit("{\"profile\": \"quick\"}"));
+        }
+        // thirty seconds without a broker: every accepted scan stays known and answerable
+        await().during(Duration.ofSeconds(30)).atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofSeconds(3)).untilAsserted(() -> {
+            for (String scanId : accepted) {
+                assertThat(api.get("/api/scans/" + scanId + "/status").statusCode()).isEqualTo(200);
+            }
+        });
+        broker = EmbeddedKafkaBroker.start(data.resolve("kafka"), "localhost", port, controllerPort);
+
+        for (String scanId : accepted) {
+            JsonNode status = api.awaitTerminal(scanId, Duration.ofMinutes(3));
+            assertThat(status.get("status").asString()).as(scanId).isEqualTo("completed");
+            assertThat(api.getJson("/api/scans/" + scanId).at("/steps/0/attempt").asInt()).as("ran once").isEqualTo(1);
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(new Api(system.apiPort()).get("/actuator/prometheus").body()).contains("nubicustos_outbox_backlog{service=\"api-gateway\"} 0.0"));
+        assertThat(StandInTools.managedContainers()).isEmpty();
+    }
+}
