@@ -1,6 +1,7 @@
 package io.nubicustos.gateway.scan;
 
 import io.nubicustos.gateway.web.ApiException;
+import io.nubicustos.model.messaging.ScanEvents;
 import io.nubicustos.model.messaging.Topics;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -10,7 +11,6 @@ import tools.jackson.databind.ObjectMapper;
 
 import java.time.Clock;
 import java.time.OffsetDateTime;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -62,15 +62,7 @@ public class ScanCanceller {
         OffsetDateTime now = OffsetDateTime.now(clock);
         jdbc.sql(CANCEL_SCAN).param("id", scanId).param("now", now).update();
         jdbc.sql(CANCEL_STEPS).param("id", scanId).param("now", now).update();
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("specversion", "1.0");
-        event.put("id", UUID.randomUUID().toString());
-        event.put("source", "/nubicustos/api-gateway");
-        event.put("type", "io.nubicustos.scan.cancelled");
-        event.put("subject", scanId.toString());
-        event.put("time", now.toString());
-        event.put("datacontenttype", "application/json");
-        event.put("data", Map.of("scan_id", scanId, "status", "cancelled"));
+        Map<String, Object> event = ScanEvents.settled(scanId, "cancelled", "/nubicustos/api-gateway", now, Map.of());
         jdbc.sql(OUTBOX).param("topic", Topics.SCAN_EVENTS).param("key", scanId.toString())
                 .param("payload", json.writeValueAsString(event)).param("now", now).update();
         return true;

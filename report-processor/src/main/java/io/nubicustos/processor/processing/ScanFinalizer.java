@@ -1,6 +1,7 @@
 package io.nubicustos.processor.processing;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.nubicustos.model.messaging.ScanEvents;
 import io.nubicustos.model.messaging.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,19 +93,9 @@ class ScanFinalizer {
             findings.put(key, row.get("findings_" + key));
         }
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("scan_id", scanId);
         data.put("profile", profile);
-        data.put("status", status);
         data.put("findings", findings);
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("specversion", "1.0");
-        event.put("id", UUID.randomUUID().toString());
-        event.put("source", "/nubicustos/report-processor");
-        event.put("type", "io.nubicustos.scan." + status);
-        event.put("subject", scanId.toString());
-        event.put("time", now.toString());
-        event.put("datacontenttype", "application/json");
-        event.put("data", data);
+        Map<String, Object> event = ScanEvents.settled(scanId, status, "/nubicustos/report-processor", now, data);
         jdbc.sql(OUTBOX).param("topic", Topics.SCAN_EVENTS).param("key", scanId.toString())
                 .param("payload", json.writeValueAsString(event)).param("now", now).update();
         meters.counter("nubicustos.scans.finished", "profile", profile, "outcome", status).increment();
