@@ -3,27 +3,20 @@ package io.nubicustos.processor.processing;
 import io.nubicustos.model.finding.Severity;
 import io.nubicustos.processor.report.JsonReports;
 import io.nubicustos.processor.report.prowler.ProwlerParser;
-import io.nubicustos.testsupport.Samples;
+import io.nubicustos.testsupport.LargeProwlerReport;
 import io.nubicustos.testsupport.TestPostgres;
 import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
-import tools.jackson.core.JsonGenerator;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
-import java.io.BufferedOutputStream;
-import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.UUID;
 
 /**
@@ -40,7 +33,7 @@ public final class ProwlerIngestBenchmark {
         Path report = dir.resolve("prowler-output-123456789012-bench.ocsf.json");
 
         long t0 = System.nanoTime();
-        generate(report, findings);
+        LargeProwlerReport.write(report, findings);
         double generateSeconds = (System.nanoTime() - t0) / 1e9;
 
         String url = TestPostgres.newDatabase() + "&reWriteBatchedInserts=true";
@@ -76,30 +69,6 @@ public final class ProwlerIngestBenchmark {
         System.out.printf("peak heap:        %,d MB (max heap %,d MB)%n", peakHeap() / (1024 * 1024), Runtime.getRuntime().maxMemory() / (1024 * 1024));
         Files.delete(report);
         System.exit(0);
-    }
-
-    /** A JSON array like Prowler's, of copies of the samples' FAIL records, each for its own resource. */
-    static void generate(Path file, long count) throws Exception {
-        List<ObjectNode> templates = new ArrayList<>();
-        for (String sample : List.of("prowler/prowler5_example_output_aws.ocsf.json", "prowler/prowler421_aws_many_vuln_muted.ocsf.json")) {
-            for (JsonNode record : JsonReports.MAPPER.readTree(Samples.file(sample).toFile())) {
-                ObjectNode copy = (ObjectNode) record.deepCopy();
-                copy.put("status_code", "FAIL");
-                copy.put("status", "New");
-                templates.add(copy);
-            }
-        }
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20);
-             JsonGenerator json = JsonReports.MAPPER.createGenerator(out)) {
-            json.writeStartArray();
-            for (long i = 0; i < count; i++) {
-                ObjectNode record = templates.get((int) (i % templates.size()));
-                ObjectNode resource = (ObjectNode) record.get("resources").get(0);
-                resource.put("uid", "arn:aws:iam::123456789012:role/bench-" + i);
-                JsonReports.MAPPER.writeTree(json, record);
-            }
-            json.writeEndArray();
-        }
     }
 
     private static void resetPeaks() {
