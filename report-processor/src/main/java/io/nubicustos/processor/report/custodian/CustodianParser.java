@@ -50,14 +50,53 @@ public final class CustodianParser implements ReportParser {
     public String parse(Path reportDir, FindingSink sink) throws ReportException {
         List<Path> files = ReportFiles.matching(reportDir, "resources.json").stream()
                 .filter(p -> p.getFileName().toString().equals("resources.json")).toList();
+        RunLog log = RunLog.read(ReportFiles.matching(reportDir, "custodian-run.log"));
         if (files.isEmpty()) {
-            throw new ReportException("no Cloud Custodian output (<policy>/resources.json) in " + reportDir);
+            throw new ReportException("no Cloud Custodian output (<policy>/resources.json) in " + reportDir
+                    + (log.errors() > 0 ? "; the run log has " + log.errors() + " error(s), first: " + log.firstError() : ""));
         }
         long matched = 0;
         for (Path file : files) {
             matched += parseFile(file, sink);
         }
-        return "read " + files.size() + " policy output(s) with " + matched + " matched resource(s)";
+        return "read " + files.size() + " policy output(s) with " + matched + " matched resource(s)" + log.summary();
+    }
+
+    /** What {@code custodian-run.log} says: policy runs with their counts, and errors (policies that raised). */
+    record RunLog(long runs, long reportedMatches, long errors, String firstError) {
+
+        private static final Pattern RUN = Pattern.compile("policy: ?(\\S+) resource:(\\S+)(?: region:(\\S+))?(?: has)? count:(\\d+)");
+
+        static RunLog read(List<Path> logs) throws ReportException {
+            long runs = 0;
+            long matches = 0;
+            long errors = 0;
+            String first = null;
+            for (Path log : logs) {
+                try (var reader = Files.newBufferedReader(log, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+                    String line;
+                    while ((line = reader.readLine()) != null) {
+                        var run = RUN.matcher(line);
+                        if (run.find()) {
+                            runs++;
+                            matches += Long.parseLong(run.group(4));
+                        } else if (line.contains(" - ERROR - ")) {
+                            errors++;
+                            if (first == null) {
+                                first = line.substring(line.indexOf(" - ERROR - ") + 11).strip();
+                            }
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new ReportException(log, null, "cannot read: " + e.getMessage());
+                }
+            }
+            return new RunLog(runs, matches, errors, first);
+        }
+
+        String summary() {
+            return runs == 0 && errors == 0 ? "" : "; run log: " + runs + " policy run(s), " + errors + " error(s)";
+        }
     }
 
     private long parseFile(Path file, FindingSink sink) throws ReportException {

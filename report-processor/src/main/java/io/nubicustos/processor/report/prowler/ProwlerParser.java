@@ -12,7 +12,8 @@ import java.util.List;
  * A Prowler run writes the same results in several formats ({@code csv json-ocsf html} by default).
  * They are one report, not three: the richest present is read — {@code *.ocsf.json}, else
  * {@code *.csv} (outside {@code compliance/}, whose per-framework CSVs are not findings), else
- * {@code *.asff.json} — and the others are ignored, so nothing is counted twice.
+ * {@code *.asff.json}, else Prowler 3's native {@code *.json} — and the others are ignored, so nothing
+ * is counted twice.
  */
 public final class ProwlerParser implements ReportParser {
 
@@ -47,7 +48,15 @@ public final class ProwlerParser implements ReportParser {
             }
             return "read " + count + " Prowler finding(s) (FAILED, WARNING, NOT_AVAILABLE) from " + asff.size() + " ASFF file(s); no json-ocsf or CSV report was present";
         }
-        throw new ReportException("no Prowler report (*.ocsf.json, *.csv or *.asff.json) in " + reportDir
+        List<Path> legacy = ReportFiles.matching(reportDir, ".json");
+        if (!legacy.isEmpty()) {
+            long count = 0;
+            for (Path file : legacy) {
+                count += ProwlerNativeReader.read(file, sink);
+            }
+            return "read " + count + " Prowler finding(s) (FAIL, INFO) from " + legacy.size() + " Prowler 3 JSON file(s)";
+        }
+        throw new ReportException("no Prowler report (*.ocsf.json, *.csv, *.asff.json or Prowler 3 *.json) in " + reportDir
                 + "; Prowler exits 1 on errors, see the log tail");
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CustodianParserTest {
 
@@ -28,6 +29,18 @@ class CustodianParserTest {
         assertThat(finding.resourceId()).isEqualTo("i-014296505597bf519");
         assertThat(finding.severity()).isEqualTo(Severity.MEDIUM);
         assertThat(finding.region()).isEqualTo("us-east-1");
+    }
+
+    @Test
+    void theRunLogIsSummarizedAndARunWithOnlyErrorsFailsSayingWhy(@TempDir Path dir) throws Exception {
+        ParsedReport.sample("custodian/test-policy/custodian-run.log", dir, "test-policy/custodian-run.log");
+
+        // the log: 13 policy runs (all count:0), 5 ERROR lines "Error while executing policy", no resources.json
+        assertThatThrownBy(() -> ParsedReport.of(parser, dir)).isInstanceOf(io.nubicustos.processor.report.ReportException.class)
+                .hasMessageContaining("the run log has 5 error(s), first: Error while executing policy");
+
+        ParsedReport.sample("custodian/ec2-running-instances/resources.json", dir, "ec2-running-instances/resources.json");
+        assertThat(ParsedReport.of(parser, dir).summary()).endsWith("run log: 13 policy run(s), 5 error(s)");
     }
 
     @Test

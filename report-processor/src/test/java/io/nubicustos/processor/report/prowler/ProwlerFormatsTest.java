@@ -54,6 +54,21 @@ class ProwlerFormatsTest {
     }
 
     @Test
+    void prowler3NativeJson(@TempDir Path dir) throws Exception {
+        ParsedReport.sample("prowler/prowler3_native_many_vuln.json", dir, "prowler-output-999999999999.json");
+
+        ParsedReport report = ParsedReport.of(parser, dir);
+
+        // 3 results, all FAIL: high 1, medium 1, low 1
+        assertThat(report.severities(FindingStatus.FAIL)).isEqualTo(Map.of(Severity.HIGH, 1L, Severity.MEDIUM, 1L, Severity.LOW, 1L));
+        Finding first = report.findings().get(0);
+        assertThat(first.checkId()).isEqualTo("acm_certificates_expiration_check");
+        assertThat(first.resourceId()).isEqualTo("arn:aws:acm:us-east-1:999999999999:certificate/ffffffff-0000-0000-0000-000000000000");
+        assertThat(first.account()).isEqualTo("999999999999");
+        assertThat(first.description()).isEqualTo("ACM Certificate for api.teste.teste.com is about to expire in 7 days.");
+    }
+
+    @Test
     void theFilesOfOneRunAreOneReportNotThree(@TempDir Path dir) throws Exception {
         ParsedReport.sample("prowler/prowler5_example_output_aws.ocsf.json", dir, "prowler-output-x.ocsf.json");
         ParsedReport.sample("prowler/prowler5_example_output_aws_41cols.csv", dir, "prowler-output-x.csv");

@@ -88,7 +88,7 @@ class ProwlerParserTest {
     @Test
     void aMissingReportSaysWhereItLooked(@TempDir Path dir) {
         assertThatThrownBy(() -> parse(dir)).isInstanceOf(ReportException.class)
-                .hasMessageContaining("no Prowler report (*.ocsf.json, *.csv or *.asff.json)");
+                .hasMessageContaining("no Prowler report (*.ocsf.json, *.csv, *.asff.json or Prowler 3 *.json)");
     }
 
     @Test

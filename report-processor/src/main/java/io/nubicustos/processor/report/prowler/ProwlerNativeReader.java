@@ -1,0 +1,108 @@
+package io.nubicustos.processor.report.prowler;
+
+import io.nubicustos.model.finding.Finding;
+import io.nubicustos.model.finding.FindingStatus;
+import io.nubicustos.model.finding.Severity;
+import io.nubicustos.processor.report.FindingSink;
+import io.nubicustos.processor.report.JsonReports;
+import io.nubicustos.processor.report.ReportException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Prowler 3's native {@code -M json} (PascalCase keys; not produced by 4.x, read for older reports).
+ * Status PASS is dropped, FAIL is a finding, INFO needs review.
+ */
+final class ProwlerNativeReader {
+
+    private ProwlerNativeReader() {
+    }
+
+    static long read(Path file, FindingSink sink) throws ReportException {
+        long count = 0;
+        try (InputStream in = Files.newInputStream(file); JsonParser parser = JsonReports.MAPPER.createParser(in)) {
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                throw new ReportException(file, JsonReports.position(parser.currentTokenLocation()), "expected a JSON array of Prowler results");
+            }
+            JsonToken token;
+            while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+                if (token != JsonToken.START_OBJECT) {
+                    throw new ReportException(file, JsonReports.position(parser.currentTokenLocation()),
+                            token == null ? "the array ends before its closing ']' (truncated report)" : "expected a result object, found " + token);
+                }
+                var at = parser.currentTokenLocation();
+                JsonNode result = parser.readValueAsTree();
+                String status = JsonReports.text(result, "Status");
+                String check = JsonReports.text(result, "CheckID");
+                if (status == null || check == null) {
+                    throw new ReportException(file, JsonReports.position(at), "result without Status or CheckID (not Prowler 3 JSON)");
+                }
+                FindingStatus findingStatus = switch (status.toUpperCase()) {
+                    case "PASS" -> null;
+                    case "FAIL" -> FindingStatus.FAIL;
+                    case "INFO", "MANUAL" -> FindingStatus.MANUAL;
+                    default -> throw new ReportException(file, JsonReports.position(at), "unknown Status '" + status + "'");
+                };
+                if (findingStatus == null) {
+                    continue;
+                }
+                String resource = JsonReports.text(result, "ResourceArn") != null ? JsonReports.text(result, "ResourceArn")
+                        : JsonReports.text(result, "ResourceId");
+                JsonNode recommendation = result.path("Remediation").path("Recommendation");
+                count++;
+                sink.accept(new Finding("prowler", check, JsonReports.text(result, "CheckTitle"),
+                        Severity.parse(JsonReports.text(result, "Severity")).orElse(Severity.INFO), findingStatus,
+                        JsonReports.text(result, "AccountId"), JsonReports.text(result, "Region"), JsonReports.text(result, "ServiceName"),
+                        resource, JsonReports.text(result, "StatusExtended"),
+                        join(JsonReports.text(recommendation, "Text"), JsonReports.text(recommendation, "Url")),
+                        compliance(result.path("Compliance")), time(JsonReports.text(result, "AssessmentStartTime"))));
+            }
+        } catch (JacksonException e) {
+            throw new ReportException(file, JsonReports.position(e.getLocation()), e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new ReportException(file, null, "cannot read: " + e.getMessage());
+        }
+        return count;
+    }
+
+    private static Map<String, List<String>> compliance(JsonNode node) {
+        Map<String, List<String>> result = new LinkedHashMap<>();
+        if (node.isObject()) {
+            for (Map.Entry<String, JsonNode> framework : node.properties()) {
+                List<String> ids = new ArrayList<>();
+                framework.getValue().forEach(id -> ids.add(id.asString()));
+                result.put(framework.getKey(), ids);
+            }
+        }
+        return result;
+    }
+
+    private static java.time.Instant time(String value) {
+        try {
+            return value == null ? null : LocalDateTime.parse(value).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static String join(String a, String b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null ? a : a + "\n" + b;
+    }
+}
