@@ -105,6 +105,24 @@ class StandaloneEndToEndTest {
     }
 
     @Test
+    void cancellingARunningScanStopsItsContainerWithinSecondsAndItStaysCancelled() {
+        StandInTools.prowler421(600);
+        String scanId = api.submit("{\"profile\": \"quick\"}");
+        await().atMost(Duration.ofMinutes(1)).until(() ->
+                !api.getJson("/api/scans/" + scanId).at("/steps/0/container_started_at").isNull());
+        assertThat(StandInTools.managedContainers()).hasSize(1);
+
+        var response = api.post("/api/scans/" + scanId + "/cancel", "");
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(StandInTools.managedContainers()).isEmpty());
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(api.getJson("/api/scans/" + scanId + "/status").get("status").asString()).isEqualTo("cancelled"));
+        JsonNode errors = api.getJson("/api/scans/" + scanId + "/errors");
+        assertThat(errors.at("/tool_errors/prowler").asString()).contains("cancelled by request");
+    }
+
+    @Test
     void theProfilesListNamesTheThreeProfilesAndTheirTools() {
         JsonNode profiles = api.getJson("/api/scans/profiles/list").get("profiles");
         assertThat(profiles).extracting(p -> p.get("name").asString()).containsExactly("quick", "comprehensive", "compliance-only");
