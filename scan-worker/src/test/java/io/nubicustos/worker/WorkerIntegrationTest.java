@@ -89,6 +89,8 @@ class WorkerIntegrationTest {
     KafkaTemplate<String, String> kafka;
     @Autowired
     ObjectMapper json;
+    @Autowired
+    org.springframework.context.ConfigurableApplicationContext context;
 
     @AfterEach
     void noContainerIsLeft() {
@@ -223,6 +225,26 @@ class WorkerIntegrationTest {
 
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(managedContainers()).isEmpty());
         assertThat(status(step)).isEqualTo("cancelled");
+    }
+
+    @Test
+    void atStartUpContainersWithOurLabelsThatNoRunningStepOwnsAreRemoved() {
+        UUID scan = scan();
+        UUID finished = step(scan, SLOW);
+        jdbc.sql("update scan_steps set status = 'succeeded', attempt = 1 where id = :id").param("id", finished).update();
+        DockerClient docker = DockerClients.local();
+        String leftover = docker.createContainerCmd(HANGS).withName("prowler-scan-leftover-1")
+                .withLabels(Map.of("io.nubicustos.managed", "true", "io.nubicustos.step", finished.toString(), "io.nubicustos.attempt", "1"))
+                .exec().getId();
+        docker.startContainerCmd(leftover).exec();
+        String stranger = docker.createContainerCmd(HANGS).withName("not-ours").exec().getId();
+
+        context.publishEvent(new org.springframework.boot.context.event.ApplicationReadyEvent(
+                new org.springframework.boot.SpringApplication(), new String[0], context, Duration.ZERO));
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(managedContainers()).isEmpty());
+        assertThat(docker.inspectContainerCmd(stranger).exec().getName()).as("containers without our label are left alone").isEqualTo("/not-ours");
+        docker.removeContainerCmd(stranger).withForce(true).exec();
     }
 
     private void vanished(UUID step, int attempt) {

@@ -114,7 +114,10 @@ public final class NubicustosStandalone implements AutoCloseable {
         args.add("--spring.config.name=" + configName);
         args.add("--server.port=" + port);
         common.forEach((key, value) -> args.add("--" + key + "=" + value));
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(app).run(args.toArray(String[]::new));
+        // why: the launcher closes the services before the broker and the database they use (see close()); their own
+        // shutdown hooks would race it and wait on a broker that is already gone
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(app).registerShutdownHook(false)
+                .run(args.toArray(String[]::new));
         contexts.add(context);
         return context;
     }
