@@ -31,6 +31,10 @@ public class StepRepository {
 
     private static final Logger log = LoggerFactory.getLogger(StepRepository.class);
 
+    // why: started_at and container_finished_at come from the database clock at execution, not from this
+    // worker's clock read before the statement: across workers (and threads) they then follow the order in
+    // which the state changes committed, which is what the caps are about
+
     /**
      * Claims the next steps, fairly and within the caps: candidates are ranked per scan (a scan with
      * fewer running steps goes first, then older scans), a scan never runs more than its
@@ -63,7 +67,7 @@ public class StepRepository {
                    set status = 'running', owner = :owner, lease_until = :lease, attempt = s.attempt + 1,
                        execution_id = left(s.id::text, 12) || '-' || (s.attempt + 1),
                        container_name = (s.plan ->> 'container_name_prefix') || '-' || left(s.id::text, 12) || '-' || (s.attempt + 1),
-                       started_at = :now, container_id = null, container_started_at = null, docker_host = :dockerHost
+                       started_at = clock_timestamp(), container_id = null, container_started_at = null, docker_host = :dockerHost
                   from picked where s.id = picked.id and s.status = 'queued'
              returning s.id, s.scan_id, s.tool, s.plan::text as plan, s.attempt, s.execution_id, s.container_name, s.container_id
             ), started as (
@@ -95,13 +99,13 @@ public class StepRepository {
     private static final String TO_REPORTING = """
             update scan_steps
                set status = 'reporting', exit_code = :exitCode, oom_killed = :oomKilled, log_tail = :logTail,
-                   container_finished_at = :now, lease_until = null
+                   container_finished_at = clock_timestamp(), lease_until = null
              where id = :id and status = 'running' and owner = :owner and attempt = :attempt
             """;
     private static final String TO_FAILED = """
             update scan_steps
                set status = 'failed', exit_code = :exitCode, oom_killed = :oomKilled, log_tail = :logTail, error = :error,
-                   container_finished_at = coalesce(container_finished_at, :now), completed_at = :now, lease_until = null
+                   container_finished_at = coalesce(container_finished_at, clock_timestamp()), completed_at = :now, lease_until = null
              where id = :id and status = 'running' and owner = :owner and attempt = :attempt
             """;
     private static final String RENEW = """
