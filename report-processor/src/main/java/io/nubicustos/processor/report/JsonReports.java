@@ -1,11 +1,19 @@
 package io.nubicustos.processor.report;
 
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * What the JSON parsers share: one mapper with limits that a hostile report cannot get past (nesting
@@ -39,6 +47,45 @@ public final class JsonReports {
         }
         String text = value.asString();
         return text.isBlank() ? null : text;
+    }
+
+    /** Receives each object of a streamed array with where it starts in the file. */
+    @FunctionalInterface
+    public interface ObjectVisitor {
+        void accept(JsonNode object, TokenStreamLocation at) throws ReportException;
+    }
+
+    /**
+     * Streams {@code file}, which must be one JSON array of objects, handing each object to the visitor
+     * as soon as it is read; only one object is in memory at a time. A file that is not such an array, is
+     * cut short, or has content after the array fails with the file and position.
+     *
+     * @param what what the objects are, for messages ("OCSF findings")
+     */
+    public static void forEachObject(Path file, String what, ObjectVisitor visitor) throws ReportException {
+        try (InputStream in = Files.newInputStream(file); JsonParser parser = MAPPER.createParser(in)) {
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                throw new ReportException(file, position(parser.currentTokenLocation()), "expected a JSON array of " + what);
+            }
+            JsonToken token;
+            while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+                if (token == null) {
+                    throw new ReportException(file, position(parser.currentLocation()), "the array ends before its closing ']' (truncated report)");
+                }
+                if (token != JsonToken.START_OBJECT) {
+                    throw new ReportException(file, position(parser.currentTokenLocation()), "expected one of the " + what + ", found " + token);
+                }
+                TokenStreamLocation at = parser.currentTokenLocation();
+                visitor.accept(parser.readValueAsTree(), at);
+            }
+            if (parser.nextToken() != null) {
+                throw new ReportException(file, position(parser.currentTokenLocation()), "unexpected content after the closing ']'");
+            }
+        } catch (JacksonException e) {
+            throw new ReportException(file, position(e.getLocation()), e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new ReportException(file, null, "cannot read: " + e.getMessage());
+        }
     }
 
     public static String position(TokenStreamLocation location) {

@@ -8,14 +8,8 @@ import io.nubicustos.processor.report.JsonReports;
 import io.nubicustos.processor.report.ReportException;
 import io.nubicustos.processor.report.ReportFiles;
 import io.nubicustos.processor.report.ReportParser;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -58,46 +52,30 @@ public final class CloudSploitParser implements ReportParser {
     }
 
     private void parseFile(Path file, FindingSink sink, Map<String, Long> statuses) throws ReportException {
-        try (InputStream in = Files.newInputStream(file); JsonParser parser = JsonReports.MAPPER.createParser(in)) {
-            if (parser.nextToken() != JsonToken.START_ARRAY) {
-                throw new ReportException(file, JsonReports.position(parser.currentTokenLocation()), "expected a JSON array of CloudSploit results");
+        JsonReports.forEachObject(file, "CloudSploit results", (result, at) -> {
+            String status = JsonReports.text(result, "status");
+            String plugin = JsonReports.text(result, "plugin");
+            if (status == null || plugin == null) {
+                throw new ReportException(file, JsonReports.position(at), "result without 'plugin' or 'status'");
             }
-            JsonToken token;
-            while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
-                if (token != JsonToken.START_OBJECT) {
-                    throw new ReportException(file, JsonReports.position(parser.currentTokenLocation()),
-                            token == null ? "the array ends before its closing ']' (truncated report)" : "expected a result object, found " + token);
-                }
-                var at = parser.currentTokenLocation();
-                JsonNode result = parser.readValueAsTree();
-                String status = JsonReports.text(result, "status");
-                String plugin = JsonReports.text(result, "plugin");
-                if (status == null || plugin == null) {
-                    throw new ReportException(file, JsonReports.position(at), "result without 'plugin' or 'status'");
-                }
-                statuses.merge(status.toUpperCase(), 1L, Long::sum);
-                Severity severity = switch (status.toUpperCase()) {
-                    case "FAIL" -> Severity.HIGH;
-                    case "WARN" -> Severity.MEDIUM;
-                    case "OK", "UNKNOWN" -> null;
-                    default -> throw new ReportException(file, JsonReports.position(at), "unknown status '" + status + "'");
-                };
-                if (severity == null) {
-                    continue;
-                }
-                String resource = JsonReports.text(result, "resource");
-                if ("N/A".equalsIgnoreCase(resource)) {
-                    resource = null;
-                }
-                sink.accept(new Finding(TOOL, plugin, JsonReports.text(result, "title"), severity, FindingStatus.FAIL,
-                        accountOf(resource), region(result.get("region")), JsonReports.text(result, "category"), resource,
-                        JsonReports.text(result, "message"), null, compliance(JsonReports.text(result, "compliance")), null));
+            statuses.merge(status.toUpperCase(), 1L, Long::sum);
+            Severity severity = switch (status.toUpperCase()) {
+                case "FAIL" -> Severity.HIGH;
+                case "WARN" -> Severity.MEDIUM;
+                case "OK", "UNKNOWN" -> null;
+                default -> throw new ReportException(file, JsonReports.position(at), "unknown status '" + status + "'");
+            };
+            if (severity == null) {
+                return;
             }
-        } catch (JacksonException e) {
-            throw new ReportException(file, JsonReports.position(e.getLocation()), e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new ReportException(file, null, "cannot read: " + e.getMessage());
-        }
+            String resource = JsonReports.text(result, "resource");
+            if ("N/A".equalsIgnoreCase(resource)) {
+                resource = null;
+            }
+            sink.accept(new Finding(TOOL, plugin, JsonReports.text(result, "title"), severity, FindingStatus.FAIL,
+                    accountOf(resource), region(result.get("region")), JsonReports.text(result, "category"), resource,
+                    JsonReports.text(result, "message"), null, compliance(JsonReports.text(result, "compliance")), null));
+        });
     }
 
     /** {@code "us-east-1"}, {@code "global"}, or an array such as {@code ["global"]}. */

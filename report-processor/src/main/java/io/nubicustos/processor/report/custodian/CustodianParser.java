@@ -9,12 +9,9 @@ import io.nubicustos.processor.report.ReportException;
 import io.nubicustos.processor.report.ReportFiles;
 import io.nubicustos.processor.report.ReportParser;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -110,33 +107,19 @@ public final class CustodianParser implements ReportParser {
         String parent = policyDir.getParent() == null ? null : policyDir.getParent().getFileName().toString();
         String region = parent != null && REGION.matcher(parent).matches() ? parent : JsonReports.text(metadata.path("config"), "region");
         String account = JsonReports.text(metadata.path("config"), "account_id");
-        long count = 0;
-        try (InputStream in = Files.newInputStream(file); JsonParser parser = JsonReports.MAPPER.createParser(in)) {
-            if (parser.nextToken() != JsonToken.START_ARRAY) {
-                throw new ReportException(file, JsonReports.position(parser.currentTokenLocation()), "expected a JSON array of matched resources");
-            }
-            JsonToken token;
-            while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
-                if (token != JsonToken.START_OBJECT) {
-                    throw new ReportException(file, JsonReports.position(parser.currentTokenLocation()),
-                            token == null ? "the array ends before its closing ']' (truncated report)" : "expected a resource object, found " + token);
-                }
-                JsonNode resource = parser.readValueAsTree();
-                count++;
-                String id = resourceId(resource);
-                String resourceRegion = region != null ? region : availabilityZoneRegion(resource);
-                sink.accept(new Finding(TOOL, policy, title != null ? title : "Matched by policy " + policy, severity,
-                        FindingStatus.FAIL, account, resourceRegion, resourceType, id,
-                        "Resource " + id + " matched Cloud Custodian policy " + policy
-                                + (resource.has("c7n:MatchedFilters") ? "; matched filters: " + resource.get("c7n:MatchedFilters") : ""),
-                        null, Map.of(), null));
-            }
-        } catch (JacksonException e) {
-            throw new ReportException(file, JsonReports.position(e.getLocation()), e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new ReportException(file, null, "cannot read: " + e.getMessage());
-        }
-        return count;
+        long[] count = new long[1];
+        String fallbackRegion = region;
+        JsonReports.forEachObject(file, "matched resources", (resource, at) -> {
+            count[0]++;
+            String id = resourceId(resource);
+            String resourceRegion = fallbackRegion != null ? fallbackRegion : availabilityZoneRegion(resource);
+            sink.accept(new Finding(TOOL, policy, title != null ? title : "Matched by policy " + policy, severity,
+                    FindingStatus.FAIL, account, resourceRegion, resourceType, id,
+                    "Resource " + id + " matched Cloud Custodian policy " + policy
+                            + (resource.has("c7n:MatchedFilters") ? "; matched filters: " + resource.get("c7n:MatchedFilters") : ""),
+                    null, Map.of(), null));
+        });
+        return count[0];
     }
 
     private static JsonNode metadata(Path file) throws ReportException {

@@ -6,14 +6,8 @@ import io.nubicustos.model.finding.Severity;
 import io.nubicustos.processor.report.FindingSink;
 import io.nubicustos.processor.report.JsonReports;
 import io.nubicustos.processor.report.ReportException;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -33,56 +27,40 @@ final class ProwlerAsffReader {
     }
 
     static long read(Path file, FindingSink sink) throws ReportException {
-        long count = 0;
-        try (InputStream in = Files.newInputStream(file); JsonParser parser = JsonReports.MAPPER.createParser(in)) {
-            if (parser.nextToken() != JsonToken.START_ARRAY) {
-                throw new ReportException(file, JsonReports.position(parser.currentTokenLocation()), "expected a JSON array of ASFF findings");
+        long[] count = new long[1];
+        JsonReports.forEachObject(file, "ASFF findings", (finding, at) -> {
+            String compliance = JsonReports.text(finding.path("Compliance"), "Status");
+            if (compliance == null) {
+                throw new ReportException(file, JsonReports.position(at), "ASFF finding without Compliance.Status");
             }
-            JsonToken token;
-            while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
-                if (token != JsonToken.START_OBJECT) {
-                    throw new ReportException(file, JsonReports.position(parser.currentTokenLocation()),
-                            token == null ? "the array ends before its closing ']' (truncated report)" : "expected an ASFF finding object, found " + token);
-                }
-                var at = parser.currentTokenLocation();
-                JsonNode finding = parser.readValueAsTree();
-                String compliance = JsonReports.text(finding.path("Compliance"), "Status");
-                if (compliance == null) {
-                    throw new ReportException(file, JsonReports.position(at), "ASFF finding without Compliance.Status");
-                }
-                FindingStatus status = switch (compliance.toUpperCase()) {
-                    case "PASSED" -> null;
-                    case "FAILED" -> FindingStatus.FAIL;
-                    case "WARNING" -> FindingStatus.SUPPRESSED;
-                    case "NOT_AVAILABLE", "INFOED" -> FindingStatus.MANUAL;
-                    default -> throw new ReportException(file, JsonReports.position(at), "unknown Compliance.Status '" + compliance + "'");
-                };
-                if (status == null) {
-                    continue;
-                }
-                String generator = JsonReports.text(finding, "GeneratorId");
-                String check = generator != null && generator.startsWith("prowler-") ? generator.substring("prowler-".length()) : generator;
-                if (check == null) {
-                    throw new ReportException(file, JsonReports.position(at), "ASFF finding without GeneratorId");
-                }
-                JsonNode resource = finding.path("Resources").path(0);
-                JsonNode recommendation = finding.path("Remediation").path("Recommendation");
-                String service = JsonReports.text(finding.path("ProductFields"), "ServiceName");
-                count++;
-                sink.accept(new Finding("prowler", check, JsonReports.text(finding, "Title"),
-                        Severity.parse(JsonReports.text(finding.path("Severity"), "Label")).orElse(Severity.INFO), status,
-                        JsonReports.text(finding, "AwsAccountId"), JsonReports.text(resource, "Region"),
-                        service != null ? service : check.contains("_") ? check.substring(0, check.indexOf('_')) : null,
-                        JsonReports.text(resource, "Id"), JsonReports.text(finding, "Description"),
-                        join(JsonReports.text(recommendation, "Text"), JsonReports.text(recommendation, "Url")),
-                        requirements(finding.path("Compliance").path("RelatedRequirements")), time(JsonReports.text(finding, "FirstObservedAt"))));
+            FindingStatus status = switch (compliance.toUpperCase()) {
+                case "PASSED" -> null;
+                case "FAILED" -> FindingStatus.FAIL;
+                case "WARNING" -> FindingStatus.SUPPRESSED;
+                case "NOT_AVAILABLE", "INFOED" -> FindingStatus.MANUAL;
+                default -> throw new ReportException(file, JsonReports.position(at), "unknown Compliance.Status '" + compliance + "'");
+            };
+            if (status == null) {
+                return;
             }
-        } catch (JacksonException e) {
-            throw new ReportException(file, JsonReports.position(e.getLocation()), e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new ReportException(file, null, "cannot read: " + e.getMessage());
-        }
-        return count;
+            String generator = JsonReports.text(finding, "GeneratorId");
+            String check = generator != null && generator.startsWith("prowler-") ? generator.substring("prowler-".length()) : generator;
+            if (check == null) {
+                throw new ReportException(file, JsonReports.position(at), "ASFF finding without GeneratorId");
+            }
+            JsonNode resource = finding.path("Resources").path(0);
+            JsonNode recommendation = finding.path("Remediation").path("Recommendation");
+            String service = JsonReports.text(finding.path("ProductFields"), "ServiceName");
+            count[0]++;
+            sink.accept(new Finding("prowler", check, JsonReports.text(finding, "Title"),
+                    Severity.parse(JsonReports.text(finding.path("Severity"), "Label")).orElse(Severity.INFO), status,
+                    JsonReports.text(finding, "AwsAccountId"), JsonReports.text(resource, "Region"),
+                    service != null ? service : check.contains("_") ? check.substring(0, check.indexOf('_')) : null,
+                    JsonReports.text(resource, "Id"), JsonReports.text(finding, "Description"),
+                    join(JsonReports.text(recommendation, "Text"), JsonReports.text(recommendation, "Url")),
+                    requirements(finding.path("Compliance").path("RelatedRequirements")), time(JsonReports.text(finding, "FirstObservedAt"))));
+        });
+        return count[0];
     }
 
     /** {@code "CIS-1.4 1.20 1.21"}: the framework, then its requirement ids. */

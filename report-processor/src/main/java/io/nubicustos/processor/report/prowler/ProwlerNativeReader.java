@@ -6,14 +6,8 @@ import io.nubicustos.model.finding.Severity;
 import io.nubicustos.processor.report.FindingSink;
 import io.nubicustos.processor.report.JsonReports;
 import io.nubicustos.processor.report.ReportException;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -33,50 +27,34 @@ final class ProwlerNativeReader {
     }
 
     static long read(Path file, FindingSink sink) throws ReportException {
-        long count = 0;
-        try (InputStream in = Files.newInputStream(file); JsonParser parser = JsonReports.MAPPER.createParser(in)) {
-            if (parser.nextToken() != JsonToken.START_ARRAY) {
-                throw new ReportException(file, JsonReports.position(parser.currentTokenLocation()), "expected a JSON array of Prowler results");
+        long[] count = new long[1];
+        JsonReports.forEachObject(file, "Prowler 3 results", (result, at) -> {
+            String status = JsonReports.text(result, "Status");
+            String check = JsonReports.text(result, "CheckID");
+            if (status == null || check == null) {
+                throw new ReportException(file, JsonReports.position(at), "result without Status or CheckID (not Prowler 3 JSON)");
             }
-            JsonToken token;
-            while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
-                if (token != JsonToken.START_OBJECT) {
-                    throw new ReportException(file, JsonReports.position(parser.currentTokenLocation()),
-                            token == null ? "the array ends before its closing ']' (truncated report)" : "expected a result object, found " + token);
-                }
-                var at = parser.currentTokenLocation();
-                JsonNode result = parser.readValueAsTree();
-                String status = JsonReports.text(result, "Status");
-                String check = JsonReports.text(result, "CheckID");
-                if (status == null || check == null) {
-                    throw new ReportException(file, JsonReports.position(at), "result without Status or CheckID (not Prowler 3 JSON)");
-                }
-                FindingStatus findingStatus = switch (status.toUpperCase()) {
-                    case "PASS" -> null;
-                    case "FAIL" -> FindingStatus.FAIL;
-                    case "INFO", "MANUAL" -> FindingStatus.MANUAL;
-                    default -> throw new ReportException(file, JsonReports.position(at), "unknown Status '" + status + "'");
-                };
-                if (findingStatus == null) {
-                    continue;
-                }
-                String resource = JsonReports.text(result, "ResourceArn") != null ? JsonReports.text(result, "ResourceArn")
-                        : JsonReports.text(result, "ResourceId");
-                JsonNode recommendation = result.path("Remediation").path("Recommendation");
-                count++;
-                sink.accept(new Finding("prowler", check, JsonReports.text(result, "CheckTitle"),
-                        Severity.parse(JsonReports.text(result, "Severity")).orElse(Severity.INFO), findingStatus,
-                        JsonReports.text(result, "AccountId"), JsonReports.text(result, "Region"), JsonReports.text(result, "ServiceName"),
-                        resource, JsonReports.text(result, "StatusExtended"),
-                        join(JsonReports.text(recommendation, "Text"), JsonReports.text(recommendation, "Url")),
-                        compliance(result.path("Compliance")), time(JsonReports.text(result, "AssessmentStartTime"))));
+            FindingStatus findingStatus = switch (status.toUpperCase()) {
+                case "PASS" -> null;
+                case "FAIL" -> FindingStatus.FAIL;
+                case "INFO", "MANUAL" -> FindingStatus.MANUAL;
+                default -> throw new ReportException(file, JsonReports.position(at), "unknown Status '" + status + "'");
+            };
+            if (findingStatus == null) {
+                return;
             }
-        } catch (JacksonException e) {
-            throw new ReportException(file, JsonReports.position(e.getLocation()), e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new ReportException(file, null, "cannot read: " + e.getMessage());
-        }
-        return count;
+            String resource = JsonReports.text(result, "ResourceArn") != null ? JsonReports.text(result, "ResourceArn")
+                    : JsonReports.text(result, "ResourceId");
+            JsonNode recommendation = result.path("Remediation").path("Recommendation");
+            count[0]++;
+            sink.accept(new Finding("prowler", check, JsonReports.text(result, "CheckTitle"),
+                    Severity.parse(JsonReports.text(result, "Severity")).orElse(Severity.INFO), findingStatus,
+                    JsonReports.text(result, "AccountId"), JsonReports.text(result, "Region"), JsonReports.text(result, "ServiceName"),
+                    resource, JsonReports.text(result, "StatusExtended"),
+                    join(JsonReports.text(recommendation, "Text"), JsonReports.text(recommendation, "Url")),
+                    compliance(result.path("Compliance")), time(JsonReports.text(result, "AssessmentStartTime"))));
+        });
+        return count[0];
     }
 
     private static Map<String, List<String>> compliance(JsonNode node) {

@@ -8,16 +8,9 @@ import io.nubicustos.processor.report.ReportException;
 import io.nubicustos.processor.report.JsonReports;
 import io.nubicustos.processor.report.ReportFiles;
 import io.nubicustos.processor.report.ReportParser;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -44,8 +37,6 @@ public final class ProwlerOcsfParser implements ReportParser {
     public static final String FORMAT = "prowler-ocsf";
     static final String TOOL = "prowler";
 
-    private final ObjectMapper json = JsonReports.MAPPER;
-
     @Override
     public String format() {
         return FORMAT;
@@ -67,41 +58,20 @@ public final class ProwlerOcsfParser implements ReportParser {
     }
 
     private void parseFile(Path file, FindingSink sink, Counts counts) throws ReportException {
-        try (InputStream in = Files.newInputStream(file); JsonParser parser = json.createParser(in)) {
-            if (parser.nextToken() != JsonToken.START_ARRAY) {
-                throw new ReportException(file, position(parser.currentTokenLocation()), "expected a JSON array of OCSF findings");
+        JsonReports.forEachObject(file, "OCSF findings", (record, at) -> {
+            counts.records++;
+            Finding finding = normalize(record, file, at);
+            if (finding == null) {
+                counts.pass++;
+                return;
             }
-            JsonToken token;
-            while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
-                if (token == null) {
-                    throw new ReportException(file, position(parser.currentLocation()), "the array ends before its closing ']' (truncated report)");
-                }
-                if (token != JsonToken.START_OBJECT) {
-                    throw new ReportException(file, position(parser.currentTokenLocation()), "expected an OCSF finding object, found " + token);
-                }
-                TokenStreamLocation at = parser.currentTokenLocation();
-                JsonNode record = parser.readValueAsTree();
-                counts.records++;
-                Finding finding = normalize(record, file, at);
-                if (finding == null) {
-                    counts.pass++;
-                    continue;
-                }
-                switch (finding.status()) {
-                    case FAIL -> counts.fail++;
-                    case MANUAL -> counts.manual++;
-                    case SUPPRESSED -> counts.muted++;
-                }
-                sink.accept(finding);
+            switch (finding.status()) {
+                case FAIL -> counts.fail++;
+                case MANUAL -> counts.manual++;
+                case SUPPRESSED -> counts.muted++;
             }
-            if (parser.nextToken() != null) {
-                throw new ReportException(file, position(parser.currentLocation()), "unexpected content after the closing ']'");
-            }
-        } catch (JacksonException e) {
-            throw new ReportException(file, position(e.getLocation()), e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new ReportException(file, null, "cannot read: " + e.getMessage());
-        }
+            sink.accept(finding);
+        });
     }
 
     /** One OCSF record as a finding, or null when it is a PASS. */

@@ -34,29 +34,33 @@ public final class ProwlerParser implements ReportParser {
         List<Path> csv = ReportFiles.matching(reportDir, ".csv").stream()
                 .filter(p -> !reportDir.relativize(p).toString().contains("compliance")).toList();
         if (!csv.isEmpty()) {
-            long count = 0;
-            for (Path file : csv) {
-                count += ProwlerCsvReader.read(file, sink);
-            }
+            long count = readAll(csv, ProwlerCsvReader::read, sink);
             return "read " + count + " Prowler finding(s) (FAIL, MANUAL, muted) from " + csv.size() + " CSV file(s); no json-ocsf report was present";
         }
         List<Path> asff = ReportFiles.matching(reportDir, ".asff.json");
         if (!asff.isEmpty()) {
-            long count = 0;
-            for (Path file : asff) {
-                count += ProwlerAsffReader.read(file, sink);
-            }
+            long count = readAll(asff, ProwlerAsffReader::read, sink);
             return "read " + count + " Prowler finding(s) (FAILED, WARNING, NOT_AVAILABLE) from " + asff.size() + " ASFF file(s); no json-ocsf or CSV report was present";
         }
         List<Path> legacy = ReportFiles.matching(reportDir, ".json");
         if (!legacy.isEmpty()) {
-            long count = 0;
-            for (Path file : legacy) {
-                count += ProwlerNativeReader.read(file, sink);
-            }
+            long count = readAll(legacy, ProwlerNativeReader::read, sink);
             return "read " + count + " Prowler finding(s) (FAIL, INFO) from " + legacy.size() + " Prowler 3 JSON file(s)";
         }
         throw new ReportException("no Prowler report (*.ocsf.json, *.csv, *.asff.json or Prowler 3 *.json) in " + reportDir
                 + "; Prowler exits 1 on errors, see the log tail");
+    }
+
+    /** One of Prowler's output formats, read from one file. */
+    private interface FormatReader {
+        long read(Path file, FindingSink sink) throws ReportException;
+    }
+
+    private static long readAll(List<Path> files, FormatReader reader, FindingSink sink) throws ReportException {
+        long count = 0;
+        for (Path file : files) {
+            count += reader.read(file, sink);
+        }
+        return count;
     }
 }
