@@ -184,6 +184,37 @@ class GatewayIntegrationTest {
         assertThat(error.get("message").asString()).contains(message);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "memory that overflows a long   | {\"memory\": \"17179869185g\"}  | limits.memory  | from 6m to 1024g",
+            "memory above the catalog's     | {\"memory\": \"4g\"}            | limits.memory  | above prowler's limit 2g",
+            "cpus that round to no limit    | {\"cpus\": 1e-10}              | limits.cpus    | from 0.01",
+            "cpus past any number           | {\"cpus\": 1e400}              | limits.cpus    | from 0.01",
+            "cpus above the catalog's       | {\"cpus\": 3}                  | limits.cpus    | above prowler's limit 2.0",
+            "pids that wrap an int          | {\"pids\": 4294967312}         | limits.pids    | between 16 and 1000000",
+            "pids above the catalog's       | {\"pids\": 2048}               | limits.pids    | above prowler's limit 1024",
+            "an absurd timeout              | {\"timeout\": \"999999999h\"}   | limits.timeout | from 1s to 168h",
+            "a timeout above the catalog's  | {\"timeout\": \"5h\"}           | limits.timeout | above prowler's limit 4h",
+    })
+    void requestLimitsThatLoosenOverflowOrMakeNoSenseGet422NamingTheField(String name, String limits, String field, String message)
+            throws Exception {
+        HttpResponse<String> response = post("/api/scans", "{\"profile\": \"quick\", \"limits\": " + limits + "}");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(422);
+        JsonNode error = json.readTree(response.body());
+        assertThat(error.get("field").asString()).isEqualTo(field);
+        assertThat(error.get("message").asString()).contains(message);
+    }
+
+    @Test
+    void limitsThatTightenAreAcceptedAndAMaxParallelPastAnIntIsNot() throws Exception {
+        assertThat(post("/api/scans", "{\"profile\": \"quick\", \"limits\": {\"memory\": \"1g\", \"cpus\": 0.5, \"pids\": 64, "
+                + "\"timeout\": \"30m\"}}").statusCode()).isEqualTo(202);
+        HttpResponse<String> wrapped = post("/api/scans", "{\"profile\": \"quick\", \"max_parallel\": 4294967297}");
+        assertThat(wrapped.statusCode()).as(wrapped.body()).isEqualTo(400);
+        assertThat(json.readTree(wrapped.body()).get("field").asString()).isEqualTo("max_parallel");
+    }
+
     @Test
     void malformedJsonUnknownIdsAndWrongMethodsAreClear4xx() throws Exception {
         HttpResponse<String> malformed = post("/api/scans", "{\"profile\": \"quick\",");

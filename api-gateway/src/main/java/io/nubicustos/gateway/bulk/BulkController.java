@@ -1,6 +1,7 @@
 package io.nubicustos.gateway.bulk;
 
 import io.nubicustos.gateway.scan.ScanCanceller;
+import io.nubicustos.gateway.security.AuditTrail;
 import io.nubicustos.gateway.system.GatewayProperties;
 import io.nubicustos.gateway.web.ApiException;
 import org.springframework.core.io.FileSystemResource;
@@ -75,6 +76,7 @@ class BulkController {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("deleted", existing);
         result.put("not_found", ids.stream().filter(id -> !existing.contains(id)).toList());
+        AuditTrail.detail(result);
         return result;
     }
 
@@ -88,6 +90,7 @@ class BulkController {
         if (!missing.isEmpty()) {
             throw ApiException.notFound("scan_not_found", "no scan with id " + missing.get(0) + (missing.size() > 1 ? " (and " + (missing.size() - 1) + " more)" : ""));
         }
+        AuditTrail.detail(Map.of("archived", ids, "name", name));
         archiver.write(ids, target, archives.directory());
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("name", name);
@@ -105,6 +108,7 @@ class BulkController {
     @GetMapping("/api/scans/archives/{name}")
     ResponseEntity<Resource> download(@PathVariable("name") String name) {
         Path file = archives.existing(name);
+        AuditTrail.detail(Map.of("downloaded_archive", name));
         return ResponseEntity.ok()
                 .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + file.getFileName() + "\"")
                 .contentType(MediaType.parseMediaType("application/zip"))
@@ -113,6 +117,7 @@ class BulkController {
 
     @DeleteMapping("/api/scans/archives/{name}")
     ResponseEntity<Void> deleteArchive(@PathVariable("name") String name) {
+        AuditTrail.detail(Map.of("deleted_archive", name));
         try {
             Files.delete(archives.existing(name));
         } catch (IOException e) {

@@ -1,6 +1,7 @@
 package io.nubicustos.gateway.bulk;
 
 import io.nubicustos.gateway.web.ApiException;
+import io.nubicustos.gateway.web.Printable;
 import tools.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
@@ -23,7 +24,8 @@ final class ScanIds {
         }
         for (String name : body.propertyNames()) {
             if (!allowedFields.contains(name)) {
-                throw ApiException.badRequest(name, "unknown field '" + name + "'; allowed fields: " + String.join(", ", allowedFields));
+                throw ApiException.badRequest(Printable.of(name, 64), "unknown field '" + Printable.of(name, 64) + "'; allowed fields: "
+                        + String.join(", ", allowedFields));
             }
         }
         JsonNode ids = body.get("scan_ids");
@@ -38,7 +40,7 @@ final class ScanIds {
             try {
                 result.add(UUID.fromString(id.isString() ? id.asString() : "not a string"));
             } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest("scan_ids", "'" + id + "' is not a scan id");
+                throw ApiException.badRequest("scan_ids", "'" + Printable.of(id.toString(), 64) + "' is not a scan id");
             }
         }
         return new ArrayList<>(result);

@@ -1,6 +1,7 @@
 package io.nubicustos.gateway.finding;
 
 import io.nubicustos.gateway.scan.ScanQueries;
+import io.nubicustos.gateway.security.AuditTrail;
 import io.nubicustos.gateway.web.ApiException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -14,6 +15,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -52,6 +54,7 @@ class FindingExportController {
             default -> throw ApiException.badRequest("format", "unknown format '" + format + "'; use csv, json or sarif");
         };
         String file = "nubicustos-scan-" + id + "-findings." + writer.extension();
+        AuditTrail.detail(Map.of("exported_scan", id, "format", format, "status", status));
         StreamingResponseBody body = out -> tx.executeWithoutResult(s -> {
             JdbcTemplate cursor = new JdbcTemplate(jdbc.getDataSource());
             // why: with a fetch size inside a transaction, PostgreSQL streams rows through a cursor

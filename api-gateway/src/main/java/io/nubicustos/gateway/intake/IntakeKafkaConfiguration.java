@@ -11,21 +11,28 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.util.backoff.ExponentialBackOff;
 
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
 import java.util.Map;
 
 /**
  * The intake consumer reads raw bytes, so that a record which is not even text still reaches the
  * listener and, from there, the dead-letter topic byte for byte. Invalid requests go to the DLT at
- * once with the reason in the {@code kafka_dlt-exception-message} header; other errors (database
- * down) are retried with back-off first, so one bad record never blocks the partition for long.
+ * once with the reason in the {@code kafka_dlt-exception-message} header. A valid request that fails
+ * because the database is unavailable is retried with back-off for as long as the outage lasts, never
+ * dead-lettered: nothing else could be done with it meanwhile. Any other error (a bug) is retried for a
+ * few minutes and then dead-lettered, so it cannot block the partition for good.
  */
 @Configuration(proxyBeanMethods = false)
 class IntakeKafkaConfiguration {
@@ -50,7 +57,27 @@ class IntakeKafkaConfiguration {
         backOff.setMaxElapsedTime(300_000);
         var errors = new DefaultErrorHandler(recoverer, backOff);
         errors.addNotRetryableExceptions(InvalidScanRequest.class);
+        errors.setBackOffFunction((record, e) -> databaseUnavailable(e) ? untilTheDatabaseIsBack() : null);
         factory.setCommonErrorHandler(errors);
         return factory;
+    }
+
+    private static ExponentialBackOff untilTheDatabaseIsBack() {
+        ExponentialBackOff backOff = new ExponentialBackOff(500, 2.0);
+        backOff.setMaxInterval(30_000);
+        backOff.setMaxElapsedTime(Long.MAX_VALUE);
+        return backOff;
+    }
+
+    /** Whether the failure is the database being unreachable (connection refused, no connection to be had, timed out). */
+    static boolean databaseUnavailable(Throwable failure) {
+        for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
+            if (e instanceof TransientDataAccessException || e instanceof DataAccessResourceFailureException
+                    || e instanceof CannotCreateTransactionException || e instanceof SQLTransientException
+                    || e instanceof SQLRecoverableException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

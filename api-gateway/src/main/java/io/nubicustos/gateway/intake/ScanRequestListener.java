@@ -22,8 +22,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * Scan requests from other services. A record is either a CloudEvent in structured JSON mode
  * ({@code specversion}, {@code id}, {@code type}, {@code source}, and the REST request body as
- * {@code data}) or the REST request body itself. It creates exactly the scan a REST call would; the
- * CloudEvent id (or topic-partition-offset) makes a redelivered record create nothing new.
+ * {@code data}) or the REST request body itself. It creates exactly the scan a REST call would; a
+ * redelivered record creates nothing new: see {@link RequestIds}. Values from the record are only
+ * ever logged escaped and cut short.
  */
 @Component
 class ScanRequestListener {
@@ -44,9 +45,11 @@ class ScanRequestListener {
     @KafkaListener(id = "scan-request-intake", topics = Topics.SCAN_REQUESTS, containerFactory = "scanRequestContainerFactory")
     void onRequest(ConsumerRecord<String, byte[]> record) {
         JsonNode body = readJson(record.value());
-        String requestId = record.topic() + "-" + record.partition() + "-" + record.offset();
+        String requestId = RequestIds.ofRecord(record.topic(), record.partition(), record.offset(), record.timestamp());
+        String describe = "record " + record.topic() + "-" + record.partition() + "@" + record.offset();
         if (body.isObject() && body.has("specversion")) {
             requestId = cloudEventId(body);
+            describe = "CloudEvent " + RequestIds.printable(body.get("source").asString()) + " / " + RequestIds.printable(body.get("id").asString());
             body = body.get("data");
             if (body == null || !body.isObject()) {
                 throw new InvalidScanRequest("the CloudEvent has no JSON object in 'data' (expected the REST request body)");
@@ -63,9 +66,9 @@ class ScanRequestListener {
         }
         ScanCreator.CreatedScan created = creator.create(request, "kafka", requestId);
         if (created.isNew()) {
-            log.info("Scan {} ({}) requested by record {}", created.scanId(), request.profile().name(), requestId);
+            log.info("Scan {} ({}) requested by {}", created.scanId(), request.profile().name(), describe);
         } else {
-            log.info("Record {} was delivered again; scan {} already exists, nothing created", requestId, created.scanId());
+            log.info("{} was delivered again; scan {} already exists, nothing created", describe, created.scanId());
         }
     }
 
@@ -96,8 +99,8 @@ class ScanRequestListener {
             }
         }
         if (!EVENT_TYPE.equals(event.get("type").asString())) {
-            throw new InvalidScanRequest("CloudEvent type '" + event.get("type").asString() + "' is not " + EVENT_TYPE);
+            throw new InvalidScanRequest("CloudEvent type " + RequestIds.printable(event.get("type").asString()) + " is not " + EVENT_TYPE);
         }
-        return "ce:" + event.get("source").asString() + ":" + event.get("id").asString();
+        return RequestIds.ofCloudEvent(event.get("source").asString(), event.get("id").asString());
     }
 }

@@ -2,6 +2,8 @@ package io.nubicustos.gateway.scan;
 
 import io.nubicustos.gateway.credentials.AwsProfiles;
 import io.nubicustos.gateway.web.ApiException;
+import io.nubicustos.gateway.web.Printable;
+import io.nubicustos.model.catalog.InvalidLimit;
 import io.nubicustos.model.catalog.ResourceLimits;
 import io.nubicustos.model.catalog.ScanProfile;
 import io.nubicustos.model.catalog.ToolCatalog;
@@ -42,7 +44,8 @@ public class ScanRequestParser {
         }
         for (String name : body.propertyNames()) {
             if (!FIELDS.contains(name)) {
-                throw ApiException.badRequest(name, "unknown field '" + name + "'; allowed fields: " + String.join(", ", FIELDS));
+                throw ApiException.badRequest(abbreviate(name), "unknown field '" + abbreviate(name) + "'; allowed fields: "
+                        + String.join(", ", FIELDS));
             }
         }
         ScanProfile profile = profile(body.get("profile"));
@@ -52,8 +55,17 @@ public class ScanRequestParser {
         if (dryRun != null && !dryRun.isNull() && !dryRun.isBoolean()) {
             throw ApiException.badRequest("dry_run", "dry_run must be true or false");
         }
+        ResourceLimits limits = limits(body.get("limits"));
+        for (String tool : profile.tools()) {
+            ResourceLimits ceiling = catalog.requireTool(tool).limits().overriddenBy(profile.limitsFor(tool));
+            try {
+                limits.requireWithin(ceiling, "limits", tool);
+            } catch (InvalidLimit e) {
+                throw ApiException.unprocessable("invalid_limits", e.field(), e.getMessage());
+            }
+        }
         return new ScanRequest(profile, awsProfile, severities, dryRun != null && dryRun.asBoolean(false),
-                limits(body.get("limits")), maxParallel(body.get("max_parallel")));
+                limits, maxParallel(body.get("max_parallel")));
     }
 
     private static ResourceLimits limits(JsonNode node) {
@@ -65,7 +77,8 @@ public class ScanRequestParser {
         }
         for (String name : node.propertyNames()) {
             if (!LIMIT_FIELDS.contains(name)) {
-                throw ApiException.badRequest("limits." + name, "unknown limit '" + name + "'; allowed: " + String.join(", ", LIMIT_FIELDS));
+                throw ApiException.badRequest("limits." + abbreviate(name), "unknown limit '" + abbreviate(name) + "'; allowed: "
+                        + String.join(", ", LIMIT_FIELDS));
             }
         }
         String memory = stringOrNull(node, "memory");
@@ -82,13 +95,18 @@ public class ScanRequestParser {
             if (!node.get("pids").isIntegralNumber()) {
                 throw ApiException.badRequest("limits.pids", "limits.pids must be an integer");
             }
+            // why: asInt() of a number past the int range wraps around (4294967312 would read as 16)
+            if (!node.get("pids").canConvertToInt()) {
+                throw ApiException.unprocessable("invalid_limits", "limits.pids", "limits.pids must be between "
+                        + ResourceLimits.MIN_PIDS + " and " + ResourceLimits.MAX_PIDS);
+            }
             pids = node.get("pids").asInt();
         }
         ResourceLimits limits = new ResourceLimits(memory, cpus, pids, timeout);
         try {
             limits.validate("limits");
-        } catch (IllegalArgumentException e) {
-            throw ApiException.unprocessable("invalid_limits", "limits", e.getMessage());
+        } catch (InvalidLimit e) {
+            throw ApiException.unprocessable("invalid_limits", e.field(), e.getMessage());
         }
         return limits;
     }
@@ -108,7 +126,7 @@ public class ScanRequestParser {
         if (node == null || node.isNull()) {
             return null;
         }
-        if (!node.isIntegralNumber() || node.asInt() < 1 || node.asInt() > 100) {
+        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.asInt() < 1 || node.asInt() > 100) {
             throw ApiException.badRequest("max_parallel", "max_parallel must be an integer from 1 to 100");
         }
         return node.asInt();
@@ -122,7 +140,7 @@ public class ScanRequestParser {
             throw ApiException.badRequest("profile", "profile must be a string");
         }
         return catalog.profile(node.asString()).orElseThrow(() -> ApiException.unprocessable("unknown_profile", "profile",
-                "profile '" + node.asString() + "' does not exist; known profiles: " + knownProfiles()));
+                "profile '" + abbreviate(node.asString()) + "' does not exist; known profiles: " + knownProfiles()));
     }
 
     private String knownProfiles() {
@@ -186,6 +204,6 @@ public class ScanRequestParser {
     }
 
     private static String abbreviate(String value) {
-        return value.length() > 64 ? value.substring(0, 64) + "…" : value;
+        return Printable.of(value, 64);
     }
 }

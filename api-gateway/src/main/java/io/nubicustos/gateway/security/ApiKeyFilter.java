@@ -1,5 +1,7 @@
 package io.nubicustos.gateway.security;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -10,48 +12,62 @@ import java.io.IOException;
 import java.util.Optional;
 
 /**
- * When API keys are configured, every {@code /api/**} request (and {@code /actuator/prometheus} if so
- * configured) needs a valid {@code X-API-Key}: 401 otherwise; 429 past the key's rate. Health stays open.
+ * Deny by default: when API keys are configured, every request needs a valid {@code X-API-Key}
+ * except the {@link OpenRoutes} (health, and metrics unless protected): 401 otherwise. Callers
+ * without a valid key are throttled per client address (429), so keys cannot be guessed at speed;
+ * a valid key is limited by its own rate (429). With no key configured the API is open.
  */
 final class ApiKeyFilter extends OncePerRequestFilter {
 
     static final String HEADER = "X-API-Key";
-    static final String ACTOR = "nubicustos.actor";
 
     private final ApiKeys keys;
-    private final RateLimiter limiter;
+    private final RateLimiter perKey;
+    private final RateLimiter perAddress;
     private final boolean protectMetrics;
+    private final Counter throttled;
 
-    ApiKeyFilter(ApiKeys keys, RateLimiter limiter, boolean protectMetrics) {
+    ApiKeyFilter(ApiKeys keys, RateLimiter perKey, RateLimiter perAddress, boolean protectMetrics, MeterRegistry meters) {
         this.keys = keys;
-        this.limiter = limiter;
+        this.perKey = perKey;
+        this.perAddress = perAddress;
         this.protectMetrics = protectMetrics;
-    }
-
-    @Override
-    protected boolean shouldNotFilter(HttpServletRequest request) {
-        String path = request.getRequestURI();
-        return !(path.startsWith("/api/") || path.equals("/api") || (protectMetrics && path.startsWith("/actuator/prometheus")));
+        this.throttled = meters.counter("nubicustos.api.throttled");
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (!keys.enabled()) {
-            request.setAttribute(ACTOR, "anonymous");
+            AuditTrail.actor(request, "anonymous");
             chain.doFilter(request, response);
             return;
         }
-        Optional<String> name = keys.match(request.getHeader(HEADER));
+        if (OpenRoutes.isOpen(request.getRequestURI(), protectMetrics)) {
+            AuditTrail.actor(request, "anonymous");
+            chain.doFilter(request, response);
+            return;
+        }
+        String presented = request.getHeader(HEADER);
+        Optional<String> name = keys.match(presented);
         if (name.isEmpty()) {
-            request.setAttribute(ACTOR, "unauthenticated");
-            JsonErrors.write(response, 401, "unauthorized", request.getHeader(HEADER) == null
+            AuditTrail.actor(request, "unauthenticated");
+            if (!perAddress.tryAcquire(request.getRemoteAddr())) {
+                throttled.increment();
+                AuditTrail.throttled(request);
+                response.setHeader("Retry-After", Long.toString(perAddress.retryAfterSeconds()));
+                JsonErrors.write(response, 429, "rate_limited", "too many calls without a valid key from this address; retry later");
+                return;
+            }
+            JsonErrors.write(response, 401, "unauthorized", presented == null
                     ? "this API needs an X-API-Key header" : "the X-API-Key is not valid");
             return;
         }
-        request.setAttribute(ACTOR, name.get());
-        if (!limiter.tryAcquire(name.get())) {
-            response.setHeader("Retry-After", Long.toString(limiter.retryAfterSeconds()));
+        AuditTrail.actor(request, name.get());
+        if (!perKey.tryAcquire(name.get())) {
+            throttled.increment();
+            AuditTrail.throttled(request);
+            response.setHeader("Retry-After", Long.toString(perKey.retryAfterSeconds()));
             JsonErrors.write(response, 429, "rate_limited", "key '" + name.get() + "' is over its rate; retry later");
             return;
         }

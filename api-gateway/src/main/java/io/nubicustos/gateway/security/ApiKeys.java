@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The configured API keys ({@code name:key}, or a bare key named {@code key-<n>}). A presented key is
+ * The configured API keys ({@code name:key}, or a bare key named {@code key-<n>}), and the
+ * specification's single {@code API_KEY} (named {@code api-key}). A presented key is
  * compared with every configured key, always all of them, by SHA-256 digest and
  * {@link MessageDigest#isEqual}, so the time taken says nothing about which key or how much of it matched.
  */
@@ -25,11 +26,19 @@ final class ApiKeys {
             int colon = configured.indexOf(':');
             String name = colon > 0 ? configured.substring(0, colon) : "key-" + n;
             String key = colon > 0 ? configured.substring(colon + 1) : configured;
-            if (key.length() < 16) {
-                throw new IllegalArgumentException("API key '" + name + "' is shorter than 16 characters");
-            }
-            entries.add(new Entry(name, digest(key)));
+            add(name, key);
         }
+        if (settings.key() != null) {
+            add("api-key", settings.key());
+        }
+    }
+
+    private void add(String name, String key) {
+        if (key.length() < 16) {
+            // why: refusing to start is better than an API that looks protected and is guessable
+            throw new IllegalArgumentException("API key '" + name + "' is shorter than 16 characters");
+        }
+        entries.add(new Entry(name, digest(key)));
     }
 
     boolean enabled() {

@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.security;
 
+import io.nubicustos.gateway.web.Printable;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -8,35 +9,38 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.filter.OncePerRequestFilter;
+import tools.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.util.Set;
 
 /**
- * Writes every mutating {@code /api/**} call (POST, PUT, PATCH, DELETE) to {@code audit_log}: who (the
- * key's name), what (method, path, resulting status), when. Refused calls are recorded too. A failure
- * to write the audit row is logged and never changes the response.
+ * Writes to {@code audit_log}: every mutating call (POST, PUT, PATCH, DELETE, whatever its path), every
+ * call refused for want of a valid key (401/403), and every call whose controller recorded what it
+ * touched (bulk deletes and archives with their scan ids, archive and export downloads): who (the key's
+ * name), what, when, from where. Throttled calls (429) are counted in a metric, not written one by one,
+ * so a flood cannot fill the table. A failure to write the audit row is logged and never changes the response.
  */
 final class AuditFilter extends OncePerRequestFilter {
 
     private static final Logger log = LoggerFactory.getLogger(AuditFilter.class);
+    private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
+    private static final int MAX_PATH = 500;
     private static final String INSERT = """
-            insert into audit_log (at, actor, method, path, status, remote) values (:at, :actor, :method, :path, :status, :remote)
+            insert into audit_log (at, actor, method, path, status, remote, detail)
+            values (:at, :actor, :method, :path, :status, :remote, cast(:detail as jsonb))
             """;
 
     private final JdbcClient jdbc;
+    private final ObjectMapper json;
     private final Clock clock;
 
-    AuditFilter(JdbcClient jdbc, Clock clock) {
+    AuditFilter(JdbcClient jdbc, ObjectMapper json, Clock clock) {
         this.jdbc = jdbc;
+        this.json = json;
         this.clock = clock;
-    }
-
-    @Override
-    protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !request.getRequestURI().startsWith("/api/") || request.getMethod().equals("GET")
-                || request.getMethod().equals("HEAD") || request.getMethod().equals("OPTIONS");
     }
 
     @Override
@@ -45,18 +49,35 @@ final class AuditFilter extends OncePerRequestFilter {
         try {
             chain.doFilter(request, response);
         } finally {
-            Object actor = request.getAttribute(ApiKeyFilter.ACTOR);
-            try {
-                jdbc.sql(INSERT).param("at", OffsetDateTime.now(clock)).param("actor", actor == null ? "unknown" : actor.toString())
-                        .param("method", request.getMethod()).param("path", abbreviate(request.getRequestURI()))
-                        .param("status", response.getStatus()).param("remote", request.getRemoteAddr()).update();
-            } catch (RuntimeException e) {
-                log.warn("Could not write the audit row for {} {} ({})", request.getMethod(), request.getRequestURI(), e.toString());
+            if (shouldRecord(request, response.getStatus())) {
+                record(request, response.getStatus());
             }
         }
     }
 
-    private static String abbreviate(String path) {
-        return path.length() > 500 ? path.substring(0, 500) : path;
+    private static boolean shouldRecord(HttpServletRequest request, int status) {
+        if (request.getAttribute(AuditTrail.THROTTLED) != null) {
+            return false;
+        }
+        return !READS.contains(request.getMethod()) || status == 401 || status == 403
+                || request.getAttribute(AuditTrail.DETAIL) != null;
+    }
+
+    private void record(HttpServletRequest request, int status) {
+        Object actor = request.getAttribute(AuditTrail.ACTOR);
+        Object detail = request.getAttribute(AuditTrail.DETAIL);
+        try {
+            jdbc.sql(INSERT).param("at", OffsetDateTime.now(clock)).param("actor", actor == null ? "unknown" : actor.toString())
+                    .param("method", printable(request.getMethod(), 16)).param("path", printable(request.getRequestURI(), MAX_PATH))
+                    .param("status", status).param("remote", request.getRemoteAddr())
+                    .param("detail", detail == null ? null : json.writeValueAsString(detail)).update();
+        } catch (RuntimeException e) {
+            log.warn("Could not write the audit row for {} {} ({})", printable(request.getMethod(), 16),
+                    printable(request.getRequestURI(), 200), e.toString());
+        }
+    }
+
+    private static String printable(String value, int max) {
+        return Printable.of(value, max);
     }
 }

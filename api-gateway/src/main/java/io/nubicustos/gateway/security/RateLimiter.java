@@ -4,8 +4,14 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** A token bucket per caller: {@code perMinute} requests a minute, refilled continuously. */
+/**
+ * A token bucket per caller (a key's name, or a client address): {@code perMinute} requests a
+ * minute, refilled continuously. The number of callers tracked is bounded: idle callers (full buckets)
+ * are forgotten first, so a flood of new addresses cannot grow the map without end.
+ */
 final class RateLimiter {
+
+    static final int MAX_CALLERS = 10_000;
 
     private final int perMinute;
     private final Clock clock;
@@ -18,12 +24,28 @@ final class RateLimiter {
 
     /** Takes a token; false when the caller is over its rate. */
     boolean tryAcquire(String caller) {
-        return buckets.computeIfAbsent(caller, c -> new Bucket(perMinute, clock.millis())).take(perMinute, clock.millis());
+        long now = clock.millis();
+        if (buckets.size() >= MAX_CALLERS && !buckets.containsKey(caller)) {
+            forgetIdle(now);
+        }
+        return buckets.computeIfAbsent(caller, c -> new Bucket(perMinute, now)).take(perMinute, now);
     }
 
     /** Seconds until the caller has a token again (at least 1). */
     long retryAfterSeconds() {
         return Math.max(1, (long) Math.ceil(60.0 / perMinute));
+    }
+
+    int callers() {
+        return buckets.size();
+    }
+
+    private void forgetIdle(long now) {
+        buckets.values().removeIf(bucket -> bucket.isFull(perMinute, now));
+        if (buckets.size() >= MAX_CALLERS) {
+            // why: every tracked caller is busy; forgetting them all costs each at most one refill
+            buckets.clear();
+        }
     }
 
     private static final class Bucket {
@@ -36,13 +58,22 @@ final class RateLimiter {
         }
 
         synchronized boolean take(int perMinute, long now) {
-            tokens = Math.min(perMinute, tokens + (now - last) * perMinute / 60_000.0);
-            last = now;
+            refill(perMinute, now);
             if (tokens >= 1) {
                 tokens -= 1;
                 return true;
             }
             return false;
+        }
+
+        synchronized boolean isFull(int perMinute, long now) {
+            refill(perMinute, now);
+            return tokens >= perMinute;
+        }
+
+        private void refill(int perMinute, long now) {
+            tokens = Math.min(perMinute, tokens + Math.max(0, now - last) * perMinute / 60_000.0);
+            last = Math.max(last, now);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.nubicustos.gateway.system;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,14 +33,27 @@ public record GatewayProperties(
     }
 
     /**
-     * @param keys              API keys, each {@code name:key} or just {@code key}; none configured: the API is open
-     * @param protectMetrics    whether {@code /actuator/prometheus} also needs a key
-     * @param requestsPerMinute requests one key may make per minute before getting 429
+     * @param keys                     API keys, each {@code name:key} or just {@code key}; none configured (and no
+     *                                 {@code key}): the API is open
+     * @param key                      the specification's single key ({@code API_KEY}), named {@code api-key}
+     * @param protectMetrics           whether {@code /actuator/prometheus} also needs a key
+     * @param requestsPerMinute        requests one key may make per minute before getting 429
+     * @param unauthenticatedPerMinute calls without a valid key one client address may make per minute before
+     *                                 getting 429 (only when keys are configured), so keys cannot be guessed at speed
+     * @param maxBodySize              the largest request body accepted; larger ones get 413 before they are read
      */
-    public record Api(java.util.List<String> keys, @DefaultValue("false") boolean protectMetrics,
-                      @DefaultValue("600") int requestsPerMinute) {
+    public record Api(java.util.List<String> keys, String key, @DefaultValue("false") boolean protectMetrics,
+                      @DefaultValue("600") int requestsPerMinute, @DefaultValue("30") int unauthenticatedPerMinute,
+                      @DefaultValue("1MB") DataSize maxBodySize) {
         public Api {
             keys = keys == null ? java.util.List.of() : keys.stream().filter(k -> !k.isBlank()).toList();
+            key = key == null || key.isBlank() ? null : key;
+            if (requestsPerMinute < 1 || unauthenticatedPerMinute < 1) {
+                throw new IllegalArgumentException("nubicustos.api rates must be at least 1 per minute");
+            }
+            if (maxBodySize.toBytes() < 1024) {
+                throw new IllegalArgumentException("nubicustos.api.max-body-size must be at least 1KB");
+            }
         }
     }
 

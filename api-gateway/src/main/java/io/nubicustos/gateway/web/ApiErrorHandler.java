@@ -44,6 +44,9 @@ class ApiErrorHandler {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<Map<String, Object>> unreadable(HttpMessageNotReadableException e) {
+        if (e.getMostSpecificCause() instanceof PayloadTooLargeException tooLarge) {
+            return body(HttpStatus.PAYLOAD_TOO_LARGE, "payload_too_large", null, tooLarge.getMessage());
+        }
         String detail = e.getMostSpecificCause() instanceof JacksonException json
                 ? json.getOriginalMessage() + locationOf(json)
                 : "the request body is missing or is not JSON";
@@ -52,6 +55,11 @@ class ApiErrorHandler {
 
     private static String locationOf(JacksonException e) {
         return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+    }
+
+    @ExceptionHandler(PayloadTooLargeException.class)
+    ResponseEntity<Map<String, Object>> tooLarge(PayloadTooLargeException e) {
+        return body(HttpStatus.PAYLOAD_TOO_LARGE, "payload_too_large", null, e.getMessage());
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)

@@ -39,6 +39,16 @@ public final class TestPostgres {
         return server;
     }
 
+    /** The server's port on localhost. */
+    public static int port() {
+        return server().getPort();
+    }
+
+    /** The same JDBC URL, through another port (a {@link TcpProxy} in front of this server). */
+    public static String viaPort(String jdbcUrl, int port) {
+        return jdbcUrl.replace("localhost:" + port(), "localhost:" + port);
+    }
+
     /** Creates an empty database and answers its JDBC URL (user and password: postgres). */
     public static String newDatabase() {
         String name = "nubicustos_test_" + DATABASES.incrementAndGet();

@@ -1,0 +1,199 @@
+package io.nubicustos.gateway;
+
+import io.nubicustos.model.messaging.Topics;
+import io.nubicustos.testsupport.TcpProxy;
+import io.nubicustos.testsupport.TestPostgres;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.MessageListenerContainer;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The scan-requests intake against a real KRaft broker and a real PostgreSQL reached through a proxy
+ * the test can cut: an unambiguous, bounded dedupe key; a recreated topic; escaped logs; and valid
+ * requests that wait out a database outage instead of being dead-lettered.
+ */
+@SpringBootTest(properties = {"spring.config.name=api-gateway", "spring.datasource.hikari.connection-timeout=1000",
+        "spring.datasource.hikari.validation-timeout=500", "server.port=0"})
+// why: each class has its own broker; a context cached past it would wait 30 s at exit to stop its consumers
+@DirtiesContext
+@EmbeddedKafka(partitions = 1)
+@ExtendWith(OutputCaptureExtension.class)
+class IntakeIntegrationTest {
+
+    static TcpProxy database;
+    static JdbcClient direct;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) throws IOException {
+        Path aws = Files.createTempDirectory("aws");
+        Files.writeString(aws.resolve("credentials"), "[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n");
+        String url = TestPostgres.newDatabase();
+        database = new TcpProxy("localhost", TestPostgres.port());
+        // why: the test's own queries must not go through the proxy it cuts
+        direct = JdbcClient.create(new org.springframework.jdbc.datasource.DriverManagerDataSource(url, "postgres", ""));
+        registry.add("spring.datasource.url", () -> TestPostgres.viaPort(url, database.port()));
+        registry.add("spring.datasource.username", () -> "postgres");
+        registry.add("spring.datasource.password", () -> "");
+        registry.add("spring.kafka.bootstrap-servers", () -> System.getProperty("spring.embedded.kafka.brokers"));
+        registry.add("nubicustos.credentials.aws-path", aws::toString);
+    }
+
+    @AfterAll
+    static void closeProxy() {
+        database.close();
+    }
+
+    @Autowired
+    KafkaListenerEndpointRegistry listeners;
+
+    @Test
+    void cloudEventsWhoseSourceAndIdRunTogetherAlikeAreTwoRequestsAndTheKeyIsBounded() {
+        String marker = UUID.randomUUID().toString();
+        publish(cloudEvent("/team:" + marker, "42"));
+        publish(cloudEvent("/team", marker + ":42"));
+        publish(cloudEvent("/team", "x".repeat(100_000) + marker));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(scansWithRequestIdLongerThan(0)).isGreaterThanOrEqualTo(3));
+        assertThat(scansWithRequestIdLongerThan(80)).as("request ids are digests").isZero();
+        long before = scansWithRequestIdLongerThan(0);
+        publish(cloudEvent("/team", marker + ":42"));
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(scansWithRequestIdLongerThan(0)).as("the same event again creates nothing").isEqualTo(before));
+    }
+
+    @Test
+    void aProducersValuesAreLoggedEscaped(CapturedOutput output) {
+        publish(cloudEvent("/team\n2026-01-01T00:00:00Z ERROR forged log line", UUID.randomUUID().toString()));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> output.getOut().contains("forged log line"));
+        assertThat(output.getOut()).doesNotContain("\n2026-01-01T00:00:00Z ERROR forged").contains("\\u000a2026-01-01");
+    }
+
+    @Test
+    void aRecreatedTopicsFirstRecordIsANewRequest() throws Exception {
+        long before = scansWithRequestIdLongerThan(0);
+        recreateTopicAndPublish("{\"profile\": \"quick\"}");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(scansWithRequestIdLongerThan(0)).isEqualTo(before + 1));
+
+        // the new topic's first record sits at offset 0 again, where the request above sat
+        recreateTopicAndPublish("{\"profile\": \"quick\"}");
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(scansWithRequestIdLongerThan(0)).isEqualTo(before + 2));
+    }
+
+    private void recreateTopicAndPublish(String value) throws Exception {
+        MessageListenerContainer intake = listeners.getListenerContainer("scan-request-intake");
+        intake.stop();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers()))) {
+            admin.deleteTopics(List.of(Topics.SCAN_REQUESTS)).all().get();
+            await().atMost(Duration.ofSeconds(30)).until(() -> !admin.listTopics().names().get().contains(Topics.SCAN_REQUESTS));
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+                admin.createTopics(List.of(new NewTopic(Topics.SCAN_REQUESTS, 1, (short) 1))).all().get();
+                return true;
+            });
+        }
+        publish(value);
+        intake.start();
+    }
+
+    @Test
+    void aValidRequestWaitsOutADatabaseOutageInsteadOfBeingDeadLettered() {
+        long before = scansWithRequestIdLongerThan(0);
+        database.cut();
+        try {
+            publish(cloudEvent("/ci", UUID.randomUUID().toString()));
+            // well past the bounded retries a bug gets before it is dead-lettered
+            await().pollDelay(Duration.ofSeconds(12)).atMost(Duration.ofSeconds(30)).until(() -> deadLettered().isEmpty());
+        } finally {
+            database.restore();
+        }
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(scansWithRequestIdLongerThan(0)).isEqualTo(before + 1));
+        assertThat(deadLettered()).isEmpty();
+    }
+
+    private long scansWithRequestIdLongerThan(int length) {
+        return direct.sql("select count(*) from scans where request_id is not null and length(request_id) > :n").param("n", length)
+                .query(Long.class).single();
+    }
+
+    private static String cloudEvent(String source, String id) {
+        return "{\"specversion\": \"1.0\", \"id\": " + quote(id) + ", \"source\": " + quote(source)
+                + ", \"type\": \"io.nubicustos.scan.requested\", \"data\": {\"profile\": \"quick\"}}";
+    }
+
+    private static String quote(String value) {
+        return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
+    }
+
+    private static String brokers() {
+        return System.getProperty("spring.embedded.kafka.brokers");
+    }
+
+    private static void publish(String value) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2_000_000);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+            producer.send(new ProducerRecord<>(Topics.SCAN_REQUESTS, null, value)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<String> deadLettered() {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "dlt-check-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+            if (!consumer.listTopics().containsKey(Topics.SCAN_REQUESTS_DLT)) {
+                return List.of();
+            }
+            consumer.subscribe(Set.of(Topics.SCAN_REQUESTS_DLT));
+            List<String> values = new java.util.ArrayList<>();
+            long end = System.currentTimeMillis() + 2000;
+            while (System.currentTimeMillis() < end) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+            }
+            return values;
+        }
+    }
+}
