@@ -72,13 +72,26 @@ public record GatewayProperties(
     }
 
     /**
-     * @param pollInterval  how often the relay looks for unpublished rows
-     * @param batchSize     rows published per round
-     * @param sendTimeout   how long one publish may take before the round gives up (the rows stay unpublished)
+     * @param pollInterval   how often the relay looks for unpublished rows
+     * @param batchSize      rows published per round
+     * @param sendTimeout    how long one publish may take before the round gives up (the rows stay unpublished)
+     * @param maxAttempts    attempts of a row the broker refuses (too large, bad topic) before it is parked
+     * @param retryBackoff   wait before the first retry of a refused row; doubled on each further attempt
+     * @param retention      how long published rows are kept before the purge deletes them
+     * @param purgeInterval  how often published rows past their retention are purged
      */
     public record Outbox(@DefaultValue("500ms") Duration pollInterval,
                          @DefaultValue("200") int batchSize,
-                         @DefaultValue("10s") Duration sendTimeout) {
+                         @DefaultValue("10s") Duration sendTimeout,
+                         @DefaultValue("5") int maxAttempts,
+                         @DefaultValue("1s") Duration retryBackoff,
+                         @DefaultValue("7d") Duration retention,
+                         @DefaultValue("1h") Duration purgeInterval) {
+        public Outbox {
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("nubicustos.outbox.max-attempts must be at least 1");
+            }
+        }
     }
 
     /**
