@@ -30,6 +30,11 @@ final class EmbeddedDatabase implements AutoCloseable {
     }
 
     static EmbeddedDatabase start(Path dataDir, int port) {
+        return start(dataDir, port, NubicustosStandalone.Settings.LOOPBACK);
+    }
+
+    /** @param listenAddress the address PostgreSQL listens on; loopback unless an operator opens it deliberately */
+    static EmbeddedDatabase start(Path dataDir, int port, String listenAddress) {
         try {
             Files.createDirectories(dataDir.getParent());
             stopOrphanedPostmaster(dataDir);
@@ -37,6 +42,7 @@ final class EmbeddedDatabase implements AutoCloseable {
                     .setDataDirectory(dataDir.toFile())
                     .setCleanDataDirectory(false)
                     .setPort(port)
+                    .setServerConfig("listen_addresses", listenAddress)
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .start();
             return new EmbeddedDatabase(postgres, port);

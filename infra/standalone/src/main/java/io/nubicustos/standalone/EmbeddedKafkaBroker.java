@@ -18,8 +18,9 @@ import java.util.Properties;
 
 /**
  * A real single-node KRaft broker in this JVM, listening on a fixed port so that producers outside
- * the process (other services, {@code kafka-console-producer}) can reach it. Its log directory is
- * kept across restarts: formatted once, then reused, so queued messages survive a restart.
+ * the process (other services, {@code kafka-console-producer}) can reach it, on loopback only unless
+ * an operator opens it. The controller always listens on loopback. Its log directory is kept across
+ * restarts: formatted once, then reused, so queued messages survive a restart.
  */
 final class EmbeddedKafkaBroker implements AutoCloseable {
 
@@ -32,6 +33,14 @@ final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     static EmbeddedKafkaBroker start(Path logDir, String host, int port, int controllerPort) {
+        return start(logDir, host, port, controllerPort, NubicustosStandalone.Settings.LOOPBACK);
+    }
+
+    /**
+     * @param host           the name clients are told to connect to (the advertised listener)
+     * @param listenAddress  the address the broker listens on; loopback unless an operator opens it deliberately
+     */
+    static EmbeddedKafkaBroker start(Path logDir, String host, int port, int controllerPort, String listenAddress) {
         try {
             Files.createDirectories(logDir);
         } catch (IOException e) {
@@ -40,8 +49,9 @@ final class EmbeddedKafkaBroker implements AutoCloseable {
         Properties props = new Properties();
         props.put("process.roles", "broker,controller");
         props.put("node.id", "1");
-        props.put("controller.quorum.voters", "1@localhost:" + controllerPort);
-        props.put("listeners", "PLAINTEXT://0.0.0.0:" + port + ",CONTROLLER://localhost:" + controllerPort);
+        props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        // why: anyone who can reach the broker can request scans without a key; it listens on loopback unless opened
+        props.put("listeners", "PLAINTEXT://" + listenAddress + ":" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
         props.put("advertised.listeners", "PLAINTEXT://" + host + ":" + port);
         props.put("controller.listener.names", "CONTROLLER");
         props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");

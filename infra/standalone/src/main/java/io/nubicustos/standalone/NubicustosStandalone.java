@@ -26,7 +26,9 @@ import java.util.Map;
  * {@code KAFKA_BOOTSTRAP_SERVERS} to use external servers, {@code KAFKA_PORT} (9092) and
  * {@code EMBEDDED_POSTGRES_PORT} (54329) for the embedded ones, {@code PORT} (8000) for the API,
  * {@code NUBICUSTOS_SERVICES} (default {@code api-gateway,scan-worker,report-processor}; {@code none}
- * starts only the embedded Kafka and PostgreSQL, for services run as separate processes).
+ * starts only the embedded Kafka and PostgreSQL, for services run as separate processes),
+ * {@code NUBICUSTOS_EMBEDDED_LISTEN_ADDRESS} (default {@code 127.0.0.1}: the embedded Kafka and PostgreSQL
+ * are reachable from this machine only) and {@code KAFKA_ADVERTISED_HOST} (default {@code localhost}).
  */
 public final class NubicustosStandalone implements AutoCloseable {
 
@@ -63,7 +65,8 @@ public final class NubicustosStandalone implements AutoCloseable {
     private void boot(Settings settings) {
         Map<String, String> common = new LinkedHashMap<>();
         if (settings.databaseUrl() == null) {
-            EmbeddedDatabase database = EmbeddedDatabase.start(settings.dataDir().resolve("postgres"), settings.postgresPort());
+            EmbeddedDatabase database = EmbeddedDatabase.start(settings.dataDir().resolve("postgres"), settings.postgresPort(),
+                    settings.listenAddress());
             resources.add(database);
             common.put("spring.datasource.url", database.jdbcUrl());
             common.put("spring.datasource.username", "postgres");
@@ -73,8 +76,8 @@ public final class NubicustosStandalone implements AutoCloseable {
             common.put("spring.datasource.url", settings.databaseUrl());
         }
         if (settings.kafkaBootstrapServers() == null) {
-            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(settings.dataDir().resolve("kafka"), "localhost",
-                    settings.kafkaPort(), settings.kafkaControllerPort());
+            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(settings.dataDir().resolve("kafka"), settings.advertisedHost(),
+                    settings.kafkaPort(), settings.kafkaControllerPort(), settings.listenAddress());
             resources.add(broker);
             common.put("spring.kafka.bootstrap-servers", broker.bootstrapServers());
             log.info("Embedded Kafka broker at {}", broker.bootstrapServers());
@@ -163,13 +166,25 @@ public final class NubicustosStandalone implements AutoCloseable {
      * @param processorPort          report-processor HTTP (actuator) port
      * @param properties             any further service properties
      * @param services               which services to start (their config names)
+     * @param listenAddress          where the embedded Kafka and PostgreSQL listen ({@link #LOOPBACK} by default)
+     * @param advertisedHost         the host name the embedded broker gives its clients
      */
     public record Settings(Path dataDir, String databaseUrl, String kafkaBootstrapServers, int kafkaPort,
                            int kafkaControllerPort, int postgresPort, int apiPort, int workerPort, int processorPort,
-                           Map<String, String> properties, java.util.Set<String> services) {
+                           Map<String, String> properties, java.util.Set<String> services, String listenAddress,
+                           String advertisedHost) {
 
         public static final java.util.Set<String> ALL_SERVICES = java.util.Set.of(
                 ApiGatewayApplication.CONFIG_NAME, ScanWorkerApplication.CONFIG_NAME, ReportProcessorApplication.CONFIG_NAME);
+        /** The embedded servers' default: reachable from this machine only. */
+        public static final String LOOPBACK = "127.0.0.1";
+
+        public Settings(Path dataDir, String databaseUrl, String kafkaBootstrapServers, int kafkaPort, int kafkaControllerPort,
+                        int postgresPort, int apiPort, int workerPort, int processorPort, Map<String, String> properties,
+                        java.util.Set<String> services) {
+            this(dataDir, databaseUrl, kafkaBootstrapServers, kafkaPort, kafkaControllerPort, postgresPort, apiPort, workerPort,
+                    processorPort, properties, services, LOOPBACK, "localhost");
+        }
 
         public Settings(Path dataDir, String databaseUrl, String kafkaBootstrapServers, int kafkaPort, int kafkaControllerPort,
                         int postgresPort, int apiPort, int workerPort, int processorPort, Map<String, String> properties) {
@@ -189,14 +204,16 @@ public final class NubicustosStandalone implements AutoCloseable {
                     Integer.parseInt(env.getOrDefault("WORKER_PORT", "8001")),
                     Integer.parseInt(env.getOrDefault("PROCESSOR_PORT", "8002")),
                     Map.of(),
-                    services(env.getOrDefault("NUBICUSTOS_SERVICES", String.join(",", ALL_SERVICES))));
+                    services(env.getOrDefault("NUBICUSTOS_SERVICES", String.join(",", ALL_SERVICES))),
+                    env.getOrDefault("NUBICUSTOS_EMBEDDED_LISTEN_ADDRESS", LOOPBACK),
+                    env.getOrDefault("KAFKA_ADVERTISED_HOST", "localhost"));
         }
 
         public Settings withProperties(Map<String, String> more) {
             Map<String, String> all = new LinkedHashMap<>(properties);
             all.putAll(more);
             return new Settings(dataDir, databaseUrl, kafkaBootstrapServers, kafkaPort, kafkaControllerPort, postgresPort,
-                    apiPort, workerPort, processorPort, all, services);
+                    apiPort, workerPort, processorPort, all, services, listenAddress, advertisedHost);
         }
 
         static java.util.Set<String> services(String list) {
