@@ -38,6 +38,7 @@ final class FindingWriter implements FindingSink {
     private final Set<Severity> severityFilter;
     private final int batchSize;
     private final Map<String, Pending> batch = new LinkedHashMap<>();
+    private final StorableFindings storable = new StorableFindings();
     private long stored;
     private long filteredOut;
 
@@ -51,15 +52,26 @@ final class FindingWriter implements FindingSink {
     }
 
     @Override
-    public void accept(Finding finding) {
-        if (!severityFilter.isEmpty() && !severityFilter.contains(finding.severity())) {
+    public void accept(Finding found) {
+        if (!severityFilter.isEmpty() && !severityFilter.contains(found.severity())) {
             filteredOut++;
             return;
         }
+        Finding finding = storable.clean(found);
         batch.merge(finding.fingerprint(), new Pending(finding, 1), (a, b) -> new Pending(a.finding(), a.occurrences() + 1));
         if (batch.size() >= batchSize) {
-            flush();
+            try {
+                flush();
+            } catch (RuntimeException e) {
+                // why: a storage failure inside the parser's loop must not read as a fault of the report
+                throw new FindingSink.StoreFailed(e);
+            }
         }
+    }
+
+    /** What cleaning changed to make the findings storable; empty when nothing. */
+    String cleaningSummary() {
+        return storable.summary();
     }
 
     void flush() {

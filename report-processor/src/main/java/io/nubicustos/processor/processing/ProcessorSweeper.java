@@ -23,9 +23,11 @@ class ProcessorSweeper {
 
     private static final Logger log = LoggerFactory.getLogger(ProcessorSweeper.class);
 
+    // why: a step whose processing keeps failing is pushed back (process_after), so it never starves the ones behind it
     private static final String STALE_REPORTING = """
-            select id from scan_steps where status = 'reporting' and container_finished_at < :before
-             order by container_finished_at limit 50
+            select id from scan_steps
+             where status = 'reporting' and container_finished_at < :before and (process_after is null or process_after <= :now)
+             order by coalesce(process_after, container_finished_at) limit 50
             """;
     private static final String UNSETTLED = """
             select s.id from scans s where s.status in ('queued', 'running')
@@ -61,7 +63,8 @@ class ProcessorSweeper {
 
     int runOnce() {
         int moved = 0;
-        List<UUID> stale = jdbc.sql(STALE_REPORTING).param("before", OffsetDateTime.now(clock).minus(settings.reportingGrace()))
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        List<UUID> stale = jdbc.sql(STALE_REPORTING).param("before", now.minus(settings.reportingGrace())).param("now", now)
                 .query(UUID.class).list();
         for (UUID stepId : stale) {
             try {

@@ -3,6 +3,7 @@ package io.nubicustos.processor.processing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.nubicustos.model.finding.Severity;
+import io.nubicustos.processor.report.FindingSink;
 import io.nubicustos.processor.report.ReportException;
 import io.nubicustos.processor.report.ReportParser;
 import io.nubicustos.processor.system.ProcessorProperties;
@@ -49,6 +50,13 @@ public class StepProcessor {
             update scan_steps set status = 'failed', findings_count = 0, error = :error, completed_at = :now
              where id = :id and status = 'reporting'
             """;
+    // why: the wait before the next attempt doubles with each failed one (the right side reads the old count)
+    private static final String ATTEMPT_FAILED = """
+            update scan_steps set processing_attempts = processing_attempts + 1,
+                   process_after = :now + make_interval(secs => :backoffSeconds * power(2, least(processing_attempts, 16)))
+             where id = :id and status = 'reporting'
+            returning processing_attempts
+            """;
 
     private final JdbcClient jdbc;
     private final JdbcTemplate batchJdbc;
@@ -93,19 +101,76 @@ public class StepProcessor {
         try {
             outcome = tx.execute(s -> store(stepId, step, reportDir));
         } catch (RejectedReport rejected) {
-            String error = "report rejected: " + rejected.getCause().getMessage();
-            tx.executeWithoutResult(s -> {
-                if (lockedStatus(stepId).filter("reporting"::equals).isPresent()) {
-                    jdbc.sql(DELETE_FINDINGS).param("id", stepId).update();
-                    jdbc.sql(FAIL).param("id", stepId).param("error", error).param("now", now()).update();
-                    finalizer.recount(step.scanId());
-                    finalizer.settleIfDone(step.scanId());
-                }
-            });
-            log.warn("Step {} ({}) of scan {} failed: {}", stepId, step.tool(), step.scanId(), error);
-            outcome = "rejected";
+            outcome = failStep(stepId, step, "report rejected: " + rejected.getCause().getMessage()) ? "rejected" : "skipped";
+        } catch (RuntimeException e) {
+            outcome = attemptFailed(stepId, step, e instanceof FindingSink.StoreFailed storing ? storing.getCause() : e);
         }
         timing.stop(meters.timer("nubicustos.report.processing", "tool", step.tool(), "outcome", outcome == null ? "skipped" : outcome));
+    }
+
+    /**
+     * Processing failed for a reason other than the report's content. The attempt is counted and the next
+     * one spaced out, so the sweeper serves the steps behind this one first; past the limit the step fails
+     * with the error. If even that cannot be written (the database is down), nothing is counted and the
+     * failure is passed on: the step stays in {@code reporting} and is processed again later.
+     */
+    private String attemptFailed(UUID stepId, StepRow step, RuntimeException failure) {
+        ProcessorProperties.Processor settings = properties.processor();
+        Optional<Integer> attempts;
+        try {
+            attempts = jdbc.sql(ATTEMPT_FAILED).param("id", stepId).param("now", now())
+                    .param("backoffSeconds", settings.retryBackoff().toMillis() / 1000.0).query(Integer.class).optional();
+        } catch (RuntimeException unreachable) {
+            log.warn("Step {} ({}) could not be processed ({}), nor the attempt recorded ({}); it stays in 'reporting' and is"
+                    + " processed again later", stepId, step.tool(), failure.toString(), unreachable.toString());
+            throw failure;
+        }
+        if (attempts.isEmpty()) {
+            return "skipped";
+        }
+        String reason = reason(failure);
+        if (attempts.get() >= settings.maxAttempts()) {
+            failStep(stepId, step, "processing the report failed " + attempts.get() + " times; last error: " + abbreviate(reason));
+            return "failed";
+        }
+        log.warn("Processing step {} ({}) of scan {} failed (attempt {} of {}): {}; it is retried later", stepId, step.tool(),
+                step.scanId(), attempts.get(), settings.maxAttempts(), reason);
+        return "retry";
+    }
+
+    private boolean failStep(UUID stepId, StepRow step, String error) {
+        Boolean failed = tx.execute(s -> {
+            if (lockedStatus(stepId).filter("reporting"::equals).isEmpty()) {
+                return false;
+            }
+            jdbc.sql(DELETE_FINDINGS).param("id", stepId).update();
+            jdbc.sql(FAIL).param("id", stepId).param("error", error).param("now", now()).update();
+            finalizer.recount(step.scanId());
+            finalizer.settleIfDone(step.scanId());
+            return true;
+        });
+        if (Boolean.TRUE.equals(failed)) {
+            log.warn("Step {} ({}) of scan {} failed: {}", stepId, step.tool(), step.scanId(), error);
+        }
+        return Boolean.TRUE.equals(failed);
+    }
+
+    /** The innermost cause says what went wrong (the database's own message, not the statement that carried it). */
+    private static String reason(Throwable failure) {
+        Throwable root = failure;
+        while (true) {
+            Throwable next = root.getCause() != null && root.getCause() != root ? root.getCause()
+                    : root instanceof java.sql.SQLException sql ? sql.getNextException() : null;
+            if (next == null) {
+                break;
+            }
+            root = next;
+        }
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 2000 ? text.substring(0, 2000) + "…" : text;
     }
 
     private String store(UUID stepId, StepRow step, Path reportDir) {
@@ -126,11 +191,20 @@ public class StepProcessor {
                 note = parser.get().parse(reportDir, writer);
             } catch (ReportException e) {
                 throw new RejectedReport(e);
+            } catch (FindingSink.StoreFailed storing) {
+                throw storing;
+            } catch (RuntimeException e) {
+                // why: a parser that trips over a report trips the same way every time; retrying cannot help
+                throw new RejectedReport(new ReportException("the " + step.tool() + " parser could not read the report in " + reportDir
+                        + ": " + e));
             }
             writer.flush();
             count = writer.stored();
             if (writer.filteredOut() > 0) {
                 note += "; " + writer.filteredOut() + " finding(s) outside the severity filter " + step.severityFilter() + " left out";
+            }
+            if (!writer.cleaningSummary().isEmpty()) {
+                note += "; cleaned: " + writer.cleaningSummary();
             }
             meters.counter("nubicustos.findings.stored", "tool", step.tool()).increment(count);
         }

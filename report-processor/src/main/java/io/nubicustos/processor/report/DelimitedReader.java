@@ -14,6 +14,7 @@ public final class DelimitedReader implements AutoCloseable {
 
     private static final int MAX_FIELD = 1024 * 1024;
     private static final int MAX_FIELDS = 1000;
+    private static final int MAX_RECORD = 8 * 1024 * 1024;
 
     private final Reader in;
     private final char delimiter;
@@ -43,6 +44,7 @@ public final class DelimitedReader implements AutoCloseable {
         recordLine = line;
         List<String> fields = new ArrayList<>();
         StringBuilder field = new StringBuilder();
+        long recordChars = 0;
         boolean quoted = false;
         boolean fieldStart = true;
         while (true) {
@@ -83,6 +85,9 @@ public final class DelimitedReader implements AutoCloseable {
                 field.append((char) c);
             }
             fieldStart = false;
+            if (++recordChars > MAX_RECORD) {
+                throw new MalformedRecord("a record on line " + recordLine + " is longer than " + MAX_RECORD + " characters");
+            }
             if (field.length() > MAX_FIELD) {
                 throw new MalformedRecord("a field on line " + recordLine + " is longer than " + MAX_FIELD + " characters");
             }

@@ -63,7 +63,7 @@ public final class JsonReports {
      * @param what what the objects are, for messages ("OCSF findings")
      */
     public static void forEachObject(Path file, String what, ObjectVisitor visitor) throws ReportException {
-        try (InputStream in = Files.newInputStream(file); JsonParser parser = MAPPER.createParser(in)) {
+        try (InputStream in = Files.newInputStream(file, java.nio.file.LinkOption.NOFOLLOW_LINKS); JsonParser parser = MAPPER.createParser(in)) {
             if (parser.nextToken() != JsonToken.START_ARRAY) {
                 throw new ReportException(file, position(parser.currentTokenLocation()), "expected a JSON array of " + what);
             }
@@ -76,7 +76,12 @@ public final class JsonReports {
                     throw new ReportException(file, position(parser.currentTokenLocation()), "expected one of the " + what + ", found " + token);
                 }
                 TokenStreamLocation at = parser.currentTokenLocation();
-                visitor.accept(parser.readValueAsTree(), at);
+                JsonNode element = BoundedTree.read(parser, file);
+                try {
+                    visitor.accept(element, at);
+                } catch (RuntimeException e) {
+                    throw unreadable(file, at, e);
+                }
             }
             if (parser.nextToken() != null) {
                 throw new ReportException(file, position(parser.currentTokenLocation()), "unexpected content after the closing ']'");
@@ -86,6 +91,24 @@ public final class JsonReports {
         } catch (IOException e) {
             throw new ReportException(file, null, "cannot read: " + e.getMessage());
         }
+    }
+
+    /**
+     * An element whose values the parser could not make sense of (a number where a date belongs, a value
+     * out of every range): the report is refused with where the element starts, not a crash.
+     */
+    public static ReportException unreadable(Path file, TokenStreamLocation at, RuntimeException e) {
+        return unreadable(file, position(at), e);
+    }
+
+    /** As {@link #unreadable(Path, TokenStreamLocation, RuntimeException)}, for a position such as {@code line 12}. */
+    public static ReportException unreadable(Path file, String position, RuntimeException e) {
+        if (e instanceof FindingSink.StoreFailed storing) {
+            // why: the sink failed, not the report; the caller must see that failure as it is
+            throw storing;
+        }
+        return new ReportException(file, position, "cannot read this element: " + e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : ": " + e.getMessage()));
     }
 
     public static String position(TokenStreamLocation location) {

@@ -6,7 +6,11 @@ import io.nubicustos.testsupport.TestPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
+import io.nubicustos.testsupport.SettableClock;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.annotation.DirtiesContext;
@@ -16,6 +20,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +29,8 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Real PostgreSQL (embedded binaries) and a real KRaft broker; the reports are the real samples. */
-@SpringBootTest(properties = {"spring.config.name=report-processor", "nubicustos.processor.sweep-interval=1h"})
+@SpringBootTest(properties = {"spring.config.name=report-processor", "nubicustos.processor.sweep-interval=1h",
+        "nubicustos.processor.retry-backoff=1h", "nubicustos.processor.max-attempts=3"})
 // why: each class has its own broker; a context cached past it would wait 30 s at exit to stop its consumers
 @DirtiesContext
 @EmbeddedKafka(partitions = 1, topics = {Topics.STEP_COMPLETED})
@@ -45,7 +51,87 @@ class StepProcessorIntegrationTest {
     @Autowired
     StepProcessor processor;
     @Autowired
+    ProcessorSweeper sweeper;
+    @Autowired
     JdbcClient jdbc;
+    @Autowired
+    SettableClock clock;
+
+    @TestConfiguration
+    static class Clocks {
+        @Bean
+        @Primary
+        SettableClock settableClock() {
+            return SettableClock.startingNow();
+        }
+    }
+
+    @Test
+    void valuesTheDatabaseCannotStoreAreCleanedAndTheCleaningIsCounted() throws IOException {
+        UUID scan = scan("");
+        UUID step = step(scan, "prowler", "prowler", "reporting");
+        String sample = Files.readString(Samples.file("prowler/prowler5_example_output_aws.ocsf.json"));
+        // a NUL inside a description, and a time 300,000 years from now
+        String hostile = sample.replaceFirst("\"status_detail\": \"", java.util.regex.Matcher.quoteReplacement("\"status_detail\": \"\\u0000nul "))
+                .replaceAll("\"time\":\\s*\\d+", "\"time\": 9467280000000");
+        Path dir = Files.createDirectories(reports.resolve(scan.toString()).resolve("prowler"));
+        Files.writeString(dir.resolve("p.ocsf.json"), hostile);
+
+        processor.process(step);
+
+        Map<String, Object> row = jdbc.sql("select status, note from scan_steps where id = :id").param("id", step).query().singleRow();
+        assertThat(row.get("status")).isEqualTo("succeeded");
+        assertThat((String) row.get("note")).contains("1 value(s) had NUL characters removed").contains("timestamp(s) outside the years");
+        assertThat(findings(step)).hasSize(5).allSatisfy(f -> assertThat(f.get("observed_at")).isNull())
+                .anySatisfy(f -> assertThat((String) f.get("description")).startsWith("nul "));
+    }
+
+    @Test
+    void aStepWhoseProcessingKeepsFailingIsRetriedSpacedOutThenFailedAndNeverHoldsUpTheOthers() throws IOException {
+        jdbc.sql("""
+                create or replace function refuse_poison() returns trigger language plpgsql as $$
+                begin
+                    if new.check_id like '%poison%' then raise exception 'the database refuses this row'; end if;
+                    return new;
+                end $$""").update();
+        jdbc.sql("create trigger refuse_poison before insert on findings for each row execute function refuse_poison()").update();
+        try {
+            UUID scan = scan("");
+            UUID poisoned = step(scan, "prowler", "prowler", "reporting");
+            UUID behind = step(scan, "scoutsuite", "prowler", "reporting");
+            String sample = Files.readString(Samples.file("prowler/prowler5_example_output_aws.ocsf.json"));
+            Files.writeString(Files.createDirectories(reports.resolve(scan.toString()).resolve("prowler")).resolve("p.ocsf.json"),
+                    sample.replaceFirst("\"event_code\": \"", "\"event_code\": \"poison_"));
+            report(scan, "scoutsuite", "prowler/prowler5_example_output_aws.ocsf.json", "p.ocsf.json");
+
+            processor.process(poisoned);
+            assertThat(processing(poisoned)).containsEntry("status", "reporting").containsEntry("processing_attempts", 1);
+
+            sweeper.runOnce();
+            assertThat(processing(behind)).as("the step behind is served first").containsEntry("status", "succeeded");
+            assertThat(processing(poisoned)).as("spaced out: not retried yet").containsEntry("processing_attempts", 1);
+
+            clock.advance(Duration.ofHours(1).plusMinutes(1));
+            sweeper.runOnce();
+            assertThat(processing(poisoned)).containsEntry("status", "reporting").containsEntry("processing_attempts", 2);
+            clock.advance(Duration.ofHours(1).plusMinutes(1));
+            sweeper.runOnce();
+            assertThat(processing(poisoned)).as("the back-off doubles").containsEntry("processing_attempts", 2);
+            clock.advance(Duration.ofHours(1));
+            sweeper.runOnce();
+
+            Map<String, Object> failed = processing(poisoned);
+            assertThat(failed).containsEntry("status", "failed").containsEntry("processing_attempts", 3);
+            assertThat((String) failed.get("error")).contains("processing the report failed 3 times").contains("the database refuses this row");
+            assertThat(jdbc.sql("select status from scans where id = :id").param("id", scan).query(String.class).single()).isEqualTo("failed");
+        } finally {
+            jdbc.sql("drop trigger refuse_poison on findings").update();
+        }
+    }
+
+    private Map<String, Object> processing(UUID step) {
+        return jdbc.sql("select status, processing_attempts, error from scan_steps where id = :id").param("id", step).query().singleRow();
+    }
 
     @Test
     void processingTheSameStepTwiceYieldsTheSameRowsAndSettlesTheScanOnce() throws IOException {
@@ -150,7 +236,7 @@ class StepProcessorIntegrationTest {
                 insert into scan_steps (id, scan_id, tool, position, status, plan, queued_at, container_finished_at)
                 values (:id, :scan, :tool, 0, :status, cast(:plan as jsonb), :now, :now)
                 """).param("id", id).param("scan", scan).param("tool", tool).param("status", status)
-                .param("plan", "{\"report_format\": \"" + format + "\"}").param("now", OffsetDateTime.now()).update();
+                .param("plan", "{\"report_format\": \"" + format + "\"}").param("now", OffsetDateTime.now(clock).minusMinutes(1)).update();
         return id;
     }
 

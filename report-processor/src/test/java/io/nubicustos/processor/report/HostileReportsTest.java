@@ -1,10 +1,14 @@
 package io.nubicustos.processor.report;
 
+import io.nubicustos.processor.report.cloudmapper.CloudMapperParser;
 import io.nubicustos.processor.report.cloudsploit.CloudSploitParser;
+import io.nubicustos.processor.report.custodian.CustodianParser;
+import io.nubicustos.processor.report.inventory.InventoryParser;
 import io.nubicustos.processor.report.kubescape.KubescapeParser;
 import io.nubicustos.processor.report.prowler.ProwlerParser;
 import io.nubicustos.processor.report.scoutsuite.ScoutSuiteParser;
 import io.nubicustos.testsupport.Samples;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -66,11 +70,50 @@ class HostileReportsTest {
                         (Writer) dir -> Files.writeString(dir.resolve("r.csv"), "CHECK_ID;STATUS;SEVERITY\nx;FAIL;high;extra\n"), "line 2"),
                 arguments("Kubescape report cut short", new KubescapeParser(), "k.json",
                         (Writer) dir -> Files.writeString(dir.resolve("k.json"), "{\"results\": [{\"resourceID\": \"a\","), "k.json"),
+                arguments("an element of a million tiny values", new ProwlerParser(), "r.ocsf.json",
+                        (Writer) dir -> Files.writeString(dir.resolve("r.ocsf.json"), "[{\"a\": [" + "0,".repeat(1_200_000) + "0]}]"),
+                        "an element larger than"),
+                arguments("an element of 20 MB in ordinary strings", new ProwlerParser(), "r.ocsf.json",
+                        (Writer) dir -> Files.writeString(dir.resolve("r.ocsf.json"), "[{\"a\": [" + ("\"" + "x".repeat(1024 * 1024) + "\",")
+                                .repeat(20) + "\"x\"]}]"), "an element larger than"),
+                arguments("a Kubescape failed control without its id", new KubescapeParser(), "k.json",
+                        (Writer) dir -> Files.writeString(dir.resolve("k.json"), "{\"results\": [{\"resourceID\": \"a\", \"controls\":"
+                                + " [{\"status\": {\"status\": \"failed\"}}]}]}"), "has no controlID"),
+                arguments("a CloudSploit result with a region of the wrong type", new CloudSploitParser(), "results.json",
+                        (Writer) dir -> Files.writeString(dir.resolve("results.json"), "[{\"plugin\": \"p\", \"status\": \"FAIL\","
+                                + " \"region\": [{\"a\": {\"b\": 1}}], \"resource\": 7}]"), "results.json at line 1"),
+                arguments("a CloudSploit result without its plugin", new CloudSploitParser(), "results.json",
+                        (Writer) dir -> Files.writeString(dir.resolve("results.json"), "[{\"status\": \"FAIL\"}]"), "without 'plugin'"),
+                arguments("an ASFF finding without its generator", new ProwlerParser(), "r.asff.json",
+                        (Writer) dir -> Files.writeString(dir.resolve("r.asff.json"), "[{\"Compliance\": {\"Status\": \"FAILED\"}}]"),
+                        "without GeneratorId"),
+                arguments("a CloudMapper line without its issue", new CloudMapperParser(), "audit.jsonl",
+                        (Writer) dir -> Files.writeString(dir.resolve("audit.jsonl"), "{\"account_id\": \"1\"}\n"), "without 'issue'"),
+                arguments("a CloudMapper output of one 300 MB line", new CloudMapperParser(), "audit.jsonl",
+                        (Writer) dir -> endlessLine(dir.resolve("audit.jsonl"), 300), "line longer than"),
+                arguments("a Prowler CSV record of 16 MB in short fields", new ProwlerParser(), "r.csv",
+                        (Writer) dir -> Files.writeString(dir.resolve("r.csv"), "CHECK_ID;STATUS;SEVERITY\n"
+                                + (("y".repeat(16 * 1024) + ";").repeat(999)) + "\n"), "longer than 8388608 characters"),
+                arguments("a Custodian metadata.json of one 20 MB element", new CustodianParser(), "metadata.json", (Writer) dir -> {
+                    Path policy = Files.createDirectories(dir.resolve("public-buckets"));
+                    Files.writeString(policy.resolve("resources.json"), "[]");
+                    Files.writeString(policy.resolve("metadata.json"), "{\"policy\": [" + "0,".repeat(1_200_000) + "0]}");
+                }, "an element larger than"),
                 arguments("a symlink out of the report directory", new ProwlerParser(), "link.ocsf.json", (Writer) dir -> {
                     Path outside = Files.createTempFile("outside", ".ocsf.json");
                     Files.copy(Samples.file("prowler/prowler5_example_output_aws.ocsf.json"), outside, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                     Files.createSymbolicLink(dir.resolve("link.ocsf.json"), outside);
                 }, "no Prowler report"));
+    }
+
+    /** A file of {@code megabytes} MB without a line break, written a megabyte at a time. */
+    static void endlessLine(Path file, int megabytes) throws IOException {
+        byte[] chunk = "x".repeat(1024 * 1024).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        try (var out = Files.newOutputStream(file)) {
+            for (int i = 0; i < megabytes; i++) {
+                out.write(chunk);
+            }
+        }
     }
 
     @ParameterizedTest(name = "{0}")
@@ -85,4 +128,26 @@ class HostileReportsTest {
                 .hasMessageContaining(detail);
     }
 
+
+    @Test
+    void anEndlessLogLineIsCutNotReadWhole(@TempDir Path dir) throws Exception {
+        endlessLine(dir.resolve("cartography-sync.log"), 300);
+        Files.writeString(dir.resolve("cartography-sync.log"), "\nERROR one more line\n", java.nio.file.StandardOpenOption.APPEND);
+        ReportParser cartography = InventoryParser.all().stream().filter(p -> p.format().equals("cartography-log")).findFirst().orElseThrow();
+
+        String note = cartography.parse(dir, finding -> { });
+
+        org.assertj.core.api.Assertions.assertThat(note).contains("2 line(s), 1 of them errors");
+    }
+
+    @Test
+    void anOcsfTimeNoCalendarHasIsLeftOutNotFatal(@TempDir Path dir) throws Exception {
+        String sample = Files.readString(Samples.file("prowler/prowler5_example_output_aws.ocsf.json"));
+        Files.writeString(dir.resolve("r.ocsf.json"), sample.replaceAll("\"time\":\\s*\\d+", "\"time\": 1e300"));
+        java.util.List<io.nubicustos.model.finding.Finding> found = new java.util.ArrayList<>();
+
+        new ProwlerParser().parse(dir, found::add);
+
+        org.assertj.core.api.Assertions.assertThat(found).hasSize(5).allSatisfy(f -> org.assertj.core.api.Assertions.assertThat(f.observedAt()).isNull());
+    }
 }

@@ -3,6 +3,7 @@ package io.nubicustos.processor.report.cloudfox;
 import io.nubicustos.model.finding.Finding;
 import io.nubicustos.model.finding.FindingStatus;
 import io.nubicustos.model.finding.Severity;
+import io.nubicustos.processor.report.BoundedTree;
 import io.nubicustos.processor.report.FindingSink;
 import io.nubicustos.processor.report.JsonReports;
 import io.nubicustos.processor.report.ReportException;
@@ -51,18 +52,23 @@ public final class CloudFoxParser implements ReportParser {
         long findings = 0;
         for (Path file : files) {
             String module = file.getFileName().toString().replaceFirst("\\.json$", "");
-            try (InputStream in = Files.newInputStream(file); JsonParser parser = JsonReports.MAPPER.createParser(in)) {
+            try (InputStream in = Files.newInputStream(file, java.nio.file.LinkOption.NOFOLLOW_LINKS); JsonParser parser = JsonReports.MAPPER.createParser(in)) {
                 if (parser.nextToken() != JsonToken.START_ARRAY) {
                     throw new ReportException(file, JsonReports.position(parser.currentTokenLocation()), "expected a JSON array of table rows");
                 }
                 JsonToken token;
                 while ((token = parser.nextToken()) == JsonToken.START_OBJECT) {
-                    JsonNode row = parser.readValueAsTree();
+                    var at = parser.currentTokenLocation();
+                    JsonNode row = BoundedTree.read(parser, file);
                     rows++;
-                    String signal = signal(module, row);
-                    if (signal != null) {
-                        findings++;
-                        sink.accept(finding(module, signal, row));
+                    try {
+                        String signal = signal(module, row);
+                        if (signal != null) {
+                            findings++;
+                            sink.accept(finding(module, signal, row));
+                        }
+                    } catch (RuntimeException e) {
+                        throw JsonReports.unreadable(file, at, e);
                     }
                 }
                 if (token != JsonToken.END_ARRAY) {

@@ -3,6 +3,7 @@ package io.nubicustos.processor.report.cloudmapper;
 import io.nubicustos.model.finding.Finding;
 import io.nubicustos.model.finding.FindingStatus;
 import io.nubicustos.model.finding.Severity;
+import io.nubicustos.processor.report.BoundedLines;
 import io.nubicustos.processor.report.FindingSink;
 import io.nubicustos.processor.report.JsonReports;
 import io.nubicustos.processor.report.ReportException;
@@ -11,11 +12,11 @@ import io.nubicustos.processor.report.ReportParser;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -48,12 +49,12 @@ public final class CloudMapperParser implements ReportParser {
         long skipped = 0;
         for (Path file : files) {
             var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT);
-            try (BufferedReader reader = new BufferedReader(new java.io.InputStreamReader(Files.newInputStream(file), decoder))) {
+            try (BoundedLines lines = new BoundedLines(new java.io.InputStreamReader(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS),
+                    decoder), MAX_LINE)) {
                 String line;
-                long number = 0;
-                while ((line = reader.readLine()) != null) {
-                    number++;
-                    if (line.length() > MAX_LINE) {
+                while ((line = lines.next()) != null) {
+                    long number = lines.lineNumber();
+                    if (lines.wasCut()) {
                         throw new ReportException(file, "line " + number, "line longer than " + MAX_LINE + " characters");
                     }
                     String trimmed = line.strip();
@@ -71,16 +72,12 @@ public final class CloudMapperParser implements ReportParser {
                     if (issue == null) {
                         throw new ReportException(file, "line " + number, "audit line without 'issue'");
                     }
-                    JsonNode meta = entry.path("finding_type_metadata");
-                    String level = JsonReports.text(meta, "severity");
-                    boolean muted = "MUTE".equalsIgnoreCase(level);
-                    Severity severity = Severity.parse(level).orElse(Severity.INFO);
+                    try {
+                        sink.accept(finding(issue, entry));
+                    } catch (RuntimeException e) {
+                        throw JsonReports.unreadable(file, "line " + number, e);
+                    }
                     findings++;
-                    sink.accept(new Finding(TOOL, issue, JsonReports.text(meta, "title"), severity,
-                            muted ? FindingStatus.SUPPRESSED : FindingStatus.FAIL, JsonReports.text(entry, "account_id"),
-                            JsonReports.text(entry, "region"), JsonReports.text(meta, "group"), JsonReports.text(entry, "resource"),
-                            (JsonReports.text(meta, "description") == null ? "" : JsonReports.text(meta, "description") + "\n")
-                                    + "Details: " + entry.path("details"), null, Map.of(), null));
                 }
             } catch (java.nio.charset.CharacterCodingException e) {
                 throw new ReportException(file, null, "not UTF-8 text");
@@ -89,5 +86,17 @@ public final class CloudMapperParser implements ReportParser {
             }
         }
         return "read " + findings + " CloudMapper audit finding(s)" + (skipped > 0 ? "; " + skipped + " non-JSON output line(s) skipped" : "");
+    }
+
+    private static Finding finding(String issue, JsonNode entry) {
+        JsonNode meta = entry.path("finding_type_metadata");
+        String level = JsonReports.text(meta, "severity");
+        boolean muted = "MUTE".equalsIgnoreCase(level);
+        Severity severity = Severity.parse(level).orElse(Severity.INFO);
+        String description = JsonReports.text(meta, "description");
+        return new Finding(TOOL, issue, JsonReports.text(meta, "title"), severity, muted ? FindingStatus.SUPPRESSED : FindingStatus.FAIL,
+                JsonReports.text(entry, "account_id"), JsonReports.text(entry, "region"), JsonReports.text(meta, "group"),
+                JsonReports.text(entry, "resource"), (description == null ? "" : description + "\n") + "Details: " + entry.path("details"),
+                null, Map.of(), null);
     }
 }

@@ -3,6 +3,8 @@ package io.nubicustos.processor.report.custodian;
 import io.nubicustos.model.finding.Finding;
 import io.nubicustos.model.finding.FindingStatus;
 import io.nubicustos.model.finding.Severity;
+import io.nubicustos.processor.report.BoundedLines;
+import io.nubicustos.processor.report.BoundedTree;
 import io.nubicustos.processor.report.FindingSink;
 import io.nubicustos.processor.report.JsonReports;
 import io.nubicustos.processor.report.ReportException;
@@ -70,9 +72,10 @@ public final class CustodianParser implements ReportParser {
             long errors = 0;
             String first = null;
             for (Path log : logs) {
-                try (var reader = Files.newBufferedReader(log, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+                try (BoundedLines reader = new BoundedLines(new java.io.InputStreamReader(Files.newInputStream(log,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS), java.nio.charset.StandardCharsets.ISO_8859_1), 64 * 1024)) {
                     String line;
-                    while ((line = reader.readLine()) != null) {
+                    while ((line = reader.next()) != null) {
                         var run = RUN.matcher(line);
                         if (run.find()) {
                             runs++;
@@ -126,10 +129,14 @@ public final class CustodianParser implements ReportParser {
         if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return JsonReports.MAPPER.createObjectNode();
         }
-        try {
-            return JsonReports.MAPPER.readTree(file.toFile());
+        try (var in = Files.newInputStream(file, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+             tools.jackson.core.JsonParser parser = JsonReports.MAPPER.createParser(in)) {
+            parser.nextToken();
+            return BoundedTree.read(parser, file);
         } catch (JacksonException e) {
             throw new ReportException(file, JsonReports.position(e.getLocation()), e.getOriginalMessage());
+        } catch (java.io.IOException e) {
+            throw new ReportException(file, null, "cannot read: " + e.getMessage());
         }
     }
 

@@ -1,11 +1,12 @@
 package io.nubicustos.processor.report.inventory;
 
+import io.nubicustos.processor.report.BoundedLines;
 import io.nubicustos.processor.report.FindingSink;
 import io.nubicustos.processor.report.ReportException;
 import io.nubicustos.processor.report.ReportParser;
 
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
@@ -33,6 +34,7 @@ public final class InventoryParser implements ReportParser {
     private static final Pattern WORKED = Pattern.compile("-- ([a-z0-9-]+\\.[A-Za-z0-9_]+)\\(\\) worked!");
     private static final Pattern ACCOUNT = Pattern.compile("-- Account Id\\s*:\\s*(\\d+)");
     private static final int MAX_LISTED = 20;
+    private static final int MAX_LINE = 64 * 1024;
 
     private final String format;
 
@@ -120,11 +122,15 @@ public final class InventoryParser implements ReportParser {
         }
     }
 
-    /** Streams a log file line by line (Latin-1: any byte sequence is a valid line). */
+    /**
+     * Streams a log file line by line (Latin-1: any byte sequence is a valid line); a line longer than
+     * {@link #MAX_LINE} is cut, so one endless line cannot exhaust the heap.
+     */
     private static void eachLine(Path file, java.util.function.Consumer<String> visitor) throws ReportException {
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
+        try (BoundedLines lines = new BoundedLines(new InputStreamReader(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS),
+                StandardCharsets.ISO_8859_1), MAX_LINE)) {
             String line;
-            while ((line = reader.readLine()) != null) {
+            while ((line = lines.next()) != null) {
                 visitor.accept(line);
             }
         } catch (IOException e) {

@@ -3,6 +3,7 @@ package io.nubicustos.processor.report.kubescape;
 import io.nubicustos.model.finding.Finding;
 import io.nubicustos.model.finding.FindingStatus;
 import io.nubicustos.model.finding.Severity;
+import io.nubicustos.processor.report.BoundedTree;
 import io.nubicustos.processor.report.FindingSink;
 import io.nubicustos.processor.report.JsonReports;
 import io.nubicustos.processor.report.ReportException;
@@ -82,7 +83,7 @@ public final class KubescapeParser implements ReportParser {
                     while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
                         String id = parser.currentName();
                         parser.nextToken();
-                        JsonNode control = parser.readValueAsTree();
+                        JsonNode control = BoundedTree.read(parser, file);
                         controls.put(id, new Control(JsonReports.text(control, "name"), control.path("scoreFactor").asDouble(0)));
                     }
                 } else {
@@ -105,7 +106,19 @@ public final class KubescapeParser implements ReportParser {
                 return;
             }
             while (parser.nextToken() == JsonToken.START_OBJECT) {
-                JsonNode result = parser.readValueAsTree();
+                var at = parser.currentTokenLocation();
+                JsonNode result = BoundedTree.read(parser, file);
+                try {
+                    emit(result, controls, cluster[0], sink, counts, file, at);
+                } catch (RuntimeException e) {
+                    throw JsonReports.unreadable(file, at, e);
+                }
+            }
+        });
+    }
+
+    private static void emit(JsonNode result, Map<String, Control> controls, String cluster, FindingSink sink, long[] counts, Path file,
+                             tools.jackson.core.TokenStreamLocation at) throws ReportException {
                 counts[0]++;
                 String resourceId = JsonReports.text(result, "resourceID");
                 for (JsonNode control : result.path("controls")) {
@@ -114,15 +127,16 @@ public final class KubescapeParser implements ReportParser {
                     }
                     counts[1]++;
                     String id = JsonReports.text(control, "controlID");
+                    if (id == null) {
+                        throw new ReportException(file, JsonReports.position(at), "a failed control of " + resourceId + " has no controlID");
+                    }
                     Control summary = controls.getOrDefault(id, new Control(JsonReports.text(control, "name"), 0));
                     String controlName = summary.name() != null ? summary.name() : JsonReports.text(control, "name");
                     sink.accept(new Finding(TOOL, id, controlName + " - " + describe(resourceId), severity(summary.scoreFactor()),
-                            FindingStatus.FAIL, cluster[0], null, "kubernetes", resourceId,
+                            FindingStatus.FAIL, cluster, null, "kubernetes", resourceId,
                             "Control " + id + " (" + controlName + ") failed for " + resourceId + failedRules(control),
-                            "https://hub.armosec.io/docs/" + (id == null ? "" : id.toLowerCase()), Map.of(), null));
+                            "https://hub.armosec.io/docs/" + id.toLowerCase(), Map.of(), null));
                 }
-            }
-        });
     }
 
     /** A control failed: its status says so, or (older layout, no status) one of its rules failed. */
@@ -163,7 +177,7 @@ public final class KubescapeParser implements ReportParser {
     }
 
     private static void read(Path file, TopLevelField handler) throws ReportException {
-        try (InputStream in = Files.newInputStream(file); JsonParser parser = JsonReports.MAPPER.createParser(in)) {
+        try (InputStream in = Files.newInputStream(file, java.nio.file.LinkOption.NOFOLLOW_LINKS); JsonParser parser = JsonReports.MAPPER.createParser(in)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new ReportException(file, JsonReports.position(parser.currentTokenLocation()), "expected a Kubescape report object");
             }

@@ -38,7 +38,7 @@ final class ProwlerCsvReader {
         var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         long count = 0;
-        try (DelimitedReader csv = new DelimitedReader(new InputStreamReader(Files.newInputStream(file), decoder), ';')) {
+        try (DelimitedReader csv = new DelimitedReader(new InputStreamReader(Files.newInputStream(file, java.nio.file.LinkOption.NOFOLLOW_LINKS), decoder), ';')) {
             List<String> header = csv.next();
             if (header == null) {
                 throw new ReportException(file, "line 1", "empty CSV: no header row");

@@ -150,7 +150,12 @@ public final class ProwlerOcsfParser implements ReportParser {
     private static Instant observedAt(JsonNode record) {
         JsonNode epoch = record.get("time");
         if (epoch != null && epoch.isNumber()) {
-            return Instant.ofEpochSecond(epoch.asLong());
+            try {
+                return epoch.canConvertToLong() ? Instant.ofEpochSecond(epoch.asLong()) : null;
+            } catch (java.time.DateTimeException outsideEveryCalendar) {
+                // why: a time no clock can show is left out, like one that cannot be read, rather than failing the report
+                return null;
+            }
         }
         for (String field : new String[] {"time_dt", "event_time"}) {
             String value = text(record, field);

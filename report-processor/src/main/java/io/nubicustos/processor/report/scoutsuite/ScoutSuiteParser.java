@@ -3,6 +3,7 @@ package io.nubicustos.processor.report.scoutsuite;
 import io.nubicustos.model.finding.Finding;
 import io.nubicustos.model.finding.FindingStatus;
 import io.nubicustos.model.finding.Severity;
+import io.nubicustos.processor.report.BoundedTree;
 import io.nubicustos.processor.report.FindingSink;
 import io.nubicustos.processor.report.JsonReports;
 import io.nubicustos.processor.report.ReportException;
@@ -66,7 +67,7 @@ public final class ScoutSuiteParser implements ReportParser {
     }
 
     private void parseFile(Path file, FindingSink sink, long[] counts) throws ReportException {
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file, java.nio.file.LinkOption.NOFOLLOW_LINKS))) {
             skipAssignment(in, file);
             try (JsonParser parser = JsonReports.MAPPER.createParser(in)) {
                 if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -80,7 +81,7 @@ public final class ScoutSuiteParser implements ReportParser {
                     switch (name) {
                         case "account_id" -> context = context.withAccount(value.isScalarValue() ? parser.getString() : context.account());
                         case "provider_code" -> context = context.withProvider(value.isScalarValue() ? parser.getString() : null);
-                        case "last_run" -> context = context.withTime(runTime(parser.readValueAsTree()));
+                        case "last_run" -> context = context.withTime(runTime(BoundedTree.read(parser, file)));
                         case "services" -> readServices(parser, file, context, sink, counts);
                         default -> parser.skipChildren();
                     }
@@ -126,8 +127,12 @@ public final class ScoutSuiteParser implements ReportParser {
                         String ruleKey = parser.currentName();
                         parser.nextToken();
                         var at = parser.currentTokenLocation();
-                        JsonNode rule = parser.readValueAsTree();
-                        emit(service, ruleKey, rule, context, sink, counts, file, at);
+                        JsonNode rule = BoundedTree.read(parser, file);
+                        try {
+                            emit(service, ruleKey, rule, context, sink, counts, file, at);
+                        } catch (RuntimeException e) {
+                            throw JsonReports.unreadable(file, at, e);
+                        }
                     }
                 } else {
                     parser.skipChildren();
