@@ -75,6 +75,7 @@ class WorkerIntegrationTest {
     static void properties(DynamicPropertyRegistry registry) throws IOException {
         reports = Files.createTempDirectory("reports");
         credentials = Files.createTempDirectory("aws");
+        Files.writeString(credentials.resolve("credentials"), "[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n");
         registry.add("spring.datasource.url", TestPostgres::newDatabase);
         registry.add("spring.datasource.username", () -> "postgres");
         registry.add("spring.datasource.password", () -> "");

@@ -29,7 +29,8 @@ public class ScanQueries {
     private static final String SCANS_COUNT =
             "select count(*) from scans where (cast(:status as text) is null or status = :status)";
     private static final String STEPS_OF_SCAN = """
-            select id, tool, status, attempt, owner, execution_id, container_name, exit_code, oom_killed, error, note,
+            select id, tool, status, attempt, owner, execution_id, container_name, exit_code, oom_killed, error,
+                   nullif(concat_ws('; ', note, capture_note), '') as note,
                    log_tail, findings_count, queued_at, started_at, container_started_at, container_finished_at, completed_at,
                    plan ->> 'image' as image
             from scan_steps where scan_id = :scanId order by position

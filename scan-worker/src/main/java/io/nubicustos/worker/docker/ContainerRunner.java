@@ -24,10 +24,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -150,6 +146,9 @@ public class ContainerRunner {
         if (spec.pids() != null) {
             host.withPidsLimit(spec.pids());
         }
+        if (!spec.groups().isEmpty()) {
+            host.withGroupAdd(spec.groups());
+        }
         try (CreateContainerCmd cmd = docker().createContainerCmd(spec.image())) {
             cmd.withName(spec.name())
                     .withLabels(spec.labels())
@@ -188,34 +187,67 @@ public class ContainerRunner {
 
     /**
      * Blocks until the container exits, or until {@code timeout} (null: none) has passed since it
-     * started, in which case it is killed. The engine tells us of the exit (no polling).
+     * started, in which case it is killed; or until {@code watch} is released, in which case the container
+     * is left as it is. The engine tells us of the exit (no polling).
+     *
+     * @throws EngineUnavailable when the engine goes away while we wait (the container may well still run)
      */
-    public ContainerExit await(String containerId, Duration timeout) {
+    public ContainerExit await(String containerId, Duration timeout, Watch watch) {
         boolean timedOut = false;
-        try (WaitContainerResultCallback wait = docker().waitContainerCmd(containerId).exec(new WaitContainerResultCallback())) {
+        WaitContainerResultCallback wait = new WaitContainerResultCallback();
+        try {
+            docker().waitContainerCmd(containerId).exec(wait);
+            watch.waitingOn(wait);
+            boolean done = true;
             if (timeout == null) {
-                wait.awaitStatusCode();
+                wait.awaitCompletion();
             } else {
                 Duration left = timeout.minus(runningFor(containerId));
-                if (left.isNegative() || !wait.awaitCompletion(left.toMillis(), TimeUnit.MILLISECONDS)) {
-                    timedOut = true;
-                    kill(containerId);
-                    docker().waitContainerCmd(containerId).exec(new WaitContainerResultCallback()).awaitStatusCode(30, TimeUnit.SECONDS);
-                }
+                done = !left.isNegative() && wait.awaitCompletion(left.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            if (watch.released()) {
+                return ContainerExit.releasedContainer();
+            }
+            if (done) {
+                wait.awaitStatusCode();
+            } else {
+                timedOut = true;
+                watch.markKilled();
+                kill(containerId);
+                docker().waitContainerCmd(containerId).exec(new WaitContainerResultCallback()).awaitStatusCode(30, TimeUnit.SECONDS);
             }
         } catch (NotFoundException e) {
             return ContainerExit.vanishedContainer();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new com.github.dockerjava.api.exception.DockerClientException("interrupted while waiting for " + containerId, e);
-        } catch (IOException e) {
-            log.debug("Closing the wait on {} failed: {}", containerId, e.toString());
+            throw new EngineUnavailable("interrupted while waiting for " + containerId, e);
+        } catch (RuntimeException e) {
+            if (watch.released()) {
+                return ContainerExit.releasedContainer();
+            }
+            throw new EngineUnavailable("lost the Docker engine while waiting for " + containerId + ": " + e, e);
+        } finally {
+            closeQuietly(wait);
         }
         boolean killedForTime = timedOut;
-        return find(containerId)
-                .map(c -> new ContainerExit(c.getState().getExitCodeLong() == null ? null : c.getState().getExitCodeLong().intValue(),
-                        Boolean.TRUE.equals(c.getState().getOOMKilled()), false, killedForTime))
+        Optional<InspectContainerResponse> state;
+        try {
+            state = find(containerId);
+        } catch (RuntimeException e) {
+            throw new EngineUnavailable("lost the Docker engine while inspecting " + containerId + ": " + e, e);
+        }
+        return state.map(c -> new ContainerExit(c.getState().getExitCodeLong() == null ? null : c.getState().getExitCodeLong().intValue(),
+                        Boolean.TRUE.equals(c.getState().getOOMKilled()), false, killedForTime, false, watch.killedByUs()))
                 .orElseGet(ContainerExit::vanishedContainer);
+    }
+
+    /** Whether the container exists and has not exited (or the engine cannot say: then it may still run). */
+    public boolean mayBeRunning(String containerId) {
+        try {
+            return find(containerId).map(c -> !Boolean.FALSE.equals(c.getState().getRunning())).orElse(false);
+        } catch (RuntimeException e) {
+            return true;
+        }
     }
 
     private Duration runningFor(String containerId) {
@@ -223,6 +255,14 @@ public class ContainerRunner {
                 .filter(started -> started != null && !started.startsWith("0001"))
                 .map(started -> Duration.between(java.time.Instant.parse(started), java.time.Instant.now()))
                 .orElse(Duration.ZERO);
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        try {
+            c.close();
+        } catch (IOException | RuntimeException ignored) {
+            // why: closing a finished wait cannot fail in a way anyone could act on
+        }
     }
 
     /** Kills a running container; one already stopped or gone is fine; never throws. */
@@ -256,32 +296,6 @@ public class ContainerRunner {
         }
         String text = String.join("\n", tail);
         return text.length() > MAX_TAIL_CHARS ? text.substring(text.length() - MAX_TAIL_CHARS) : text;
-    }
-
-    /** Streams the container's whole stdout into {@code file}, for tools whose report is their output. */
-    public void writeStdout(String containerId, Path file) {
-        try (OutputStream out = Files.newOutputStream(file)) {
-            IOException[] failure = new IOException[1];
-            docker().logContainerCmd(containerId).withStdOut(true).withStdErr(false).withFollowStream(false)
-                    .exec(new ResultCallback.Adapter<Frame>() {
-                        @Override
-                        public void onNext(Frame frame) {
-                            try {
-                                out.write(frame.getPayload());
-                            } catch (IOException e) {
-                                failure[0] = e;
-                            }
-                        }
-                    }).awaitCompletion(10, TimeUnit.MINUTES);
-            if (failure[0] != null) {
-                throw failure[0];
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StepFailure("interrupted while saving the tool's output to " + file, e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not write " + file, e);
-        }
     }
 
     /** Removes the container and its anonymous volumes; a container already gone is fine; never throws. */

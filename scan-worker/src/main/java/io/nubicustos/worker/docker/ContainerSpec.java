@@ -18,10 +18,12 @@ import java.util.Map;
  * @param memoryBytes  memory limit, or null
  * @param nanoCpus     CPU limit in billionths of a CPU, or null
  * @param pids         process limit, or null
+ * @param groups       supplementary groups of the container's processes (the reports group, so the tool can write)
  */
 public record ContainerSpec(String name, String image, List<String> entrypoint, List<String> command,
                             Map<String, String> environment, Map<String, String> labels, List<BindMount> binds,
-                            Map<String, String> volumes, String network, Long memoryBytes, Long nanoCpus, Long pids) {
+                            Map<String, String> volumes, String network, Long memoryBytes, Long nanoCpus, Long pids,
+                            List<String> groups) {
 
     public record BindMount(String hostPath, String containerPath, boolean readOnly) {
     }

@@ -131,6 +131,12 @@ public class DockerEngine {
         return reachable;
     }
 
+    /** Pings the engine now (not at most every ping interval): true when it answers. */
+    public boolean probe() {
+        lastPing = Instant.EPOCH;
+        return isReachable();
+    }
+
     @PreDestroy
     void close() {
         closeQuietly(client);

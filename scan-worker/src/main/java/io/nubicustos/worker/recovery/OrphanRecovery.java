@@ -1,13 +1,13 @@
 package io.nubicustos.worker.recovery;
 
 import com.github.dockerjava.api.model.Container;
+import io.nubicustos.worker.credentials.StagedCredentials;
 import io.nubicustos.worker.docker.ContainerRunner;
 import io.nubicustos.worker.docker.DockerEngine;
 import io.nubicustos.worker.step.ClaimedStep;
 import io.nubicustos.worker.step.StepExecutor;
 import io.nubicustos.worker.step.StepRepository;
 import io.nubicustos.worker.step.StepRunner;
-import io.nubicustos.worker.system.WorkerProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -44,9 +44,11 @@ class OrphanRecovery {
     private final StepExecutor executor;
     private final ContainerRunner containers;
     private final DockerEngine engine;
+    private final StagedCredentials credentials;
 
     OrphanRecovery(StepRepository steps, StepRunner runner, StepExecutor executor, ContainerRunner containers,
-                   DockerEngine engine, WorkerProperties properties) {
+                   DockerEngine engine, StagedCredentials credentials) {
+        this.credentials = credentials;
         this.steps = steps;
         this.runner = runner;
         this.executor = executor;
@@ -65,6 +67,7 @@ class OrphanRecovery {
             if (engine.isReachable()) {
                 reapUnowned();
             }
+            credentials.removeAllBut(steps.liveExecutions());
         } catch (RuntimeException e) {
             log.warn("Start-up recovery failed ({}); the periodic sweep will adopt expired leases", e.toString());
         }

@@ -1,18 +1,25 @@
 package io.nubicustos.worker.step;
 
+import io.nubicustos.model.scan.StepStatus;
 import io.nubicustos.worker.docker.ContainerRunner;
+import io.nubicustos.worker.system.WorkerIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
 /**
- * Kills the containers of steps this worker runs that are no longer its own: cancelled with their
- * scan, or taken over by another worker. The kill ends the {@code docker wait}; the step's guarded
- * transition then finds the step gone and the runner removes the container.
+ * Compares the steps this worker waits for with what Postgres says of them.
+ * <ul>
+ *   <li>Cancelled (or deleted with its scan): the container is killed. The kill ends the wait; the runner
+ *       finds the step cancelled and removes the container.</li>
+ *   <li>Taken over by another worker (another owner, or another attempt): this worker stops waiting and
+ *       leaves the container alone; its new owner waits for it. Takeover is not cancel.</li>
+ * </ul>
  */
 @Component
 class CancelWatcher {
@@ -22,11 +29,13 @@ class CancelWatcher {
     private final StepRepository steps;
     private final RunningContainers running;
     private final ContainerRunner containers;
+    private final String workerId;
 
-    CancelWatcher(StepRepository steps, RunningContainers running, ContainerRunner containers) {
+    CancelWatcher(StepRepository steps, RunningContainers running, ContainerRunner containers, WorkerIdentity identity) {
         this.steps = steps;
         this.running = running;
         this.containers = containers;
+        this.workerId = identity.id();
     }
 
     @Scheduled(fixedDelayString = "${nubicustos.worker.cancel-check-interval:2s}")
@@ -38,19 +47,29 @@ class CancelWatcher {
         }
     }
 
+    /** Answers how many containers were killed (cancelled steps); steps taken over are let go of. */
     int runOnce() {
         Set<UUID> mine = running.steps();
         if (mine.isEmpty()) {
             return 0;
         }
-        Set<UUID> stillMine = steps.stillRunningForMe(mine);
+        Map<UUID, StepRepository.StepState> states = steps.statesOf(mine);
         int killed = 0;
         for (UUID step : mine) {
-            String container = running.containerOf(step);
-            if (!stillMine.contains(step) && container != null) {
-                log.info("Step {} is no longer this worker's (cancelled or taken over); killing its container", step);
-                containers.kill(container);
+            RunningContainers.Entry entry = running.entry(step);
+            if (entry == null) {
+                continue;
+            }
+            StepRepository.StepState state = states.get(step);
+            if (state == null || state.status().equals(StepStatus.CANCELLED.db())) {
+                log.info("Step {} was cancelled (or its scan deleted); killing its container", step);
+                entry.watch().markKilled();
+                containers.kill(entry.watch().containerId());
                 killed++;
+            } else if (state.status().equals(StepStatus.RUNNING.db()) && (!workerId.equals(state.owner()) || state.attempt() != entry.attempt())) {
+                log.info("Step {} attempt {} is now {}'s (attempt {}); this worker stops waiting for its container and leaves it running",
+                        step, entry.attempt(), state.owner(), state.attempt());
+                entry.watch().release();
             }
         }
         return killed;

@@ -1,33 +1,63 @@
 package io.nubicustos.worker.step;
 
+import io.nubicustos.worker.system.WorkerProperties;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
+import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
-/** Renews the leases of the steps this worker runs, in one statement per round. */
+/**
+ * Renews the leases of the steps this worker runs, in one statement per round, on a thread of its own:
+ * no other scheduled job (a slow claim, a sweep waiting for the database) can delay a renewal. Leases are
+ * stamped with the database's clock, so workers whose clocks disagree still agree on what has expired.
+ * After a failed round (the database is down) it retries every second until one succeeds, so that when
+ * the database returns, running steps are renewed before other workers' sweepers see them as expired.
+ */
 @Component
 class LeaseKeeper {
 
     private static final Logger log = LoggerFactory.getLogger(LeaseKeeper.class);
+    private static final Duration RETRY = Duration.ofSeconds(1);
 
     private final StepRepository steps;
     private final StepExecutor executor;
+    private final Duration interval;
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "lease-keeper");
+        t.setDaemon(true);
+        return t;
+    });
 
-    LeaseKeeper(StepRepository steps, StepExecutor executor) {
+    LeaseKeeper(StepRepository steps, StepExecutor executor, WorkerProperties properties) {
         this.steps = steps;
         this.executor = executor;
+        this.interval = properties.worker().leaseRenewInterval();
     }
 
-    @Scheduled(fixedDelayString = "${nubicustos.worker.lease-renew-interval:15s}")
-    void scheduled() {
+    @PostConstruct
+    void start() {
+        thread.schedule(this::round, interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void round() {
+        Duration next = interval;
         try {
             runOnce();
         } catch (RuntimeException e) {
-            log.warn("Lease renewal failed ({}); retrying next round, well before the leases expire", e.toString());
+            next = RETRY;
+            log.warn("Lease renewal failed ({}); retrying every {} until it succeeds", e.toString(), RETRY);
+        } finally {
+            if (!thread.isShutdown()) {
+                thread.schedule(this::round, next.toMillis(), TimeUnit.MILLISECONDS);
+            }
         }
     }
 
@@ -35,8 +65,13 @@ class LeaseKeeper {
         Set<UUID> active = executor.active();
         int renewed = steps.renew(active);
         if (renewed < active.size()) {
-            log.debug("Renewed {} of {} leases; the others were cancelled or already settled", renewed, active.size());
+            log.debug("Renewed {} of {} leases; the others were cancelled, taken over or already settled", renewed, active.size());
         }
         return renewed;
+    }
+
+    @PreDestroy
+    void stop() {
+        thread.shutdownNow();
     }
 }

@@ -64,7 +64,8 @@ public class StepRepository {
                  limit :limit
             ), claimed as (
                 update scan_steps s
-                   set status = 'running', owner = :owner, lease_until = :lease, attempt = s.attempt + 1,
+                   set status = 'running', owner = :owner, lease_until = clock_timestamp() + :leaseMillis * interval '1 millisecond',
+                       attempt = s.attempt + 1,
                        execution_id = left(s.id::text, 12) || '-' || (s.attempt + 1),
                        container_name = (s.plan ->> 'container_name_prefix') || '-' || left(s.id::text, 12) || '-' || (s.attempt + 1),
                        started_at = clock_timestamp(), container_id = null, container_started_at = null, docker_host = :dockerHost
@@ -89,16 +90,13 @@ public class StepRepository {
             update step_attempts set finished_at = :now, outcome = :outcome, error = :error
              where step_id = :id and attempt = :attempt and finished_at is null
             """;
-    private static final String STILL_MINE = """
-            select id from scan_steps where id in (:ids) and status = 'running' and owner = :owner
-            """;
     private static final String RECORD_CONTAINER = """
             update scan_steps set container_id = :containerId, container_started_at = :now
              where id = :id and status = 'running' and owner = :owner and attempt = :attempt
             """;
     private static final String TO_REPORTING = """
             update scan_steps
-               set status = 'reporting', exit_code = :exitCode, oom_killed = :oomKilled, log_tail = :logTail,
+               set status = 'reporting', exit_code = :exitCode, oom_killed = :oomKilled, log_tail = :logTail, capture_note = :captureNote,
                    container_finished_at = clock_timestamp(), lease_until = null
              where id = :id and status = 'running' and owner = :owner and attempt = :attempt
             """;
@@ -108,8 +106,9 @@ public class StepRepository {
                    container_finished_at = coalesce(container_finished_at, clock_timestamp()), completed_at = :now, lease_until = null
              where id = :id and status = 'running' and owner = :owner and attempt = :attempt
             """;
+    // why: leases are stamped and compared with the database's clock, never a worker's, so workers agree on expiry
     private static final String RENEW = """
-            update scan_steps set lease_until = :lease
+            update scan_steps set lease_until = clock_timestamp() + :leaseMillis * interval '1 millisecond'
              where id in (:ids) and status = 'running' and owner = :owner
             """;
     private static final String MINE_RUNNING = """
@@ -118,23 +117,23 @@ public class StepRepository {
             """;
     private static final String EXPIRED = """
             select id from scan_steps
-             where status = 'running' and lease_until < :now
-               and (docker_host is null or docker_host = :dockerHost or lease_until < :foreignDeadline)
+             where status = 'running' and lease_until < clock_timestamp()
+               and (docker_host is null or docker_host = :dockerHost
+                    or lease_until < clock_timestamp() - :foreignGraceMillis * interval '1 millisecond')
              order by lease_until limit :limit
             """;
     // why: the lease_until guard makes two sweepers racing for one orphan end with exactly one owner
     private static final String TAKE_OVER = """
-            update scan_steps set owner = :owner, lease_until = :lease
-             where id = :id and status = 'running' and lease_until < :now
+            update scan_steps set owner = :owner, lease_until = clock_timestamp() + :leaseMillis * interval '1 millisecond'
+             where id = :id and status = 'running' and lease_until < clock_timestamp()
              returning id, scan_id, tool, plan::text as plan, attempt, execution_id, container_name, container_id
-            """;
-    private static final String IS_RUNNING_FOR = """
-            select count(*) from scan_steps where id = :id and status = 'running' and owner = :owner and attempt = :attempt
             """;
 
     private static final String LIVE_ATTEMPTS = """
             select id::text || '#' || attempt from scan_steps where id in (:ids) and status = 'running'
             """;
+    private static final String STATES = "select id, status, owner, attempt from scan_steps where id in (:ids)";
+    private static final String LIVE_EXECUTIONS = "select execution_id from scan_steps where status = 'running' and execution_id is not null";
 
     private final JdbcClient jdbc;
     private final ObjectMapper json;
@@ -160,7 +159,7 @@ public class StepRepository {
         return tx.execute(status -> {
             jdbc.sql(CLAIM_LOCK).query().listOfRows();
             OffsetDateTime now = now();
-            return jdbc.sql(CLAIM_NEXT).param("limit", limit).param("owner", owner).param("lease", now.plus(lease))
+            return jdbc.sql(CLAIM_NEXT).param("limit", limit).param("owner", owner).param("leaseMillis", lease.toMillis())
                     .param("now", now).param("dockerHost", dockerHost).param("accountCap", accountCap).query(this::claimed).list();
         });
     }
@@ -181,22 +180,14 @@ public class StepRepository {
                 .param("id", step.id()).param("attempt", step.attempt()).update();
     }
 
-    /** Of the given steps, those still running under this worker. */
-    public java.util.Set<UUID> stillRunningForMe(Collection<UUID> stepIds) {
-        if (stepIds.isEmpty()) {
-            return java.util.Set.of();
-        }
-        return new java.util.HashSet<>(jdbc.sql(STILL_MINE).param("ids", stepIds).param("owner", owner).query(UUID.class).list());
-    }
-
     public boolean recordContainer(ClaimedStep step, String containerId) {
         return guarded("record container", step, jdbc.sql(RECORD_CONTAINER).param("containerId", containerId)
                 .param("now", now()).param("id", step.id()).param("owner", owner).param("attempt", step.attempt()).update());
     }
 
-    public boolean toReporting(ClaimedStep step, int exitCode, boolean oomKilled, String logTail) {
+    public boolean toReporting(ClaimedStep step, int exitCode, boolean oomKilled, String logTail, String captureNote) {
         return guarded("running -> reporting", step, jdbc.sql(TO_REPORTING).param("exitCode", exitCode)
-                .param("oomKilled", oomKilled).param("logTail", logTail).param("now", now())
+                .param("oomKilled", oomKilled).param("logTail", logTail).param("captureNote", captureNote).param("now", now())
                 .param("id", step.id()).param("owner", owner).param("attempt", step.attempt()).update());
     }
 
@@ -206,17 +197,11 @@ public class StepRepository {
                 .param("id", step.id()).param("owner", owner).param("attempt", step.attempt()).update());
     }
 
-    /** Whether this worker still holds the step's current attempt (it may have been cancelled or taken over). */
-    public boolean stillMine(ClaimedStep step) {
-        return jdbc.sql(IS_RUNNING_FOR).param("id", step.id()).param("owner", owner).param("attempt", step.attempt())
-                .query(Long.class).single() == 1;
-    }
-
     public int renew(Collection<UUID> stepIds) {
         if (stepIds.isEmpty()) {
             return 0;
         }
-        return jdbc.sql(RENEW).param("lease", now().plus(lease)).param("ids", stepIds).param("owner", owner).update();
+        return jdbc.sql(RENEW).param("leaseMillis", lease.toMillis()).param("ids", stepIds).param("owner", owner).update();
     }
 
     /** Steps this worker's id owns: after a restart, they belong to a previous incarnation of this worker. */
@@ -229,15 +214,37 @@ public class StepRepository {
      * {@code foreignGrace} old (a worker on another host had that long to come back for them).
      */
     public List<UUID> expired(String dockerHost, Duration foreignGrace, int limit) {
-        OffsetDateTime now = now();
-        return jdbc.sql(EXPIRED).param("now", now).param("dockerHost", dockerHost)
-                .param("foreignDeadline", now.minus(foreignGrace)).param("limit", limit).query(UUID.class).list();
+        return jdbc.sql(EXPIRED).param("dockerHost", dockerHost).param("foreignGraceMillis", foreignGrace.toMillis())
+                .param("limit", limit).query(UUID.class).list();
     }
 
     public Optional<ClaimedStep> takeOver(UUID stepId) {
-        OffsetDateTime now = now();
-        return jdbc.sql(TAKE_OVER).param("id", stepId).param("owner", owner).param("lease", now.plus(lease))
-                .param("now", now).query(this::claimed).optional();
+        return jdbc.sql(TAKE_OVER).param("id", stepId).param("owner", owner).param("leaseMillis", lease.toMillis())
+                .query(this::claimed).optional();
+    }
+
+    /** A step's status and who holds it, as Postgres says now. */
+    public record StepState(String status, String owner, int attempt) {
+    }
+
+    public Optional<StepState> stateOf(UUID stepId) {
+        return Optional.ofNullable(statesOf(List.of(stepId)).get(stepId));
+    }
+
+    /** The states of the given steps; a step that no longer exists (its scan was deleted) is absent. */
+    public java.util.Map<UUID, StepState> statesOf(Collection<UUID> stepIds) {
+        java.util.Map<UUID, StepState> states = new java.util.HashMap<>();
+        if (stepIds.isEmpty()) {
+            return states;
+        }
+        jdbc.sql(STATES).param("ids", stepIds).query((rs, n) -> states.put(rs.getObject("id", UUID.class),
+                new StepState(rs.getString("status"), rs.getString("owner"), rs.getInt("attempt")))).list();
+        return states;
+    }
+
+    /** The execution ids of every running step, fleet-wide. */
+    public java.util.Set<String> liveExecutions() {
+        return new java.util.HashSet<>(jdbc.sql(LIVE_EXECUTIONS).query(String.class).list());
     }
 
     /** Of the given steps, those still running, as {@code "<step id>#<attempt>"}. */

@@ -3,37 +3,40 @@ package io.nubicustos.worker.step;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.nubicustos.model.logs.Redaction;
 import io.nubicustos.model.scan.StepPlan;
 import io.nubicustos.model.scan.StepStatus;
+import io.nubicustos.worker.credentials.StagedCredentials;
 import io.nubicustos.worker.docker.ContainerExit;
 import io.nubicustos.worker.docker.ContainerRunner;
-import io.nubicustos.worker.docker.ContainerSpec;
-import io.nubicustos.worker.docker.ContainerSpec.BindMount;
 import io.nubicustos.worker.docker.DockerEngine;
+import io.nubicustos.worker.docker.EngineUnavailable;
+import io.nubicustos.worker.docker.StdoutCapture;
 import io.nubicustos.worker.docker.StepFailure;
-import io.nubicustos.worker.system.WorkerIdentity;
+import io.nubicustos.worker.docker.Watch;
+import io.nubicustos.worker.reports.ReportDirectories;
 import io.nubicustos.worker.system.WorkerProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionException;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import java.time.Duration;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
- * Runs one claimed step to the end of its container: prepare the step's own report directory,
- * create and start the container (or adopt the one already running), wait for its exit, keep the log
- * tail, remove it, move the step to {@code reporting} or {@code failed}, and wake the processor.
+ * Runs one claimed step to the end of its container: prepare the step's own report directory and its
+ * staged credentials, create and start the container (or adopt the one already there), wait for its exit
+ * through Docker engine restarts, keep the (redacted) log tail, move the step to {@code reporting} or
+ * {@code failed}, and wake the processor.
+ *
+ * <p>What this class never does: remove a container that may still run, or settle a step that is no
+ * longer this worker's. A container is removed only once it has exited and this worker's own transition
+ * applied (or the step was cancelled). A database error leaves the step as it is, running under its
+ * lease: when the lease expires, a sweeper adopts the container. A Docker engine that goes away is waited
+ * for; the container is found again when it comes back.
  */
 @Component
 public class StepRunner {
@@ -46,118 +49,206 @@ public class StepRunner {
     private final CompletionPublisher completions;
     private final StepExecutor executor;
     private final WorkerProperties properties;
-    private final String workerId;
     private final MeterRegistry meters;
     private final RunningContainers running;
+    private final ReportDirectories directories;
+    private final StagedCredentials credentials;
+    private final ContainerSpecs specs;
+    private final StdoutCapture stdout;
 
     StepRunner(StepRepository steps, ContainerRunner containers, DockerEngine engine, CompletionPublisher completions,
-               StepExecutor executor, WorkerProperties properties, WorkerIdentity identity, MeterRegistry meters,
-               RunningContainers running) {
-        this.running = running;
+               StepExecutor executor, WorkerProperties properties, MeterRegistry meters, RunningContainers running,
+               ReportDirectories directories, StagedCredentials credentials, ContainerSpecs specs, StdoutCapture stdout) {
         this.steps = steps;
         this.containers = containers;
         this.engine = engine;
         this.completions = completions;
         this.executor = executor;
         this.properties = properties;
-        this.workerId = identity.id();
         this.meters = meters;
+        this.running = running;
+        this.directories = directories;
+        this.credentials = credentials;
+        this.specs = specs;
+        this.stdout = stdout;
     }
 
-    /** Runs a step this worker just claimed (or took over before any container was created). */
+    /** Runs a step this worker just claimed (or took over before any container was started). */
     public void run(ClaimedStep step) {
         Timer.Sample timing = Timer.start(meters);
-        String containerId = null;
-        boolean settled = false;
+        String containerId;
+        Redaction redaction = Redaction.patterns();
         try {
             Optional<InspectContainerResponse> existing = containers.find(step.containerName());
             if (existing.isPresent()) {
-                // why: this attempt created its container before the previous owner died; adopt it
+                // why: this attempt created its container before the previous owner died; it is this attempt's container
                 containerId = existing.get().getId();
+                redaction = Redaction.of(credentials.secretsOf(awsProfile(step)));
             } else {
-                Path reportDir = prepareReportDirectory(step);
+                Path reportDir = directories.prepare(step.scanId(), step.tool());
+                StagedCredentials.Staged staged = stageCredentials(step);
+                if (staged != null) {
+                    redaction = Redaction.of(staged.secrets());
+                }
                 containers.ensureImage(step.plan().image());
                 containers.ensureNetwork(step.plan().network());
-                containerId = containers.create(spec(step, reportDir));
+                containerId = containers.create(specs.of(step, reportDir, staged == null ? null : staged.hostPath()));
             }
             if (!steps.recordContainer(step, containerId)) {
-                settled = true;
+                // why: cancelled or taken over before the container started; it never ran, so it can go
+                containers.remove(containerId);
+                credentials.remove(step.executionId());
                 return;
             }
-            running.put(step.id(), containerId);
             containers.start(containerId);
-            log.info("Step {} ({}) of scan {}: container {} started (attempt {})", step.id(), step.tool(), step.scanId(),
-                    step.containerName(), step.attempt());
-            settled = finish(step.withContainer(containerId), timing);
         } catch (StepFailure e) {
-            settled = fail(step, null, null, containerId == null ? "" : containers.logTail(containerId, tailLines()), e.getMessage(), timing);
+            settledRemove(step, null, fail(step, null, null, "", e.getMessage(), timing));
+            return;
         } catch (RuntimeException e) {
-            settled = onInfrastructureError(step, containerId, e, timing);
-        } finally {
-            running.remove(step.id());
-            if (settled) {
-                containers.remove(containerId);
+            if (leaveAsItIs(step, e)) {
+                return;
             }
+            log.warn("Step {} ({}): the container could not be started ({}); the step goes back to the queue", step.id(), step.tool(),
+                    e.toString());
+            settledRemove(step, null, retryOrFail(step, "the worker could not start the container: " + firstLine(e), timing));
+            return;
         }
+        log.info("Step {} ({}) of scan {}: container {} started (attempt {})", step.id(), step.tool(), step.scanId(),
+                step.containerName(), step.attempt());
+        follow(step.withContainer(containerId), redaction, timing);
     }
 
     /** Waits for a container an earlier owner started, then finishes the step as usual. */
     public void adopt(ClaimedStep step) {
         Timer.Sample timing = Timer.start(meters);
-        String containerId = step.containerId() != null ? step.containerId()
-                : containers.find(step.containerName()).map(InspectContainerResponse::getId).orElse(null);
-        if (containerId == null || containers.find(containerId).isEmpty()) {
-            if (step.containerId() == null) {
-                log.info("Step {} ({}) was claimed but its container was never created; starting it now", step.id(), step.tool());
-                run(step);
+        String containerId;
+        try {
+            containerId = step.containerId() != null ? step.containerId()
+                    : containers.find(step.containerName()).map(InspectContainerResponse::getId).orElse(null);
+            if (containerId == null || containers.find(containerId).isEmpty()) {
+                if (step.containerId() == null) {
+                    log.info("Step {} ({}) was claimed but its container was never started; starting it now", step.id(), step.tool());
+                    run(step);
+                    return;
+                }
+                settledRemove(step, null, retryOrFail(step, "container " + step.containerName()
+                        + " vanished while its worker was gone (removed outside Nubicustos, or its Docker host was reset)", timing));
                 return;
             }
-            retryOrFail(step, "container " + step.containerName() + " vanished while its worker was gone"
-                    + " (removed outside Nubicustos, or its Docker host was reset)", timing);
+        } catch (RuntimeException e) {
+            log.warn("Step {} ({}) cannot be adopted now ({}); its lease will expire and it is adopted again later", step.id(),
+                    step.tool(), e.toString());
             return;
         }
         log.info("Step {} ({}) of scan {}: adopting container {}", step.id(), step.tool(), step.scanId(), step.containerName());
-        running.put(step.id(), containerId);
-        boolean settled = false;
+        follow(step.withContainer(containerId), Redaction.of(credentials.secretsOf(awsProfile(step))), timing);
+    }
+
+    /** Waits for the container and settles the step; removes the container only when that is safe. */
+    private void follow(ClaimedStep step, Redaction redaction, Timer.Sample timing) {
+        Watch watch = running.watch(step.id(), step.attempt(), step.containerId());
+        boolean removable = false;
         try {
-            settled = finish(step.withContainer(containerId), timing);
+            ContainerExit exit = awaitThroughEngineRestarts(step, watch);
+            if (exit == null) {
+                return;
+            }
+            if (exit.released()) {
+                log.info("Step {} ({}) attempt {} was taken over by another worker; it now waits for container {}, which is left"
+                        + " running", step.id(), step.tool(), step.attempt(), step.containerName());
+                return;
+            }
+            removable = settle(step, exit, redaction, timing);
         } catch (StepFailure e) {
-            settled = fail(step, null, null, containers.logTail(containerId, tailLines()), e.getMessage(), timing);
+            removable = fail(step, null, null, redaction.apply(containers.logTail(step.containerId(), tailLines())), e.getMessage(), timing)
+                    || isCancelled(step);
         } catch (RuntimeException e) {
-            settled = onInfrastructureError(step, containerId, e, timing);
+            if (!leaveAsItIs(step, e)) {
+                log.warn("Step {} ({}) could not be settled", step.id(), step.tool(), e);
+            }
         } finally {
-            running.remove(step.id());
-            if (settled) {
-                containers.remove(containerId);
+            running.remove(step.id(), watch);
+        }
+        settledRemove(step, step.containerId(), removable);
+    }
+
+    /**
+     * The exit of the container, waiting out Docker engine restarts: when the engine goes away, the
+     * container is left as it is and found again once the engine answers. Null when this worker stops.
+     */
+    private ContainerExit awaitThroughEngineRestarts(ClaimedStep step, Watch watch) {
+        Long timeoutSeconds = step.plan().limits().timeoutSeconds();
+        Duration timeout = timeoutSeconds == null ? null : Duration.ofSeconds(timeoutSeconds);
+        while (true) {
+            try {
+                return containers.await(step.containerId(), timeout, watch);
+            } catch (EngineUnavailable e) {
+                if (executor.isStopping()) {
+                    return null;
+                }
+                log.warn("Step {} ({}): {}; the container is left as it is and waited for again when the engine answers",
+                        step.id(), step.tool(), e.getMessage());
+                if (!waitForEngine(watch)) {
+                    return watch.released() ? ContainerExit.releasedContainer() : null;
+                }
             }
         }
     }
 
-    /** Waits for the exit and records it; true when the step is settled (so the container may go). */
-    private boolean finish(ClaimedStep step, Timer.Sample timing) {
+    private boolean waitForEngine(Watch watch) {
+        long pause = 500;
+        while (!executor.isStopping() && !watch.released()) {
+            if (engine.probe()) {
+                return true;
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            pause = Math.min(pause * 2, 5_000);
+        }
+        return false;
+    }
+
+    /** Records how the container ended; answers whether the container may now be removed. */
+    private boolean settle(ClaimedStep step, ContainerExit exit, Redaction redaction, Timer.Sample timing) {
         StepPlan plan = step.plan();
-        Long timeoutSeconds = plan.limits().timeoutSeconds();
-        ContainerExit exit = containers.await(step.containerId(), timeoutSeconds == null ? null : java.time.Duration.ofSeconds(timeoutSeconds));
         if (exit.vanished()) {
             return retryOrFail(step, "container " + step.containerName() + " vanished before it exited (removed outside Nubicustos)", timing);
         }
+        String tail = redaction.apply(containers.logTail(step.containerId(), tailLines()));
         if (exit.timedOut()) {
-            return fail(step, exit.exitCode(), exit.oomKilled(), containers.logTail(step.containerId(), tailLines()),
-                    "timed out after " + plan.limits().timeout() + ": the container was killed", timing);
+            return fail(step, exit.exitCode(), exit.oomKilled(), tail, "timed out after " + plan.limits().timeout()
+                    + ": the container was killed", timing) || isCancelled(step);
         }
-        if (plan.stdoutReport() != null) {
-            containers.writeStdout(step.containerId(), reportDirectory(step).resolve(plan.stdoutReport()));
+        if (exit.killedByUs()) {
+            log.info("Step {} ({}) was cancelled; its container was killed", step.id(), step.tool());
+            return true;
         }
-        String tail = containers.logTail(step.containerId(), tailLines());
+        if (exit.stoppedFromOutside()) {
+            return retryOrFail(step, "the container was stopped from outside the tool (exit code " + exit.exitCode()
+                    + "): the Docker engine restarted, the host shut down, or someone ran docker stop", timing);
+        }
         if (exit.oomKilled()) {
             return fail(step, exit.exitCode(), true, tail, "out of memory (limit " + plan.limits().memory()
-                    + "): the kernel killed the container, exit code " + exit.exitCode(), timing);
+                    + "): the kernel killed the container, exit code " + exit.exitCode(), timing) || isCancelled(step);
         }
         if (!plan.acceptsExitCode(exit.exitCode())) {
             return fail(step, exit.exitCode(), false, tail, step.tool() + " exited with code " + exit.exitCode()
-                    + ", which is not one of its expected exit codes " + plan.expectedExitCodes(), timing);
+                    + ", which is not one of its expected exit codes " + plan.expectedExitCodes(), timing) || isCancelled(step);
         }
-        boolean moved = steps.toReporting(step, exit.exitCode(), false, tail);
+        String captureNote = null;
+        if (plan.stdoutReport() != null) {
+            long max = properties.worker().stdoutMaxSize().toBytes();
+            Duration limit = properties.worker().stdoutTimeout();
+            StdoutCapture.Result saved = stdout.save(step.containerId(), directories.reportDirectory(step.scanId(), step.tool()),
+                    plan.stdoutReport(), max, limit);
+            String note = saved.note(plan.stdoutReport(), max, limit);
+            captureNote = note.isEmpty() ? null : note;
+        }
+        boolean moved = steps.toReporting(step, exit.exitCode(), false, tail, captureNote);
         if (moved) {
             steps.attemptOutcome(step, "exited " + exit.exitCode(), null);
             record(step, "reporting", timing);
@@ -165,56 +256,88 @@ public class StepRunner {
             log.info("Step {} ({}) of scan {}: exited {} (expected); report handed to the processor", step.id(), step.tool(),
                     step.scanId(), exit.exitCode());
         }
-        return true;
+        return moved || isCancelled(step);
     }
 
-    /** The container is gone without a result: another attempt if any are left, else the step fails. */
+    /** The attempt ended without a result of the tool's own: another attempt if any are left, else the step fails. */
     private boolean retryOrFail(ClaimedStep step, String reason, Timer.Sample timing) {
         int maxAttempts = properties.worker().maxAttempts();
         if (step.attempt() < maxAttempts) {
-            if (steps.requeue(step, reason + "; retrying (attempt " + step.attempt() + " of " + maxAttempts + ")")) {
+            boolean requeued = steps.requeue(step, reason + "; retrying (attempt " + step.attempt() + " of " + maxAttempts + ")");
+            if (requeued) {
                 record(step, "retried", timing);
                 log.info("Step {} ({}) of scan {}: {}; queued again for attempt {}", step.id(), step.tool(), step.scanId(), reason,
                         step.attempt() + 1);
             }
-            return true;
+            return requeued || isCancelled(step);
         }
-        return fail(step, null, null, "", reason + " (attempt " + step.attempt() + " of " + maxAttempts + ")", timing);
+        return fail(step, null, null, "", reason + " (attempt " + step.attempt() + " of " + maxAttempts + ")", timing)
+                || isCancelled(step);
     }
 
+    /** Fails the step; answers whether this worker's transition applied. */
     private boolean fail(ClaimedStep step, Integer exitCode, Boolean oomKilled, String tail, String reason, Timer.Sample timing) {
         if (steps.toFailed(step, exitCode, oomKilled, tail, reason)) {
             steps.attemptOutcome(step, "failed", reason);
             record(step, "failed", timing);
             completions.publish(step, StepStatus.FAILED.db(), exitCode);
             log.info("Step {} ({}) of scan {} failed: {}", step.id(), step.tool(), step.scanId(), reason);
+            return true;
         }
-        return true;
+        return false;
+    }
+
+    private boolean isCancelled(ClaimedStep step) {
+        return steps.stateOf(step.id()).map(s -> s.status().equals(StepStatus.CANCELLED.db())).orElse(true);
     }
 
     /**
-     * The engine or the database failed under us. If the worker is stopping, or the engine is gone,
-     * the container is left as it is: the lease expires and a sweeper (here or on another worker)
-     * adopts it. Otherwise the error is about this step, and the step fails with it.
+     * A failure that is nobody's verdict on the step: the worker is stopping, or the database is
+     * unreachable. The step is left running under its lease, its container as it is; when the lease
+     * expires a sweeper (here or elsewhere) adopts the container.
      */
-    private boolean onInfrastructureError(ClaimedStep step, String containerId, RuntimeException e, Timer.Sample timing) {
+    private boolean leaveAsItIs(ClaimedStep step, RuntimeException e) {
         if (executor.isStopping() || Thread.currentThread().isInterrupted()) {
-            log.info("Step {} ({}) left running while this worker stops; it is adopted after restart", step.id(), step.tool());
-            return false;
+            log.info("Step {} ({}) left as it is while this worker stops; it is adopted after restart", step.id(), step.tool());
+            return true;
         }
-        if (!engine.isReachable()) {
-            log.warn("Step {} ({}): Docker engine unreachable ({}); the step is left to its lease and will be adopted or failed by a sweeper",
-                    step.id(), step.tool(), e.toString());
-            return false;
+        if (isDatabaseFailure(e)) {
+            log.warn("Step {} ({}): the database is unreachable ({}); the step and its container are left as they are and adopted"
+                    + " when the lease expires", step.id(), step.tool(), firstLine(e));
+            return true;
         }
-        log.warn("Step {} ({}) failed on a Docker or database error", step.id(), step.tool(), e);
-        try {
-            return fail(step, null, null, containerId == null ? "" : containers.logTail(containerId, tailLines()),
-                    "the worker could not run the container: " + e.getMessage(), timing);
-        } catch (RuntimeException again) {
-            log.warn("Step {} could not be marked failed ({}); its lease will expire and a sweeper moves it on", step.id(), again.toString());
-            return false;
+        return false;
+    }
+
+    private static boolean isDatabaseFailure(Throwable failure) {
+        for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
+            if (e instanceof DataAccessException || e instanceof TransactionException || e instanceof java.sql.SQLException) {
+                return true;
+            }
         }
+        return false;
+    }
+
+    private void settledRemove(ClaimedStep step, String containerId, boolean removable) {
+        if (!removable) {
+            return;
+        }
+        if (containerId != null) {
+            containers.remove(containerId);
+        }
+        credentials.remove(step.executionId());
+    }
+
+    private StagedCredentials.Staged stageCredentials(ClaimedStep step) {
+        var mount = step.plan().credentials();
+        if (mount == null || !"aws".equals(mount.kind())) {
+            return null;
+        }
+        return credentials.stage(step.executionId(), awsProfile(step));
+    }
+
+    private static String awsProfile(ClaimedStep step) {
+        return step.plan().environment().getOrDefault("AWS_PROFILE", "default");
     }
 
     private void record(ClaimedStep step, String outcome, Timer.Sample timing) {
@@ -222,54 +345,13 @@ public class StepRunner {
         meters.counter("nubicustos.steps.finished", "tool", step.tool(), "outcome", outcome).increment();
     }
 
-    private ContainerSpec spec(ClaimedStep step, Path reportDir) {
-        StepPlan plan = step.plan();
-        List<BindMount> binds = new ArrayList<>();
-        binds.add(new BindMount(properties.reports().hostRoot() + "/" + step.scanId() + "/" + step.tool(), plan.reportPath(), false));
-        if (plan.credentials() != null) {
-            binds.add(new BindMount(properties.credentials().hostPathFor(plan.credentials().kind()), plan.credentials().mount(), true));
-        }
-        Map<String, String> labels = new LinkedHashMap<>();
-        labels.put(ContainerRunner.LABEL_MANAGED, "true");
-        labels.put(ContainerRunner.LABEL_SCAN, step.scanId().toString());
-        labels.put(ContainerRunner.LABEL_STEP, step.id().toString());
-        labels.put(ContainerRunner.LABEL_TOOL, step.tool());
-        labels.put(ContainerRunner.LABEL_ATTEMPT, Integer.toString(step.attempt()));
-        labels.put(ContainerRunner.LABEL_WORKER, workerId);
-        Double cpus = plan.limits().cpus();
-        return new ContainerSpec(step.containerName(), plan.image(), plan.entrypoint(), plan.command(), plan.environment(),
-                labels, binds, plan.namedVolumes(), plan.network(), plan.limits().memoryBytes(),
-                cpus == null ? null : (long) (cpus * 1_000_000_000L), plan.limits().pids() == null ? null : plan.limits().pids().longValue());
-    }
-
-    private Path reportDirectory(ClaimedStep step) {
-        return properties.reports().path().resolve(step.scanId().toString()).resolve(step.tool());
-    }
-
-    /** A fresh, empty, world-writable directory: tools often run as a non-root user inside their image. */
-    private Path prepareReportDirectory(ClaimedStep step) {
-        Path dir = reportDirectory(step);
-        try {
-            if (Files.exists(dir)) {
-                // why: an earlier attempt's partial files must not be read as this attempt's report
-                try (Stream<Path> walk = Files.walk(dir)) {
-                    walk.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(dir)).forEach(p -> p.toFile().delete());
-                }
-            }
-            Files.createDirectories(dir);
-            try {
-                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
-                Files.setPosixFilePermissions(dir.getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
-            } catch (UnsupportedOperationException notPosix) {
-                // why: on a non-POSIX file system the engine's own permissions apply
-            }
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare report directory " + dir, e);
-        }
-    }
-
     private int tailLines() {
         return properties.worker().logTailLines();
+    }
+
+    private static String firstLine(Throwable e) {
+        String message = String.valueOf(e.getMessage()).strip();
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
     }
 }

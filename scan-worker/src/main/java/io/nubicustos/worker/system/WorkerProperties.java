@@ -2,6 +2,7 @@ package io.nubicustos.worker.system;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +32,9 @@ public record WorkerProperties(@DefaultValue Worker worker, @DefaultValue Report
      * @param accountCap          steps of one cloud account (AWS profile) running at once across the fleet, so
      *                            tools do not throttle each other's API calls; 0 for no cap
      * @param maxAttempts         attempts of a step whose container vanished or whose infrastructure failed
+     * @param stdoutMaxSize       the most of a tool's standard output saved as its report (tools that report on
+     *                            stdout); past it the capture stops at the last whole line and the step's note says so
+     * @param stdoutTimeout       the longest the worker spends saving a tool's standard output
      */
     public record Worker(String id,
                          @DefaultValue("4") int concurrency,
@@ -40,7 +44,9 @@ public record WorkerProperties(@DefaultValue Worker worker, @DefaultValue Report
                          @DefaultValue("10s") Duration orphanSweepInterval,
                          @DefaultValue("60") int logTailLines,
                          @DefaultValue("4") int accountCap,
-                         @DefaultValue("3") int maxAttempts) {
+                         @DefaultValue("3") int maxAttempts,
+                         @DefaultValue("256MB") DataSize stdoutMaxSize,
+                         @DefaultValue("10m") Duration stdoutTimeout) {
         public Worker {
             if (concurrency < 1) {
                 throw new IllegalArgumentException("nubicustos.worker.concurrency must be at least 1");
@@ -56,8 +62,10 @@ public record WorkerProperties(@DefaultValue Worker worker, @DefaultValue Report
      * @param path      the reports root as this process sees it
      * @param hostPath  the same directory as the Docker host sees it (HOST_REPORTS_PATH), when the worker
      *                  itself runs in a container; empty if the paths are equal
+     * @param groupId   the group that owns report directories and is given to containers so they can write
+     *                  them; empty: this process's group, or 47990 when that is root's group
      */
-    public record Reports(@DefaultValue("/app/reports") Path path, String hostPath) {
+    public record Reports(@DefaultValue("/app/reports") Path path, String hostPath, Integer groupId) {
         public String hostRoot() {
             return hostPath == null || hostPath.isBlank() ? path.toAbsolutePath().toString() : hostPath;
         }

@@ -1,0 +1,148 @@
+package io.nubicustos.worker.reports;
+
+import io.nubicustos.worker.system.WorkerProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * The directories a worker gives its containers, under the reports root: each step's own report
+ * directory {@code <reports>/<scan_id>/<tool>/} and each execution's staged credentials
+ * {@code <reports>/.credentials/<execution_id>/}.
+ *
+ * <p>why: they are not writable by every local user. A report directory belongs to this process's user
+ * and the reports group ({@code 2770}, set-group-id so files the tool writes stay in the group); the
+ * container gets that group as a supplementary group, so a tool that runs as an unprivileged user of its
+ * own image can still write, and nobody else on the host can. Staged credentials are {@code 2750}: the
+ * tool may read them, not change them.
+ */
+@Component
+public class ReportDirectories {
+
+    private static final Logger log = LoggerFactory.getLogger(ReportDirectories.class);
+    /** The group used when this process runs in the root group: a group of our own, not root's. */
+    public static final int DEFAULT_GROUP = 47990;
+    private static final int REPORT_MODE = 02770;
+    private static final int SCAN_MODE = 02750;
+    private static final int CREDENTIALS_MODE = 02750;
+    private static final int FILE_MODE = 0640;
+
+    private final Path root;
+    private final String hostRoot;
+    private final int group;
+
+    ReportDirectories(WorkerProperties properties) {
+        this.root = properties.reports().path().toAbsolutePath().normalize();
+        this.hostRoot = properties.reports().hostRoot();
+        this.group = resolveGroup(properties.reports().groupId());
+    }
+
+    private static int resolveGroup(Integer configured) {
+        if (configured != null) {
+            return configured;
+        }
+        int own = (int) new com.sun.security.auth.module.UnixSystem().getGid();
+        return own == 0 ? DEFAULT_GROUP : own;
+    }
+
+    /** The group the containers are given, so that they can write their report directory. */
+    public int group() {
+        return group;
+    }
+
+    public Path reportDirectory(UUID scanId, String tool) {
+        return root.resolve(scanId.toString()).resolve(tool);
+    }
+
+    /** The same directory as the Docker host sees it. */
+    public String hostPathOf(Path directory) {
+        return hostRoot + "/" + root.relativize(directory.toAbsolutePath().normalize()).toString().replace('\\', '/');
+    }
+
+    /**
+     * A fresh, empty report directory for a step's attempt: whatever an earlier attempt left is removed
+     * (links are removed, never followed), so it cannot be read as this attempt's report.
+     */
+    public Path prepare(UUID scanId, String tool) {
+        Path scanDir = root.resolve(scanId.toString());
+        Path dir = scanDir.resolve(tool);
+        try {
+            createWithMode(scanDir, SCAN_MODE);
+            if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.delete(dir);
+                } else {
+                    emptyWithoutFollowing(dir);
+                }
+            }
+            createWithMode(dir, REPORT_MODE);
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare report directory " + dir, e);
+        }
+    }
+
+    public Path credentialsRoot() {
+        return root.resolve(".credentials");
+    }
+
+    /** An execution's staged-credentials directory, created empty. */
+    public Path credentialsDirectory(String executionId) {
+        return credentialsDirectory(executionId, true);
+    }
+
+    public Path credentialsDirectory(String executionId, boolean create) {
+        if (!executionId.matches("[A-Za-z0-9_.-]{1,64}")) {
+            throw new IllegalArgumentException("not an execution id: " + executionId);
+        }
+        Path dir = credentialsRoot().resolve(executionId);
+        if (create) {
+            try {
+                createWithMode(credentialsRoot(), 0750);
+                if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                    emptyWithoutFollowing(dir);
+                }
+                createWithMode(dir, CREDENTIALS_MODE);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create " + dir, e);
+            }
+        }
+        return dir;
+    }
+
+    /** Owner read-write, group read, nobody else. */
+    public void makeGroupReadable(Path file) throws IOException {
+        setMode(file, FILE_MODE);
+    }
+
+    private void createWithMode(Path dir, int mode) throws IOException {
+        Files.createDirectories(dir);
+        setMode(dir, mode);
+    }
+
+    private void setMode(Path path, int mode) throws IOException {
+        try {
+            Files.setAttribute(path, "unix:gid", group, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(path, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS);
+        } catch (UnsupportedOperationException | IllegalArgumentException notUnix) {
+            // why: on a file system without unix attributes the engine's own permissions apply
+            log.debug("Cannot set owner group and mode of {} ({})", path, notUnix.toString());
+        }
+    }
+
+    private static void emptyWithoutFollowing(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            // why: Files.walk does not follow links, and File.delete removes a link itself, never its target
+            walk.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(dir)).forEach(p -> p.toFile().delete());
+        }
+    }
+}

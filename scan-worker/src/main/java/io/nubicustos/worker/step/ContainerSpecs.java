@@ -1,0 +1,57 @@
+package io.nubicustos.worker.step;
+
+import io.nubicustos.model.scan.StepPlan;
+import io.nubicustos.worker.docker.ContainerRunner;
+import io.nubicustos.worker.docker.ContainerSpec;
+import io.nubicustos.worker.docker.ContainerSpec.BindMount;
+import io.nubicustos.worker.reports.ReportDirectories;
+import io.nubicustos.worker.system.WorkerIdentity;
+import io.nubicustos.worker.system.WorkerProperties;
+import org.springframework.stereotype.Component;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A step's container as the engine is asked to create it: its name and labels, its own report
+ * directory, its credentials (the staged profile only, read-only), the catalog's network, its limits,
+ * and the reports group so that it can write its report directory whatever user it runs as.
+ */
+@Component
+class ContainerSpecs {
+
+    private final WorkerProperties properties;
+    private final ReportDirectories directories;
+    private final String workerId;
+
+    ContainerSpecs(WorkerProperties properties, ReportDirectories directories, WorkerIdentity identity) {
+        this.properties = properties;
+        this.directories = directories;
+        this.workerId = identity.id();
+    }
+
+    ContainerSpec of(ClaimedStep step, Path reportDir, String stagedCredentialsHostPath) {
+        StepPlan plan = step.plan();
+        List<BindMount> binds = new ArrayList<>();
+        binds.add(new BindMount(directories.hostPathOf(reportDir), plan.reportPath(), false));
+        if (plan.credentials() != null) {
+            String source = "aws".equals(plan.credentials().kind()) ? stagedCredentialsHostPath
+                    : properties.credentials().hostPathFor(plan.credentials().kind());
+            binds.add(new BindMount(source, plan.credentials().mount(), true));
+        }
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(ContainerRunner.LABEL_MANAGED, "true");
+        labels.put(ContainerRunner.LABEL_SCAN, step.scanId().toString());
+        labels.put(ContainerRunner.LABEL_STEP, step.id().toString());
+        labels.put(ContainerRunner.LABEL_TOOL, step.tool());
+        labels.put(ContainerRunner.LABEL_ATTEMPT, Integer.toString(step.attempt()));
+        labels.put(ContainerRunner.LABEL_WORKER, workerId);
+        Integer pids = plan.limits().pids();
+        return new ContainerSpec(step.containerName(), plan.image(), plan.entrypoint(), plan.command(), plan.environment(),
+                labels, binds, plan.namedVolumes(), plan.network(), plan.limits().memoryBytes(), plan.limits().nanoCpus(),
+                pids == null ? null : pids.longValue(), List.of(Integer.toString(directories.group())));
+    }
+}
