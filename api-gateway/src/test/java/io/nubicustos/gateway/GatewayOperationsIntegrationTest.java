@@ -130,6 +130,43 @@ class GatewayOperationsIntegrationTest {
     }
 
     @Test
+    void whatAToolLeftInItsReportDirectoryCannotEscapeAnArchiveNorReachOutsideIt() throws Exception {
+        String scanId = submit();
+        Path report = Files.createDirectories(data.resolve("reports").resolve(scanId).resolve("cloudmapper"));
+        Files.writeString(report.resolve("..\\..\\evil.txt"), "x");
+        Files.writeString(report.resolve("a\\b.txt"), "x");
+        Files.writeString(report.resolve("rapport été.txt"), "x");
+        Path outside = Files.writeString(Files.createTempFile("outside", ".txt"), "host secret");
+        Files.createSymbolicLink(report.resolve("link.txt"), outside);
+        assertThat(new ProcessBuilder("mkfifo", report.resolve("pipe.jsonl").toString()).start().waitFor()).isZero();
+
+        HttpResponse<String> created = send("POST", "/api/scans/bulk/archive", "{\"scan_ids\": [\"" + scanId + "\"], \"name\": \"hostile.zip\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+
+        List<String> entries = new ArrayList<>();
+        List<String> contents = new ArrayList<>();
+        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(data.resolve("archives/hostile.zip")))) {
+            for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
+                entries.add(entry.getName());
+                contents.add(new String(zip.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        assertThat(entries).allSatisfy(name -> {
+            assertThat(name).startsWith(scanId + "/").doesNotContain("\\");
+            assertThat(List.of(name.split("/"))).doesNotContain("..", ".");
+        });
+        assertThat(entries).contains(scanId + "/reports/cloudmapper/..%5C..%5Cevil.txt", scanId + "/reports/cloudmapper/a%5Cb.txt",
+                scanId + "/reports/cloudmapper/rapport%20%C3%A9t%C3%A9.txt");
+        assertThat(entries).noneMatch(name -> name.endsWith("link.txt") || name.endsWith("pipe.jsonl"));
+        assertThat(contents).noneMatch(text -> text.contains("host secret"));
+
+        HttpResponse<String> deleted = send("DELETE", "/api/scans/bulk", "{\"scan_ids\": [\"" + scanId + "\"]}");
+        assertThat(deleted.statusCode()).isEqualTo(200);
+        assertThat(data.resolve("reports").resolve(scanId)).doesNotExist();
+        assertThat(outside).hasContent("host secret");
+    }
+
+    @Test
     void archiveNamesCanNeverLeaveTheArchivesDirectory() throws Exception {
         String scanId = submit();
         for (String name : List.of("../escape.zip", "/etc/cron.d/x.zip", "..", "a/../../b.zip", "x.zip/../../y.zip", ".hidden.zip", "evil.sh")) {

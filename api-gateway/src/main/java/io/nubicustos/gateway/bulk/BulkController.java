@@ -128,10 +128,11 @@ class BulkController {
 
     private void deleteReports(UUID scanId) {
         Path dir = reports.resolve(scanId.toString());
-        if (!Files.isDirectory(dir)) {
+        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try (Stream<Path> walk = Files.walk(dir)) {
+            // why: Files.walk does not follow links, and File.delete removes a link itself, never what it points to
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             // why: the scan's rows are gone; leftover files are only disk space, logged for the operator

@@ -8,9 +8,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.ObjectMapper;
 
 import java.io.FilterOutputStream;
+import java.io.InputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -82,12 +84,42 @@ class ScanArchiver {
             return;
         }
         try (Stream<Path> walk = Files.walk(root, 8, new FileVisitOption[0])) {
+            // why: only regular files, opened without following links: a link, FIFO or device a tool left is skipped
             for (Path file : (Iterable<Path>) walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))::iterator) {
-                zip.putNextEntry(new ZipEntry(scanId + "/reports/" + root.relativize(file).toString().replace('\\', '/')));
-                Files.copy(file, zip);
+                zip.putNextEntry(new ZipEntry(scanId + "/reports/" + entryName(root.relativize(file))));
+                try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+                    in.transferTo(zip);
+                }
                 zip.closeEntry();
             }
         }
+    }
+
+    /**
+     * A report file's path as a ZIP entry name that cannot escape the folder it is extracted into, on any
+     * system: each segment keeps letters, digits, {@code . _ -} and has every other byte percent-encoded, so
+     * a tool's file named {@code ..\..\x} becomes one harmless name ({@code ..%5C..%5Cx}), never a path.
+     */
+    static String entryName(Path relative) {
+        StringBuilder name = new StringBuilder();
+        for (Path segment : relative) {
+            if (!name.isEmpty()) {
+                name.append('/');
+            }
+            String text = segment.toString();
+            if (text.equals(".") || text.equals("..")) {
+                text = text.replace(".", "%2E");
+            }
+            for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+                char c = (char) (b & 0xff);
+                if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-') {
+                    name.append(c);
+                } else {
+                    name.append('%').append(String.format("%02X", b & 0xff));
+                }
+            }
+        }
+        return name.toString();
     }
 
     /** Lets a writer "close" its stream without closing the ZIP under it. */
