@@ -46,8 +46,8 @@ import static org.awaitility.Awaitility.await;
  * the test can cut: an unambiguous, bounded dedupe key; a recreated topic; escaped logs; and valid
  * requests that wait out a database outage instead of being dead-lettered.
  */
-@SpringBootTest(properties = {"spring.config.name=api-gateway", "spring.datasource.hikari.connection-timeout=1000",
-        "spring.datasource.hikari.validation-timeout=500", "server.port=0"})
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"spring.config.name=api-gateway",
+        "spring.datasource.hikari.connection-timeout=1000", "spring.datasource.hikari.validation-timeout=500"})
 // why: each class has its own broker; a context cached past it would wait 30 s at exit to stop its consumers
 @DirtiesContext
 @EmbeddedKafka(partitions = 1)
@@ -79,6 +79,8 @@ class IntakeIntegrationTest {
 
     @Autowired
     KafkaListenerEndpointRegistry listeners;
+    @org.springframework.boot.test.web.server.LocalServerPort
+    int port;
 
     @Test
     void cloudEventsWhoseSourceAndIdRunTogetherAlikeAreTwoRequestsAndTheKeyIsBounded() {
@@ -137,6 +139,10 @@ class IntakeIntegrationTest {
         try {
             publish(cloudEvent("/ci", UUID.randomUUID().toString()));
             // well past the bounded retries a bug gets before it is dead-lettered
+            io.nubicustos.testsupport.RawHttp.Response unavailable = io.nubicustos.testsupport.RawHttp.get(port, "/api/scans", Map.of());
+            assertThat(unavailable.status()).as("the API says what is wrong, not 500").isEqualTo(503);
+            assertThat(unavailable.body()).contains("database_unavailable");
+            assertThat(unavailable.headers()).containsKey("retry-after");
             await().pollDelay(Duration.ofSeconds(12)).atMost(Duration.ofSeconds(30)).until(() -> deadLettered().isEmpty());
         } finally {
             database.restore();

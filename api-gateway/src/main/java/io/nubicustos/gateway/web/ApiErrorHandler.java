@@ -2,10 +2,13 @@ package io.nubicustos.gateway.web;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
@@ -87,6 +90,15 @@ class ApiErrorHandler {
     @ExceptionHandler(NoResourceFoundException.class)
     ResponseEntity<Map<String, Object>> noRoute(NoResourceFoundException e) {
         return body(HttpStatus.NOT_FOUND, "not_found", null, "no such route: /" + e.getResourcePath());
+    }
+
+    /** The database is unreachable for a moment (restarting, failing over): not a bug, and worth retrying. */
+    @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class, CannotCreateTransactionException.class})
+    ResponseEntity<Map<String, Object>> unavailable(Exception e) {
+        log.warn("Answering 503: the database is unreachable ({})", e.toString());
+        ResponseEntity<Map<String, Object>> answer = body(HttpStatus.SERVICE_UNAVAILABLE, "database_unavailable", null,
+                "the database is unreachable for the moment; retry shortly");
+        return ResponseEntity.status(answer.getStatusCode()).header("Retry-After", "5").body(answer.getBody());
     }
 
     @ExceptionHandler(Exception.class)

@@ -15,6 +15,16 @@ public final class DockerClients {
     private DockerClients() {
     }
 
+    /** A client of the engine at {@code host} (e.g. {@code unix:///tmp/engine/docker.sock}). */
+    public static DockerClient at(String host) {
+        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host).build();
+        return DockerClientImpl.getInstance(config, new ApacheDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .connectionTimeout(Duration.ofSeconds(10))
+                .maxConnections(50)
+                .build());
+    }
+
     public static synchronized DockerClient local() {
         if (client == null) {
             DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();

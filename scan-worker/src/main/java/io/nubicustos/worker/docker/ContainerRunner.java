@@ -16,6 +16,7 @@ import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.StreamType;
 import com.github.dockerjava.api.model.Volume;
 import io.nubicustos.worker.system.WorkerProperties;
@@ -31,7 +32,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -55,7 +55,7 @@ public class ContainerRunner {
 
     private final DockerEngine engine;
     private final WorkerProperties.Docker settings;
-    private final Set<String> knownNetworks = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> networkIds = new ConcurrentHashMap<>();
 
     ContainerRunner(DockerEngine engine, WorkerProperties properties) {
         this.engine = engine;
@@ -103,24 +103,64 @@ public class ContainerRunner {
         }
     }
 
-    public void ensureNetwork(String network) {
-        if (network == null || knownNetworks.contains(network) || List.of("bridge", "host", "none").contains(network)) {
-            return;
+    /**
+     * Makes sure the network exists on this engine, exactly once, and answers its id, by which containers
+     * are attached. Docker lets two networks share a name (two workers creating it at once on a fresh
+     * engine get two), and then refuses every container attached by that name as ambiguous; so creation
+     * is serialized in this worker, duplicates left by others are repaired (every worker keeps the same
+     * one, the lowest id, and removes the others when nothing is attached to them), and the id is used.
+     */
+    public String ensureNetwork(String network) {
+        if (network == null || List.of("bridge", "host", "none").contains(network)) {
+            return network;
         }
-        try {
-            docker().inspectNetworkCmd().withNetworkId(network).exec();
-        } catch (NotFoundException e) {
-            if (!settings.createNetworks()) {
-                throw new StepFailure("Docker network " + network + " does not exist (and nubicustos.docker.create-networks is false)");
+        String known = networkIds.get(network);
+        if (known != null) {
+            return known;
+        }
+        synchronized (networkIds) {
+            known = networkIds.get(network);
+            if (known != null) {
+                return known;
             }
-            try {
+            List<Network> found = networksNamed(network);
+            if (found.isEmpty()) {
+                if (!settings.createNetworks()) {
+                    throw new StepFailure("Docker network " + network + " does not exist (and nubicustos.docker.create-networks is false)");
+                }
                 docker().createNetworkCmd().withName(network).withDriver("bridge").withCheckDuplicate(true).exec();
                 log.info("Created Docker network {}", network);
-            } catch (ConflictException raced) {
-                // why: another worker created it between our inspect and create
+                found = networksNamed(network);
             }
+            if (found.isEmpty()) {
+                throw new IllegalStateException("Docker network " + network + " was created but cannot be found");
+            }
+            String keep = found.get(0).getId();
+            for (Network duplicate : found.subList(1, found.size())) {
+                try {
+                    docker().removeNetworkCmd(duplicate.getId()).exec();
+                    log.warn("Removed duplicate Docker network {} ({}); {} is kept", network, duplicate.getId(), keep);
+                } catch (RuntimeException inUse) {
+                    log.warn("Duplicate Docker network {} ({}) could not be removed ({}); containers are attached to {} by id",
+                            network, duplicate.getId(), inUse.getMessage(), keep);
+                }
+            }
+            networkIds.put(network, keep);
+            return keep;
         }
-        knownNetworks.add(network);
+    }
+
+    /** Networks with exactly this name (the engine's name filter matches parts of names), lowest id first. */
+    private List<Network> networksNamed(String network) {
+        return docker().listNetworksCmd().withNameFilter(network).exec().stream()
+                .filter(n -> network.equals(n.getName()))
+                .sorted(java.util.Comparator.comparing(Network::getId))
+                .toList();
+    }
+
+    /** Forgets what this worker knows of the engine's networks (after the engine refused one as missing). */
+    public void forgetNetworks() {
+        networkIds.clear();
     }
 
     /** Creates the container, or answers the one this very attempt created before a crash. */

@@ -33,7 +33,8 @@ class ContainerSpecs {
         this.workerId = identity.id();
     }
 
-    ContainerSpec of(ClaimedStep step, Path reportDir, String stagedCredentialsHostPath) {
+    /** @param network the network's id on this engine (see {@code ContainerRunner.ensureNetwork}) */
+    ContainerSpec of(ClaimedStep step, Path reportDir, String stagedCredentialsHostPath, String network) {
         StepPlan plan = step.plan();
         List<BindMount> binds = new ArrayList<>();
         binds.add(new BindMount(directories.hostPathOf(reportDir), plan.reportPath(), false));
@@ -51,7 +52,7 @@ class ContainerSpecs {
         labels.put(ContainerRunner.LABEL_WORKER, workerId);
         Integer pids = plan.limits().pids();
         return new ContainerSpec(step.containerName(), plan.image(), plan.entrypoint(), plan.command(), plan.environment(),
-                labels, binds, plan.namedVolumes(), plan.network(), plan.limits().memoryBytes(), plan.limits().nanoCpus(),
+                labels, binds, plan.namedVolumes(), network, plan.limits().memoryBytes(), plan.limits().nanoCpus(),
                 pids == null ? null : pids.longValue(), List.of(Integer.toString(directories.group())));
     }
 }

@@ -51,6 +51,7 @@ public class StepRepository {
                        (select count(*) from running r where r.aws_profile = sc.aws_profile) as account_running
                   from scan_steps s join scans sc on sc.id = s.scan_id
                  where s.status = 'queued' and sc.status in ('queued', 'running')
+                   and (s.claimable_after is null or s.claimable_after <= clock_timestamp())
             ), ranked as (
                 select c.*,
                        row_number() over (partition by c.scan_id order by c.position) as scan_rank,
@@ -83,7 +84,7 @@ public class StepRepository {
     private static final String CLAIM_LOCK = "select pg_advisory_xact_lock(7343012)";
     private static final String REQUEUE = """
             update scan_steps set status = 'queued', owner = null, lease_until = null, container_id = null, queued_at = :now,
-                   error = :reason
+                   error = :reason, claimable_after = clock_timestamp() + :backoffMillis * interval '1 millisecond'
              where id = :id and status = 'running' and owner = :owner and attempt = :attempt
             """;
     private static final String ATTEMPT_OUTCOME = """
@@ -141,6 +142,7 @@ public class StepRepository {
     private final String owner;
     private final Duration lease;
     private final int accountCap;
+    private final Duration retryBackoff;
     private final org.springframework.transaction.support.TransactionTemplate tx;
 
     StepRepository(JdbcClient jdbc, ObjectMapper json, Clock clock, WorkerIdentity identity, WorkerProperties properties,
@@ -148,6 +150,7 @@ public class StepRepository {
         this.jdbc = jdbc;
         this.tx = tx;
         this.accountCap = properties.worker().accountCap();
+        this.retryBackoff = properties.worker().retryBackoff();
         this.json = json;
         this.clock = clock;
         this.owner = identity.id();
@@ -167,6 +170,7 @@ public class StepRepository {
     /** Hands a running step back to the queue for another attempt (its container vanished, or the infrastructure failed). */
     public boolean requeue(ClaimedStep step, String reason) {
         boolean moved = guarded("running -> queued (retry)", step, jdbc.sql(REQUEUE).param("now", now()).param("reason", reason)
+                .param("backoffMillis", retryBackoff.multipliedBy(step.attempt()).toMillis())
                 .param("id", step.id()).param("owner", owner).param("attempt", step.attempt()).update());
         if (moved) {
             attemptOutcome(step, "retried", reason);

@@ -76,7 +76,7 @@ public class StepRunner {
     /** Runs a step this worker just claimed (or took over before any container was started). */
     public void run(ClaimedStep step) {
         Timer.Sample timing = Timer.start(meters);
-        String containerId;
+        String containerId = null;
         Redaction redaction = Redaction.patterns();
         try {
             Optional<InspectContainerResponse> existing = containers.find(step.containerName());
@@ -91,26 +91,26 @@ public class StepRunner {
                     redaction = Redaction.of(staged.secrets());
                 }
                 containers.ensureImage(step.plan().image());
-                containers.ensureNetwork(step.plan().network());
-                containerId = containers.create(specs.of(step, reportDir, staged == null ? null : staged.hostPath()));
+                String network = containers.ensureNetwork(step.plan().network());
+                containerId = containers.create(specs.of(step, reportDir, staged == null ? null : staged.hostPath(), network));
             }
             if (!steps.recordContainer(step, containerId)) {
                 // why: cancelled or taken over before the container started; it never ran, so it can go
-                containers.remove(containerId);
-                credentials.remove(step.executionId());
+                settledRemove(step, containerId, true);
                 return;
             }
             containers.start(containerId);
         } catch (StepFailure e) {
-            settledRemove(step, null, fail(step, null, null, "", e.getMessage(), timing));
+            settledRemove(step, containerId, fail(step, null, null, "", e.getMessage(), timing));
             return;
         } catch (RuntimeException e) {
             if (leaveAsItIs(step, e)) {
                 return;
             }
-            log.warn("Step {} ({}): the container could not be started ({}); the step goes back to the queue", step.id(), step.tool(),
-                    e.toString());
-            settledRemove(step, null, retryOrFail(step, "the worker could not start the container: " + firstLine(e), timing));
+            boolean engineAnswers = engine.probe();
+            log.warn("Step {} ({}): the container could not be started ({}); the step goes back to the queue{}", step.id(), step.tool(),
+                    firstLine(e), engineAnswers ? "" : ", and this worker claims nothing until its Docker engine answers again");
+            settledRemove(step, containerId, retryOrFail(step, "the worker could not start the container: " + firstLine(e), timing));
             return;
         }
         log.info("Step {} ({}) of scan {}: container {} started (attempt {})", step.id(), step.tool(), step.scanId(),
@@ -228,6 +228,8 @@ public class StepRunner {
             return true;
         }
         if (exit.stoppedFromOutside()) {
+            // why: an engine that is stopping its containers is about to go away; no claims until it answers again
+            engine.probe();
             return retryOrFail(step, "the container was stopped from outside the tool (exit code " + exit.exitCode()
                     + "): the Docker engine restarted, the host shut down, or someone ran docker stop", timing);
         }

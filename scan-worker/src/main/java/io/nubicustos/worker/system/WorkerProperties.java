@@ -35,6 +35,8 @@ public record WorkerProperties(@DefaultValue Worker worker, @DefaultValue Report
      * @param stdoutMaxSize       the most of a tool's standard output saved as its report (tools that report on
      *                            stdout); past it the capture stops at the last whole line and the step's note says so
      * @param stdoutTimeout       the longest the worker spends saving a tool's standard output
+     * @param retryBackoff        how long a step handed back to the queue for another attempt waits before it can be
+     *                            claimed, times the attempts it has had (a restarting engine gets time to come back)
      */
     public record Worker(String id,
                          @DefaultValue("4") int concurrency,
@@ -46,7 +48,8 @@ public record WorkerProperties(@DefaultValue Worker worker, @DefaultValue Report
                          @DefaultValue("4") int accountCap,
                          @DefaultValue("3") int maxAttempts,
                          @DefaultValue("256MB") DataSize stdoutMaxSize,
-                         @DefaultValue("10m") Duration stdoutTimeout) {
+                         @DefaultValue("10m") Duration stdoutTimeout,
+                         @DefaultValue("5s") Duration retryBackoff) {
         public Worker {
             if (concurrency < 1) {
                 throw new IllegalArgumentException("nubicustos.worker.concurrency must be at least 1");
@@ -97,6 +100,6 @@ public record WorkerProperties(@DefaultValue Worker worker, @DefaultValue Report
     public record Docker(String host,
                          @DefaultValue("if-not-present") String pullPolicy,
                          @DefaultValue("true") boolean createNetworks,
-                         @DefaultValue("5s") Duration pingInterval) {
+                         @DefaultValue("1s") Duration pingInterval) {
     }
 }
