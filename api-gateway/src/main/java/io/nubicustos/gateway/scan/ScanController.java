@@ -135,6 +135,7 @@ class ScanController {
         List<StepView> steps = queries.steps(id);
         Map<String, String> toolErrors = new LinkedHashMap<>();
         Map<String, Object> details = new LinkedHashMap<>();
+        Map<String, String> notes = new LinkedHashMap<>();
         int failed = 0;
         int succeeded = 0;
         for (StepView step : steps) {
@@ -151,6 +152,9 @@ class ScanController {
             } else if ("succeeded".equals(step.status())) {
                 succeeded++;
             }
+            if (step.note() != null && !"failed".equals(step.status())) {
+                notes.put(step.tool(), step.note());
+            }
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("scan_id", id);
@@ -160,6 +164,8 @@ class ScanController {
         body.put("success_tools", succeeded);
         body.put("pending_tools", steps.size() - failed - succeeded);
         body.put("details", details);
+        // why: a tool that succeeded may still have had its output cut or cleaned; that belongs next to the errors
+        body.put("notes", notes);
         return body;
     }
 
