@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -181,6 +182,21 @@ class AccessControlIntegrationTest {
                 "X-API-Key", KEY, "Transfer-Encoding", "chunked"), chunked.encoded());
         assertThat(streamed.status()).isEqualTo(413);
         assertThat(streamed.body()).contains("payload_too_large");
+    }
+
+    @Test
+    void aCallerWithoutAKeyIsRefusedBeforeAnyOfItsBodyIsRead() {
+        // 50 MB of form data announced and never sent: a server that read bodies before checking keys would wait for it
+        for (String method : List.of("DELETE", "PUT", "PATCH", "POST")) {
+            RawHttp.Response declared = RawHttp.sendHeadFirst(port, method, "/api/scans/bulk", Map.of(
+                    "Content-Type", "application/x-www-form-urlencoded", "Content-Length", "52428800"), "a=".getBytes(StandardCharsets.UTF_8),
+                    Duration.ofSeconds(5));
+            assertThat(declared.status()).as(method).isEqualTo(401);
+            RawHttp.Response chunked = RawHttp.sendHeadFirst(port, method, "/api/scans", Map.of(
+                    "Content-Type", "application/x-www-form-urlencoded", "Transfer-Encoding", "chunked"),
+                    "1000\r\na=".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(5));
+            assertThat(chunked.status()).as(method + " chunked").isEqualTo(401);
+        }
     }
 
     @Test

@@ -255,10 +255,10 @@ class GatewayIntegrationTest {
         }
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(jdbc.sql(
-                "select count(*) from scans where request_id = :r").param("r", "ce:/ci/pipeline-42:" + eventId)
+                "select count(*) from scans where request_id = :r").param("r", io.nubicustos.gateway.intake.RequestIds.ofCloudEvent("/ci/pipeline-42", eventId))
                 .query(Long.class).single()).isEqualTo(1));
         Map<String, Object> scan = jdbc.sql("select source, profile, array_to_string(severity_filter, ',') as sev from scans where request_id = :r")
-                .param("r", "ce:/ci/pipeline-42:" + eventId).query().singleRow();
+                .param("r", io.nubicustos.gateway.intake.RequestIds.ofCloudEvent("/ci/pipeline-42", eventId)).query().singleRow();
         assertThat(scan).containsEntry("source", "kafka").containsEntry("profile", "quick").containsEntry("sev", "critical,high");
 
         Map<String, String> reasons = new java.util.HashMap<>();

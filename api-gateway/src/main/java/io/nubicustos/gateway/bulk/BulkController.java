@@ -4,6 +4,7 @@ import io.nubicustos.gateway.scan.ScanCanceller;
 import io.nubicustos.gateway.security.AuditTrail;
 import io.nubicustos.gateway.system.GatewayProperties;
 import io.nubicustos.gateway.web.ApiException;
+import io.nubicustos.model.files.SafeTree;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.HttpHeaders;
@@ -25,12 +26,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /** The specification's bulk operations: delete many scans, archive many scans, manage the archives. */
 @RestController
@@ -126,17 +125,17 @@ class BulkController {
         return ResponseEntity.noContent().build();
     }
 
+    /**
+     * Deletes a scan's report files. The tree is taken apart relative to directories already opened, never
+     * following a link, so a container of a scan that was just cancelled (and may still write for a few
+     * seconds) cannot turn the delete against anything outside its directory.
+     */
     private void deleteReports(UUID scanId) {
         Path dir = reports.resolve(scanId.toString());
-        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            // why: Files.walk does not follow links, and File.delete removes a link itself, never what it points to
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
+        if (!SafeTree.delete(dir)) {
             // why: the scan's rows are gone; leftover files are only disk space, logged for the operator
-            org.slf4j.LoggerFactory.getLogger(BulkController.class).warn("Could not delete reports of scan {}: {}", scanId, e.toString());
+            org.slf4j.LoggerFactory.getLogger(BulkController.class).warn("Could not delete every report file of scan {} under {}",
+                    scanId, dir);
         }
     }
 

@@ -2,27 +2,25 @@ package io.nubicustos.gateway.bulk;
 
 import io.nubicustos.gateway.finding.FindingExports;
 import io.nubicustos.gateway.scan.ScanQueries;
+import io.nubicustos.gateway.scan.ScanQueries.StepView;
+import io.nubicustos.model.files.SafeTree;
 import io.nubicustos.gateway.system.GatewayProperties;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.ObjectMapper;
 
 import java.io.FilterOutputStream;
-import java.io.InputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -54,16 +52,19 @@ class ScanArchiver {
         try {
             try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(temp))) {
                 for (UUID scanId : scanIds) {
+                    List<StepView> steps = scans.steps(scanId);
                     Map<String, Object> scan = new LinkedHashMap<>();
                     scan.put("scan", scans.scan(scanId));
-                    scan.put("steps", scans.steps(scanId));
+                    scan.put("steps", steps);
+                    scan.put("reports_left_out", steps.stream().filter(step -> !hasExited(step))
+                            .map(step -> step.tool() + " (" + step.status() + ": its container may still be writing)").toList());
                     zip.putNextEntry(new ZipEntry(scanId + "/scan.json"));
                     json.writeValue(new NonClosing(zip), scan);
                     zip.closeEntry();
                     zip.putNextEntry(new ZipEntry(scanId + "/findings.json"));
                     tx.executeWithoutResult(s -> findings.writeJson(scanId, new NonClosing(zip)));
                     zip.closeEntry();
-                    addReports(zip, scanId);
+                    addReports(zip, scanId, steps);
                 }
             }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -78,27 +79,36 @@ class ScanArchiver {
         }
     }
 
-    private void addReports(ZipOutputStream zip, UUID scanId) throws IOException {
-        Path root = reports.resolve(scanId.toString()).toAbsolutePath().normalize();
-        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root, 8, new FileVisitOption[0])) {
-            // why: only regular files, opened without following links: a link, FIFO or device a tool left is skipped
-            for (Path file : (Iterable<Path>) walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))::iterator) {
-                zip.putNextEntry(new ZipEntry(scanId + "/reports/" + entryName(root.relativize(file))));
-                try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-                    in.transferTo(zip);
-                }
-                zip.closeEntry();
+    /**
+     * Adds the report files of the scan's steps whose container has exited for sure (succeeded or failed):
+     * nothing else can be writing them. Files are read one directory at a time, relative to directories
+     * already opened, never following a link and never opening anything but a regular file.
+     */
+    private void addReports(ZipOutputStream zip, UUID scanId, List<StepView> steps) throws IOException {
+        for (StepView step : steps) {
+            if (!hasExited(step)) {
+                continue;
             }
+            Path dir = reports.resolve(scanId.toString()).resolve(step.tool()).toAbsolutePath().normalize();
+            String prefix = scanId + "/reports/" + entryName(Path.of(step.tool())) + "/";
+            SafeTree.forEachFile(dir, (relative, size, content) -> {
+                zip.putNextEntry(new ZipEntry(prefix + entryName(relative)));
+                content.transferTo(zip);
+                zip.closeEntry();
+            });
         }
+    }
+
+    /** A succeeded or failed step's container has exited for sure; a queued, running or cancelled one's may not have. */
+    private static boolean hasExited(StepView step) {
+        return step.status().equals("succeeded") || step.status().equals("failed");
     }
 
     /**
      * A report file's path as a ZIP entry name that cannot escape the folder it is extracted into, on any
      * system: each segment keeps letters, digits, {@code . _ -} and has every other byte percent-encoded, so
-     * a tool's file named {@code ..\..\x} becomes one harmless name ({@code ..%5C..%5Cx}), never a path.
+     * a tool's file named {@code ..\\..\\x} becomes one harmless name ({@code ..%5C..%5Cx}), never a path.
+     * (A walked path has no {@code .} or {@code ..} segment of its own.)
      */
     static String entryName(Path relative) {
         StringBuilder name = new StringBuilder();
@@ -106,11 +116,7 @@ class ScanArchiver {
             if (!name.isEmpty()) {
                 name.append('/');
             }
-            String text = segment.toString();
-            if (text.equals(".") || text.equals("..")) {
-                text = text.replace(".", "%2E");
-            }
-            for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+            for (byte b : segment.toString().getBytes(StandardCharsets.UTF_8)) {
                 char c = (char) (b & 0xff);
                 if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-') {
                     name.append(c);

@@ -20,16 +20,16 @@ import java.util.HexFormat;
  *       and a new record at a reused offset of a recreated topic is not.</li>
  * </ul>
  */
-final class RequestIds {
+public final class RequestIds {
 
     private RequestIds() {
     }
 
-    static String ofCloudEvent(String source, String id) {
+    public static String ofCloudEvent(String source, String id) {
         return "ce:" + digest("cloudevent", source, id);
     }
 
-    static String ofRecord(String topic, int partition, long offset, long timestamp) {
+    public static String ofRecord(String topic, int partition, long offset, long timestamp) {
         return "kafka:" + digest("record", topic, Integer.toString(partition), Long.toString(offset), Long.toString(timestamp));
     }
 

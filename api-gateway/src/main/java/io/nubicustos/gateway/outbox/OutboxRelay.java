@@ -3,12 +3,14 @@ package io.nubicustos.gateway.outbox;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nubicustos.gateway.system.GatewayProperties;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import org.apache.kafka.common.errors.RetriableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.kafka.support.SendResult;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -17,19 +19,28 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * Publishes outbox rows to Kafka, oldest first. Rows are claimed with {@code FOR UPDATE SKIP LOCKED}
- * inside one transaction that also marks them published, so any number of API instances can relay at
- * once and a row is marked only after the broker acknowledged it. A duplicate publish (crash between
- * the send and the commit) is harmless because every consumer's first act is a guarded claim.
+ * Publishes outbox rows to Kafka, oldest first, on a thread of its own. A batch is claimed with
+ * {@code FOR UPDATE SKIP LOCKED} in one transaction that sends every row of it (the sends in flight
+ * together) and marks the ones the broker acknowledged, so any number of API instances can relay at once
+ * and a row is marked only after the broker acknowledged it. A duplicate publish (crash between the send
+ * and the commit) is harmless because every consumer's first act is a guarded claim.
  * <ul>
- *   <li>The broker is unreachable: the round ends, the rows stay as they are, the next round tries again.</li>
- *   <li>The broker refuses one record (too large, no such topic, not allowed): that row is retried after a
- *       growing back-off and, after {@code max-attempts}, parked with its error; the rows behind it are
- *       published meanwhile.</li>
+ *   <li>Every send of the batch failed for a reason that says nothing about the records (timeouts) and the
+ *       broker does not answer a probe: it is away; nothing is counted and the next round tries again.</li>
+ *   <li>The broker took some rows and refused others (too large, no such topic, not allowed): each refused
+ *       row is retried after a growing back-off and, after {@code max-attempts}, parked with its error; the
+ *       rows behind it are published meanwhile.</li>
  * </ul>
+ * Rows of one key are sent in order; a row that is retried may be overtaken by a later row of its key
+ * (each key has one row in practice: one step command per step, one lifecycle event per scan).
  */
 @Component
 class OutboxRelay {
@@ -47,19 +58,25 @@ class OutboxRelay {
                    parked_at = case when attempts + 1 >= :maxAttempts then :now end
              where id = :id
             """;
-    private static final String MARK_UNREACHABLE = "update outbox set last_error = :error where id = :id";
 
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
     private final KafkaTemplate<String, String> kafka;
+    private final BrokerProbe broker;
     private final GatewayProperties.Outbox settings;
     private final Clock clock;
     private final Counter published;
     private final Counter failures;
     private final Counter parked;
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "outbox-relay");
+        t.setDaemon(true);
+        return t;
+    });
 
-    OutboxRelay(JdbcClient jdbc, TransactionTemplate tx, KafkaTemplate<String, String> kafka, GatewayProperties properties,
-                Clock clock, MeterRegistry meters) {
+    OutboxRelay(JdbcClient jdbc, TransactionTemplate tx, KafkaTemplate<String, String> kafka, BrokerProbe broker,
+                GatewayProperties properties, Clock clock, MeterRegistry meters) {
+        this.broker = broker;
         this.jdbc = jdbc;
         this.tx = tx;
         this.kafka = kafka;
@@ -70,11 +87,20 @@ class OutboxRelay {
         this.parked = meters.counter("nubicustos.outbox.parked");
     }
 
-    @Scheduled(fixedDelayString = "${nubicustos.outbox.poll-interval:500ms}")
-    void scheduled() {
+    @PostConstruct
+    void start() {
+        thread.scheduleWithFixedDelay(this::round, 0, settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        thread.shutdownNow();
+    }
+
+    private void round() {
         try {
             while (relayOnce() == settings.batchSize()) {
-                // a full batch: there may be more waiting
+                // a full batch published: there may be more waiting
             }
         } catch (RuntimeException e) {
             log.warn("Outbox relay round failed ({}); unpublished rows stay in the outbox and the next round retries them",
@@ -82,42 +108,81 @@ class OutboxRelay {
         }
     }
 
-    /** Publishes one batch; answers how many rows were claimed (published, refused or left for later). */
+    /** Publishes one batch; answers how many rows the broker acknowledged. */
     int relayOnce() {
         Integer count = tx.execute(status -> {
             OffsetDateTime now = OffsetDateTime.now(clock);
             List<Row> rows = jdbc.sql(CLAIM).param("limit", settings.batchSize()).param("now", now)
                     .query((rs, n) -> new Row(rs.getLong("id"), rs.getString("topic"), rs.getString("message_key"),
                             rs.getString("payload"), rs.getInt("attempts"))).list();
-            List<Long> done = new ArrayList<>();
+            if (rows.isEmpty()) {
+                return 0;
+            }
+            List<CompletableFuture<SendResult<String, String>>> sends = new ArrayList<>(rows.size());
             for (Row row : rows) {
+                CompletableFuture<SendResult<String, String>> sent = send(row);
+                sends.add(sent);
+                if (sent.isCompletedExceptionally() && saysNothingAboutTheRecord(failureOf(sent))) {
+                    // why: a send that failed at once (after blocking for metadata) means the broker is away or the topic
+                    // is; the rest of the batch waits for the next round instead of blocking as long again, one by one
+                    break;
+                }
+            }
+            long deadline = System.nanoTime() + settings.sendTimeout().toNanos();
+            List<Long> done = new ArrayList<>();
+            List<Failed> refused = new ArrayList<>();
+            int unreachable = 0;
+            for (int i = 0; i < sends.size(); i++) {
                 try {
-                    kafka.send(row.topic(), row.key(), row.payload()).get(settings.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
-                    done.add(row.id());
+                    sends.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    done.add(rows.get(i).id());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     break;
-                } catch (Exception e) {
+                } catch (ExecutionException | TimeoutException e) {
                     failures.increment();
-                    if (brokerUnreachable(e)) {
-                        jdbc.sql(MARK_UNREACHABLE).param("id", row.id()).param("error", String.valueOf(e.getMessage())).update();
-                        log.warn("Could not publish outbox row {} to {} ({}); the broker seems unreachable, the row stays unpublished"
-                                + " and this round ends", row.id(), row.topic(), e.toString());
-                        break;
+                    Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+                    if (saysNothingAboutTheRecord(cause)) {
+                        unreachable++;
                     }
-                    refused(row, e, now);
+                    refused.add(new Failed(rows.get(i), cause));
                 }
             }
             if (!done.isEmpty()) {
                 jdbc.sql(MARK_PUBLISHED).param("ids", done).param("now", now).update();
                 published.increment(done.size());
             }
-            return rows.size();
+            if (done.isEmpty() && unreachable == refused.size() && !refused.isEmpty() && !broker.brokerAnswers()) {
+                log.warn("Could not publish {} outbox row(s) ({}); the broker seems unreachable, the rows stay unpublished and are"
+                        + " retried next round", refused.size(), rootCause(refused.get(0).cause()).toString());
+                return 0;
+            }
+            for (Failed failed : refused) {
+                refused(failed.row(), failed.cause(), now);
+            }
+            return done.size();
         });
         return count == null ? 0 : count;
     }
 
-    private void refused(Row row, Exception e, OffsetDateTime now) {
+    private CompletableFuture<SendResult<String, String>> send(Row row) {
+        try {
+            return kafka.send(row.topic(), row.key(), row.payload());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private static Throwable failureOf(CompletableFuture<?> failed) {
+        try {
+            failed.getNow(null);
+            return null;
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+            return e.getCause() == null ? e : e.getCause();
+        }
+    }
+
+    private void refused(Row row, Throwable e, OffsetDateTime now) {
         int attempt = row.attempts() + 1;
         Duration backoff = settings.retryBackoff().multipliedBy(1L << Math.min(attempt - 1, 20));
         jdbc.sql(MARK_REFUSED).param("id", row.id()).param("error", rootCause(e).toString())
@@ -133,10 +198,10 @@ class OutboxRelay {
         }
     }
 
-    /** A timeout or a retriable broker error says nothing about the record itself: the broker is down or busy. */
-    static boolean brokerUnreachable(Throwable failure) {
+    /** A timeout or a retriable broker error says nothing about the record itself. */
+    static boolean saysNothingAboutTheRecord(Throwable failure) {
         for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
-            if (e instanceof java.util.concurrent.TimeoutException || e instanceof RetriableException) {
+            if (e instanceof TimeoutException || e instanceof RetriableException) {
                 return true;
             }
         }
@@ -152,5 +217,8 @@ class OutboxRelay {
     }
 
     private record Row(long id, String topic, String key, String payload, int attempts) {
+    }
+
+    private record Failed(Row row, Throwable cause) {
     }
 }

@@ -52,7 +52,7 @@ final class ApiKeyFilter extends OncePerRequestFilter {
         Optional<String> name = keys.match(presented);
         if (name.isEmpty()) {
             AuditTrail.actor(request, "unauthenticated");
-            if (!perAddress.tryAcquire(request.getRemoteAddr())) {
+            if (!perAddress.tryAcquire(clientOf(request.getRemoteAddr()))) {
                 throttled.increment();
                 AuditTrail.throttled(request);
                 response.setHeader("Retry-After", Long.toString(perAddress.retryAfterSeconds()));
@@ -72,5 +72,24 @@ final class ApiKeyFilter extends OncePerRequestFilter {
             return;
         }
         chain.doFilter(request, response);
+    }
+
+    /**
+     * The client an address stands for: an IPv4 address, or the /64 network of an IPv6 address (one host
+     * usually holds a whole /64, so counting its addresses one by one would not throttle it at all).
+     */
+    static String clientOf(String address) {
+        if (address == null || !address.contains(":")) {
+            return address;
+        }
+        try {
+            byte[] bytes = java.net.InetAddress.getByName(address).getAddress();
+            if (bytes.length != 16) {
+                return address;
+            }
+            return java.util.HexFormat.of().formatHex(bytes, 0, 8) + "::/64";
+        } catch (java.net.UnknownHostException e) {
+            return address;
+        }
     }
 }

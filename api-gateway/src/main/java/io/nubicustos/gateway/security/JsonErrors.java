@@ -15,5 +15,7 @@ final class JsonErrors {
         response.setContentType("application/json");
         response.getWriter().write("{\"status\":" + status + ",\"error\":\"" + code + "\",\"field\":null,\"message\":\""
                 + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}");
+        // why: answered before the request body is read; the answer goes out now, whatever the container does with the body
+        response.flushBuffer();
     }
 }

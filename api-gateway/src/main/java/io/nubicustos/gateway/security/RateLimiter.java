@@ -7,7 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A token bucket per caller (a key's name, or a client address): {@code perMinute} requests a
  * minute, refilled continuously. The number of callers tracked is bounded: idle callers (full buckets)
- * are forgotten first, so a flood of new addresses cannot grow the map without end.
+ * are forgotten; when every tracked caller is busy, a new caller is refused until one is idle again, so a
+ * flood of new addresses can neither grow the map without end nor reset the buckets of the busy ones.
  */
 final class RateLimiter {
 
@@ -22,11 +23,14 @@ final class RateLimiter {
         this.clock = clock;
     }
 
-    /** Takes a token; false when the caller is over its rate. */
+    /** Takes a token; false when the caller is over its rate (or is new while every tracked caller is busy). */
     boolean tryAcquire(String caller) {
         long now = clock.millis();
         if (buckets.size() >= MAX_CALLERS && !buckets.containsKey(caller)) {
-            forgetIdle(now);
+            buckets.values().removeIf(bucket -> bucket.isFull(perMinute, now));
+            if (buckets.size() >= MAX_CALLERS) {
+                return false;
+            }
         }
         return buckets.computeIfAbsent(caller, c -> new Bucket(perMinute, now)).take(perMinute, now);
     }
@@ -38,14 +42,6 @@ final class RateLimiter {
 
     int callers() {
         return buckets.size();
-    }
-
-    private void forgetIdle(long now) {
-        buckets.values().removeIf(bucket -> bucket.isFull(perMinute, now));
-        if (buckets.size() >= MAX_CALLERS) {
-            // why: every tracked caller is busy; forgetting them all costs each at most one refill
-            buckets.clear();
-        }
     }
 
     private static final class Bucket {

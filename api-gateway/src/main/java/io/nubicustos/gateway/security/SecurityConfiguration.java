@@ -5,19 +5,24 @@ import io.nubicustos.gateway.system.GatewayProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.ObjectMapper;
 
 import java.time.Clock;
 
-/** The filters every request passes, outermost first: audit, key check (deny by default), body cap. */
+/**
+ * The filters every request passes, outermost first: audit, key check (deny by default), body cap. They
+ * come before every filter of Spring's own that could read a request body, so no body of a caller without a
+ * key is ever read, and no body past the cap.
+ */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
     @Bean
     FilterRegistrationBean<AuditFilter> auditFilter(JdbcClient jdbc, ObjectMapper json, Clock clock) {
         FilterRegistrationBean<AuditFilter> registration = new FilterRegistrationBean<>(new AuditFilter(jdbc, json, clock));
-        registration.setOrder(1);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
         return registration;
     }
 
@@ -27,7 +32,7 @@ class SecurityConfiguration {
         FilterRegistrationBean<ApiKeyFilter> registration = new FilterRegistrationBean<>(new ApiKeyFilter(new ApiKeys(api),
                 new RateLimiter(api.requestsPerMinute(), clock), new RateLimiter(api.unauthenticatedPerMinute(), clock),
                 api.protectMetrics(), meters));
-        registration.setOrder(2);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 3);
         return registration;
     }
 
@@ -35,7 +40,7 @@ class SecurityConfiguration {
     FilterRegistrationBean<BodySizeLimit> bodySizeLimit(GatewayProperties properties) {
         FilterRegistrationBean<BodySizeLimit> registration = new FilterRegistrationBean<>(
                 new BodySizeLimit(properties.api().maxBodySize().toBytes()));
-        registration.setOrder(3);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 4);
         return registration;
     }
 }

@@ -55,6 +55,67 @@ public final class RawHttp {
         }
     }
 
+    /**
+     * Sends the request line and headers (and {@code bodyStart}, not the whole body the headers announce), then
+     * waits at most {@code timeout} for the answer: for checking that a server answers without reading a body.
+     */
+    public static Response sendHeadFirst(int port, String method, String rawTarget, Map<String, String> headers, byte[] bodyStart,
+                                         java.time.Duration timeout) {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout((int) timeout.toMillis());
+            StringBuilder head = new StringBuilder(method).append(' ').append(rawTarget).append(" HTTP/1.1\r\n")
+                    .append("Host: localhost\r\nConnection: close\r\n");
+            headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+            head.append("\r\n");
+            OutputStream out = socket.getOutputStream();
+            out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+            out.write(bodyStart);
+            out.flush();
+            return readOneResponse(socket.getInputStream());
+        } catch (IOException e) {
+            throw new UncheckedIOException("no answer to " + method + " " + rawTarget + " within " + timeout, e);
+        }
+    }
+
+    /** Reads one response, as far as its headers say it goes (not to the end of the connection, which may stay open). */
+    private static Response readOneResponse(InputStream in) throws IOException {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        int matched = 0;
+        while (matched < 4) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            all.write(b);
+            matched = (b == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (b == '\r' ? 1 : 0);
+        }
+        String head = all.toString(StandardCharsets.ISO_8859_1);
+        long length = 0;
+        boolean chunked = false;
+        for (String line : head.split("\r\n")) {
+            String lower = line.toLowerCase();
+            if (lower.startsWith("content-length:")) {
+                length = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+            } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+                chunked = true;
+            }
+        }
+        if (chunked) {
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            while (!body.toString(StandardCharsets.ISO_8859_1).endsWith("0\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) {
+                    break;
+                }
+                body.write(b);
+            }
+            all.writeBytes(body.toByteArray());
+        } else {
+            all.writeBytes(in.readNBytes((int) length));
+        }
+        return read(new java.io.ByteArrayInputStream(all.toByteArray()));
+    }
+
     public static Response get(int port, String rawTarget, Map<String, String> headers) {
         return send(port, "GET", rawTarget, headers, null);
     }

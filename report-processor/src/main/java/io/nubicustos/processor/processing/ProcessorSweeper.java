@@ -71,7 +71,7 @@ class ProcessorSweeper {
                 log.info("Step {} waited in 'reporting' past {}; processing it now", stepId, settings.reportingGrace());
                 processor.process(stepId);
                 moved++;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | StackOverflowError e) {
                 log.warn("Sweeper could not process step {} ({}); it stays in 'reporting' for the next round", stepId, e.toString());
             }
         }

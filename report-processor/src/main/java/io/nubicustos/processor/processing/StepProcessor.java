@@ -37,7 +37,7 @@ public class StepProcessor {
 
     private static final String LOAD = """
             select s.status, s.tool, s.scan_id, s.plan ->> 'report_format' as report_format,
-                   array_to_string(sc.severity_filter, ',') as severity_filter
+                   array_to_string(sc.severity_filter, ',') as severity_filter, s.process_after
               from scan_steps s join scans sc on sc.id = s.scan_id where s.id = :id
             """;
     private static final String LOCK = "select status from scan_steps where id = :id for update";
@@ -54,7 +54,7 @@ public class StepProcessor {
     private static final String ATTEMPT_FAILED = """
             update scan_steps set processing_attempts = processing_attempts + 1,
                    process_after = :now + make_interval(secs => :backoffSeconds * power(2, least(processing_attempts, 16)))
-             where id = :id and status = 'reporting'
+             where id = :id and status = 'reporting' and (process_after is null or process_after <= :now)
             returning processing_attempts
             """;
 
@@ -85,7 +85,8 @@ public class StepProcessor {
     public void process(UUID stepId) {
         Optional<StepRow> loaded = jdbc.sql(LOAD).param("id", stepId).query((rs, n) -> new StepRow(
                 rs.getString("status"), rs.getString("tool"), rs.getObject("scan_id", UUID.class),
-                rs.getString("report_format"), severities(rs.getString("severity_filter")))).optional();
+                rs.getString("report_format"), severities(rs.getString("severity_filter")),
+                rs.getObject("process_after", OffsetDateTime.class))).optional();
         if (loaded.isEmpty()) {
             log.info("Step {} does not exist (its scan was deleted); nothing to process", stepId);
             return;
@@ -93,6 +94,10 @@ public class StepProcessor {
         StepRow step = loaded.get();
         if (!"reporting".equals(step.status())) {
             tx.executeWithoutResult(s -> finalizer.settleIfDone(step.scanId()));
+            return;
+        }
+        if (step.processAfter() != null && step.processAfter().isAfter(now())) {
+            log.debug("Step {} failed to process recently; the sweeper retries it after {}", stepId, step.processAfter());
             return;
         }
         Path reportDir = properties.reports().path().resolve(step.scanId().toString()).resolve(step.tool());
@@ -116,6 +121,12 @@ public class StepProcessor {
      */
     private String attemptFailed(UUID stepId, StepRow step, RuntimeException failure) {
         ProcessorProperties.Processor settings = properties.processor();
+        if (databaseUnavailable(failure)) {
+            // why: the database going away says nothing about this step; the attempt is not counted
+            log.warn("Step {} ({}) could not be processed: the database is unreachable ({}); it is processed again later",
+                    stepId, step.tool(), failure.toString());
+            throw failure;
+        }
         Optional<Integer> attempts;
         try {
             attempts = jdbc.sql(ATTEMPT_FAILED).param("id", stepId).param("now", now())
@@ -233,7 +244,23 @@ public class StepProcessor {
         return OffsetDateTime.now(clock);
     }
 
-    private record StepRow(String status, String tool, UUID scanId, String reportFormat, Set<Severity> severityFilter) {
+    private static boolean databaseUnavailable(Throwable failure) {
+        for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
+            if (e instanceof org.springframework.dao.DataAccessResourceFailureException
+                    || e instanceof org.springframework.dao.TransientDataAccessResourceException
+                    || e instanceof org.springframework.transaction.CannotCreateTransactionException
+                    || e instanceof java.sql.SQLTransientConnectionException || e instanceof java.sql.SQLRecoverableException) {
+                return true;
+            }
+            if (e instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private record StepRow(String status, String tool, UUID scanId, String reportFormat, Set<Severity> severityFilter,
+                           OffsetDateTime processAfter) {
     }
 
     /** Carries a {@link ReportException} out of the transaction callback, rolling the transaction back. */

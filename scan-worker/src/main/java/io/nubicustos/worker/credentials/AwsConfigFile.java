@@ -3,7 +3,6 @@ package io.nubicustos.worker.credentials;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,7 +32,8 @@ final class AwsConfigFile {
     /** The file's sections, or none if it does not exist. */
     static AwsConfigFile read(Path file) throws IOException {
         Map<String, Section> sections = new LinkedHashMap<>();
-        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+        // why: the credentials directory is the operator's (trusted); Kubernetes mounts secrets as links, so links are followed
+        if (!Files.isRegularFile(file)) {
             return new AwsConfigFile(sections);
         }
         if (Files.size(file) > MAX_SIZE) {

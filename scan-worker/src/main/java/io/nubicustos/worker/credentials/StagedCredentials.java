@@ -1,5 +1,6 @@
 package io.nubicustos.worker.credentials;
 
+import io.nubicustos.model.files.SafeTree;
 import io.nubicustos.worker.docker.StepFailure;
 import io.nubicustos.worker.reports.ReportDirectories;
 import io.nubicustos.worker.system.WorkerProperties;
@@ -13,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -62,6 +62,9 @@ public class StagedCredentials {
             Path dir = directories.credentialsDirectory(executionId);
             write(dir.resolve("credentials"), credentialsOut.toString());
             write(dir.resolve("config"), configOut.toString());
+            if (configOut.indexOf("sso_") >= 0) {
+                copySsoCache(dir);
+            }
             return new Staged(dir, directories.hostPathOf(dir), List.copyOf(secrets));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot stage the credentials of aws_profile '" + profile + "'", e);
@@ -120,6 +123,21 @@ public class StagedCredentials {
         });
     }
 
+    /** A profile signed in through IAM Identity Center needs the cached tokens of its session. */
+    private void copySsoCache(Path staged) throws IOException {
+        Path cache = awsPath.resolve("sso").resolve("cache");
+        if (!Files.isDirectory(cache)) {
+            return;
+        }
+        Path target = Files.createDirectories(staged.resolve("sso").resolve("cache"));
+        try (Stream<Path> files = Files.list(cache)) {
+            for (Path file : (Iterable<Path>) files.filter(f -> f.getFileName().toString().endsWith(".json") && Files.isRegularFile(f))::iterator) {
+                Files.copy(file, target.resolve(file.getFileName()));
+                directories.makeGroupReadable(target.resolve(file.getFileName()));
+            }
+        }
+    }
+
     private void write(Path file, String text) throws IOException {
         Files.writeString(file, text, StandardCharsets.UTF_8);
         directories.makeGroupReadable(file);
@@ -128,26 +146,32 @@ public class StagedCredentials {
     /** Removes an execution's staged credentials; never throws. */
     public void remove(String executionId) {
         Path dir = directories.credentialsDirectory(executionId, false);
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            log.warn("Could not remove the staged credentials in {} ({}); the start-up sweep removes them", dir, e.toString());
+        if (!SafeTree.delete(dir)) {
+            log.warn("Could not remove the staged credentials in {}; the next sweep removes them", dir);
         }
     }
 
-    /** Removes staged credentials of executions that are no longer running (after a crash). */
-    public void removeAllBut(Set<String> liveExecutions) {
+    /**
+     * Removes staged credentials of executions that are no longer running (left by a crash, or by a step that
+     * ended while the database was away). The directories are listed before the running executions are
+     * asked for, so one staged in between by another worker is never taken for a leftover.
+     */
+    public void removeAllBut(java.util.function.Supplier<Set<String>> liveExecutions) {
         Path root = directories.credentialsRoot();
         if (!Files.isDirectory(root)) {
             return;
         }
+        List<String> staged;
         try (Stream<Path> dirs = Files.list(root)) {
-            dirs.map(p -> p.getFileName().toString()).filter(name -> !liveExecutions.contains(name)).forEach(this::remove);
+            staged = dirs.map(p -> p.getFileName().toString()).toList();
         } catch (IOException e) {
             log.warn("Could not list staged credentials in {} ({})", root, e.toString());
+            return;
         }
+        if (staged.isEmpty()) {
+            return;
+        }
+        Set<String> live = liveExecutions.get();
+        staged.stream().filter(name -> !live.contains(name)).forEach(this::remove);
     }
 }

@@ -17,6 +17,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Saves a tool's standard output as its report, for tools that report on stdout. The report directory
@@ -110,31 +112,34 @@ public class StdoutCapture {
     }
 
     private Written stream(String containerId, Path file, long maxBytes, Duration timeout) throws IOException {
+        // why: the callback writes them on the engine client's thread; this thread reads them after the wait
         AtomicBoolean over = new AtomicBoolean();
-        long[] total = new long[1];
-        long[] lastLineEnd = new long[1];
-        IOException[] failure = new IOException[1];
+        AtomicLong total = new AtomicLong();
+        AtomicLong lastLineEnd = new AtomicLong();
+        AtomicReference<IOException> failure = new AtomicReference<>();
         try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
              ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
                  @Override
                  public void onNext(Frame frame) {
-                     if (over.get() || failure[0] != null) {
+                     if (over.get() || failure.get() != null) {
                          return;
                      }
                      byte[] payload = frame.getPayload();
-                     int keep = (int) Math.min(payload.length, maxBytes - total[0]);
+                     long written = total.get();
+                     int keep = (int) Math.min(payload.length, maxBytes - written);
                      try {
                          out.write(payload, 0, keep);
                      } catch (IOException e) {
-                         failure[0] = e;
+                         failure.set(e);
                          return;
                      }
-                     for (int i = 0; i < keep; i++) {
+                     for (int i = keep - 1; i >= 0; i--) {
                          if (payload[i] == '\n') {
-                             lastLineEnd[0] = total[0] + i + 1;
+                             lastLineEnd.set(written + i + 1);
+                             break;
                          }
                      }
-                     total[0] += keep;
+                     total.addAndGet(keep);
                      if (keep < payload.length) {
                          over.set(true);
                          closeQuietly(this);
@@ -143,10 +148,13 @@ public class StdoutCapture {
              }) {
             engine.client().logContainerCmd(containerId).withStdOut(true).withStdErr(false).withFollowStream(false).exec(callback);
             boolean done = callback.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (failure[0] != null) {
-                throw failure[0];
+            if (!done) {
+                closeQuietly(callback);
             }
-            return new Written(total[0], lastLineEnd[0], over.get(), !done && !over.get());
+            if (failure.get() != null) {
+                throw failure.get();
+            }
+            return new Written(total.get(), lastLineEnd.get(), over.get(), !done && !over.get());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while saving the tool's standard output", e);

@@ -67,7 +67,7 @@ class OrphanRecovery {
             if (engine.isReachable()) {
                 reapUnowned();
             }
-            credentials.removeAllBut(steps.liveExecutions());
+            credentials.removeAllBut(steps::liveExecutions);
         } catch (RuntimeException e) {
             log.warn("Start-up recovery failed ({}); the periodic sweep will adopt expired leases", e.toString());
         }
@@ -82,11 +82,12 @@ class OrphanRecovery {
         }
     }
 
-    /** Takes over and adopts steps with expired leases; answers how many. */
+    /** Takes over and adopts steps with expired leases, and clears what settled steps left; answers how many were adopted. */
     int runOnce() {
         if (!engine.isReachable()) {
             return 0;
         }
+        sweepLeftovers();
         int adopted = 0;
         for (UUID id : steps.expired(engine.engineId(), FOREIGN_HOST_GRACE, 50)) {
             if (executor.isActive(id)) {
@@ -106,9 +107,29 @@ class OrphanRecovery {
         executor.runAdopted(step.id(), () -> runner.adopt(step));
     }
 
+    /**
+     * What a step that settled while the database or the engine was away may have left: staged credentials
+     * and an exited container. Only exited containers are removed here; one that runs is only removed at
+     * start-up (by then its worker is gone for sure).
+     */
+    private void sweepLeftovers() {
+        try {
+            credentials.removeAllBut(steps::liveExecutions);
+            reap(containers.managedContainers().stream().filter(c -> "exited".equals(c.getState()) || "dead".equals(c.getState())).toList());
+        } catch (RuntimeException e) {
+            log.debug("Sweeping leftovers failed ({}); retrying next round", e.toString());
+        }
+    }
+
     /** Removes containers with our labels whose step attempt is not running any more. */
     void reapUnowned() {
-        List<Container> managed = containers.managedContainers();
+        reap(containers.managedContainers());
+    }
+
+    private void reap(List<Container> managed) {
+        if (managed.isEmpty()) {
+            return;
+        }
         List<UUID> ids = new ArrayList<>();
         for (Container c : managed) {
             String step = c.getLabels().get(ContainerRunner.LABEL_STEP);

@@ -1,5 +1,6 @@
 package io.nubicustos.worker.reports;
 
+import io.nubicustos.model.files.SafeTree;
 import io.nubicustos.worker.system.WorkerProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,9 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * The directories a worker gives its containers, under the reports root: each step's own report
@@ -50,8 +49,9 @@ public class ReportDirectories {
         if (configured != null) {
             return configured;
         }
-        int own = (int) new com.sun.security.auth.module.UnixSystem().getGid();
-        return own == 0 ? DEFAULT_GROUP : own;
+        var self = new com.sun.security.auth.module.UnixSystem();
+        // why: root gets a group of our own rather than root's; anyone else can only hand out a group it is in (its own)
+        return self.getUid() == 0 && self.getGid() == 0 ? DEFAULT_GROUP : (int) self.getGid();
     }
 
     /** The group the containers are given, so that they can write their report directory. */
@@ -77,12 +77,12 @@ public class ReportDirectories {
         Path dir = scanDir.resolve(tool);
         try {
             createWithMode(scanDir, SCAN_MODE);
-            if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-                if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-                    Files.delete(dir);
-                } else {
-                    emptyWithoutFollowing(dir);
-                }
+            if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !SafeTree.delete(dir)) {
+                // why: what an earlier attempt's tool left and this process may not delete (files of another user)
+                // must still never be read as this attempt's report: the whole directory is moved out of the way
+                Path stale = scanDir.resolve(".stale-" + tool + "-" + UUID.randomUUID());
+                Files.move(dir, stale);
+                log.warn("Could not empty {} (an earlier attempt left files this worker may not delete); moved it to {}", dir, stale);
             }
             createWithMode(dir, REPORT_MODE);
             return dir;
@@ -108,9 +108,7 @@ public class ReportDirectories {
         if (create) {
             try {
                 createWithMode(credentialsRoot(), 0750);
-                if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-                    emptyWithoutFollowing(dir);
-                }
+                SafeTree.delete(dir);
                 createWithMode(dir, CREDENTIALS_MODE);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create " + dir, e);
@@ -132,17 +130,17 @@ public class ReportDirectories {
     private void setMode(Path path, int mode) throws IOException {
         try {
             Files.setAttribute(path, "unix:gid", group, LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.FileSystemException notAllowed) {
+            log.warn("Cannot give {} to group {} ({}); set nubicustos.reports.group-id to a group this process is in", path, group,
+                    notAllowed.getMessage());
+        } catch (UnsupportedOperationException | IllegalArgumentException notUnix) {
+            log.debug("Cannot set the group of {} ({})", path, notUnix.toString());
+        }
+        try {
             Files.setAttribute(path, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS);
         } catch (UnsupportedOperationException | IllegalArgumentException notUnix) {
             // why: on a file system without unix attributes the engine's own permissions apply
-            log.debug("Cannot set owner group and mode of {} ({})", path, notUnix.toString());
-        }
-    }
-
-    private static void emptyWithoutFollowing(Path dir) throws IOException {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            // why: Files.walk does not follow links, and File.delete removes a link itself, never its target
-            walk.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(dir)).forEach(p -> p.toFile().delete());
+            log.debug("Cannot set the mode of {} ({})", path, notUnix.toString());
         }
     }
 }

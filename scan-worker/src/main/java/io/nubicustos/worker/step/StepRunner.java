@@ -78,11 +78,14 @@ public class StepRunner {
         Timer.Sample timing = Timer.start(meters);
         String containerId = null;
         Redaction redaction = Redaction.patterns();
+        boolean neverStarted = true;
         try {
             Optional<InspectContainerResponse> existing = containers.find(step.containerName());
             if (existing.isPresent()) {
-                // why: this attempt created its container before the previous owner died; it is this attempt's container
+                // why: this attempt created its container before the previous owner died; it is this attempt's container,
+                // and it is started only if it never was (an exited container started again would run the tool twice)
                 containerId = existing.get().getId();
+                neverStarted = "created".equals(existing.get().getState().getStatus());
                 redaction = Redaction.of(credentials.secretsOf(awsProfile(step)));
             } else {
                 Path reportDir = directories.prepare(step.scanId(), step.tool());
@@ -96,10 +99,12 @@ public class StepRunner {
             }
             if (!steps.recordContainer(step, containerId)) {
                 // why: cancelled or taken over before the container started; it never ran, so it can go
-                settledRemove(step, containerId, true);
+                settledRemove(step, containerId, neverStarted);
                 return;
             }
-            containers.start(containerId);
+            if (neverStarted) {
+                containers.start(containerId);
+            }
         } catch (StepFailure e) {
             settledRemove(step, containerId, fail(step, null, null, "", e.getMessage(), timing));
             return;
@@ -125,8 +130,11 @@ public class StepRunner {
         try {
             containerId = step.containerId() != null ? step.containerId()
                     : containers.find(step.containerName()).map(InspectContainerResponse::getId).orElse(null);
-            if (containerId == null || containers.find(containerId).isEmpty()) {
-                if (step.containerId() == null) {
+            Optional<InspectContainerResponse> container = containerId == null ? Optional.empty() : containers.find(containerId);
+            if (container.isEmpty() || "created".equals(container.get().getState().getStatus())) {
+                if (step.containerId() == null || container.isPresent()) {
+                    // why: a container that was created but never started has not run the tool; waiting for it would
+                    // read its "exit" as a clean one
                     log.info("Step {} ({}) was claimed but its container was never started; starting it now", step.id(), step.tool());
                     run(step);
                     return;
@@ -163,13 +171,34 @@ public class StepRunner {
             removable = fail(step, null, null, redaction.apply(containers.logTail(step.containerId(), tailLines())), e.getMessage(), timing)
                     || isCancelled(step);
         } catch (RuntimeException e) {
-            if (!leaveAsItIs(step, e)) {
-                log.warn("Step {} ({}) could not be settled", step.id(), step.tool(), e);
-            }
+            removable = cannotCollect(step, e, timing);
         } finally {
             running.remove(step.id(), watch);
         }
         settledRemove(step, step.containerId(), removable);
+    }
+
+    /**
+     * The container ended but its result could not be collected (its logs cannot be read, the disk is
+     * full). Leaving the step to its lease would have it adopted and fail the same way for ever; so, unless
+     * the database or the engine is away (then it is adopted once they are back), the step fails, saying why.
+     */
+    private boolean cannotCollect(ClaimedStep step, RuntimeException e, Timer.Sample timing) {
+        if (leaveAsItIs(step, e)) {
+            return false;
+        }
+        if (!engine.probe()) {
+            log.warn("Step {} ({}): the Docker engine went away while the result was collected ({}); the step is adopted when it is back",
+                    step.id(), step.tool(), firstLine(e));
+            return false;
+        }
+        log.warn("Step {} ({}): its result could not be collected", step.id(), step.tool(), e);
+        try {
+            return fail(step, null, null, "", "the worker could not collect the tool's result: " + firstLine(e), timing) || isCancelled(step);
+        } catch (RuntimeException again) {
+            log.warn("Step {} could not be marked failed either ({}); it is adopted when its lease expires", step.id(), again.toString());
+            return false;
+        }
     }
 
     /**
