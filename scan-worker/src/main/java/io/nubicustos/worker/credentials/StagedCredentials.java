@@ -145,6 +145,9 @@ public class StagedCredentials {
 
     /** Removes an execution's staged credentials; never throws. */
     public void remove(String executionId) {
+        if (executionId == null) {
+            return;
+        }
         Path dir = directories.credentialsDirectory(executionId, false);
         if (!SafeTree.delete(dir)) {
             log.warn("Could not remove the staged credentials in {}; the next sweep removes them", dir);

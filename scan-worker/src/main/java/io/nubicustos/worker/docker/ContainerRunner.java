@@ -56,6 +56,7 @@ public class ContainerRunner {
     private final DockerEngine engine;
     private final WorkerProperties.Docker settings;
     private final Map<String, String> networkIds = new ConcurrentHashMap<>();
+    private final java.util.Set<String> knownImages = ConcurrentHashMap.newKeySet();
 
     ContainerRunner(DockerEngine engine, WorkerProperties properties) {
         this.engine = engine;
@@ -66,11 +67,18 @@ public class ContainerRunner {
         return engine.client();
     }
 
-    /** Makes sure the image is present: a local image is used as is; a missing one is pulled unless the policy forbids it. */
+    /**
+     * Makes sure the image is present: a local image is used as is; a missing one is pulled unless the policy
+     * forbids it. An image known present is not asked about again (under {@code always} it is pulled every time).
+     */
     public void ensureImage(String image) {
-        boolean present = isPresent(image);
         String policy = settings.pullPolicy();
+        if (!"always".equals(policy) && knownImages.contains(image)) {
+            return;
+        }
+        boolean present = isPresent(image);
         if (present && !"always".equals(policy)) {
+            knownImages.add(image);
             return;
         }
         if (!present && "never".equals(policy)) {
@@ -203,6 +211,9 @@ public class ContainerRunner {
             return find(spec.name()).map(InspectContainerResponse::getId).orElseThrow(() ->
                     new StepFailure("container name " + spec.name() + " is taken and the container cannot be inspected", e));
         } catch (NotFoundException e) {
+            // why: the image or the network went away since we last looked; look again next time
+            knownImages.remove(spec.image());
+            forgetNetworks();
             throw new StepFailure("the Docker engine refused to create " + spec.name() + ": " + firstLine(e.getMessage()), e);
         }
     }
@@ -232,7 +243,7 @@ public class ContainerRunner {
      *
      * @throws EngineUnavailable when the engine goes away while we wait (the container may well still run)
      */
-    public ContainerExit await(String containerId, Duration timeout, Watch watch) {
+    public ContainerExit await(String containerId, Duration timeout, Watch watch, java.time.Instant startedAt) {
         boolean timedOut = false;
         WaitContainerResultCallback wait = new WaitContainerResultCallback();
         try {
@@ -242,7 +253,7 @@ public class ContainerRunner {
             if (timeout == null) {
                 wait.awaitCompletion();
             } else {
-                Duration left = timeout.minus(runningFor(containerId));
+                Duration left = timeout.minus(startedAt != null ? Duration.between(startedAt, java.time.Instant.now()) : runningFor(containerId));
                 done = !left.isNegative() && wait.awaitCompletion(left.toMillis(), TimeUnit.MILLISECONDS);
             }
             if (watch.released()) {

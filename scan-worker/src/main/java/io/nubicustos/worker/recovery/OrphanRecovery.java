@@ -104,7 +104,7 @@ class OrphanRecovery {
     }
 
     private void adopt(ClaimedStep step) {
-        executor.runAdopted(step.id(), () -> runner.adopt(step));
+        executor.runAdopted(step.id(), slot -> runner.adopt(step, slot));
     }
 
     /**

@@ -1,17 +1,24 @@
 package io.nubicustos.worker.step;
 
 import io.nubicustos.worker.docker.DockerEngine;
+import io.nubicustos.worker.system.WorkerProperties;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
- * An idle worker takes the oldest queued steps straight from Postgres, as many as it has free slots.
- * This is what lets any idle worker pick up the next step while a long one runs elsewhere, whatever
- * Kafka partition its record went to, and what recovers a step whose record was lost.
+ * Claims the next queued steps straight from Postgres, as many as the worker has free slots, on a thread
+ * of its own. It claims as soon as there may be something to do: a slot was freed, a step command arrived
+ * on Kafka; and every poll interval in any case (a step whose record was lost, a step another worker left).
+ * So a freed slot takes the next step at once, whatever Kafka partition its record went to: the fleet is
+ * work-conserving.
  */
 @Component
 class QueuedStepPoller {
@@ -22,20 +29,51 @@ class QueuedStepPoller {
     private final StepExecutor executor;
     private final StepRunner runner;
     private final DockerEngine engine;
+    private final Duration pollInterval;
+    private final Semaphore wakeups = new Semaphore(0);
+    private volatile boolean stopped;
+    private Thread thread;
 
-    QueuedStepPoller(StepRepository steps, StepExecutor executor, StepRunner runner, DockerEngine engine) {
+    QueuedStepPoller(StepRepository steps, StepExecutor executor, StepRunner runner, DockerEngine engine, WorkerProperties properties) {
         this.steps = steps;
         this.executor = executor;
         this.runner = runner;
         this.engine = engine;
+        this.pollInterval = properties.worker().pollInterval();
+        executor.onSlotFreed(this::wake);
     }
 
-    @Scheduled(fixedDelayString = "${nubicustos.worker.poll-interval:2s}", initialDelayString = "${nubicustos.worker.poll-interval:2s}")
-    void scheduled() {
-        try {
-            runOnce();
-        } catch (RuntimeException e) {
-            log.warn("Polling for queued steps failed ({}); retrying next round", e.toString());
+    @PostConstruct
+    void start() {
+        thread = new Thread(this::loop, "step-claimer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @PreDestroy
+    void stop() {
+        stopped = true;
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    /** Asks for a claim round as soon as possible; never blocks. */
+    void wake() {
+        wakeups.release();
+    }
+
+    private void loop() {
+        while (!stopped) {
+            try {
+                wakeups.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+                wakeups.drainPermits();
+                runOnce();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.warn("Claiming queued steps failed ({}); retrying at the next wake-up", e.toString());
+            }
         }
     }
 
@@ -64,7 +102,7 @@ class QueuedStepPoller {
             executor.release();
         }
         for (ClaimedStep step : claimed) {
-            executor.runReserved(step.id(), () -> runner.run(step));
+            executor.runReserved(step.id(), slot -> runner.run(step, slot));
         }
         return claimed.size();
     }

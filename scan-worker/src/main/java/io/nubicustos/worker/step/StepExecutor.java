@@ -8,20 +8,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
- * Runs steps off the Kafka poll thread, at most {@code concurrency} at once. A slot is reserved
- * before a step is claimed, so a worker never claims more than it can start: what it cannot take
- * stays queued in Postgres for an idle worker. Adopted orphans bypass the bound: their container
- * already runs, and waiting for it costs a thread, not a slot on the Docker host.
+ * Runs steps off the Kafka poll thread, at most {@code concurrency} containers at once. A slot is
+ * reserved before a step is claimed, so a worker never claims more than it can start: what it cannot
+ * take stays queued in Postgres for an idle worker. A slot is a running container: it is freed as soon as
+ * the container has exited and its exit is recorded (the log tail, the report and the container's removal
+ * follow outside the slot), and whoever waits for a free slot is told at once. Adopted orphans bypass the
+ * bound: their container already runs, and waiting for it costs a thread, not a slot on the Docker host.
  */
 @Component
 public class StepExecutor {
@@ -32,6 +37,7 @@ public class StepExecutor {
     private final AtomicInteger reserved = new AtomicInteger();
     private final Set<UUID> active = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private final List<Runnable> slotFreed = new CopyOnWriteArrayList<>();
     private final ExecutorService pool;
 
     StepExecutor(WorkerProperties properties, MeterRegistry meters) {
@@ -44,6 +50,30 @@ public class StepExecutor {
         });
         Gauge.builder("nubicustos.worker.steps.active", active, Set::size)
                 .description("Steps whose containers this worker is running or waiting for").register(meters);
+        Gauge.builder("nubicustos.worker.slots.used", reserved, AtomicInteger::get)
+                .description("Container slots of this worker in use").register(meters);
+        Gauge.builder("nubicustos.worker.slots", () -> capacity).description("Container slots of this worker").register(meters);
+    }
+
+    /** A reserved slot. Freed once, by the first to free it: the runner when its container exited, or the end of the work. */
+    public final class Slot {
+        private final AtomicBoolean freed;
+
+        private Slot(boolean held) {
+            this.freed = new AtomicBoolean(!held);
+        }
+
+        public void free() {
+            if (freed.compareAndSet(false, true)) {
+                reserved.decrementAndGet();
+                slotFreed.forEach(Runnable::run);
+            }
+        }
+    }
+
+    /** Tells {@code listener} (on the freeing thread; it must not block) whenever a slot is freed. */
+    void onSlotFreed(Runnable listener) {
+        slotFreed.add(listener);
     }
 
     /** Reserves a slot; false when the worker is full or stopping. */
@@ -60,6 +90,7 @@ public class StepExecutor {
         return false;
     }
 
+    /** Gives back a slot reserved with {@link #tryReserve()} that no step was claimed for. */
     public void release() {
         reserved.decrementAndGet();
     }
@@ -68,33 +99,29 @@ public class StepExecutor {
         return stopping.get() ? 0 : Math.max(0, capacity - reserved.get());
     }
 
-    /** Runs a step in a slot reserved with {@link #tryReserve()}; the slot is released when it ends. */
-    public void runReserved(UUID stepId, Runnable work) {
-        submit(stepId, work, true);
+    /** Runs a step in a slot reserved with {@link #tryReserve()}; the slot is freed by the work, or when it ends. */
+    public void runReserved(UUID stepId, Consumer<Slot> work) {
+        submit(stepId, work, new Slot(true));
     }
 
     /** Runs an adopted step without a slot. */
-    public void runAdopted(UUID stepId, Runnable work) {
-        submit(stepId, work, false);
+    public void runAdopted(UUID stepId, Consumer<Slot> work) {
+        submit(stepId, work, new Slot(false));
     }
 
-    private void submit(UUID stepId, Runnable work, boolean holdsSlot) {
+    private void submit(UUID stepId, Consumer<Slot> work, Slot slot) {
         if (!active.add(stepId)) {
-            if (holdsSlot) {
-                release();
-            }
+            slot.free();
             return;
         }
         pool.execute(() -> {
             try {
-                work.run();
+                work.accept(slot);
             } catch (RuntimeException e) {
                 log.error("Step {} ended with an unexpected error; its lease will expire and a sweeper moves it on", stepId, e);
             } finally {
                 active.remove(stepId);
-                if (holdsSlot) {
-                    release();
-                }
+                slot.free();
             }
         });
     }

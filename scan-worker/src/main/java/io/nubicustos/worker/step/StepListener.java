@@ -2,8 +2,6 @@ package io.nubicustos.worker.step;
 
 import io.nubicustos.model.messaging.StepCommand;
 import io.nubicustos.model.messaging.Topics;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
@@ -12,16 +10,15 @@ import tools.jackson.databind.ObjectMapper;
 
 
 /**
- * Thin and idempotent: a step command is a wake-up. The listener validates the record and asks the
- * poller to claim whatever is next, within this worker's free slots and the fleet's caps; the poll
- * loop never waits for a container. A record for a step that is no longer queued (a duplicate, a
+ * Thin and idempotent: a step command is a wake-up. The listener validates the record and wakes the
+ * claimer, which claims whatever is next within this worker's free slots and the fleet's caps; the poll
+ * loop never waits for a claim or a container. A record for a step that is no longer queued (a duplicate, a
  * replay, a cancelled scan) claims nothing; a record that arrives while this worker is full leaves
  * the step queued for whichever worker frees a slot first.
  */
 @Component
 class StepListener {
 
-    private static final Logger log = LoggerFactory.getLogger(StepListener.class);
 
     private final QueuedStepPoller poller;
     private final ObjectMapper json;
@@ -43,7 +40,7 @@ class StepListener {
         if (command == null || command.stepId() == null) {
             throw new IllegalArgumentException("tool-steps record without step_id");
         }
-        int started = poller.runOnce();
-        log.debug("Step command {}: {} step(s) claimed", command.stepId(), started);
+        // why: the claim happens on the claimer's thread; the poll loop only says there may be work
+        poller.wake();
     }
 }

@@ -69,7 +69,8 @@ public class StepRepository {
                        attempt = s.attempt + 1,
                        execution_id = left(s.id::text, 12) || '-' || (s.attempt + 1),
                        container_name = (s.plan ->> 'container_name_prefix') || '-' || left(s.id::text, 12) || '-' || (s.attempt + 1),
-                       started_at = clock_timestamp(), container_id = null, container_started_at = null, docker_host = :dockerHost
+                       started_at = clock_timestamp(), container_id = null, container_started_at = null, docker_host = :dockerHost,
+                       exit_code = null, oom_killed = null, container_finished_at = null
                   from picked where s.id = picked.id and s.status = 'queued'
              returning s.id, s.scan_id, s.tool, s.plan::text as plan, s.attempt, s.execution_id, s.container_name, s.container_id
             ), started as (
@@ -95,10 +96,15 @@ public class StepRepository {
             update scan_steps set container_id = :containerId, container_started_at = :now
              where id = :id and status = 'running' and owner = :owner and attempt = :attempt
             """;
+    // why: the exit is on the row the moment it is known; the log tail and the report follow in the transition
+    private static final String RECORD_EXIT = """
+            update scan_steps set exit_code = :exitCode, oom_killed = :oomKilled, container_finished_at = clock_timestamp()
+             where id = :id and status = 'running' and owner = :owner and attempt = :attempt
+            """;
     private static final String TO_REPORTING = """
             update scan_steps
                set status = 'reporting', exit_code = :exitCode, oom_killed = :oomKilled, log_tail = :logTail, capture_note = :captureNote,
-                   container_finished_at = clock_timestamp(), lease_until = null
+                   container_finished_at = coalesce(container_finished_at, clock_timestamp()), lease_until = null
              where id = :id and status = 'running' and owner = :owner and attempt = :attempt
             """;
     private static final String TO_FAILED = """
@@ -187,6 +193,12 @@ public class StepRepository {
     public boolean recordContainer(ClaimedStep step, String containerId) {
         return guarded("record container", step, jdbc.sql(RECORD_CONTAINER).param("containerId", containerId)
                 .param("now", now()).param("id", step.id()).param("owner", owner).param("attempt", step.attempt()).update());
+    }
+
+    /** Writes how the container ended, before anything else is done about it. */
+    public boolean recordExit(ClaimedStep step, int exitCode, boolean oomKilled) {
+        return guarded("record exit", step, jdbc.sql(RECORD_EXIT).param("exitCode", exitCode).param("oomKilled", oomKilled)
+                .param("id", step.id()).param("owner", owner).param("attempt", step.attempt()).update());
     }
 
     public boolean toReporting(ClaimedStep step, int exitCode, boolean oomKilled, String logTail, String captureNote) {

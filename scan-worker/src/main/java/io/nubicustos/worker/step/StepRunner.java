@@ -24,6 +24,7 @@ import org.springframework.transaction.TransactionException;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -55,6 +56,11 @@ public class StepRunner {
     private final StagedCredentials credentials;
     private final ContainerSpecs specs;
     private final StdoutCapture stdout;
+    private final java.util.concurrent.ExecutorService cleanup = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "container-cleanup");
+        t.setDaemon(true);
+        return t;
+    });
 
     StepRunner(StepRepository steps, ContainerRunner containers, DockerEngine engine, CompletionPublisher completions,
                StepExecutor executor, WorkerProperties properties, MeterRegistry meters, RunningContainers running,
@@ -73,14 +79,23 @@ public class StepRunner {
         this.stdout = stdout;
     }
 
-    /** Runs a step this worker just claimed (or took over before any container was started). */
-    public void run(ClaimedStep step) {
+    /** Runs a step this worker just claimed, in the slot reserved for it. */
+    public void run(ClaimedStep step, StepExecutor.Slot slot) {
+        run(step, slot, false);
+    }
+
+    /**
+     * @param mayExist whether this attempt's container may exist already (a step taken over before its container
+     *                 started); a fresh claim is a new attempt, whose container cannot exist, so nothing is looked up
+     */
+    private void run(ClaimedStep step, StepExecutor.Slot slot, boolean mayExist) {
         Timer.Sample timing = Timer.start(meters);
         String containerId = null;
         Redaction redaction = Redaction.patterns();
         boolean neverStarted = true;
+        Instant started = null;
         try {
-            Optional<InspectContainerResponse> existing = containers.find(step.containerName());
+            Optional<InspectContainerResponse> existing = mayExist ? containers.find(step.containerName()) : Optional.empty();
             if (existing.isPresent()) {
                 // why: this attempt created its container before the previous owner died; it is this attempt's container,
                 // and it is started only if it never was (an exited container started again would run the tool twice)
@@ -104,6 +119,7 @@ public class StepRunner {
             }
             if (neverStarted) {
                 containers.start(containerId);
+                started = Instant.now();
             }
         } catch (StepFailure e) {
             settledRemove(step, containerId, fail(step, null, null, "", e.getMessage(), timing));
@@ -120,11 +136,11 @@ public class StepRunner {
         }
         log.info("Step {} ({}) of scan {}: container {} started (attempt {})", step.id(), step.tool(), step.scanId(),
                 step.containerName(), step.attempt());
-        follow(step.withContainer(containerId), redaction, timing);
+        follow(step.withContainer(containerId), slot, started, redaction, timing);
     }
 
     /** Waits for a container an earlier owner started, then finishes the step as usual. */
-    public void adopt(ClaimedStep step) {
+    public void adopt(ClaimedStep step, StepExecutor.Slot slot) {
         Timer.Sample timing = Timer.start(meters);
         String containerId;
         try {
@@ -136,7 +152,7 @@ public class StepRunner {
                     // why: a container that was created but never started has not run the tool; waiting for it would
                     // read its "exit" as a clean one
                     log.info("Step {} ({}) was claimed but its container was never started; starting it now", step.id(), step.tool());
-                    run(step);
+                    run(step, slot, true);
                     return;
                 }
                 settledRemove(step, null, retryOrFail(step, "container " + step.containerName()
@@ -149,15 +165,21 @@ public class StepRunner {
             return;
         }
         log.info("Step {} ({}) of scan {}: adopting container {}", step.id(), step.tool(), step.scanId(), step.containerName());
-        follow(step.withContainer(containerId), Redaction.of(credentials.secretsOf(awsProfile(step))), timing);
+        follow(step.withContainer(containerId), slot, null, Redaction.of(credentials.secretsOf(awsProfile(step))), timing);
     }
 
-    /** Waits for the container and settles the step; removes the container only when that is safe. */
-    private void follow(ClaimedStep step, Redaction redaction, Timer.Sample timing) {
+    /**
+     * Waits for the container and settles the step; removes the container only when that is safe. The exit
+     * is recorded the moment it is known, and the slot freed with it: what follows (log tail, saving standard
+     * output, the transition, removing the container) is off the path of the next claim.
+     *
+     * @param started when this worker started the container, or null when it did not (then the engine says)
+     */
+    private void follow(ClaimedStep step, StepExecutor.Slot slot, Instant started, Redaction redaction, Timer.Sample timing) {
         Watch watch = running.watch(step.id(), step.attempt(), step.containerId());
         boolean removable = false;
         try {
-            ContainerExit exit = awaitThroughEngineRestarts(step, watch);
+            ContainerExit exit = awaitThroughEngineRestarts(step, watch, started);
             if (exit == null) {
                 return;
             }
@@ -166,6 +188,10 @@ public class StepRunner {
                         + " running", step.id(), step.tool(), step.attempt(), step.containerName());
                 return;
             }
+            if (exit.exitCode() != null) {
+                steps.recordExit(step, exit.exitCode(), exit.oomKilled());
+            }
+            slot.free();
             removable = settle(step, exit, redaction, timing);
         } catch (StepFailure e) {
             removable = fail(step, null, null, redaction.apply(containers.logTail(step.containerId(), tailLines())), e.getMessage(), timing)
@@ -205,12 +231,13 @@ public class StepRunner {
      * The exit of the container, waiting out Docker engine restarts: when the engine goes away, the
      * container is left as it is and found again once the engine answers. Null when this worker stops.
      */
-    private ContainerExit awaitThroughEngineRestarts(ClaimedStep step, Watch watch) {
+    private ContainerExit awaitThroughEngineRestarts(ClaimedStep step, Watch watch, Instant started) {
         Long timeoutSeconds = step.plan().limits().timeoutSeconds();
         Duration timeout = timeoutSeconds == null ? null : Duration.ofSeconds(timeoutSeconds);
+        Instant knownStart = started;
         while (true) {
             try {
-                return containers.await(step.containerId(), timeout, watch);
+                return containers.await(step.containerId(), timeout, watch, knownStart);
             } catch (EngineUnavailable e) {
                 if (executor.isStopping()) {
                     return null;
@@ -220,6 +247,7 @@ public class StepRunner {
                 if (!waitForEngine(watch)) {
                     return watch.released() ? ContainerExit.releasedContainer() : null;
                 }
+                knownStart = null;
             }
         }
     }
@@ -353,10 +381,17 @@ public class StepRunner {
         if (!removable) {
             return;
         }
-        if (containerId != null) {
-            containers.remove(containerId);
-        }
-        credentials.remove(step.executionId());
+        // why: removing an exited container costs the engine a while; nothing waits for it, so it is done aside
+        cleanup.execute(() -> {
+            try {
+                if (containerId != null) {
+                    containers.remove(containerId);
+                }
+                credentials.remove(step.executionId());
+            } catch (RuntimeException e) {
+                log.warn("Cleaning up after step {} failed ({}); the next sweep removes what is left", step.id(), e.toString());
+            }
+        });
     }
 
     private StagedCredentials.Staged stageCredentials(ClaimedStep step) {
