@@ -22,12 +22,13 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Publishes outbox rows to Kafka, oldest first, on a thread of its own. A batch is claimed with
+ * Publishes outbox rows to Kafka, oldest first, on a thread of its own, woken the moment a transaction
+ * that wrote outbox rows commits ({@link OutboxNotifications}); the poll interval is only the safety net. A
+ * batch is claimed with
  * {@code FOR UPDATE SKIP LOCKED} in one transaction that sends every row of it (the sends in flight
  * together) and marks the ones the broker acknowledged, so any number of API instances can relay at once
  * and a row is marked only after the broker acknowledged it. A duplicate publish (crash between the send
@@ -68,15 +69,18 @@ class OutboxRelay {
     private final Counter published;
     private final Counter failures;
     private final Counter parked;
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+    private final OutboxNotifications wakeups;
+    private volatile boolean stopped;
+    private final java.util.concurrent.ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "outbox-relay");
         t.setDaemon(true);
         return t;
     });
 
     OutboxRelay(JdbcClient jdbc, TransactionTemplate tx, KafkaTemplate<String, String> kafka, BrokerProbe broker,
-                GatewayProperties properties, Clock clock, MeterRegistry meters) {
+                OutboxNotifications wakeups, GatewayProperties properties, Clock clock, MeterRegistry meters) {
         this.broker = broker;
+        this.wakeups = wakeups;
         this.jdbc = jdbc;
         this.tx = tx;
         this.kafka = kafka;
@@ -89,23 +93,31 @@ class OutboxRelay {
 
     @PostConstruct
     void start() {
-        thread.scheduleWithFixedDelay(this::round, 0, settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+        thread.execute(this::loop);
     }
 
     @PreDestroy
-    void stop() {
-        thread.shutdownNow();
+    void stop() throws InterruptedException {
+        stopped = true;
+        wakeups.stop();
+        thread.shutdown();
+        thread.awaitTermination(5, TimeUnit.SECONDS);
     }
 
-    private void round() {
-        try {
-            while (relayOnce() == settings.batchSize()) {
-                // a full batch published: there may be more waiting
+    /** Relays until the outbox is drained, then waits for a commit's notification (or the poll interval), and again. */
+    private void loop() {
+        while (!stopped) {
+            try {
+                while (relayOnce() == settings.batchSize()) {
+                    // a full batch published: there may be more waiting
+                }
+            } catch (RuntimeException e) {
+                log.warn("Outbox relay round failed ({}); unpublished rows stay in the outbox and the next round retries them",
+                        e.toString());
             }
-        } catch (RuntimeException e) {
-            log.warn("Outbox relay round failed ({}); unpublished rows stay in the outbox and the next round retries them",
-                    e.toString());
+            wakeups.await(settings.pollInterval());
         }
+        wakeups.close();
     }
 
     /** Publishes one batch; answers how many rows the broker acknowledged. */

@@ -81,7 +81,7 @@ public record GatewayProperties(
      * @param purgeInterval  how often published rows past their retention are purged
      */
     public record Outbox(@DefaultValue("500ms") Duration pollInterval,
-                         @DefaultValue("200") int batchSize,
+                         @DefaultValue("1000") int batchSize,
                          @DefaultValue("10s") Duration sendTimeout,
                          @DefaultValue("5") int maxAttempts,
                          @DefaultValue("1s") Duration retryBackoff,
