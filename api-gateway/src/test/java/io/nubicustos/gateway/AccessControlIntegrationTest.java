@@ -29,6 +29,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Deny by default, checked on the path as the router sees it: every route of every controller, in
@@ -161,8 +162,10 @@ class AccessControlIntegrationTest {
                 "{\"profile\": \"quick\"}".getBytes(StandardCharsets.UTF_8));
 
         assertThat(response.status()).isEqualTo(202);
-        assertThat(jdbc.sql("select actor from audit_log where method = 'POST' and status = 202 order by id desc limit 1")
-                .query(String.class).single()).isEqualTo("api-key");
+        // audit rows are written in batches, within moments
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(jdbc.sql(
+                "select actor from audit_log where method = 'POST' and status = 202 order by id desc limit 1")
+                .query(String.class).optional()).contains("api-key"));
         assertThat(RawHttp.get(port, "/api/scans", Map.of()).status()).isEqualTo(401);
     }
 
@@ -215,8 +218,9 @@ class AccessControlIntegrationTest {
         assertThat(RawHttp.sendFrom("127.0.0.3", port, "GET", "/api/scans", Map.of(), null).status()).isEqualTo(401);
         assertThat(RawHttp.sendFrom("127.0.0.2", port, "GET", "/api/scans", Map.of("X-API-Key", KEY), null).status()).isEqualTo(200);
 
-        assertThat(jdbc.sql("select count(*) from audit_log where remote = '127.0.0.2' and status = 401 and actor = 'unauthenticated'")
-                .query(Long.class).single()).isBetween(30L, 32L);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(jdbc.sql(
+                "select count(*) from audit_log where remote = '127.0.0.2' and status = 401 and actor = 'unauthenticated'")
+                .query(Long.class).single()).isBetween(30L, 32L));
     }
 
     @Test
@@ -235,16 +239,18 @@ class AccessControlIntegrationTest {
                 "X-API-Key", KEY), ("{\"scan_ids\": [\"" + scanId + "\", \"" + missing + "\"]}").getBytes(StandardCharsets.UTF_8));
         assertThat(deleted.status()).isEqualTo(200);
 
-        List<Map<String, Object>> audit = jdbc.sql("select actor, method, path, status, detail::text as detail from audit_log"
-                + " where detail is not null order by id").query().listOfRows();
-        assertThat(audit).anySatisfy(row -> assertThat(row).containsEntry("method", "POST").containsEntry("actor", "ops")
-                .hasEntrySatisfying("detail", d -> assertThat((String) d).contains("archived", scanId, "audit.zip")));
-        assertThat(audit).anySatisfy(row -> assertThat(row).containsEntry("method", "GET").containsEntry("status", 200)
-                .hasEntrySatisfying("detail", d -> assertThat((String) d).contains("downloaded_archive", "audit.zip")));
-        assertThat(audit).anySatisfy(row -> assertThat(row).containsEntry("method", "GET")
-                .hasEntrySatisfying("detail", d -> assertThat((String) d).contains("exported_scan", scanId, "csv")));
-        assertThat(audit).anySatisfy(row -> assertThat(row).containsEntry("method", "DELETE").containsEntry("path", "/api/scans/bulk")
-                .hasEntrySatisfying("detail", d -> assertThat((String) d).contains("\"deleted\": [\"" + scanId + "\"]", missing)));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            List<Map<String, Object>> audit = jdbc.sql("select actor, method, path, status, detail::text as detail from audit_log"
+                    + " where detail is not null order by id").query().listOfRows();
+            assertThat(audit).anySatisfy(row -> assertThat(row).containsEntry("method", "POST").containsEntry("actor", "ops")
+                    .hasEntrySatisfying("detail", d -> assertThat((String) d).contains("archived", scanId, "audit.zip")));
+            assertThat(audit).anySatisfy(row -> assertThat(row).containsEntry("method", "GET").containsEntry("status", 200)
+                    .hasEntrySatisfying("detail", d -> assertThat((String) d).contains("downloaded_archive", "audit.zip")));
+            assertThat(audit).anySatisfy(row -> assertThat(row).containsEntry("method", "GET")
+                    .hasEntrySatisfying("detail", d -> assertThat((String) d).contains("exported_scan", scanId, "csv")));
+            assertThat(audit).anySatisfy(row -> assertThat(row).containsEntry("method", "DELETE").containsEntry("path", "/api/scans/bulk")
+                    .hasEntrySatisfying("detail", d -> assertThat((String) d).contains("\"deleted\": [\"" + scanId + "\"]", missing)));
+        });
     }
 
     private static String json(String body, String field) {

@@ -78,10 +78,13 @@ class ApiKeysIntegrationTest {
         assertThat(created.statusCode()).isEqualTo(202);
         send("POST", "/api/scans", null);
 
-        List<Map<String, Object>> audit = jdbc.sql("select actor, method, path, status from audit_log order by id").query().listOfRows();
-        assertThat(audit).anySatisfy(row -> assertThat(row).containsEntry("actor", "ci").containsEntry("method", "POST")
-                .containsEntry("path", "/api/scans").containsEntry("status", 202));
-        assertThat(audit).anySatisfy(row -> assertThat(row).containsEntry("actor", "unauthenticated").containsEntry("status", 401));
+        // audit rows are written in batches, within moments
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() -> {
+            List<Map<String, Object>> audit = jdbc.sql("select actor, method, path, status from audit_log order by id").query().listOfRows();
+            assertThat(audit).anySatisfy(row -> assertThat(row).containsEntry("actor", "ci").containsEntry("method", "POST")
+                    .containsEntry("path", "/api/scans").containsEntry("status", 202));
+            assertThat(audit).anySatisfy(row -> assertThat(row).containsEntry("actor", "unauthenticated").containsEntry("status", 401));
+        });
     }
 
     @Test

@@ -14,9 +14,10 @@ import java.util.regex.Pattern;
 
 /**
  * The AWS profiles present in the mounted credentials directory: the sections of {@code credentials}
- * ({@code [name]}) and of {@code config} ({@code [default]}, {@code [profile name]}). Read on every
- * call, so that credentials mounted or rotated while the service runs are seen at once; the files are
- * a few lines long. Secrets are never read into memory beyond the section headers.
+ * ({@code [name]}) and of {@code config} ({@code [default]}, {@code [profile name]}). The files are read
+ * again whenever their size or modification time changes, so that credentials mounted or rotated while the
+ * service runs are seen at once, and not on every request otherwise. Secrets are never kept: only the
+ * section headers.
  */
 @Component
 public class AwsProfiles {
@@ -33,8 +34,38 @@ public class AwsProfiles {
         return directory;
     }
 
+    private record Snapshot(String stamp, Set<String> names) {
+    }
+
+    private volatile Snapshot cached = new Snapshot("", Set.of());
+
     /** Profile names, or an empty set when no credentials are mounted. */
     public Set<String> names() {
+        String stamp = stamp();
+        Snapshot snapshot = cached;
+        if (!stamp.equals(snapshot.stamp())) {
+            snapshot = new Snapshot(stamp, read());
+            cached = snapshot;
+        }
+        return snapshot.names();
+    }
+
+    /** What identifies the files' current content: their sizes and modification times (links followed). */
+    private String stamp() {
+        StringBuilder stamp = new StringBuilder();
+        for (String file : new String[] {"credentials", "config"}) {
+            try {
+                var attributes = Files.readAttributes(directory.resolve(file), java.nio.file.attribute.BasicFileAttributes.class);
+                stamp.append(attributes.size()).append('@').append(attributes.lastModifiedTime().toMillis()).append('@')
+                        .append(attributes.fileKey()).append(';');
+            } catch (IOException absent) {
+                stamp.append("-;");
+            }
+        }
+        return stamp.toString();
+    }
+
+    private Set<String> read() {
         Set<String> names = new LinkedHashSet<>();
         for (String file : new String[] {"credentials", "config"}) {
             Path path = directory.resolve(file);
@@ -52,6 +83,6 @@ public class AwsProfiles {
                 throw new UncheckedIOException("cannot read " + path, e);
             }
         }
-        return names;
+        return java.util.Collections.unmodifiableSet(names);
     }
 }

@@ -2,7 +2,6 @@ package io.nubicustos.gateway.scan;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nubicustos.model.finding.Severity;
-import io.nubicustos.model.messaging.StepCommand;
 import io.nubicustos.model.messaging.Topics;
 import io.nubicustos.model.scan.ScanPlanner;
 import io.nubicustos.model.scan.StepPlan;
@@ -14,7 +13,9 @@ import tools.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -27,18 +28,28 @@ import java.util.stream.Collectors;
 @Service
 public class ScanCreator {
 
-    private static final String INSERT_SCAN = """
-            insert into scans (id, profile, aws_profile, severity_filter, status, source, request_id, created_at, max_parallel)
-            values (:id, :profile, :awsProfile, string_to_array(:severities, ','), 'queued', :source, :requestId, :now, :maxParallel)
-            on conflict (request_id) do nothing
-            """;
-    private static final String INSERT_STEP = """
-            insert into scan_steps (id, scan_id, tool, position, status, plan, queued_at)
-            values (:id, :scanId, :tool, :position, 'queued', cast(:plan as jsonb), :now)
-            """;
-    private static final String INSERT_OUTBOX = """
-            insert into outbox (topic, message_key, payload, created_at)
-            values (:topic, :key, :payload, :now)
+    /**
+     * The scan, its steps and their outbox rows in one statement: one round trip per accepted scan. A request
+     * id seen before inserts nothing (the scan, and with it the steps and rows, come from the scan CTE).
+     */
+    private static final String CREATE = """
+            with scan as (
+                insert into scans (id, profile, aws_profile, severity_filter, status, source, request_id, created_at, max_parallel)
+                values (:id, :profile, :awsProfile, string_to_array(:severities, ','), 'queued', :source, :requestId, :now, :maxParallel)
+                on conflict (request_id) do nothing
+                returning id
+            ), planned as (
+                select * from jsonb_to_recordset(cast(:steps as jsonb)) as p(id uuid, tool text, position int, plan jsonb)
+            ), steps as (
+                insert into scan_steps (id, scan_id, tool, position, status, plan, queued_at)
+                select p.id, scan.id, p.tool, p.position, 'queued', p.plan, :now from scan, planned p
+                returning id, scan_id, tool
+            ), commands as (
+                insert into outbox (topic, message_key, payload, created_at)
+                select :topic, steps.id::text, json_build_object('step_id', steps.id, 'scan_id', steps.scan_id, 'tool', steps.tool)::text, :now
+                  from steps
+            )
+            select count(*) from scan
             """;
     private static final String SCAN_BY_REQUEST = "select id from scans where request_id = :requestId";
 
@@ -47,6 +58,7 @@ public class ScanCreator {
     private final ObjectMapper json;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final Map<String, io.micrometer.core.instrument.Counter> submitted = new java.util.concurrent.ConcurrentHashMap<>();
 
     ScanCreator(JdbcClient jdbc, ScanPlanner planner, ObjectMapper json, Clock clock, MeterRegistry meters) {
         this.jdbc = jdbc;
@@ -69,7 +81,13 @@ public class ScanCreator {
     public CreatedScan create(ScanRequest request, String source, String requestId) {
         UUID scanId = UUID.randomUUID();
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
-        int inserted = jdbc.sql(INSERT_SCAN)
+        List<StepPlan> plans = plan(request, scanId);
+        List<Map<String, Object>> steps = new ArrayList<>(plans.size());
+        for (int position = 0; position < plans.size(); position++) {
+            StepPlan plan = plans.get(position);
+            steps.add(Map.of("id", UUID.randomUUID(), "tool", plan.tool(), "position", position, "plan", plan));
+        }
+        long inserted = jdbc.sql(CREATE)
                 .param("id", scanId)
                 .param("profile", request.profile().name())
                 .param("awsProfile", request.awsProfile())
@@ -78,31 +96,15 @@ public class ScanCreator {
                 .param("requestId", requestId)
                 .param("now", now)
                 .param("maxParallel", request.effectiveMaxParallel())
-                .update();
+                .param("steps", json.writeValueAsString(steps))
+                .param("topic", Topics.TOOL_STEPS)
+                .query(Long.class).single();
         if (inserted == 0) {
             UUID existing = jdbc.sql(SCAN_BY_REQUEST).param("requestId", requestId).query(UUID.class).single();
             return new CreatedScan(existing, request.profile().tools(), false);
         }
-        List<StepPlan> steps = plan(request, scanId);
-        for (int position = 0; position < steps.size(); position++) {
-            StepPlan step = steps.get(position);
-            UUID stepId = UUID.randomUUID();
-            jdbc.sql(INSERT_STEP)
-                    .param("id", stepId)
-                    .param("scanId", scanId)
-                    .param("tool", step.tool())
-                    .param("position", position)
-                    .param("plan", json.writeValueAsString(step))
-                    .param("now", now)
-                    .update();
-            jdbc.sql(INSERT_OUTBOX)
-                    .param("topic", Topics.TOOL_STEPS)
-                    .param("key", stepId.toString())
-                    .param("payload", json.writeValueAsString(new StepCommand(stepId, scanId, step.tool())))
-                    .param("now", now)
-                    .update();
-        }
-        meters.counter("nubicustos.scans.submitted", "profile", request.profile().name(), "source", source).increment();
+        submitted.computeIfAbsent(request.profile().name() + "|" + source, key -> meters.counter("nubicustos.scans.submitted",
+                "profile", request.profile().name(), "source", source)).increment();
         return new CreatedScan(scanId, request.profile().tools(), true);
     }
 

@@ -7,13 +7,11 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.time.Clock;
-import java.time.OffsetDateTime;
 import java.util.Set;
 
 /**
@@ -21,24 +19,20 @@ import java.util.Set;
  * call refused for want of a valid key (401/403), and every call whose controller recorded what it
  * touched (bulk deletes and archives with their scan ids, archive and export downloads): who (the key's
  * name), what, when, from where. Throttled calls (429) are counted in a metric, not written one by one,
- * so a flood cannot fill the table. A failure to write the audit row is logged and never changes the response.
+ * so a flood cannot fill the table. Rows are written in batches by {@link AuditLog}, off the request's path;
+ * a failure to write one is logged and never changes the response.
  */
 final class AuditFilter extends OncePerRequestFilter {
 
     private static final Logger log = LoggerFactory.getLogger(AuditFilter.class);
     private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
     private static final int MAX_PATH = 500;
-    private static final String INSERT = """
-            insert into audit_log (at, actor, method, path, status, remote, detail)
-            values (:at, :actor, :method, :path, :status, :remote, cast(:detail as jsonb))
-            """;
-
-    private final JdbcClient jdbc;
+    private final AuditLog auditLog;
     private final ObjectMapper json;
     private final Clock clock;
 
-    AuditFilter(JdbcClient jdbc, ObjectMapper json, Clock clock) {
-        this.jdbc = jdbc;
+    AuditFilter(AuditLog auditLog, ObjectMapper json, Clock clock) {
+        this.auditLog = auditLog;
         this.json = json;
         this.clock = clock;
     }
@@ -67,12 +61,11 @@ final class AuditFilter extends OncePerRequestFilter {
         Object actor = request.getAttribute(AuditTrail.ACTOR);
         Object detail = request.getAttribute(AuditTrail.DETAIL);
         try {
-            jdbc.sql(INSERT).param("at", OffsetDateTime.now(clock)).param("actor", actor == null ? "unknown" : actor.toString())
-                    .param("method", printable(request.getMethod(), 16)).param("path", printable(request.getRequestURI(), MAX_PATH))
-                    .param("status", status).param("remote", request.getRemoteAddr())
-                    .param("detail", detail == null ? null : json.writeValueAsString(detail)).update();
+            auditLog.record(new AuditLog.Entry(clock.instant(), actor == null ? "unknown" : actor.toString(),
+                    printable(request.getMethod(), 16), printable(request.getRequestURI(), MAX_PATH), status, request.getRemoteAddr(),
+                    detail == null ? null : json.writeValueAsString(detail)));
         } catch (RuntimeException e) {
-            log.warn("Could not write the audit row for {} {} ({})", printable(request.getMethod(), 16),
+            log.warn("Could not record the audit row for {} {} ({})", printable(request.getMethod(), 16),
                     printable(request.getRequestURI(), 200), e.toString());
         }
     }

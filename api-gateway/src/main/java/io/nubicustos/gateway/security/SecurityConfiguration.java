@@ -6,7 +6,6 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.ObjectMapper;
 
 import java.time.Clock;
@@ -20,8 +19,8 @@ import java.time.Clock;
 class SecurityConfiguration {
 
     @Bean
-    FilterRegistrationBean<AuditFilter> auditFilter(JdbcClient jdbc, ObjectMapper json, Clock clock) {
-        FilterRegistrationBean<AuditFilter> registration = new FilterRegistrationBean<>(new AuditFilter(jdbc, json, clock));
+    FilterRegistrationBean<AuditFilter> auditFilter(AuditLog auditLog, ObjectMapper json, Clock clock) {
+        FilterRegistrationBean<AuditFilter> registration = new FilterRegistrationBean<>(new AuditFilter(auditLog, json, clock));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
         return registration;
     }

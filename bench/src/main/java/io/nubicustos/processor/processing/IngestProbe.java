@@ -82,14 +82,16 @@ public final class IngestProbe {
     /** The production path: the parser streams into the finding storage, in one transaction. */
     private static void ingest(DriverManagerDataSource dataSource, JdbcTemplate jdbc, UUID scan, UUID step, Path reportDir) {
         new TransactionTemplate(new DataSourceTransactionManager(dataSource)).executeWithoutResult(s -> {
-            FindingWriter writer = new FindingWriter(jdbc, io.nubicustos.processor.report.JsonReports.MAPPER, scan, step,
-                    java.util.EnumSet.noneOf(io.nubicustos.model.finding.Severity.class), 500);
+            FindingWriter writer = new FindingWriter(org.springframework.jdbc.datasource.DataSourceUtils.getConnection(dataSource),
+                    io.nubicustos.processor.report.JsonReports.MAPPER, scan, step,
+                    java.util.EnumSet.noneOf(io.nubicustos.model.finding.Severity.class));
             try {
                 new ProwlerParser().parse(reportDir, writer);
+                writer.finish();
             } catch (Exception e) {
+                writer.abort();
                 throw new IllegalStateException(e);
             }
-            writer.flush();
         });
     }
 }
