@@ -3,52 +3,94 @@ package io.nubicustos.processor.processing;
 import io.nubicustos.model.finding.Finding;
 import io.nubicustos.model.finding.Severity;
 import io.nubicustos.processor.report.FindingSink;
-import org.springframework.jdbc.core.JdbcTemplate;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyManager;
 import tools.jackson.databind.ObjectMapper;
 
-import java.sql.Types;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Stores a step's findings in batched inserts as the parser streams them. Within a batch, findings
- * with the same fingerprint are merged in memory (a multi-row insert cannot touch one row twice);
- * across batches, {@code ON CONFLICT} adds to the occurrences. Findings outside the scan's severity
- * filter are counted and left out.
+ * Stores a step's findings as the parser streams them, at {@code COPY} speed, with parsing and storing
+ * on two threads. The parser's thread filters, cleans and encodes each finding as a line of {@code COPY}
+ * text; full chunks go through a small bounded hand-off to a store thread that streams them into
+ * {@code COPY findings FROM STDIN} on the transaction's connection, so the database works while the
+ * parser reads on.
+ *
+ * <p>A fingerprint is stored once per step, with its occurrences counted. Every first sighting (by a
+ * 64-bit hash of the fingerprint, kept in a compact set) goes straight into the COPY; a repeat, or the
+ * rare different fingerprint whose hash was seen before, is set aside in a temporary file. At the end the
+ * set-aside rows are copied into a temporary table and merged with one statement, which inserts the
+ * fingerprints not stored yet and adds to the occurrences of the others. Re-processing stays idempotent:
+ * the step's findings are deleted first, in the same transaction.
  */
 final class FindingWriter implements FindingSink {
 
-    private static final String INSERT = """
-            insert into findings (scan_id, step_id, tool, check_id, title, severity, status, account, region, service,
-                                  resource_id, description, remediation, compliance, observed_at, fingerprint, occurrences)
-            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, ?)
-            on conflict (step_id, fingerprint) do update set occurrences = findings.occurrences + excluded.occurrences
+    static final String COLUMNS = "scan_id, step_id, tool, check_id, title, severity, status, account, region, service, "
+            + "resource_id, description, remediation, compliance, observed_at, fingerprint, occurrences";
+    private static final int CHUNK_CHARS = 256 * 1024;
+    private static final int CHUNKS_IN_FLIGHT = 4;
+    private static final byte[] END = new byte[0];
+    private static final String REPEATS_TABLE = """
+            create temp table if not exists nubicustos_repeats (like findings including defaults, seq bigint) on commit drop
             """;
+    private static final String MERGE_REPEATS = """
+            insert into findings (%1$s)
+            select %1$s from (
+                select distinct on (fingerprint) %2$s, count(*) over (partition by fingerprint) as occurrences
+                  from nubicustos_repeats order by fingerprint, seq) repeated
+            on conflict (step_id, fingerprint) do update set occurrences = findings.occurrences + excluded.occurrences
+            """.formatted(COLUMNS, COLUMNS.replace(", occurrences", ""));
 
-    private final JdbcTemplate jdbc;
+    private final CopyManager copy;
+    private final Connection connection;
     private final ObjectMapper json;
-    private final UUID scanId;
-    private final UUID stepId;
+    private final String scanId;
+    private final String stepId;
     private final Set<Severity> severityFilter;
-    private final int batchSize;
-    private final Map<String, Pending> batch = new LinkedHashMap<>();
     private final StorableFindings storable = new StorableFindings();
-    private long stored;
+    private final LongHashSet seen = new LongHashSet();
+    private final BlockingQueue<byte[]> handOff = new ArrayBlockingQueue<>(CHUNKS_IN_FLIGHT);
+    private final Thread store;
+    private final StringBuilder chunk = new StringBuilder(CHUNK_CHARS + 4096);
+    private volatile Exception storeFailure;
+    private volatile long copied;
+    private Path repeatsFile;
+    private OutputStream repeats;
+    private long repeated;
+    private long firstSeen;
     private long filteredOut;
+    private long stored;
 
-    FindingWriter(JdbcTemplate jdbc, ObjectMapper json, UUID scanId, UUID stepId, Set<Severity> severityFilter, int batchSize) {
-        this.jdbc = jdbc;
+    FindingWriter(Connection connection, ObjectMapper json, UUID scanId, UUID stepId, Set<Severity> severityFilter) {
+        try {
+            this.connection = connection;
+            this.copy = connection.unwrap(PGConnection.class).getCopyAPI();
+        } catch (SQLException e) {
+            throw new IllegalStateException("findings are stored with PostgreSQL's COPY", e);
+        }
         this.json = json;
-        this.scanId = scanId;
-        this.stepId = stepId;
+        this.scanId = scanId.toString();
+        this.stepId = stepId.toString();
         this.severityFilter = severityFilter;
-        this.batchSize = batchSize;
+        this.store = new Thread(this::storeLoop, "finding-store-" + stepId.toString().substring(0, 8));
+        this.store.setDaemon(true);
+        this.store.start();
     }
 
     @Override
@@ -58,40 +100,42 @@ final class FindingWriter implements FindingSink {
             return;
         }
         Finding finding = storable.clean(found);
-        batch.merge(finding.fingerprint(), new Pending(finding, 1), (a, b) -> new Pending(a.finding(), a.occurrences() + 1));
-        if (batch.size() >= batchSize) {
-            try {
-                flush();
-            } catch (RuntimeException e) {
-                // why: a storage failure inside the parser's loop must not read as a fault of the report
-                throw new FindingSink.StoreFailed(e);
+        String fingerprint = finding.fingerprint();
+        if (seen.add(Long.parseUnsignedLong(fingerprint, 0, 16, 16))) {
+            firstSeen++;
+            encode(finding, fingerprint, chunk);
+            if (chunk.length() >= CHUNK_CHARS) {
+                handOff(chunk);
             }
+        } else {
+            setAside(finding, fingerprint);
         }
     }
 
-    /** What cleaning changed to make the findings storable; empty when nothing. */
-    String cleaningSummary() {
-        return storable.summary();
+    /** Ends the COPY and merges the set-aside rows; answers the rows stored. */
+    long finish() {
+        if (!chunk.isEmpty()) {
+            handOff(chunk);
+        }
+        put(END);
+        join();
+        if (storeFailure != null) {
+            throw failure(storeFailure);
+        }
+        stored = copied;
+        if (repeated > 0) {
+            stored += mergeRepeats();
+        }
+        return stored;
     }
 
-    void flush() {
-        if (batch.isEmpty()) {
-            return;
-        }
-        List<Object[]> rows = new ArrayList<>(batch.size());
-        for (Map.Entry<String, Pending> entry : batch.entrySet()) {
-            Finding f = entry.getValue().finding();
-            rows.add(new Object[] {scanId, stepId, f.tool(), f.checkId(), f.title(), f.severity().db(), f.status().db(),
-                    f.account(), f.region(), f.service(), f.resourceId(), f.description(), f.remediation(),
-                    json.writeValueAsString(f.compliance()), f.observedAt() == null ? null : OffsetDateTime.ofInstant(f.observedAt(), ZoneOffset.UTC),
-                    entry.getKey(), entry.getValue().occurrences()});
-        }
-        int[] types = {Types.OTHER, Types.OTHER, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR,
-                Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR,
-                Types.TIMESTAMP_WITH_TIMEZONE, Types.VARCHAR, Types.INTEGER};
-        jdbc.batchUpdate(INSERT, rows, types);
-        stored += rows.size();
-        batch.clear();
+    /** Stops storing (the report was refused): the COPY is cancelled and the transaction rolls back. */
+    void abort() {
+        storeFailure = storeFailure == null ? new IllegalStateException("aborted") : storeFailure;
+        handOff.clear();
+        handOff.offer(END);
+        join();
+        deleteRepeats();
     }
 
     long stored() {
@@ -102,6 +146,231 @@ final class FindingWriter implements FindingSink {
         return filteredOut;
     }
 
-    private record Pending(Finding finding, int occurrences) {
+    /** What cleaning changed to make the findings storable; empty when nothing. */
+    String cleaningSummary() {
+        return storable.summary();
+    }
+
+    private void storeLoop() {
+        CopyIn in = null;
+        try {
+            in = copy.copyIn("copy findings (" + COLUMNS + ") from stdin");
+            while (true) {
+                byte[] bytes = handOff.take();
+                if (bytes == END) {
+                    break;
+                }
+                if (storeFailure == null) {
+                    in.writeToCopy(bytes, 0, bytes.length);
+                }
+            }
+            if (storeFailure != null) {
+                in.cancelCopy();
+            } else {
+                copied = in.endCopy();
+            }
+        } catch (SQLException | RuntimeException e) {
+            storeFailure = e;
+            cancelQuietly(in);
+        } catch (InterruptedException e) {
+            storeFailure = e;
+            cancelQuietly(in);
+            Thread.currentThread().interrupt();
+        } finally {
+            // why: the parser's thread must never block on a hand-off nobody takes any more
+            handOff.clear();
+        }
+    }
+
+    private void handOff(StringBuilder lines) {
+        put(lines.toString().getBytes(StandardCharsets.UTF_8));
+        lines.setLength(0);
+    }
+
+    private void put(byte[] bytes) {
+        try {
+            while (!handOff.offer(bytes, 100, TimeUnit.MILLISECONDS)) {
+                if (storeFailure != null || !store.isAlive()) {
+                    if (bytes != END) {
+                        throw failure(storeFailure);
+                    }
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FindingSink.StoreFailed(new IllegalStateException("interrupted while storing findings", e));
+        }
+        if (storeFailure != null && bytes != END) {
+            throw failure(storeFailure);
+        }
+    }
+
+    private void join() {
+        try {
+            store.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FindingSink.StoreFailed(new IllegalStateException("interrupted while storing findings", e));
+        }
+    }
+
+    private static FindingSink.StoreFailed failure(Exception cause) {
+        if (cause instanceof RuntimeException runtime) {
+            return new FindingSink.StoreFailed(runtime);
+        }
+        // why: the SQL state stays in the chain, so a lost connection reads as one and a refused row as that
+        SQLException sql = cause instanceof SQLException e ? e : new SQLException("storing findings failed: " + cause, cause);
+        return new FindingSink.StoreFailed(new org.springframework.jdbc.UncategorizedSQLException("storing findings", null, sql));
+    }
+
+    private static void cancelQuietly(CopyIn in) {
+        try {
+            if (in != null && in.isActive()) {
+                in.cancelCopy();
+            }
+        } catch (SQLException ignored) {
+            // why: the connection is already broken; the transaction rolls back with it
+        }
+    }
+
+    /** A repeat (or a hash collision) waits in a temporary file, so memory stays flat however many there are. */
+    private void setAside(Finding finding, String fingerprint) {
+        try {
+            if (repeats == null) {
+                repeatsFile = Files.createTempFile("nubicustos-repeats-", ".copy");
+                repeats = new java.io.BufferedOutputStream(Files.newOutputStream(repeatsFile), 64 * 1024);
+            }
+            StringBuilder line = new StringBuilder(512);
+            encode(finding, fingerprint, line);
+            // why: the merge keeps each fingerprint's first row, so rows carry their order
+            line.setLength(line.length() - 1);
+            line.append('\t').append(repeated++).append('\n');
+            repeats.write(line.toString().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new FindingSink.StoreFailed(new UncheckedIOException("cannot set aside a repeated finding", e));
+        }
+    }
+
+    private long mergeRepeats() {
+        try {
+            repeats.close();
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(REPEATS_TABLE);
+                statement.execute("truncate nubicustos_repeats");
+            }
+            try (var in = Files.newInputStream(repeatsFile)) {
+                copy.copyIn("copy nubicustos_repeats (" + COLUMNS + ", seq) from stdin", in);
+            }
+            try (Statement statement = connection.createStatement()) {
+                // inserted rows are the fingerprints stored for the first time; updated ones were stored already
+                statement.executeUpdate(MERGE_REPEATS);
+                try (var rs = statement.executeQuery("select count(*) from findings where step_id = '" + stepId + "'")) {
+                    rs.next();
+                    return rs.getLong(1) - copied;
+                }
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        } catch (IOException e) {
+            throw new FindingSink.StoreFailed(new UncheckedIOException("merging repeated findings failed", e));
+        } finally {
+            deleteRepeats();
+        }
+    }
+
+    private void deleteRepeats() {
+        try {
+            if (repeats != null) {
+                repeats.close();
+            }
+            if (repeatsFile != null) {
+                Files.deleteIfExists(repeatsFile);
+            }
+        } catch (IOException ignored) {
+            // why: a leftover temporary file is only disk space
+        }
+    }
+
+    /** One finding as a line of COPY text: tab-separated, \N for null, backslash, tab and line breaks escaped. */
+    private void encode(Finding f, String fingerprint, StringBuilder line) {
+        line.append(scanId).append('\t').append(stepId).append('\t');
+        field(line, f.tool());
+        field(line, f.checkId());
+        field(line, f.title());
+        field(line, f.severity().db());
+        field(line, f.status().db());
+        field(line, f.account());
+        field(line, f.region());
+        field(line, f.service());
+        field(line, f.resourceId());
+        field(line, f.description());
+        field(line, f.remediation());
+        field(line, json.writeValueAsString(f.compliance()));
+        field(line, f.observedAt() == null ? null : OffsetDateTime.ofInstant(f.observedAt(), ZoneOffset.UTC).toString());
+        line.append(fingerprint).append("\t1\n");
+    }
+
+    private static void field(StringBuilder line, String value) {
+        if (value == null) {
+            line.append("\\N\t");
+            return;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '\\' -> line.append("\\\\");
+                case '\t' -> line.append("\\t");
+                case '\n' -> line.append("\\n");
+                case '\r' -> line.append("\\r");
+                default -> line.append(c);
+            }
+        }
+        line.append('\t');
+    }
+
+    /** A set of longs by open addressing, at most half full: 32 MB for a million findings, nothing boxed. */
+    static final class LongHashSet {
+        private long[] slots = new long[1 << 12];
+        private int size;
+
+        /** Adds the value; false when it was there already. */
+        boolean add(long value) {
+            long key = value == 0 ? 1 : value;
+            if (size * 2 >= slots.length) {
+                grow();
+            }
+            int mask = slots.length - 1;
+            int i = (int) (mix(key) & mask);
+            while (slots[i] != 0) {
+                if (slots[i] == key) {
+                    return false;
+                }
+                i = (i + 1) & mask;
+            }
+            slots[i] = key;
+            size++;
+            return true;
+        }
+
+        private void grow() {
+            long[] old = slots;
+            slots = new long[old.length * 2];
+            int mask = slots.length - 1;
+            for (long key : old) {
+                if (key != 0) {
+                    int i = (int) (mix(key) & mask);
+                    while (slots[i] != 0) {
+                        i = (i + 1) & mask;
+                    }
+                    slots[i] = key;
+                }
+            }
+        }
+
+        private static long mix(long key) {
+            long h = key * 0x9E3779B97F4A7C15L;
+            return h ^ (h >>> 29);
+        }
     }
 }

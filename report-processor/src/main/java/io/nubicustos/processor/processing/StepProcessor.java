@@ -9,12 +9,13 @@ import io.nubicustos.processor.report.ReportParser;
 import io.nubicustos.processor.system.ProcessorProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.ObjectMapper;
 
+import javax.sql.DataSource;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -59,7 +60,7 @@ public class StepProcessor {
             """;
 
     private final JdbcClient jdbc;
-    private final JdbcTemplate batchJdbc;
+    private final DataSource dataSource;
     private final TransactionTemplate tx;
     private final ReportParsers parsers;
     private final ScanFinalizer finalizer;
@@ -68,10 +69,10 @@ public class StepProcessor {
     private final MeterRegistry meters;
     private final ProcessorProperties properties;
 
-    StepProcessor(JdbcClient jdbc, JdbcTemplate batchJdbc, TransactionTemplate tx, ReportParsers parsers, ScanFinalizer finalizer,
+    StepProcessor(JdbcClient jdbc, DataSource dataSource, TransactionTemplate tx, ReportParsers parsers, ScanFinalizer finalizer,
                   ObjectMapper json, Clock clock, MeterRegistry meters, ProcessorProperties properties) {
         this.jdbc = jdbc;
-        this.batchJdbc = batchJdbc;
+        this.dataSource = dataSource;
         this.tx = tx;
         this.parsers = parsers;
         this.finalizer = finalizer;
@@ -196,10 +197,13 @@ public class StepProcessor {
             note = "no parser for report format '" + step.reportFormat() + "' yet: no findings were read; the report files are kept in "
                     + reportDir;
         } else {
-            FindingWriter writer = new FindingWriter(batchJdbc, json, step.scanId(), stepId, step.severityFilter(),
-                    properties.processor().batchSize());
+            FindingWriter writer = new FindingWriter(DataSourceUtils.getConnection(dataSource), json, step.scanId(), stepId,
+                    step.severityFilter());
+            boolean finished = false;
             try {
                 note = parser.get().parse(reportDir, writer);
+                count = writer.finish();
+                finished = true;
             } catch (ReportException e) {
                 throw new RejectedReport(e);
             } catch (FindingSink.StoreFailed storing) {
@@ -208,9 +212,11 @@ public class StepProcessor {
                 // why: a parser that trips over a report trips the same way every time; retrying cannot help
                 throw new RejectedReport(new ReportException("the " + step.tool() + " parser could not read the report in " + reportDir
                         + ": " + e));
+            } finally {
+                if (!finished) {
+                    writer.abort();
+                }
             }
-            writer.flush();
-            count = writer.stored();
             if (writer.filteredOut() > 0) {
                 note += "; " + writer.filteredOut() + " finding(s) outside the severity filter " + step.severityFilter() + " left out";
             }

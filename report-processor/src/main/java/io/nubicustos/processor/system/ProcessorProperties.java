@@ -24,14 +24,12 @@ public record ProcessorProperties(@DefaultValue Reports reports, @DefaultValue P
      * @param sweepInterval  how often steps left in {@code reporting} and unsettled scans are looked for
      * @param reportingGrace how long a {@code reporting} step waits for its completion event before the
      *                       sweeper processes it anyway
-     * @param batchSize      findings per batched insert
      * @param maxAttempts    attempts at processing a step that fail for a reason other than its report's content
      *                       (a value the database refuses, a bug) before the step fails with the last error
      * @param retryBackoff   wait before the next attempt at such a step; doubled after each attempt
      */
     public record Processor(@DefaultValue("5s") Duration sweepInterval,
                             @DefaultValue("15s") Duration reportingGrace,
-                            @DefaultValue("500") int batchSize,
                             @DefaultValue("3") int maxAttempts,
                             @DefaultValue("30s") Duration retryBackoff) {
         public Processor {

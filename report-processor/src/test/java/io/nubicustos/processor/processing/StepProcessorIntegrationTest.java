@@ -67,6 +67,32 @@ class StepProcessorIntegrationTest {
     }
 
     @Test
+    void aFindingRepeatedInTheReportIsStoredOnceWithItsOccurrencesCounted() throws IOException {
+        UUID scan = scan("");
+        UUID step = step(scan, "prowler", "prowler", "reporting");
+        var records = io.nubicustos.processor.report.JsonReports.MAPPER.readTree(Samples.file("prowler/prowler5_example_output_aws.ocsf.json").toFile());
+        var repeated = io.nubicustos.processor.report.JsonReports.MAPPER.createArrayNode();
+        for (int i = 0; i < 3; i++) {
+            repeated.add(records.get(0));
+        }
+        repeated.add(records.get(2));
+        repeated.add(records.get(0));
+        Path dir = Files.createDirectories(reports.resolve(scan.toString()).resolve("prowler"));
+        Files.writeString(dir.resolve("p.ocsf.json"), repeated.toString());
+
+        processor.process(step);
+        processor.process(step);
+        jdbc.sql("update scan_steps set status = 'reporting' where id = :id").param("id", step).update();
+        processor.process(step);
+
+        List<Map<String, Object>> rows = jdbc.sql("select check_id, occurrences from findings where step_id = :id order by occurrences desc")
+                .param("id", step).query().listOfRows();
+        assertThat(rows).extracting(r -> r.get("check_id") + "x" + r.get("occurrences"))
+                .containsExactly("accessanalyzer_enabledx4", "account_maintain_different_contact_details_to_security_billing_and_operationsx1");
+        assertThat(jdbc.sql("select findings_count from scan_steps where id = :id").param("id", step).query(Integer.class).single()).isEqualTo(2);
+    }
+
+    @Test
     void valuesTheDatabaseCannotStoreAreCleanedAndTheCleaningIsCounted() throws IOException {
         UUID scan = scan("");
         UUID step = step(scan, "prowler", "prowler", "reporting");
