@@ -3,6 +3,8 @@ package io.nubicustos.bench;
 import io.nubicustos.standalone.NubicustosStandalone;
 
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,6 +23,8 @@ final class IntakeRow {
     static final String DURATION = "15s";
     static final int CONNECTIONS = 32;
 
+    private final List<String> warmUps = new ArrayList<>();
+
     record Load(double perSecond, double p99Millis, String statuses) {
     }
 
@@ -31,9 +35,9 @@ final class IntakeRow {
         Load health;
         try (NubicustosStandalone system = Fixtures.system(data, database, null, Map.of(), Set.of("api-gateway"))) {
             String base = "http://127.0.0.1:" + system.apiPort();
-            hey(base + "/api/scans", true, "5s");
+            warmUp(base + "/api/scans", true);
             scans = hey(base + "/api/scans", true, DURATION);
-            hey(base + "/actuator/health/liveness", false, "5s");
+            warmUp(base + "/actuator/health/liveness", false);
             health = hey(base + "/actuator/health/liveness", false, DURATION);
         }
         table.add("POST /api/scans (quick) at " + CONNECTIONS + " connections, api-gateway alone, vs its liveness probe",
@@ -42,6 +46,28 @@ final class IntakeRow {
                 String.format("%.2f", scans.perSecond() / health.perSecond()), ">= 2,000/s, p99 <= 50 ms",
                 scans.perSecond() >= 2000 && scans.p99Millis() <= 50);
         table.note("POST status codes: " + scans.statuses());
+        table.note("warm-up rounds of 10 s before measuring, until the JIT compiler settles: " + String.join("; ", warmUps));
+    }
+
+    /**
+     * Loads the endpoint in rounds of 10 s until the JIT compiler settles: a round in which it compiled for less
+     * than a tenth of the round (at least 3 rounds, at most 12). On two cores the compiler shares the CPU with
+     * the load and takes one to two minutes to compile what this one JVM runs (the broker, the database driver,
+     * the web stack); a service that runs for days is measured at its steady state. The rounds are printed.
+     */
+    private void warmUp(String url, boolean post) throws IOException, InterruptedException {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        List<String> rounds = new ArrayList<>();
+        for (int round = 1; round <= 12; round++) {
+            long compiledBefore = jit.getTotalCompilationTime();
+            Load load = hey(url, post, "10s");
+            long compiling = jit.getTotalCompilationTime() - compiledBefore;
+            rounds.add(String.format("%,.0f/s (JIT %.1f s)", load.perSecond(), compiling / 1000.0));
+            if (round >= 3 && compiling < 1000) {
+                break;
+            }
+        }
+        warmUps.add(url.replaceAll("^http://[^/]+", "") + ": " + String.join(", ", rounds));
     }
 
     private static Load hey(String url, boolean post, String duration) throws IOException, InterruptedException {

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,7 +18,9 @@ import java.util.regex.Pattern;
  * ({@code [name]}) and of {@code config} ({@code [default]}, {@code [profile name]}). The files are read
  * again whenever their size or modification time changes, so that credentials mounted or rotated while the
  * service runs are seen at once, and not on every request otherwise. Secrets are never kept: only the
- * section headers.
+ * section headers. {@link #contains} trusts what it found for a second before looking at the files again (a
+ * profile added is seen at once, one removed may be accepted for that second and then fails at the worker's
+ * staging): the two file lookups per accepted scan were measurable at a few thousand scans a second.
  */
 @Component
 public class AwsProfiles {
@@ -34,19 +37,30 @@ public class AwsProfiles {
         return directory;
     }
 
-    private record Snapshot(String stamp, Set<String> names) {
+    private static final long TRUSTED_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private record Snapshot(String stamp, Set<String> names, long checkedAt) {
     }
 
-    private volatile Snapshot cached = new Snapshot("", Set.of());
+    private volatile Snapshot cached = new Snapshot("", Set.of(), System.nanoTime() - TRUSTED_NANOS);
 
-    /** Profile names, or an empty set when no credentials are mounted. */
+    /** Whether the profile exists: from what was found within the last second, or else from the files. */
+    public boolean contains(String name) {
+        Snapshot snapshot = cached;
+        // why: monotonic time, so that a clock set back never makes an old answer look fresh
+        if (System.nanoTime() - snapshot.checkedAt() < TRUSTED_NANOS && snapshot.names().contains(name)) {
+            return true;
+        }
+        return names().contains(name);
+    }
+
+    /** Profile names, or an empty set when no credentials are mounted; always from the files' current state. */
     public Set<String> names() {
+        long now = System.nanoTime();
         String stamp = stamp();
         Snapshot snapshot = cached;
-        if (!stamp.equals(snapshot.stamp())) {
-            snapshot = new Snapshot(stamp, read());
-            cached = snapshot;
-        }
+        snapshot = new Snapshot(stamp, stamp.equals(snapshot.stamp()) ? snapshot.names() : read(), now);
+        cached = snapshot;
         return snapshot.names();
     }
 

@@ -1,97 +1,101 @@
 package io.nubicustos.gateway.outbox;
 
+import io.nubicustos.model.messaging.OutboxChannel;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.stereotype.Component;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
- * PostgreSQL's {@code LISTEN nubicustos_outbox} on a connection of its own: a trigger notifies on every
- * insert into the outbox, and the notification is delivered when the inserting transaction commits, so
- * the relay publishes a scan's steps within milliseconds of the accept. If the connection is lost the
- * relay falls back to its poll interval and the connection is opened again on the next wait.
+ * {@code LISTEN} on {@link OutboxChannel#NAME}, on a connection and a thread of its own: services other than the
+ * api-gateway notify in the transaction that wrote outbox rows, and each notification wakes the relay when that
+ * transaction commits. A lost connection is opened again after a pause; meanwhile the relay's poll interval is
+ * the safety net. The connection is not the pool's: waiting for notifications goes around the pool's wrapper, so a
+ * pooled connection that died while listening would be handed, dead, to the next request (and a listening one
+ * would take a request's place in the pool for good).
  */
 @Component
-class OutboxNotifications implements AutoCloseable {
+class OutboxNotifications {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxNotifications.class);
-    static final String CHANNEL = "nubicustos_outbox";
 
-    /** The longest one wait on the connection lasts, so that stopping never waits for a long poll interval. */
-    private static final long SLICE_MILLIS = 500;
+    /** The longest one wait on the connection lasts, so that stopping never waits long. */
+    private static final int SLICE_MILLIS = 500;
 
-    private final DataSource dataSource;
-    private Connection connection;
+    private final JdbcConnectionDetails database;
+    private final OutboxWakeup wakeup;
     private volatile boolean stopped;
+    private final Thread thread = new Thread(this::listen, "outbox-listener");
 
-    OutboxNotifications(DataSource dataSource) {
-        this.dataSource = dataSource;
+    OutboxNotifications(JdbcConnectionDetails database, OutboxWakeup wakeup) {
+        this.database = database;
+        this.wakeup = wakeup;
+        thread.setDaemon(true);
     }
 
-    /** Waits until a notification arrives, {@code timeout} has passed or {@link #stop()} is called; never throws. */
-    void await(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try {
-            PGConnection listening = listening();
-            while (!stopped) {
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (left <= 0) {
-                    return;
-                }
-                // why: one wake-up is enough for any number of commits; the relay drains the outbox whatever woke it
-                var notifications = listening.getNotifications((int) Math.min(Math.max(1, left), SLICE_MILLIS));
-                if (notifications != null && notifications.length > 0) {
-                    return;
-                }
-            }
-        } catch (SQLException | RuntimeException e) {
-            log.debug("Listening for outbox notifications failed ({}); falling back to the poll interval", e.toString());
-            close();
-            sleep(Math.min(timeout.toMillis(), SLICE_MILLIS));
-        }
+    @PostConstruct
+    void start() {
+        thread.start();
     }
 
-    /** Makes a waiting {@link #await} return within a moment; the relay closes the connection on its way out. */
-    void stop() {
+    @PreDestroy
+    void stop() throws InterruptedException {
         stopped = true;
+        thread.join(TimeUnit.SECONDS.toMillis(2));
     }
 
-    private PGConnection listening() throws SQLException {
-        if (connection == null || connection.isClosed()) {
-            connection = dataSource.getConnection();
-            connection.setAutoCommit(true);
-            try (Statement listen = connection.createStatement()) {
-                listen.execute("listen " + CHANNEL);
+    private void listen() {
+        while (!stopped) {
+            try (Connection connection = open()) {
+                try (Statement listen = connection.createStatement()) {
+                    listen.execute("listen " + OutboxChannel.NAME);
+                }
+                // why: the relay may have missed rows written while nobody listened
+                wakeup.wake();
+                PGConnection listening = connection.unwrap(PGConnection.class);
+                while (!stopped) {
+                    var notifications = listening.getNotifications(SLICE_MILLIS);
+                    if (notifications != null && notifications.length > 0) {
+                        wakeup.wake();
+                    }
+                }
+            } catch (SQLException | RuntimeException e) {
+                if (!stopped) {
+                    log.debug("Listening for outbox notifications failed ({}); trying again, the relay polls meanwhile", e.toString());
+                    pause();
+                }
             }
         }
-        return connection.unwrap(PGConnection.class);
     }
 
-    private static void sleep(long millis) {
+    private Connection open() throws SQLException {
+        Properties properties = new Properties();
+        if (database.getUsername() != null) {
+            properties.setProperty("user", database.getUsername());
+        }
+        if (database.getPassword() != null) {
+            properties.setProperty("password", database.getPassword());
+        }
+        properties.setProperty("ApplicationName", "nubicustos outbox listener");
+        properties.setProperty("connectTimeout", "10");
+        return DriverManager.getConnection(database.getJdbcUrl(), properties);
+    }
+
+    private static void pause() {
         try {
-            Thread.sleep(millis);
+            Thread.sleep(SLICE_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Closes the listening connection; called by the relay's own thread (the connection is not shared). */
-    @Override
-    public void close() {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // why: a connection that is already broken needs no closing
-            }
-            connection = null;
         }
     }
 }

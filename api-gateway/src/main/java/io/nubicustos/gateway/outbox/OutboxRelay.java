@@ -27,8 +27,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Publishes outbox rows to Kafka, oldest first, on a thread of its own, woken the moment a transaction
- * that wrote outbox rows commits ({@link OutboxNotifications}); the poll interval is only the safety net. A
- * batch is claimed with
+ * that wrote outbox rows commits ({@link OutboxWakeup} in this process, {@link OutboxNotifications} for other
+ * processes); the poll interval is only the safety net. A batch is claimed with
  * {@code FOR UPDATE SKIP LOCKED} in one transaction that sends every row of it (the sends in flight
  * together) and marks the ones the broker acknowledged, so any number of API instances can relay at once
  * and a row is marked only after the broker acknowledged it. A duplicate publish (crash between the send
@@ -53,7 +53,8 @@ class OutboxRelay {
              where published_at is null and parked_at is null and (next_attempt_at is null or next_attempt_at <= :now)
              order by id limit :limit for update skip locked
             """;
-    private static final String MARK_PUBLISHED = "update outbox set published_at = :now, attempts = attempts + 1 where id in (:ids)";
+    // why: one array parameter, so the statement is the same (prepared once) whatever the batch's size
+    private static final String MARK_PUBLISHED = "update outbox set published_at = :now, attempts = attempts + 1 where id = any(:ids)";
     private static final String MARK_REFUSED = """
             update outbox set attempts = attempts + 1, last_error = :error, next_attempt_at = :retryAt,
                    parked_at = case when attempts + 1 >= :maxAttempts then :now end
@@ -69,7 +70,7 @@ class OutboxRelay {
     private final Counter published;
     private final Counter failures;
     private final Counter parked;
-    private final OutboxNotifications wakeups;
+    private final OutboxWakeup wakeups;
     private volatile boolean stopped;
     private final java.util.concurrent.ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "outbox-relay");
@@ -78,7 +79,7 @@ class OutboxRelay {
     });
 
     OutboxRelay(JdbcClient jdbc, TransactionTemplate tx, KafkaTemplate<String, String> kafka, BrokerProbe broker,
-                OutboxNotifications wakeups, GatewayProperties properties, Clock clock, MeterRegistry meters) {
+                OutboxWakeup wakeups, GatewayProperties properties, Clock clock, MeterRegistry meters) {
         this.broker = broker;
         this.wakeups = wakeups;
         this.jdbc = jdbc;
@@ -99,12 +100,12 @@ class OutboxRelay {
     @PreDestroy
     void stop() throws InterruptedException {
         stopped = true;
-        wakeups.stop();
+        wakeups.wake();
         thread.shutdown();
         thread.awaitTermination(5, TimeUnit.SECONDS);
     }
 
-    /** Relays until the outbox is drained, then waits for a commit's notification (or the poll interval), and again. */
+    /** Relays until the outbox is drained, then waits for a commit's wake-up (or the poll interval), and again. */
     private void loop() {
         while (!stopped) {
             try {
@@ -115,9 +116,12 @@ class OutboxRelay {
                 log.warn("Outbox relay round failed ({}); unpublished rows stay in the outbox and the next round retries them",
                         e.toString());
             }
-            wakeups.await(settings.pollInterval());
+            try {
+                wakeups.await(settings.pollInterval());
+            } catch (InterruptedException e) {
+                return;
+            }
         }
-        wakeups.close();
     }
 
     /** Publishes one batch; answers how many rows the broker acknowledged. */
@@ -161,7 +165,7 @@ class OutboxRelay {
                 }
             }
             if (!done.isEmpty()) {
-                jdbc.sql(MARK_PUBLISHED).param("ids", done).param("now", now).update();
+                jdbc.sql(MARK_PUBLISHED).param("ids", done.toArray(Long[]::new)).param("now", now).update();
                 published.increment(done.size());
             }
             if (done.isEmpty() && unreachable == refused.size() && !refused.isEmpty() && !broker.brokerAnswers()) {

@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.scan;
 
+import io.nubicustos.gateway.outbox.OutboxWakeup;
 import io.nubicustos.gateway.web.ApiException;
 import io.nubicustos.model.messaging.ScanEvents;
 import io.nubicustos.model.messaging.Topics;
@@ -38,8 +39,10 @@ public class ScanCanceller {
     private final JdbcClient jdbc;
     private final ObjectMapper json;
     private final Clock clock;
+    private final OutboxWakeup outbox;
 
-    ScanCanceller(JdbcClient jdbc, ObjectMapper json, Clock clock) {
+    ScanCanceller(JdbcClient jdbc, ObjectMapper json, Clock clock, OutboxWakeup outbox) {
+        this.outbox = outbox;
         this.jdbc = jdbc;
         this.json = json;
         this.clock = clock;
@@ -65,6 +68,7 @@ public class ScanCanceller {
         Map<String, Object> event = ScanEvents.settled(scanId, "cancelled", "/nubicustos/api-gateway", now, Map.of());
         jdbc.sql(OUTBOX).param("topic", Topics.SCAN_EVENTS).param("key", scanId.toString())
                 .param("payload", json.writeValueAsString(event)).param("now", now).update();
+        outbox.afterCommit();
         return true;
     }
 }

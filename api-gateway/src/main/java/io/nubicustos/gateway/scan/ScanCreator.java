@@ -1,13 +1,14 @@
 package io.nubicustos.gateway.scan;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.nubicustos.gateway.outbox.OutboxWakeup;
 import io.nubicustos.model.finding.Severity;
 import io.nubicustos.model.messaging.Topics;
 import io.nubicustos.model.scan.ScanPlanner;
 import io.nubicustos.model.scan.StepPlan;
+import io.nubicustos.model.scan.TimeOrderedIds;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.ObjectMapper;
 
 import java.time.Clock;
@@ -22,8 +23,9 @@ import java.util.stream.Collectors;
 
 /**
  * Creates a scan: the scan row, one queued step per tool and one outbox row per step, in ONE
- * transaction. Nothing is sent to Kafka here; the {@code OutboxRelay} publishes after commit, so a
- * scan acknowledged to a client exists even when Kafka is down at that moment.
+ * statement (so one round trip and one commit). Nothing is sent to Kafka here; the {@code OutboxRelay},
+ * woken once the statement committed, publishes the rows, so a scan acknowledged to a client exists even
+ * when Kafka is down at that moment.
  */
 @Service
 public class ScanCreator {
@@ -58,9 +60,11 @@ public class ScanCreator {
     private final ObjectMapper json;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final OutboxWakeup outbox;
     private final Map<String, io.micrometer.core.instrument.Counter> submitted = new java.util.concurrent.ConcurrentHashMap<>();
 
-    ScanCreator(JdbcClient jdbc, ScanPlanner planner, ObjectMapper json, Clock clock, MeterRegistry meters) {
+    ScanCreator(JdbcClient jdbc, ScanPlanner planner, ObjectMapper json, Clock clock, MeterRegistry meters, OutboxWakeup outbox) {
+        this.outbox = outbox;
         this.jdbc = jdbc;
         this.planner = planner;
         this.json = json;
@@ -77,15 +81,14 @@ public class ScanCreator {
      * Creates the scan unless a scan already exists for {@code requestId} (a redelivered request), in
      * which case that scan is answered and nothing is written.
      */
-    @Transactional
     public CreatedScan create(ScanRequest request, String source, String requestId) {
-        UUID scanId = UUID.randomUUID();
+        UUID scanId = TimeOrderedIds.next(clock);
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
         List<StepPlan> plans = plan(request, scanId);
         List<Map<String, Object>> steps = new ArrayList<>(plans.size());
         for (int position = 0; position < plans.size(); position++) {
             StepPlan plan = plans.get(position);
-            steps.add(Map.of("id", UUID.randomUUID(), "tool", plan.tool(), "position", position, "plan", plan));
+            steps.add(Map.of("id", TimeOrderedIds.next(clock), "tool", plan.tool(), "position", position, "plan", plan));
         }
         long inserted = jdbc.sql(CREATE)
                 .param("id", scanId)
@@ -103,6 +106,8 @@ public class ScanCreator {
             UUID existing = jdbc.sql(SCAN_BY_REQUEST).param("requestId", requestId).query(UUID.class).single();
             return new CreatedScan(existing, request.profile().tools(), false);
         }
+        // why: a caller's own transaction (if any) decides when the rows are visible to the relay
+        outbox.afterCommit();
         submitted.computeIfAbsent(request.profile().name() + "|" + source, key -> meters.counter("nubicustos.scans.submitted",
                 "profile", request.profile().name(), "source", source)).increment();
         return new CreatedScan(scanId, request.profile().tools(), true);

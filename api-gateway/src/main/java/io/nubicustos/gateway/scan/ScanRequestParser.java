@@ -162,8 +162,8 @@ public class ScanRequestParser {
         boolean needsAws = profile.tools().stream().map(catalog::requireTool).map(ToolDefinition::credentials)
                 .anyMatch(c -> c != null && "aws".equals(c.kind()));
         if (needsAws) {
-            Set<String> known = awsProfiles.names();
-            if (!known.contains(name)) {
+            if (!awsProfiles.contains(name)) {
+                Set<String> known = awsProfiles.names();
                 String where = awsProfiles.directory().resolve("credentials").toString();
                 throw ApiException.unprocessable("unknown_aws_profile", "aws_profile", known.isEmpty()
                         ? "aws_profile '" + name + "' cannot be used: no AWS credentials are mounted at " + where

@@ -1,5 +1,7 @@
 package io.nubicustos.gateway.outbox;
 
+import com.zaxxer.hikari.HikariDataSource;
+import io.nubicustos.model.messaging.OutboxChannel;
 import io.nubicustos.model.messaging.Topics;
 import io.nubicustos.testsupport.TestPostgres;
 import org.junit.jupiter.api.Test;
@@ -10,7 +12,12 @@ import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.support.TransactionTemplate;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -19,7 +26,10 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The relay and its upkeep against a real KRaft broker and a real PostgreSQL; rounds are driven by the test. */
+/**
+ * The relay and its upkeep against a real KRaft broker and a real PostgreSQL; rounds are driven by the test, or by
+ * the wake-ups on commit (the poll interval is an hour).
+ */
 @SpringBootTest(properties = {"spring.config.name=api-gateway", "server.port=0", "nubicustos.outbox.poll-interval=1h",
         "nubicustos.outbox.max-attempts=3", "nubicustos.outbox.retry-backoff=10ms", "nubicustos.outbox.retention=7d"})
 // why: each class has its own broker; a context cached past it would wait 30 s at exit to stop its consumers
@@ -41,6 +51,12 @@ class OutboxIntegrationTest {
     OutboxRelay relay;
     @Autowired
     OutboxMaintenance maintenance;
+    @Autowired
+    OutboxWakeup wakeup;
+    @Autowired
+    TransactionTemplate tx;
+    @Autowired
+    HikariDataSource dataSource;
 
     @Test
     void aRowTheBrokerRefusesIsRetriedThenParkedAndNeverHoldsUpTheRowsBehindIt() {
@@ -78,6 +94,67 @@ class OutboxIntegrationTest {
 
         assertThat(jdbc.sql("select id from outbox where id in (:ids)").param("ids", List.of(old, recent, pending)).query(Long.class).list())
                 .containsExactlyInAnyOrder(recent, pending);
+    }
+
+    @Test
+    void rowsWrittenInThisProcessArePublishedOnCommitNotOnThePoll() {
+        // the poll interval is an hour: only the wake-up after the commit can publish these rows in time
+        long rolledBack = -1;
+        try {
+            rolledBack = tx.execute(status -> {
+                long id = insert(Topics.SCAN_EVENTS, "{}");
+                wakeup.afterCommit();
+                status.setRollbackOnly();
+                return id;
+            });
+        } finally {
+            assertThat(jdbc.sql("select count(*) from outbox where id = :id").param("id", rolledBack).query(Long.class).single()).isZero();
+        }
+        long committed = tx.execute(status -> {
+            long id = insert(Topics.SCAN_EVENTS, "{}");
+            wakeup.afterCommit();
+            return id;
+        });
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> published(List.of(committed)) == 1);
+    }
+
+    @Test
+    void rowsWrittenByAnotherProcessArePublishedOnItsCommitEvenAfterTheListenerLostItsConnection() throws Exception {
+        long first = insertElsewhereAndNotify();
+        await().atMost(Duration.ofSeconds(10)).until(() -> published(List.of(first)) == 1);
+
+        // the listening connection dies (a database restart, a proxy's idle timeout): the listener opens another, and
+        // the requests' pool never sees the dead one
+        assertThat(jdbc.sql("select count(pg_terminate_backend(pid)) from pg_stat_activity where " + LISTENER).query(Long.class).single())
+                .isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.sql("select count(*) from pg_stat_activity where " + LISTENER)
+                .query(Long.class).single() == 1);
+        long second = insertElsewhereAndNotify();
+        await().atMost(Duration.ofSeconds(10)).until(() -> published(List.of(second)) == 1);
+        for (int i = 0; i < 20; i++) {
+            assertThat(jdbc.sql("select 1").query(Integer.class).single()).isEqualTo(1);
+        }
+    }
+
+    private static final String LISTENER = "datname = current_database() and application_name = 'nubicustos outbox listener'"
+            + " and query = 'listen " + OutboxChannel.NAME + "'";
+
+    /** As the report-processor writes its rows: its own connection, the row and the notification in one transaction. */
+    private long insertElsewhereAndNotify() throws Exception {
+        try (Connection other = DriverManager.getConnection(dataSource.getJdbcUrl(), "postgres", "")) {
+            other.setAutoCommit(false);
+            long id;
+            try (Statement statement = other.createStatement();
+                 ResultSet rs = statement.executeQuery("insert into outbox (topic, message_key, payload, created_at)"
+                         + " values ('" + Topics.SCAN_EVENTS + "', 'k', '{}', now()) returning id")) {
+                rs.next();
+                id = rs.getLong(1);
+                statement.execute(OutboxChannel.WAKE_RELAY);
+            }
+            other.commit();
+            return id;
+        }
     }
 
     private long insert(String topic, String payload) {

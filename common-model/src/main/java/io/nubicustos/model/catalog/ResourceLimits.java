@@ -3,6 +3,7 @@ package io.nubicustos.model.catalog;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Limits of a tool's container; any may be null (no limit at that level).
@@ -99,10 +100,14 @@ public record ResourceLimits(String memory, Double cpus, Integer pids, String ti
         return cpus == null ? null : Math.round(cpus * 1_000_000_000d);
     }
 
+    // why: compiled once; these run for every accepted scan's plan (String.matches compiles on every call)
+    private static final Pattern SIZE = Pattern.compile("\\d{1,12}[kmg]?b?");
+    private static final Pattern DURATION = Pattern.compile("\\d{1,9}[smh]");
+
     /** A size such as {@code 512m}; null if it is not one or does not fit in a long. */
     static Long bytes(String size) {
         String s = size.strip().toLowerCase(Locale.ROOT);
-        if (!s.matches("\\d{1,12}[kmg]?b?")) {
+        if (!SIZE.matcher(s).matches()) {
             return null;
         }
         s = s.endsWith("b") ? s.substring(0, s.length() - 1) : s;
@@ -122,7 +127,7 @@ public record ResourceLimits(String memory, Double cpus, Integer pids, String ti
 
     static Long seconds(String duration) {
         String s = duration.strip().toLowerCase(Locale.ROOT);
-        if (!s.matches("\\d{1,9}[smh]")) {
+        if (!DURATION.matcher(s).matches()) {
             return null;
         }
         long value = Long.parseLong(s.substring(0, s.length() - 1));

@@ -1,6 +1,7 @@
 package io.nubicustos.processor.processing;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.nubicustos.model.messaging.OutboxChannel;
 import io.nubicustos.model.messaging.ScanEvents;
 import io.nubicustos.model.messaging.Topics;
 import org.slf4j.Logger;
@@ -98,6 +99,8 @@ class ScanFinalizer {
         Map<String, Object> event = ScanEvents.settled(scanId, status, "/nubicustos/report-processor", now, data);
         jdbc.sql(OUTBOX).param("topic", Topics.SCAN_EVENTS).param("key", scanId.toString())
                 .param("payload", json.writeValueAsString(event)).param("now", now).update();
+        // why: the relay runs in the api-gateway; the notification reaches it when this transaction commits
+        jdbc.sql(OutboxChannel.WAKE_RELAY).query().singleRow();
         meters.counter("nubicustos.scans.finished", "profile", profile, "outcome", status).increment();
         log.info("Scan {} ({}) {}: {}", scanId, profile, status, findings);
         return Optional.of(status);
