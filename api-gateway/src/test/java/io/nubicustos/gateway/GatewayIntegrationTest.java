@@ -140,6 +140,27 @@ class GatewayIntegrationTest {
     }
 
     @Test
+    void stepsAcceptedTogetherGetContainerNamesOfTheirOwn() throws Exception {
+        // why: a container is named {tool}-scan-{first 12 digits of the step id}; steps created in one millisecond
+        // (a burst, a bulk retry) must not share one, or a worker takes another step's container for its own
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> burst = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            burst.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return post("/api/scans", "{\"profile\": \"comprehensive\"}");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        for (var accepted : burst) {
+            assertThat(accepted.join().statusCode()).isEqualTo(202);
+        }
+
+        assertThat(jdbc.sql("select count(*) - count(distinct left(id::text, 12)) from scan_steps").query(Long.class).single()).isZero();
+    }
+
+    @Test
     void aDryRunAnswersThePlanAndCreatesNothing() throws Exception {
         long before = jdbc.sql("select count(*) from scans").query(Long.class).single();
 

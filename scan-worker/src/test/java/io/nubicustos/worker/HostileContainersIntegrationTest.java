@@ -40,7 +40,7 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(properties = {"spring.config.name=scan-worker", "nubicustos.worker.id=worker-hostile",
         "nubicustos.worker.concurrency=4", "nubicustos.worker.poll-interval=300ms", "nubicustos.worker.orphan-sweep-interval=1s",
-        "nubicustos.worker.cancel-check-interval=500ms", "nubicustos.worker.stdout-max-size=1MB", "nubicustos.reports.group-id=47991"})
+        "nubicustos.worker.cancel-check-interval=500ms", "nubicustos.worker.retry-backoff=1s", "nubicustos.worker.stdout-max-size=1MB", "nubicustos.reports.group-id=47991"})
 // why: each class has its own broker; a context cached past it would wait 30 s at exit to stop its consumers
 @DirtiesContext
 @EmbeddedKafka(partitions = 1)
@@ -202,6 +202,24 @@ class HostileContainersIntegrationTest {
         DockerClients.local().removeContainerCmd(container).withForce(true).exec();
     }
 
+    @Test
+    void aContainerPlantedUnderAStepsNameIsNeverStartedAndTheStepRunsUnderItsNextName() {
+        UUID step = UUID.randomUUID();
+        String name = "prowler-scan-" + step.toString().substring(0, 12) + "-1";
+        String planted = DockerClients.local().createContainerCmd(LINGERS).withName(name).exec().getId();
+        try {
+            step(scan(), prowler(SNOOPS), step);
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> status(step).equals("reporting"));
+            assertThat(jdbc.sql("select attempt from scan_steps where id = :id").param("id", step).query(Integer.class).single())
+                    .as("the first attempt gave way, the second ran under its own name").isEqualTo(2);
+            var state = DockerClients.local().inspectContainerCmd(planted).exec().getState();
+            assertThat(state.getStatus()).as("the planted container was never started").isEqualTo("created");
+        } finally {
+            DockerClients.local().removeContainerCmd(planted).withForce(true).exec();
+        }
+    }
+
     private static StepPlan stdoutTool(String image) {
         return new StepPlan("cloudmapper", image, "cloudmapper-scan", List.of("audit", "--json"), null, "/out", null,
                 null, Map.of("AWS_PROFILE", "default"), List.of(0), Map.of(), "out.jsonl", "cloudmapper-audit", ResourceLimits.NONE);
@@ -225,7 +243,10 @@ class HostileContainersIntegrationTest {
     }
 
     private UUID step(UUID scan, StepPlan plan) {
-        UUID id = UUID.randomUUID();
+        return step(scan, plan, UUID.randomUUID());
+    }
+
+    private UUID step(UUID scan, StepPlan plan, UUID id) {
         jdbc.sql("insert into scan_steps (id, scan_id, tool, position, status, plan, queued_at) values (:id, :scan, :tool, 0, 'queued', cast(:plan as jsonb), :now)")
                 .param("id", id).param("scan", scan).param("tool", plan.tool()).param("plan", json.writeValueAsString(plan))
                 .param("now", OffsetDateTime.now()).update();

@@ -6,7 +6,7 @@ import io.nubicustos.model.finding.Severity;
 import io.nubicustos.model.messaging.Topics;
 import io.nubicustos.model.scan.ScanPlanner;
 import io.nubicustos.model.scan.StepPlan;
-import io.nubicustos.model.scan.TimeOrderedIds;
+import io.nubicustos.model.scan.Ids;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.ObjectMapper;
@@ -82,13 +82,14 @@ public class ScanCreator {
      * which case that scan is answered and nothing is written.
      */
     public CreatedScan create(ScanRequest request, String source, String requestId) {
-        UUID scanId = TimeOrderedIds.next(clock);
+        UUID scanId = Ids.timeOrdered(clock);
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
         List<StepPlan> plans = plan(request, scanId);
         List<Map<String, Object>> steps = new ArrayList<>(plans.size());
         for (int position = 0; position < plans.size(); position++) {
             StepPlan plan = plans.get(position);
-            steps.add(Map.of("id", TimeOrderedIds.next(clock), "tool", plan.tool(), "position", position, "plan", plan));
+            // why: random, not time-ordered: a step's container is named after the first 12 digits of its id
+            steps.add(Map.of("id", Ids.random(), "tool", plan.tool(), "position", position, "plan", plan));
         }
         long inserted = jdbc.sql(CREATE)
                 .param("id", scanId)

@@ -208,13 +208,44 @@ public class ContainerRunner {
             }
             return cmd.exec().getId();
         } catch (ConflictException e) {
-            return find(spec.name()).map(InspectContainerResponse::getId).orElseThrow(() ->
+            InspectContainerResponse existing = find(spec.name()).orElseThrow(() ->
                     new StepFailure("container name " + spec.name() + " is taken and the container cannot be inspected", e));
+            return ownNeverStarted(spec, existing);
         } catch (NotFoundException e) {
             // why: the image or the network went away since we last looked; look again next time
             knownImages.remove(spec.image());
             forgetNetworks();
             throw new StepFailure("the Docker engine refused to create " + spec.name() + ": " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /**
+     * The container that holds this attempt's name, when it is this attempt's own and never started (its create
+     * answered too late, say); any other holder (another step's container, one planted by someone with access to
+     * the engine, this attempt's container that already ran) is never started: the attempt fails and the step's
+     * next attempt, under a name of its own, is retried.
+     */
+    private static String ownNeverStarted(ContainerSpec spec, InspectContainerResponse existing) {
+        Map<String, String> labels = existing.getConfig() == null || existing.getConfig().getLabels() == null
+                ? Map.of() : existing.getConfig().getLabels();
+        boolean ours = spec.labels().get(LABEL_STEP).equals(labels.get(LABEL_STEP))
+                && spec.labels().get(LABEL_ATTEMPT).equals(labels.get(LABEL_ATTEMPT));
+        if (!ours) {
+            throw new NameTaken("container name " + spec.name() + " is taken by container " + existing.getId().substring(0, 12)
+                    + ", which is not this step attempt's (labels " + LABEL_STEP + "=" + labels.get(LABEL_STEP) + ", " + LABEL_ATTEMPT
+                    + "=" + labels.get(LABEL_ATTEMPT) + "); it is left alone");
+        }
+        if (existing.getState() == null || !"created".equals(existing.getState().getStatus())) {
+            throw new NameTaken("this attempt's container " + spec.name() + " exists already and has been started ("
+                    + (existing.getState() == null ? "state unknown" : existing.getState().getStatus()) + "); it is not started again");
+        }
+        return existing.getId();
+    }
+
+    /** The container name is held by a container this attempt may not use; the step's next attempt has another name. */
+    public static final class NameTaken extends RuntimeException {
+        NameTaken(String message) {
+            super(message);
         }
     }
 
