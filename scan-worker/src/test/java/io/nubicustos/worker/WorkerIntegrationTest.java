@@ -1,11 +1,14 @@
 package io.nubicustos.worker;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.WaitContainerResultCallback;
 import com.github.dockerjava.api.model.Container;
 import io.nubicustos.model.messaging.StepCommand;
 import io.nubicustos.model.messaging.Topics;
 import io.nubicustos.model.scan.StepPlan;
 import io.nubicustos.testsupport.DockerClients;
+import io.nubicustos.worker.docker.ContainerExits;
+import io.nubicustos.worker.docker.ContainerRunner;
 import io.nubicustos.testsupport.Samples;
 import io.nubicustos.testsupport.StandInImage;
 import io.nubicustos.testsupport.TestPostgres;
@@ -36,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -119,6 +123,25 @@ class WorkerIntegrationTest {
         send(scan, step);
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
                 jdbc.sql("select attempt from scan_steps where id = :id").param("id", step).query(Integer.class).single()).isEqualTo(1));
+    }
+
+    @Test
+    void theEnginesDieEventTellsAnExitEvenToOneWhoAsksAfterIt() throws Exception {
+        ContainerExits exits = context.getBean(ContainerExits.class);
+        var docker = DockerClients.local();
+        String exited = docker.createContainerCmd(BROKEN).withLabels(Map.of(ContainerRunner.LABEL_MANAGED, "true"))
+                .exec().getId();
+        try {
+            docker.startContainerCmd(exited).exec();
+            docker.waitContainerCmd(exited).exec(new WaitContainerResultCallback())
+                    .awaitStatusCode(30, TimeUnit.SECONDS);
+
+            assertThat(exits.expect(exited).get(10, TimeUnit.SECONDS))
+                    .isEqualTo(new ContainerExits.Exit(2, false));
+        } finally {
+            exits.forget(exited);
+            docker.removeContainerCmd(exited).withForce(true).exec();
+        }
     }
 
     @Test

@@ -78,13 +78,15 @@ class FleetTest {
             scans.add(api.submit("{\"profile\": \"quick\", \"aws_profile\": \"" + (i % 2 == 0 ? "default" : "diff-account") + "\"}"));
         }
 
-        // sampled live as well: the most steps of one account running at once, as the database says
+        // sampled live as well: the most steps of one account running at once, as the database says (running: claimed,
+        // and its container's exit not yet recorded; the log tail and the report of an exited one are collected
+        // while the next step of the account runs)
         java.util.Map<String, Integer> livePeaks = new java.util.concurrent.ConcurrentHashMap<>();
         await().atMost(Duration.ofMinutes(8)).pollInterval(Duration.ofMillis(200)).until(() -> {
             try (Connection c = DriverManager.getConnection(database, "postgres", ""); Statement s = c.createStatement();
                  ResultSet running = s.executeQuery("""
                          select sc.aws_profile, count(*) from scan_steps st join scans sc on sc.id = st.scan_id
-                          where st.status = 'running' group by sc.aws_profile""")) {
+                          where st.status = 'running' and st.container_finished_at is null group by sc.aws_profile""")) {
                 while (running.next()) {
                     livePeaks.merge(running.getString(1), running.getInt(2), Math::max);
                 }

@@ -38,13 +38,16 @@ public class StepRepository {
     /**
      * Claims the next steps, fairly and within the caps: candidates are ranked per scan (a scan with
      * fewer running steps goes first, then older scans), a scan never runs more than its
-     * {@code max_parallel} steps and an account (AWS profile) never more than {@code :accountCap}.
+     * {@code max_parallel} steps and an account (AWS profile) never more than {@code :accountCap}. A step
+     * counts as running from its claim until its container's exit is recorded: an exited container calls no
+     * cloud API and takes no slot, while its log tail and report are collected.
      * Claims are serialized by a transaction-scoped advisory lock, so two workers cannot both see
      * room under a cap and both take it.
      */
     private static final String CLAIM_NEXT = """
             with running as (
-                select r.scan_id, sc.aws_profile from scan_steps r join scans sc on sc.id = r.scan_id where r.status = 'running'
+                select r.scan_id, sc.aws_profile from scan_steps r join scans sc on sc.id = r.scan_id
+                 where r.status = 'running' and r.container_finished_at is null
             ), candidates as (
                 select s.id, s.scan_id, sc.aws_profile, sc.max_parallel, sc.created_at, s.queued_at, s.position,
                        (select count(*) from running r where r.scan_id = s.scan_id) as scan_running,
@@ -99,7 +102,7 @@ public class StepRepository {
     // why: the exit is on the row the moment it is known; the log tail and the report follow in the transition
     private static final String RECORD_EXIT = """
             update scan_steps set exit_code = :exitCode, oom_killed = :oomKilled, container_finished_at = clock_timestamp()
-             where id = :id and status = 'running' and owner = :owner and attempt = :attempt
+             where id = :id and status = 'running' and owner = :owner and attempt = :attempt and container_finished_at is null
             """;
     private static final String TO_REPORTING = """
             update scan_steps
@@ -195,10 +198,17 @@ public class StepRepository {
                 .param("now", now()).param("id", step.id()).param("owner", owner).param("attempt", step.attempt()).update());
     }
 
-    /** Writes how the container ended, before anything else is done about it. */
+    /**
+     * Writes how the container ended, before anything else is done about it: once, by the first to know (the
+     * engine's die event or its wait); false when it was written already or the step is no longer this attempt's.
+     */
     public boolean recordExit(ClaimedStep step, int exitCode, boolean oomKilled) {
-        return guarded("record exit", step, jdbc.sql(RECORD_EXIT).param("exitCode", exitCode).param("oomKilled", oomKilled)
-                .param("id", step.id()).param("owner", owner).param("attempt", step.attempt()).update());
+        int rows = jdbc.sql(RECORD_EXIT).param("exitCode", exitCode).param("oomKilled", oomKilled)
+                .param("id", step.id()).param("owner", owner).param("attempt", step.attempt()).update();
+        if (rows > 1) {
+            throw new IllegalStateException("record exit of step " + step.id() + " changed " + rows + " rows; this indicates a bug");
+        }
+        return rows == 1;
     }
 
     public boolean toReporting(ClaimedStep step, int exitCode, boolean oomKilled, String logTail, String captureNote) {

@@ -8,6 +8,7 @@ import io.nubicustos.model.scan.StepPlan;
 import io.nubicustos.model.scan.StepStatus;
 import io.nubicustos.worker.credentials.StagedCredentials;
 import io.nubicustos.worker.docker.ContainerExit;
+import io.nubicustos.worker.docker.ContainerExits;
 import io.nubicustos.worker.docker.ContainerRunner;
 import io.nubicustos.worker.docker.DockerEngine;
 import io.nubicustos.worker.docker.EngineUnavailable;
@@ -56,15 +57,23 @@ public class StepRunner {
     private final StagedCredentials credentials;
     private final ContainerSpecs specs;
     private final StdoutCapture stdout;
+    private final ContainerExits exits;
     private final java.util.concurrent.ExecutorService cleanup = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "container-cleanup");
+        t.setDaemon(true);
+        return t;
+    });
+    private final java.util.concurrent.ExecutorService recorder = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "exit-recorder");
         t.setDaemon(true);
         return t;
     });
 
     StepRunner(StepRepository steps, ContainerRunner containers, DockerEngine engine, CompletionPublisher completions,
                StepExecutor executor, WorkerProperties properties, MeterRegistry meters, RunningContainers running,
-               ReportDirectories directories, StagedCredentials credentials, ContainerSpecs specs, StdoutCapture stdout) {
+               ReportDirectories directories, StagedCredentials credentials, ContainerSpecs specs, StdoutCapture stdout,
+               ContainerExits exits) {
+        this.exits = exits;
         this.steps = steps;
         this.containers = containers;
         this.engine = engine;
@@ -178,6 +187,16 @@ public class StepRunner {
     private void follow(ClaimedStep step, StepExecutor.Slot slot, Instant started, Redaction redaction, Timer.Sample timing) {
         Watch watch = running.watch(step.id(), step.attempt(), step.containerId());
         boolean removable = false;
+        // why: the engine's die event comes before its wait answers (which waits for the clean-up); the exit is
+        // on the row and the slot free from that moment, the wait below stays the authority
+        exits.expect(step.containerId()).thenAcceptAsync(died -> {
+            try {
+                steps.recordExit(step, died.exitCode(), died.oomKilled());
+            } catch (RuntimeException e) {
+                log.debug("Step {}: the exit could not be recorded at once ({}); it is when the wait answers", step.id(), e.toString());
+            }
+            slot.free();
+        }, recorder);
         try {
             ContainerExit exit = awaitThroughEngineRestarts(step, watch, started);
             if (exit == null) {
@@ -199,6 +218,7 @@ public class StepRunner {
         } catch (RuntimeException e) {
             removable = cannotCollect(step, e, timing);
         } finally {
+            exits.forget(step.containerId());
             running.remove(step.id(), watch);
         }
         settledRemove(step, step.containerId(), removable);
