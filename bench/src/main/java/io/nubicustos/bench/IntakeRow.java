@@ -41,7 +41,7 @@ final class IntakeRow {
             health = hey(base + "/actuator/health/liveness", false, DURATION);
         }
         table.add("POST /api/scans (quick) at " + CONNECTIONS + " connections, api-gateway alone, vs its liveness probe",
-                String.format("%,.0f/s, p99 %.0f ms", scans.perSecond(), scans.p99Millis()),
+                String.format("%,.0f/s, p99 %.1f ms", scans.perSecond(), scans.p99Millis()),
                 String.format("%,.0f/s, p99 %.0f ms", health.perSecond(), health.p99Millis()),
                 String.format("%.2f", scans.perSecond() / health.perSecond()), ">= 2,000/s, p99 <= 50 ms",
                 scans.perSecond() >= 2000 && scans.p99Millis() <= 50);
@@ -51,14 +51,14 @@ final class IntakeRow {
 
     /**
      * Loads the endpoint in rounds of 10 s until the JIT compiler settles: a round in which it compiled for less
-     * than a tenth of the round (at least 3 rounds, at most 12). On two cores the compiler shares the CPU with
+     * than a tenth of the round (at least 3 rounds, at most 24). On two cores the compiler shares the CPU with
      * the load and takes one to two minutes to compile what this one JVM runs (the broker, the database driver,
      * the web stack); a service that runs for days is measured at its steady state. The rounds are printed.
      */
     private void warmUp(String url, boolean post) throws IOException, InterruptedException {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         List<String> rounds = new ArrayList<>();
-        for (int round = 1; round <= 12; round++) {
+        for (int round = 1; round <= 24; round++) {
             long compiledBefore = jit.getTotalCompilationTime();
             Load load = hey(url, post, "10s");
             long compiling = jit.getTotalCompilationTime() - compiledBefore;
