@@ -133,6 +133,7 @@ class ScanController {
     Map<String, Object> errors(@PathVariable("id") UUID id) {
         queries.scan(id);
         List<StepView> steps = queries.steps(id);
+        Map<UUID, List<ScanQueries.AttemptView>> attempts = queries.attempts(id);
         Map<String, String> toolErrors = new LinkedHashMap<>();
         Map<String, Object> details = new LinkedHashMap<>();
         Map<String, String> notes = new LinkedHashMap<>();
@@ -148,6 +149,8 @@ class ScanController {
                 detail.put("oom_killed", step.oomKilled());
                 detail.put("attempt", step.attempt());
                 detail.put("log_tail", step.logTail());
+                // why: a step that failed after several attempts names the hosts they ran on and why each ended
+                detail.put("attempts", attempts.getOrDefault(step.id(), List.of()));
                 details.put(step.tool(), detail);
             } else if ("succeeded".equals(step.status())) {
                 succeeded++;

@@ -36,6 +36,12 @@ public class ScanQueries {
             from scan_steps where scan_id = :scanId order by position
             """;
 
+    private static final String ATTEMPTS_OF_SCAN = """
+            select a.step_id, a.attempt, a.worker, a.docker_host, a.started_at, a.finished_at, a.outcome, a.error
+              from step_attempts a join scan_steps s on s.id = a.step_id
+             where s.scan_id = :scanId order by a.step_id, a.attempt
+            """;
+
     private final JdbcClient jdbc;
 
     ScanQueries(JdbcClient jdbc) {
@@ -66,6 +72,16 @@ public class ScanQueries {
                 time(rs, "container_finished_at"), time(rs, "completed_at"))).list();
     }
 
+    /** Every attempt of every step of the scan, by step, oldest first: where it ran and how it ended. */
+    public Map<UUID, List<AttemptView>> attempts(UUID scanId) {
+        Map<UUID, List<AttemptView>> attempts = new LinkedHashMap<>();
+        jdbc.sql(ATTEMPTS_OF_SCAN).param("scanId", scanId).query((rs, n) -> attempts.computeIfAbsent(rs.getObject("step_id", UUID.class),
+                id -> new java.util.ArrayList<>()).add(new AttemptView(rs.getInt("attempt"), rs.getString("worker"),
+                rs.getString("docker_host"), time(rs, "started_at"), time(rs, "finished_at"), rs.getString("outcome"),
+                rs.getString("error")))).list();
+        return attempts;
+    }
+
     private static ScanView scanView(ResultSet rs, int row) throws SQLException {
         Map<String, Integer> findings = new LinkedHashMap<>();
         findings.put("total", rs.getInt("findings_total"));
@@ -90,6 +106,11 @@ public class ScanQueries {
     public record ScanView(UUID id, String profile, String awsProfile, List<String> severityFilter, String status,
                            String source, OffsetDateTime createdAt, OffsetDateTime startedAt,
                            OffsetDateTime completedAt, Map<String, Integer> findings) {
+    }
+
+    /** One attempt of a step: the worker and Docker host it ran on, and how it ended. */
+    public record AttemptView(int attempt, String worker, String dockerHost, OffsetDateTime startedAt, OffsetDateTime finishedAt,
+                              String outcome, String error) {
     }
 
     public record StepView(UUID id, String tool, String status, int attempt, String owner, String image,

@@ -116,20 +116,48 @@ public final class DockerEngineProcess implements AutoCloseable {
                 });
     }
 
-    /** Removes every container, stops the engine and deletes its data root. */
+    /**
+     * Removes every container and network, stops the engine and deletes its data root. A bridge network's
+     * interface outlives its engine unless the network is removed, and the host has address pools for about
+     * thirty of them: without this, a machine that started many test engines can create no more networks.
+     */
     @Override
     public void close() {
+        List<String> bridges = new ArrayList<>();
         try {
             client.listContainersCmd().withShowAll(true).exec().forEach(c -> client.removeContainerCmd(c.getId()).withForce(true).exec());
+            for (var network : client.listNetworksCmd().exec()) {
+                if ("bridge".equals(network.getDriver()) && !"bridge".equals(network.getName())) {
+                    bridges.add("br-" + network.getId().substring(0, 12));
+                    try {
+                        client.removeNetworkCmd(network.getId()).exec();
+                    } catch (RuntimeException inUse) {
+                        // why: removed with its interface below, once the engine is stopped
+                    }
+                }
+            }
         } catch (RuntimeException ignored) {
             // the engine is already gone
         }
         stop();
+        for (String bridge : bridges) {
+            deleteLinkQuietly(bridge);
+        }
         unmountBelow(root);
         try (Stream<Path> walk = Files.walk(root)) {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException | UncheckedIOException ignored) {
             // why: a leftover temp directory is harmless
+        }
+    }
+
+    private static void deleteLinkQuietly(String link) {
+        try {
+            Process ip = new ProcessBuilder("ip", "link", "delete", link).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            ip.waitFor(10, TimeUnit.SECONDS);
+        } catch (IOException | InterruptedException ignored) {
+            // why: best effort; an interface already gone is the normal case
         }
     }
 

@@ -49,17 +49,21 @@ public class ContainerRunner {
     public static final String LABEL_TOOL = "io.nubicustos.tool";
     public static final String LABEL_ATTEMPT = "io.nubicustos.attempt";
     public static final String LABEL_WORKER = "io.nubicustos.worker";
+    /** A container made only to see whether the engine can make one; never started, removed at once. */
+    public static final String LABEL_PROBE = "io.nubicustos.probe";
 
     private static final Logger log = LoggerFactory.getLogger(ContainerRunner.class);
     private static final int MAX_TAIL_CHARS = 16_384;
 
     private final DockerEngine engine;
+    private final EngineLocks locks;
     private final WorkerProperties.Docker settings;
     private final Map<String, String> networkIds = new ConcurrentHashMap<>();
     private final java.util.Set<String> knownImages = ConcurrentHashMap.newKeySet();
 
-    ContainerRunner(DockerEngine engine, WorkerProperties properties) {
+    ContainerRunner(DockerEngine engine, EngineLocks locks, WorkerProperties properties) {
         this.engine = engine;
+        this.locks = locks;
         this.settings = properties.docker();
     }
 
@@ -82,23 +86,23 @@ public class ContainerRunner {
             return;
         }
         if (!present && "never".equals(policy)) {
-            throw new StepFailure("image " + image + " is not present on the Docker host and the pull policy is 'never'");
+            throw new HostFailure("image " + image + " is not present on the Docker host and the pull policy is 'never'");
         }
         try {
             docker().pullImageCmd(image).exec(new PullImageResultCallback()).awaitCompletion(30, TimeUnit.MINUTES);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StepFailure("interrupted while pulling " + image, e);
+            throw new HostFailure("interrupted while pulling " + image, e);
         } catch (DockerException | com.github.dockerjava.api.exception.DockerClientException e) {
             if (present) {
                 log.warn("Pulling {} failed ({}); using the local copy", image, e.getMessage());
                 return;
             }
-            throw new StepFailure("image " + image + " is not present on the Docker host and could not be pulled: "
+            throw new HostFailure("image " + image + " is not present on the Docker host and could not be pulled: "
                     + firstLine(e.getMessage()), e);
         }
         if (!isPresent(image)) {
-            throw new StepFailure("image " + image + " is not present on the Docker host after pulling it");
+            throw new HostFailure("image " + image + " is not present on the Docker host after pulling it");
         }
     }
 
@@ -115,8 +119,9 @@ public class ContainerRunner {
      * Makes sure the network exists on this engine, exactly once, and answers its id, by which containers
      * are attached. Docker lets two networks share a name (two workers creating it at once on a fresh
      * engine get two), and then refuses every container attached by that name as ambiguous; so creation
-     * is serialized in this worker, duplicates left by others are repaired (every worker keeps the same
-     * one, the lowest id, and removes the others when nothing is attached to them), and the id is used.
+     * is serialized across every worker of this engine ({@link EngineLocks}), duplicates made by hand or by
+     * older versions are repaired (every worker keeps the same one, the lowest id, and removes the others when
+     * nothing is attached to them), and containers are attached by the id.
      */
     public String ensureNetwork(String network) {
         if (network == null || List.of("bridge", "host", "none").contains(network)) {
@@ -131,31 +136,37 @@ public class ContainerRunner {
             if (known != null) {
                 return known;
             }
-            List<Network> found = networksNamed(network);
-            if (found.isEmpty()) {
-                if (!settings.createNetworks()) {
-                    throw new StepFailure("Docker network " + network + " does not exist (and nubicustos.docker.create-networks is false)");
-                }
-                docker().createNetworkCmd().withName(network).withDriver("bridge").withCheckDuplicate(true).exec();
-                log.info("Created Docker network {}", network);
-                found = networksNamed(network);
-            }
-            if (found.isEmpty()) {
-                throw new IllegalStateException("Docker network " + network + " was created but cannot be found");
-            }
-            String keep = found.get(0).getId();
-            for (Network duplicate : found.subList(1, found.size())) {
-                try {
-                    docker().removeNetworkCmd(duplicate.getId()).exec();
-                    log.warn("Removed duplicate Docker network {} ({}); {} is kept", network, duplicate.getId(), keep);
-                } catch (RuntimeException inUse) {
-                    log.warn("Duplicate Docker network {} ({}) could not be removed ({}); containers are attached to {} by id",
-                            network, duplicate.getId(), inUse.getMessage(), keep);
-                }
-            }
-            networkIds.put(network, keep);
-            return keep;
+            // why: other workers on this engine may be creating it right now; Docker's duplicate check is not atomic
+            String id = locks.holding(engine.engineId(), "network:" + network, () -> findOrCreate(network));
+            networkIds.put(network, id);
+            return id;
         }
+    }
+
+    private String findOrCreate(String network) {
+        List<Network> found = networksNamed(network);
+        if (found.isEmpty()) {
+            if (!settings.createNetworks()) {
+                throw new HostFailure("Docker network " + network + " does not exist (and nubicustos.docker.create-networks is false)");
+            }
+            docker().createNetworkCmd().withName(network).withDriver("bridge").withCheckDuplicate(true).exec();
+            log.info("Created Docker network {} on engine {}", network, engine.describe());
+            found = networksNamed(network);
+        }
+        if (found.isEmpty()) {
+            throw new HostFailure("Docker network " + network + " was created but cannot be found");
+        }
+        String keep = found.get(0).getId();
+        for (Network duplicate : found.subList(1, found.size())) {
+            try {
+                docker().removeNetworkCmd(duplicate.getId()).exec();
+                log.warn("Removed duplicate Docker network {} ({}); {} is kept", network, duplicate.getId(), keep);
+            } catch (RuntimeException inUse) {
+                log.warn("Duplicate Docker network {} ({}) could not be removed ({}); containers are attached to {} by id",
+                        network, duplicate.getId(), inUse.getMessage(), keep);
+            }
+        }
+        return keep;
     }
 
     /** Networks with exactly this name (the engine's name filter matches parts of names), lowest id first. */
@@ -169,6 +180,37 @@ public class ContainerRunner {
     /** Forgets what this worker knows of the engine's networks (after the engine refused one as missing). */
     public void forgetNetworks() {
         networkIds.clear();
+    }
+
+    /**
+     * Asks the engine to do what a step needs, without running anything: the image present under the pull
+     * policy, the network there (both looked up afresh), and a container of that image created on it and
+     * removed at once. Answers normally when the host can run the step; throws the reason otherwise.
+     */
+    public void canary(String image, String network, List<String> entrypoint, List<String> command) {
+        knownImages.remove(image);
+        forgetNetworks();
+        ensureImage(image);
+        String networkId = ensureNetwork(network);
+        // why: a probe left behind by an engine that died between create and remove is never started; clear it
+        docker().listContainersCmd().withShowAll(true).withLabelFilter(Map.of(LABEL_PROBE, "true")).exec().forEach(c -> remove(c.getId()));
+        String name = "nubicustos-probe-" + java.util.UUID.randomUUID().toString().substring(0, 12);
+        String id = null;
+        try (CreateContainerCmd cmd = docker().createContainerCmd(image)) {
+            cmd.withName(name).withLabels(Map.of(LABEL_PROBE, "true"))
+                    .withHostConfig(HostConfig.newHostConfig().withNetworkMode(networkId).withCapDrop(Capability.ALL));
+            if (command != null && !command.isEmpty()) {
+                cmd.withCmd(command);
+            }
+            if (entrypoint != null && !entrypoint.isEmpty()) {
+                cmd.withEntrypoint(entrypoint);
+            }
+            id = cmd.exec().getId();
+        } catch (DockerException e) {
+            throw new HostFailure("the engine refused to create a container of " + image + ": " + firstLine(e.getMessage()), e);
+        } finally {
+            remove(id);
+        }
     }
 
     /** Creates the container, or answers the one this very attempt created before a crash. */
@@ -209,13 +251,13 @@ public class ContainerRunner {
             return cmd.exec().getId();
         } catch (ConflictException e) {
             InspectContainerResponse existing = find(spec.name()).orElseThrow(() ->
-                    new StepFailure("container name " + spec.name() + " is taken and the container cannot be inspected", e));
+                    new HostFailure("container name " + spec.name() + " is taken and the container cannot be inspected", e));
             return ownNeverStarted(spec, existing);
         } catch (NotFoundException e) {
             // why: the image or the network went away since we last looked; look again next time
             knownImages.remove(spec.image());
             forgetNetworks();
-            throw new StepFailure("the Docker engine refused to create " + spec.name() + ": " + firstLine(e.getMessage()), e);
+            throw new HostFailure("the Docker engine refused to create " + spec.name() + ": " + firstLine(e.getMessage()), e);
         }
     }
 
@@ -255,7 +297,7 @@ public class ContainerRunner {
         } catch (NotModifiedException alreadyRunning) {
             // why: adopting a container that is already running is the normal case after a crash
         } catch (NotFoundException e) {
-            throw new StepFailure("the container could not be started: " + firstLine(e.getMessage()), e);
+            throw new HostFailure("the container could not be started: " + firstLine(e.getMessage()), e);
         }
     }
 

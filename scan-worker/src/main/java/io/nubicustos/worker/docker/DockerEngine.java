@@ -35,6 +35,8 @@ public class DockerEngine {
     private final Clock clock;
     private volatile DockerClient client;
     private volatile String engineId;
+    private volatile String engineName;
+    private volatile String address;
     private volatile boolean reachable;
     private volatile Instant lastPing = Instant.EPOCH;
 
@@ -66,9 +68,11 @@ public class DockerEngine {
             try {
                 Info info = candidate.infoCmd().exec();
                 swap(candidate);
-                engineId = info.getId();
+                engineId = identity(info);
+                engineName = info.getName();
+                address = host;
                 reachable = true;
-                log.info("Docker engine {} ({} {}) at {}", info.getName(), info.getServerVersion(), engineId, host);
+                log.info("Docker engine {} ({} {}) at {}", info.getName(), info.getServerVersion(), info.getId(), host);
                 return;
             } catch (RuntimeException e) {
                 closeQuietly(candidate);
@@ -80,6 +84,16 @@ public class DockerEngine {
             client = build(candidates.get(0));
         }
         log.warn("No Docker engine answers at {}; this worker claims no steps until one does", candidates);
+    }
+
+    /**
+     * Who the engine is, for deciding whether a step's container is on this worker's engine. Docker's own ID
+     * is not enough: engines before 23 derive it from {@code /etc/docker/key.json}, which every engine of one
+     * machine shares and cloned machines copy; its host's name and data root tell those apart. (A container
+     * on another engine wrongly taken for this one's would look vanished, and its step would run twice.)
+     */
+    static String identity(Info info) {
+        return info.getId() + "@" + info.getName() + ":" + info.getDockerRootDir();
     }
 
     private static DockerClient build(String host) {
@@ -104,9 +118,29 @@ public class DockerEngine {
         return client;
     }
 
-    /** The engine's ID, recorded with each step so that sweepers only adopt containers they can see. */
+    /** The engine's identity (see {@link #identity}), recorded with each step so that sweepers only adopt containers they can see. */
     public String engineId() {
         return engineId;
+    }
+
+    /** The engine's name as it reports it (its host's name). */
+    public String engineName() {
+        return engineName;
+    }
+
+    /** The address the engine answered at. */
+    public String address() {
+        return address != null ? address : candidates.get(0);
+    }
+
+    /**
+     * The engine as people name it in errors and listings: its name, the start of its ID (engines on one
+     * machine share a name) and its address.
+     */
+    public String describe() {
+        String id = engineId == null ? "unknown" : engineId.length() > 12 ? engineId.substring(0, 12) : engineId;
+        // why: engines of one machine share a name and an ID; their address tells them apart
+        return (engineName == null ? "?" : engineName) + " (" + id + ") at " + address();
     }
 
     /** Whether the engine answered recently; pings again at most every ping interval. */

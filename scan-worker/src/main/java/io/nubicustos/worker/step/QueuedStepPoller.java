@@ -1,6 +1,7 @@
 package io.nubicustos.worker.step;
 
 import io.nubicustos.worker.docker.DockerEngine;
+import io.nubicustos.worker.docker.HostHealth;
 import io.nubicustos.worker.system.WorkerProperties;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -29,12 +30,16 @@ class QueuedStepPoller {
     private final StepExecutor executor;
     private final StepRunner runner;
     private final DockerEngine engine;
+    private final HostHealth health;
     private final Duration pollInterval;
     private final Semaphore wakeups = new Semaphore(0);
     private volatile boolean stopped;
     private Thread thread;
 
-    QueuedStepPoller(StepRepository steps, StepExecutor executor, StepRunner runner, DockerEngine engine, WorkerProperties properties) {
+    QueuedStepPoller(StepRepository steps, StepExecutor executor, StepRunner runner, DockerEngine engine, HostHealth health,
+                     WorkerProperties properties) {
+        this.health = health;
+        health.onChange(this::wake);
         this.steps = steps;
         this.executor = executor;
         this.runner = runner;
@@ -79,7 +84,8 @@ class QueuedStepPoller {
 
     /** Claims and starts up to the free capacity; answers how many steps were started. */
     synchronized int runOnce() {
-        if (!engine.isReachable()) {
+        // why: a host that cannot run containers would fail every step it took; they stay queued for others
+        if (!health.mayClaim()) {
             return 0;
         }
         int reservedSlots = 0;
@@ -91,7 +97,7 @@ class QueuedStepPoller {
         }
         List<ClaimedStep> claimed;
         try {
-            claimed = steps.claimNext(reservedSlots, engine.engineId());
+            claimed = steps.claimNext(reservedSlots, engine.engineId(), engine.describe());
         } catch (RuntimeException e) {
             for (int i = 0; i < reservedSlots; i++) {
                 executor.release();

@@ -76,6 +76,15 @@ public class StepExecutor {
         slotFreed.add(listener);
     }
 
+    public int capacity() {
+        return capacity;
+    }
+
+    /** Slots reserved or running a container now. */
+    public int inUse() {
+        return reserved.get();
+    }
+
     /** Reserves a slot; false when the worker is full or stopping. */
     public boolean tryReserve() {
         while (!stopping.get()) {

@@ -80,8 +80,8 @@ public class StepRepository {
                 update scans set status = 'running', started_at = coalesce(started_at, :now)
                  where id in (select scan_id from claimed) and status = 'queued'
             ), attempts as (
-                insert into step_attempts (step_id, attempt, worker, started_at)
-                select id, attempt, :owner, :now from claimed on conflict do nothing
+                insert into step_attempts (step_id, attempt, worker, docker_host, started_at)
+                select id, attempt, :owner, :hostLabel, :now from claimed on conflict do nothing
             )
             select * from claimed
             """;
@@ -90,6 +90,10 @@ public class StepRepository {
             update scan_steps set status = 'queued', owner = null, lease_until = null, container_id = null, queued_at = :now,
                    error = :reason, claimable_after = clock_timestamp() + :backoffMillis * interval '1 millisecond'
              where id = :id and status = 'running' and owner = :owner and attempt = :attempt
+            """;
+    private static final String ATTEMPTS_BEFORE = """
+            select attempt, worker, docker_host, outcome, error from step_attempts
+             where step_id = :id and attempt < :attempt order by attempt
             """;
     private static final String ATTEMPT_OUTCOME = """
             update step_attempts set finished_at = :now, outcome = :outcome, error = :error
@@ -166,14 +170,39 @@ public class StepRepository {
         this.lease = properties.worker().leaseDuration();
     }
 
-    /** Claims up to {@code limit} next steps, fairly across scans and within the per-scan and per-account caps. */
-    public List<ClaimedStep> claimNext(int limit, String dockerHost) {
+    /**
+     * Claims up to {@code limit} next steps, fairly across scans and within the per-scan and per-account caps.
+     *
+     * @param dockerHost the engine's ID (sweepers adopt only containers on engines they can see)
+     * @param hostLabel  the engine as people name it, recorded with each attempt
+     */
+    public List<ClaimedStep> claimNext(int limit, String dockerHost, String hostLabel) {
         return tx.execute(status -> {
             jdbc.sql(CLAIM_LOCK).query().listOfRows();
             OffsetDateTime now = now();
             return jdbc.sql(CLAIM_NEXT).param("limit", limit).param("owner", owner).param("leaseMillis", lease.toMillis())
-                    .param("now", now).param("dockerHost", dockerHost).param("accountCap", accountCap).query(this::claimed).list();
+                    .param("now", now).param("dockerHost", dockerHost).param("hostLabel", hostLabel).param("accountCap", accountCap)
+                    .query(this::claimed).list();
         });
+    }
+
+    /** An earlier attempt of a step: where it ran and how it ended. */
+    public record Attempt(int attempt, String worker, String dockerHost, String outcome, String error) {
+        public String where() {
+            return "worker " + worker + (dockerHost == null ? "" : ", Docker engine " + dockerHost);
+        }
+    }
+
+    /** The attempts of the step before its current one, oldest first. */
+    public List<Attempt> attemptsBefore(ClaimedStep step) {
+        return jdbc.sql(ATTEMPTS_BEFORE).param("id", step.id()).param("attempt", step.attempt())
+                .query((rs, n) -> new Attempt(rs.getInt("attempt"), rs.getString("worker"), rs.getString("docker_host"),
+                        rs.getString("outcome"), rs.getString("error"))).list();
+    }
+
+    /** The id this worker writes as a step's owner. */
+    public String owner() {
+        return owner;
     }
 
     /** Hands a running step back to the queue for another attempt (its container vanished, or the infrastructure failed). */

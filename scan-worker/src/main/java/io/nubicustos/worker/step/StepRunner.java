@@ -12,6 +12,7 @@ import io.nubicustos.worker.docker.ContainerExits;
 import io.nubicustos.worker.docker.ContainerRunner;
 import io.nubicustos.worker.docker.DockerEngine;
 import io.nubicustos.worker.docker.EngineUnavailable;
+import io.nubicustos.worker.docker.HostHealth;
 import io.nubicustos.worker.docker.StdoutCapture;
 import io.nubicustos.worker.docker.StepFailure;
 import io.nubicustos.worker.docker.Watch;
@@ -58,6 +59,7 @@ public class StepRunner {
     private final ContainerSpecs specs;
     private final StdoutCapture stdout;
     private final ContainerExits exits;
+    private final HostHealth health;
     private final java.util.concurrent.ExecutorService cleanup = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "container-cleanup");
         t.setDaemon(true);
@@ -72,8 +74,9 @@ public class StepRunner {
     StepRunner(StepRepository steps, ContainerRunner containers, DockerEngine engine, CompletionPublisher completions,
                StepExecutor executor, WorkerProperties properties, MeterRegistry meters, RunningContainers running,
                ReportDirectories directories, StagedCredentials credentials, ContainerSpecs specs, StdoutCapture stdout,
-               ContainerExits exits) {
+               ContainerExits exits, HostHealth health) {
         this.exits = exits;
+        this.health = health;
         this.steps = steps;
         this.containers = containers;
         this.engine = engine;
@@ -129,6 +132,7 @@ public class StepRunner {
             if (neverStarted) {
                 containers.start(containerId);
                 started = Instant.now();
+                health.containerStarted();
             }
         } catch (StepFailure e) {
             settledRemove(step, containerId, fail(step, null, null, "", e.getMessage(), timing));
@@ -137,10 +141,15 @@ public class StepRunner {
             if (leaveAsItIs(step, e)) {
                 return;
             }
+            String reason = "the Docker host could not run the container: " + firstLine(e);
+            // why: a name held by a container that is not this attempt's says nothing about the host
+            if (!(e instanceof ContainerRunner.NameTaken)) {
+                health.infrastructureFailed(step.plan(), reason);
+            }
             boolean engineAnswers = engine.probe();
-            log.warn("Step {} ({}): the container could not be started ({}); the step goes back to the queue{}", step.id(), step.tool(),
-                    firstLine(e), engineAnswers ? "" : ", and this worker claims nothing until its Docker engine answers again");
-            settledRemove(step, containerId, retryOrFail(step, "the worker could not start the container: " + firstLine(e), timing));
+            log.warn("Step {} ({}) on Docker engine {}: {}; the step goes back to the queue{}", step.id(), step.tool(), engine.describe(),
+                    reason, engineAnswers ? "" : ", and this worker claims nothing until its Docker engine answers again");
+            settledRemove(step, containerId, retryOrFail(step, reason, timing));
             return;
         }
         log.info("Step {} ({}) of scan {}: container {} started (attempt {})", step.id(), step.tool(), step.scanId(),
@@ -350,8 +359,22 @@ public class StepRunner {
             }
             return requeued || isCancelled(step);
         }
-        return fail(step, null, null, "", reason + " (attempt " + step.attempt() + " of " + maxAttempts + ")", timing)
-                || isCancelled(step);
+        return fail(step, null, null, "", everyAttemptFailed(step, reason, maxAttempts), timing) || isCancelled(step);
+    }
+
+    /**
+     * The step's error when its last attempt ended without a result of the tool's own: that attempt's reason, then every
+     * attempt with the worker and Docker host it ran on.
+     */
+    private String everyAttemptFailed(ClaimedStep step, String reason, int maxAttempts) {
+        StringBuilder error = new StringBuilder(reason).append(" (attempt ").append(step.attempt()).append(" of ").append(maxAttempts)
+                .append("); every attempt failed on infrastructure, not in the tool: ");
+        for (StepRepository.Attempt earlier : steps.attemptsBefore(step)) {
+            error.append("attempt ").append(earlier.attempt()).append(" on ").append(earlier.where()).append(": ")
+                    .append(earlier.error() == null ? earlier.outcome() : earlier.error()).append("; ");
+        }
+        return error.append("attempt ").append(step.attempt()).append(" on worker ").append(steps.owner()).append(", Docker engine ")
+                .append(engine.describe()).toString();
     }
 
     /** Fails the step; answers whether this worker's transition applied. */

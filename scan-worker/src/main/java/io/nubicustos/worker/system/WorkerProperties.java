@@ -14,11 +14,29 @@ import java.time.Duration;
  * @param reports      where step report directories live
  * @param credentials  where credentials are, for this process and for the Docker host
  * @param docker       how to reach the Docker engine
+ * @param host         how this worker watches its Docker host's health and tells the fleet about itself
  * @param catalog      operator's catalog file (checked at start-up, like every service)
  */
 @ConfigurationProperties("nubicustos")
 public record WorkerProperties(@DefaultValue Worker worker, @DefaultValue Reports reports,
-                               @DefaultValue Credentials credentials, @DefaultValue Docker docker, String catalog) {
+                               @DefaultValue Credentials credentials, @DefaultValue Docker docker,
+                               @DefaultValue Host host, String catalog) {
+
+    /**
+     * @param sickAfter         infrastructure failures in a row (containers the host could not create or start)
+     *                          after which this worker stops claiming until its engine can run containers again
+     * @param probeInterval     how often an unhealthy worker checks whether its engine can run containers again
+     * @param heartbeatInterval how often the worker writes its row in {@code workers} (GET /api/workers)
+     */
+    public record Host(@DefaultValue("3") int sickAfter,
+                       @DefaultValue("10s") Duration probeInterval,
+                       @DefaultValue("5s") Duration heartbeatInterval) {
+        public Host {
+            if (sickAfter < 1) {
+                throw new IllegalArgumentException("nubicustos.host.sick-after must be at least 1");
+            }
+        }
+    }
 
     /**
      * @param id                  unique among live workers; a restarted worker with the same id adopts its

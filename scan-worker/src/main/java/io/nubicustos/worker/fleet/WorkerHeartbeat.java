@@ -1,0 +1,103 @@
+package io.nubicustos.worker.fleet;
+
+import io.nubicustos.worker.docker.DockerEngine;
+import io.nubicustos.worker.docker.HostHealth;
+import io.nubicustos.worker.step.StepExecutor;
+import io.nubicustos.worker.system.WorkerIdentity;
+import io.nubicustos.worker.system.WorkerProperties;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Writes this worker's row in {@code workers} every heartbeat interval, and at once when its health
+ * changes: its engine, its slots, healthy or not and why. The heartbeat is stamped with the database's
+ * clock, so readers compare it with the same clock. A worker that stops deletes its row; one that dies
+ * leaves it to go stale.
+ */
+@Component
+class WorkerHeartbeat {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkerHeartbeat.class);
+
+    private static final String BEAT = """
+            insert into workers (id, engine_id, engine_name, engine_address, slots, slots_in_use, healthy, unhealthy_reason,
+                                 unhealthy_since, started_at, last_heartbeat)
+            values (:id, :engineId, :engineName, :engineAddress, :slots, :inUse, :healthy, :reason, :since, :startedAt, clock_timestamp())
+            on conflict (id) do update
+               set engine_id = excluded.engine_id, engine_name = excluded.engine_name, engine_address = excluded.engine_address,
+                   slots = excluded.slots, slots_in_use = excluded.slots_in_use, healthy = excluded.healthy,
+                   unhealthy_reason = excluded.unhealthy_reason, unhealthy_since = excluded.unhealthy_since,
+                   started_at = excluded.started_at, last_heartbeat = excluded.last_heartbeat
+            """;
+    // why: a newer incarnation of this worker id (a restart that overlapped) keeps its row
+    private static final String GONE = "delete from workers where id = :id and started_at = :startedAt";
+
+    private final JdbcClient jdbc;
+    private final HostHealth health;
+    private final DockerEngine engine;
+    private final StepExecutor executor;
+    private final String id;
+    private final Duration interval;
+    private final OffsetDateTime startedAt;
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "worker-heartbeat");
+        t.setDaemon(true);
+        return t;
+    });
+
+    WorkerHeartbeat(JdbcClient jdbc, HostHealth health, DockerEngine engine, StepExecutor executor, WorkerIdentity identity,
+                    WorkerProperties properties, Clock clock) {
+        this.jdbc = jdbc;
+        this.health = health;
+        this.engine = engine;
+        this.executor = executor;
+        this.id = identity.id();
+        this.interval = properties.host().heartbeatInterval();
+        this.startedAt = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+        health.onChange(() -> thread.execute(this::beatQuietly));
+    }
+
+    @PostConstruct
+    void start() {
+        thread.scheduleWithFixedDelay(this::beatQuietly, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        thread.shutdownNow();
+        try {
+            jdbc.sql(GONE).param("id", id).param("startedAt", startedAt).update();
+        } catch (RuntimeException e) {
+            log.debug("Could not remove worker {}'s row at shutdown ({}); it goes stale", id, e.toString());
+        }
+    }
+
+    void beat() {
+        var sickness = health.sickness();
+        jdbc.sql(BEAT).param("id", id).param("engineId", engine.engineId()).param("engineName", engine.engineName())
+                .param("engineAddress", engine.address()).param("slots", executor.capacity()).param("inUse", executor.inUse())
+                .param("healthy", sickness.isEmpty()).param("reason", sickness.map(HostHealth.Sickness::reason).orElse(null))
+                .param("since", sickness.map(s -> s.since().atOffset(ZoneOffset.UTC)).orElse(null))
+                .param("startedAt", startedAt).update();
+    }
+
+    private void beatQuietly() {
+        try {
+            beat();
+        } catch (RuntimeException e) {
+            log.debug("Worker heartbeat failed ({}); the next one tries again", e.toString());
+        }
+    }
+}
