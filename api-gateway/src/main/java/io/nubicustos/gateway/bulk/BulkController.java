@@ -5,6 +5,7 @@ import io.nubicustos.gateway.security.AuditTrail;
 import io.nubicustos.gateway.system.GatewayProperties;
 import io.nubicustos.gateway.web.ApiException;
 import io.nubicustos.model.files.SafeTree;
+import io.nubicustos.model.reports.ReportLayout;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.HttpHeaders;
@@ -43,7 +44,7 @@ class BulkController {
     private final ScanCanceller canceller;
     private final ArchiveStore archives;
     private final ScanArchiver archiver;
-    private final Path reports;
+    private final ReportLayout reports;
     private final Clock clock;
 
     BulkController(JdbcClient jdbc, ScanCanceller canceller, ArchiveStore archives, ScanArchiver archiver,
@@ -52,7 +53,7 @@ class BulkController {
         this.canceller = canceller;
         this.archives = archives;
         this.archiver = archiver;
-        this.reports = properties.reports().path();
+        this.reports = properties.reports().layout();
         this.clock = clock;
     }
 
@@ -131,7 +132,7 @@ class BulkController {
      * seconds) cannot turn the delete against anything outside its directory.
      */
     private void deleteReports(UUID scanId) {
-        Path dir = reports.resolve(scanId.toString());
+        Path dir = reports.scanDirectory(scanId);
         if (!SafeTree.delete(dir)) {
             // why: the scan's rows are gone; leftover files are only disk space, logged for the operator
             org.slf4j.LoggerFactory.getLogger(BulkController.class).warn("Could not delete every report file of scan {} under {}",

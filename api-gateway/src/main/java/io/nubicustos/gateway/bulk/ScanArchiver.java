@@ -1,10 +1,11 @@
 package io.nubicustos.gateway.bulk;
 
 import io.nubicustos.gateway.finding.FindingExports;
-import io.nubicustos.gateway.scan.ScanQueries;
 import io.nubicustos.gateway.scan.ScanQueries.StepView;
-import io.nubicustos.model.files.SafeTree;
+import io.nubicustos.gateway.scan.ScanQueries;
 import io.nubicustos.gateway.system.GatewayProperties;
+import io.nubicustos.model.files.SafeTree;
+import io.nubicustos.model.reports.ReportLayout;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.ObjectMapper;
@@ -37,14 +38,14 @@ class ScanArchiver {
     private final FindingExports findings;
     private final TransactionTemplate tx;
     private final ObjectMapper json;
-    private final Path reports;
+    private final ReportLayout reports;
 
     ScanArchiver(ScanQueries scans, FindingExports findings, TransactionTemplate tx, ObjectMapper json, GatewayProperties properties) {
         this.scans = scans;
         this.findings = findings;
         this.tx = tx;
         this.json = json;
-        this.reports = properties.reports().path();
+        this.reports = properties.reports().layout();
     }
 
     void write(List<UUID> scanIds, Path target, Path directory) {
@@ -89,7 +90,7 @@ class ScanArchiver {
             if (!hasExited(step)) {
                 continue;
             }
-            Path dir = reports.resolve(scanId.toString()).resolve(step.tool()).toAbsolutePath().normalize();
+            Path dir = reports.stepDirectory(scanId, step.tool());
             String prefix = scanId + "/reports/" + entryName(Path.of(step.tool())) + "/";
             SafeTree.forEachFile(dir, (relative, size, content) -> {
                 zip.putNextEntry(new ZipEntry(prefix + entryName(relative)));

@@ -5,8 +5,9 @@ import io.nubicustos.gateway.scan.ScanQueries.StepView;
 import io.nubicustos.gateway.system.GatewayProperties;
 import io.nubicustos.gateway.web.ApiException;
 import io.nubicustos.gateway.web.Paging;
-import io.nubicustos.model.catalog.ToolDefinition.CredentialsMount;
 import io.nubicustos.model.finding.Severity;
+import io.nubicustos.model.reports.ReportLayout;
+import io.nubicustos.model.reports.StepMounts;
 import io.nubicustos.model.scan.ScanStatus;
 import io.nubicustos.model.scan.StepPlan;
 import org.springframework.http.ResponseEntity;
@@ -31,6 +32,9 @@ import java.util.UUID;
 @RestController
 @RequestMapping("/api/scans")
 class ScanController {
+
+    /** Stands for the execution id, which exists only once a worker claims the step. */
+    private static final String EXECUTION_PLACEHOLDER = "execution-id";
 
     private final ScanRequestParser parser;
     private final ScanCreator creator;
@@ -63,16 +67,16 @@ class ScanController {
     private DryRun dryRun(ScanRequest request) {
         UUID placeholder = new UUID(0, 0);
         List<PlannedTool> tools = new ArrayList<>();
+        ReportLayout layout = properties.reports().layout();
+        String hostRoot = properties.reports().hostPath();
+        // why: the worker mounts only the attempt's staged profile, never the whole credentials directory
+        String stagedProfile = layout.onHost(hostRoot, layout.credentialsDirectory(EXECUTION_PLACEHOLDER))
+                .replace(EXECUTION_PLACEHOLDER, "{execution_id}");
         for (StepPlan step : creator.plan(request, placeholder)) {
-            List<Mount> mounts = new ArrayList<>();
-            mounts.add(new Mount("bind", properties.reports().hostRoot() + "/{scan_id}/" + step.tool(), step.reportPath(), false));
-            CredentialsMount credentials = step.credentials();
-            if (credentials != null) {
-                mounts.add(new Mount("bind", "aws".equals(credentials.kind())
-                        ? properties.credentials().awsPath().toString() : "{" + credentials.kind() + "_credentials}",
-                        credentials.mount(), true));
-            }
-            step.namedVolumes().forEach((name, path) -> mounts.add(new Mount("volume", name, path, false)));
+            String reportDirectory = layout.onHost(hostRoot, layout.stepDirectory(placeholder, step.tool()))
+                    .replace(placeholder.toString(), "{scan_id}");
+            List<StepMounts.Mount> mounts = StepMounts.of(step, reportDirectory,
+                    kind -> "aws".equals(kind) ? stagedProfile : "{" + kind + "_credentials}");
             List<String> command = step.command().stream()
                     .map(arg -> arg.replace(placeholder.toString(), "{scan_id}")).toList();
             tools.add(new PlannedTool(step.tool(), step.image(), step.containerNamePattern(), step.entrypoint(), command,
@@ -198,11 +202,9 @@ class ScanController {
     }
 
     record PlannedTool(String tool, String image, String containerNamePattern, List<String> entrypoint,
-                       List<String> command, List<Mount> mounts, List<String> environmentVariables, String network,
+                       List<String> command, List<StepMounts.Mount> mounts, List<String> environmentVariables, String network,
                        List<Integer> expectedExitCodes, String stdoutReport,
                        io.nubicustos.model.catalog.ResourceLimits limits) {
     }
 
-    record Mount(String type, String source, String target, boolean readOnly) {
-    }
 }

@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.system;
 
+import io.nubicustos.model.reports.ReportLayout;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -68,6 +69,10 @@ public record GatewayProperties(
     public record Reports(@DefaultValue("/app/reports") Path path, String hostPath) {
         public String hostRoot() {
             return hostPath == null || hostPath.isBlank() ? path.toString() : hostPath;
+        }
+
+        public ReportLayout layout() {
+            return new ReportLayout(path);
         }
     }
 

@@ -101,7 +101,7 @@ public class StepProcessor {
             log.debug("Step {} failed to process recently; the sweeper retries it after {}", stepId, step.processAfter());
             return;
         }
-        Path reportDir = properties.reports().path().resolve(step.scanId().toString()).resolve(step.tool());
+        Path reportDir = properties.reports().layout().stepDirectory(step.scanId(), step.tool());
         Timer.Sample timing = Timer.start(meters);
         String outcome;
         try {

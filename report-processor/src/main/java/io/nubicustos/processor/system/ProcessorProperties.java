@@ -1,5 +1,6 @@
 package io.nubicustos.processor.system;
 
+import io.nubicustos.model.reports.ReportLayout;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -18,6 +19,9 @@ public record ProcessorProperties(@DefaultValue Reports reports, @DefaultValue P
 
     /** @param path the reports root */
     public record Reports(@DefaultValue("/app/reports") Path path) {
+        public ReportLayout layout() {
+            return new ReportLayout(path);
+        }
     }
 
     /**

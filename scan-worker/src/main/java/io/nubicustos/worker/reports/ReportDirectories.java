@@ -1,6 +1,7 @@
 package io.nubicustos.worker.reports;
 
 import io.nubicustos.model.files.SafeTree;
+import io.nubicustos.model.reports.ReportLayout;
 import io.nubicustos.worker.system.WorkerProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,13 +36,13 @@ public class ReportDirectories {
     private static final int CREDENTIALS_MODE = 02750;
     private static final int FILE_MODE = 0640;
 
-    private final Path root;
-    private final String hostRoot;
+    private final ReportLayout layout;
+    private final String hostPath;
     private final int group;
 
     ReportDirectories(WorkerProperties properties) {
-        this.root = properties.reports().path().toAbsolutePath().normalize();
-        this.hostRoot = properties.reports().hostRoot();
+        this.layout = new ReportLayout(properties.reports().path());
+        this.hostPath = properties.reports().hostPath();
         this.group = resolveGroup(properties.reports().groupId());
     }
 
@@ -60,12 +61,12 @@ public class ReportDirectories {
     }
 
     public Path reportDirectory(UUID scanId, String tool) {
-        return root.resolve(scanId.toString()).resolve(tool);
+        return layout.stepDirectory(scanId, tool);
     }
 
     /** The same directory as the Docker host sees it. */
     public String hostPathOf(Path directory) {
-        return hostRoot + "/" + root.relativize(directory.toAbsolutePath().normalize()).toString().replace('\\', '/');
+        return layout.onHost(hostPath, directory);
     }
 
     /**
@@ -73,8 +74,8 @@ public class ReportDirectories {
      * (links are removed, never followed), so it cannot be read as this attempt's report.
      */
     public Path prepare(UUID scanId, String tool) {
-        Path scanDir = root.resolve(scanId.toString());
-        Path dir = scanDir.resolve(tool);
+        Path scanDir = layout.scanDirectory(scanId);
+        Path dir = layout.stepDirectory(scanId, tool);
         try {
             createWithMode(scanDir, SCAN_MODE);
             if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !SafeTree.delete(dir)) {
@@ -91,8 +92,24 @@ public class ReportDirectories {
         }
     }
 
+    /** Fails unless a file can be written to and removed from the reports root (a full disk, a lost mount). */
+    public void checkWritable() {
+        Path probe = layout.root().resolve(".probe-" + UUID.randomUUID());
+        try {
+            Files.writeString(probe, "probe");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write to the reports directory " + layout.root(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(probe);
+            } catch (IOException ignored) {
+                // why: a probe file left behind is harmless; the write above is what was checked
+            }
+        }
+    }
+
     public Path credentialsRoot() {
-        return root.resolve(".credentials");
+        return layout.credentialsRoot();
     }
 
     /** An execution's staged-credentials directory, created empty. */
@@ -101,10 +118,7 @@ public class ReportDirectories {
     }
 
     public Path credentialsDirectory(String executionId, boolean create) {
-        if (!executionId.matches("[A-Za-z0-9_.-]{1,64}")) {
-            throw new IllegalArgumentException("not an execution id: " + executionId);
-        }
-        Path dir = credentialsRoot().resolve(executionId);
+        Path dir = layout.credentialsDirectory(executionId);
         if (create) {
             try {
                 createWithMode(credentialsRoot(), 0750);

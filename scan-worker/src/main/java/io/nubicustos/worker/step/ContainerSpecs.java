@@ -1,5 +1,6 @@
 package io.nubicustos.worker.step;
 
+import io.nubicustos.model.reports.StepMounts;
 import io.nubicustos.model.scan.StepPlan;
 import io.nubicustos.worker.docker.ContainerRunner;
 import io.nubicustos.worker.docker.ContainerSpec;
@@ -37,11 +38,14 @@ class ContainerSpecs {
     ContainerSpec of(ClaimedStep step, Path reportDir, String stagedCredentialsHostPath, String network) {
         StepPlan plan = step.plan();
         List<BindMount> binds = new ArrayList<>();
-        binds.add(new BindMount(directories.hostPathOf(reportDir), plan.reportPath(), false));
-        if (plan.credentials() != null) {
-            String source = "aws".equals(plan.credentials().kind()) ? stagedCredentialsHostPath
-                    : properties.credentials().hostPathFor(plan.credentials().kind());
-            binds.add(new BindMount(source, plan.credentials().mount(), true));
+        Map<String, String> volumes = new LinkedHashMap<>();
+        for (StepMounts.Mount mount : StepMounts.of(plan, directories.hostPathOf(reportDir), kind -> "aws".equals(kind)
+                ? stagedCredentialsHostPath : properties.credentials().hostPathFor(kind))) {
+            if (StepMounts.BIND.equals(mount.type())) {
+                binds.add(new BindMount(mount.source(), mount.target(), mount.readOnly()));
+            } else {
+                volumes.put(mount.source(), mount.target());
+            }
         }
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(ContainerRunner.LABEL_MANAGED, "true");
@@ -52,7 +56,7 @@ class ContainerSpecs {
         labels.put(ContainerRunner.LABEL_WORKER, workerId);
         Integer pids = plan.limits().pids();
         return new ContainerSpec(step.containerName(), plan.image(), plan.entrypoint(), plan.command(), plan.environment(),
-                labels, binds, plan.namedVolumes(), network, plan.limits().memoryBytes(), plan.limits().nanoCpus(),
+                labels, binds, volumes, network, plan.limits().memoryBytes(), plan.limits().nanoCpus(),
                 pids == null ? null : pids.longValue(), List.of(Integer.toString(directories.group())));
     }
 }
