@@ -5,6 +5,7 @@ import io.nubicustos.testsupport.Samples;
 import io.nubicustos.testsupport.StandInImage;
 import io.nubicustos.testsupport.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -60,6 +61,8 @@ class FleetOfHostsTest {
         for (int i = 0; i < 3; i++) {
             worker("host-" + (i + 1), engines.get(i), Map.of());
         }
+        // why: two workers preparing one fresh engine at once is the race Docker's duplicate check does not close
+        worker("host-1-again", engines.get(0), Map.of());
 
         List<String> scans = submit(24);
 
@@ -70,8 +73,8 @@ class FleetOfHostsTest {
             assertThat(engine.client().listNetworksCmd().exec()).filteredOn(n -> NETWORK.equals(n.getName()))
                     .as("tool networks on the engine at %s", engine.host()).hasSize(1);
         }
-        assertThat(query("select count(*) from step_attempts where outcome <> 'exited 3'")).as("no attempt failed").isEqualTo(0);
-        assertThat(query("select count(distinct worker) from step_attempts")).as("every host took work").isEqualTo(3);
+        assertThat(query("select count(*) from step_attempts where outcome is distinct from 'exited 3'")).as("no attempt failed").isEqualTo(0);
+        assertThat(query("select count(distinct docker_host) from step_attempts")).as("every host took work").isEqualTo(3);
     }
 
     @Test
@@ -160,6 +163,8 @@ class FleetOfHostsTest {
         // step for its own would find no container, call it vanished and run the tool a second time
         DockerEngineProcess first = engine(true);
         DockerEngineProcess second = engine(true);
+        Assumptions.assumeTrue(first.client().infoCmd().exec().getId().equals(second.client().infoCmd().exec().getId()),
+                "the engines of this machine have IDs of their own (Docker 23 and later), so they cannot be mistaken for each other");
         StandInImage.tagged(IMAGE).runsFor(25)
                 .writes("prowler-output-123456789012-20250101000000.ocsf.json", Samples.file("prowler/prowler5_example_output_aws.ocsf.json"))
                 .exitsWith(3).buildWith(first.client());

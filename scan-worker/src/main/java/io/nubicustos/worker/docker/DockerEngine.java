@@ -165,6 +165,11 @@ public class DockerEngine {
         return reachable;
     }
 
+    /** Whether the engine answered the last time it was asked (never asks again). */
+    public boolean wasReachable() {
+        return reachable;
+    }
+
     /** Pings the engine now (not at most every ping interval): true when it answers. */
     public boolean probe() {
         lastPing = Instant.EPOCH;

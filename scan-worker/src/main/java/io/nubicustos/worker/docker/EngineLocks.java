@@ -29,6 +29,8 @@ public class EngineLocks {
     /** Runs {@code work} while no other worker prepares {@code resource} on engine {@code engineId}. */
     public <T> T holding(String engineId, String resource, Supplier<T> work) {
         return tx.execute(status -> {
+            // why: a worker stuck preparing (its engine hangs) must not hold every other worker of the engine for ever
+            jdbc.sql("set local lock_timeout = '60s'").update();
             jdbc.sql(LOCK).param("engine", String.valueOf(engineId)).param("resource", resource).query().listOfRows();
             return work.get();
         });

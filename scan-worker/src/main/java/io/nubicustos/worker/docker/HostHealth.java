@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nubicustos.model.scan.StepPlan;
+import io.nubicustos.worker.reports.ReportDirectories;
 import io.nubicustos.worker.system.WorkerIdentity;
 import io.nubicustos.worker.system.WorkerProperties;
 import jakarta.annotation.PostConstruct;
@@ -28,9 +29,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Whether this worker's Docker host can run containers, as the worker has seen it. After
  * {@code sick-after} infrastructure failures in a row (containers the host could not create or start) the
  * worker is unhealthy: it claims nothing, its readiness is down, a metric and a log line say why, and its
- * running containers are left alone. While unhealthy it probes the engine with what failed (the image under
- * the pull policy, the network, a container created and removed at once) and is healthy again when that
- * works. An engine that does not answer at all makes the worker unhealthy at once.
+ * running containers are left alone. While unhealthy it probes the host with what failed (the reports
+ * directory writable, the image under the pull policy, the network, a container created and removed at once)
+ * and is healthy again when that works; then, as on a fresh host, it takes one step at a time until a
+ * container has started. An engine that does not answer at all makes the worker unhealthy at once.
  */
 @Component("dockerHost")
 public class HostHealth implements HealthIndicator {
@@ -43,6 +45,7 @@ public class HostHealth implements HealthIndicator {
 
     private final DockerEngine engine;
     private final ContainerRunner containers;
+    private final ReportDirectories directories;
     private final Clock clock;
     private final String workerId;
     private final int sickAfter;
@@ -57,11 +60,15 @@ public class HostHealth implements HealthIndicator {
     });
     private volatile Sickness sickness;
     private volatile StepPlan lastFailedPlan;
+    // why: a fresh host, or one that just passed its probe, has not shown that it can start a container; until it
+    // has, it takes one step at a time, so that a probe that passes while starting still fails costs one attempt
+    private volatile boolean onProbation = true;
 
-    HostHealth(DockerEngine engine, ContainerRunner containers, Clock clock, WorkerIdentity identity, WorkerProperties properties,
-               MeterRegistry meters) {
+    HostHealth(DockerEngine engine, ContainerRunner containers, ReportDirectories directories, Clock clock, WorkerIdentity identity,
+               WorkerProperties properties, MeterRegistry meters) {
         this.engine = engine;
         this.containers = containers;
+        this.directories = directories;
         this.clock = clock;
         this.workerId = identity.id();
         this.sickAfter = properties.host().sickAfter();
@@ -87,6 +94,11 @@ public class HostHealth implements HealthIndicator {
         return sickness == null && engine.isReachable();
     }
 
+    /** How many steps the worker may claim at once now: one until a container has started on this host. */
+    public int claimLimit(int freeSlots) {
+        return onProbation ? Math.min(1, freeSlots) : freeSlots;
+    }
+
     private boolean isHealthy() {
         return sickness == null && engine.isReachable();
     }
@@ -94,7 +106,8 @@ public class HostHealth implements HealthIndicator {
     /** What makes this worker unhealthy, if anything: a sickness, or an engine that does not answer. */
     public java.util.Optional<Sickness> sickness() {
         Sickness now = sickness;
-        if (now == null && !engine.isReachable()) {
+        // why: the last known answer, never a new ping: a hung engine must not stop the heartbeat that reports it
+        if (now == null && !engine.wasReachable()) {
             return java.util.Optional.of(new Sickness("the Docker engine does not answer at " + engine.address(), clock.instant(), 0));
         }
         return java.util.Optional.ofNullable(now);
@@ -108,6 +121,7 @@ public class HostHealth implements HealthIndicator {
     /** A container of this host was created and started: the host works. */
     public void containerStarted() {
         failuresInARow.set(0);
+        onProbation = false;
     }
 
     /** The host could not create or start the container of {@code plan}, for {@code reason}. */
@@ -127,7 +141,18 @@ public class HostHealth implements HealthIndicator {
         log.warn("Worker {} stops claiming steps: {} infrastructure failures in a row on Docker engine {}, the last: {}. It checks the"
                         + " engine every {} and takes work again once it can run containers; its running containers are left alone",
                 workerId, inARow, engine.describe(), reason, probeInterval);
-        changeListeners.forEach(Runnable::run);
+        tellListeners();
+    }
+
+    private void tellListeners() {
+        for (Runnable listener : changeListeners) {
+            try {
+                listener.run();
+            } catch (RuntimeException e) {
+                // why: a listener that is shutting down must not turn a step's failure handling into another failure
+                log.debug("A health listener failed ({})", e.toString());
+            }
+        }
     }
 
     /** Checks, when unhealthy, whether the engine can run containers again; answers whether the worker is healthy. */
@@ -141,6 +166,7 @@ public class HostHealth implements HealthIndicator {
             if (!engine.probe()) {
                 throw new IllegalStateException("the Docker engine does not answer at " + engine.address());
             }
+            directories.checkWritable();
             if (plan != null) {
                 containers.canary(plan.image(), plan.network(), plan.entrypoint(), plan.command());
             }
@@ -151,10 +177,11 @@ public class HostHealth implements HealthIndicator {
         synchronized (this) {
             sickness = null;
             failuresInARow.set(0);
+            onProbation = true;
         }
         log.info("Worker {} takes work again: Docker engine {} runs containers again (it could not for {}: {})", workerId,
                 engine.describe(), Duration.between(was.since(), clock.instant()), was.reason());
-        changeListeners.forEach(Runnable::run);
+        tellListeners();
         return true;
     }
 

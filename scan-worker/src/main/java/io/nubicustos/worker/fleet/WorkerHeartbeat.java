@@ -33,16 +33,21 @@ class WorkerHeartbeat {
 
     private static final String BEAT = """
             insert into workers (id, engine_id, engine_name, engine_address, slots, slots_in_use, healthy, unhealthy_reason,
-                                 unhealthy_since, started_at, last_heartbeat)
-            values (:id, :engineId, :engineName, :engineAddress, :slots, :inUse, :healthy, :reason, :since, :startedAt, clock_timestamp())
+                                 unhealthy_since, started_at, last_heartbeat, heartbeat_interval_ms)
+            values (:id, :engineId, :engineName, :engineAddress, :slots, :inUse, :healthy, :reason, :since, :startedAt, clock_timestamp(),
+                    :intervalMillis)
             on conflict (id) do update
                set engine_id = excluded.engine_id, engine_name = excluded.engine_name, engine_address = excluded.engine_address,
                    slots = excluded.slots, slots_in_use = excluded.slots_in_use, healthy = excluded.healthy,
                    unhealthy_reason = excluded.unhealthy_reason, unhealthy_since = excluded.unhealthy_since,
-                   started_at = excluded.started_at, last_heartbeat = excluded.last_heartbeat
+                   started_at = excluded.started_at, last_heartbeat = excluded.last_heartbeat,
+                   heartbeat_interval_ms = excluded.heartbeat_interval_ms
+             where workers.started_at <= excluded.started_at
             """;
     // why: a newer incarnation of this worker id (a restart that overlapped) keeps its row
     private static final String GONE = "delete from workers where id = :id and started_at = :startedAt";
+    // why: rows of workers that died are shown (?all=true) for a day, then forgotten
+    private static final String FORGET_DEAD = "delete from workers where last_heartbeat < clock_timestamp() - interval '1 day'";
 
     private final JdbcClient jdbc;
     private final HostHealth health;
@@ -66,7 +71,11 @@ class WorkerHeartbeat {
         this.id = identity.id();
         this.interval = properties.host().heartbeatInterval();
         this.startedAt = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
-        health.onChange(() -> thread.execute(this::beatQuietly));
+        health.onChange(() -> {
+            if (!thread.isShutdown()) {
+                thread.execute(this::beatQuietly);
+            }
+        });
     }
 
     @PostConstruct
@@ -77,6 +86,12 @@ class WorkerHeartbeat {
     @PreDestroy
     void stop() {
         thread.shutdownNow();
+        try {
+            // why: a beat still running would write the row again after it is deleted
+            thread.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             jdbc.sql(GONE).param("id", id).param("startedAt", startedAt).update();
         } catch (RuntimeException e) {
@@ -90,7 +105,8 @@ class WorkerHeartbeat {
                 .param("engineAddress", engine.address()).param("slots", executor.capacity()).param("inUse", executor.inUse())
                 .param("healthy", sickness.isEmpty()).param("reason", sickness.map(HostHealth.Sickness::reason).orElse(null))
                 .param("since", sickness.map(s -> s.since().atOffset(ZoneOffset.UTC)).orElse(null))
-                .param("startedAt", startedAt).update();
+                .param("startedAt", startedAt).param("intervalMillis", interval.toMillis()).update();
+        jdbc.sql(FORGET_DEAD).update();
     }
 
     private void beatQuietly() {

@@ -4,6 +4,7 @@ import com.github.dockerjava.api.model.Container;
 import io.nubicustos.worker.credentials.StagedCredentials;
 import io.nubicustos.worker.docker.ContainerRunner;
 import io.nubicustos.worker.docker.DockerEngine;
+import io.nubicustos.worker.docker.HostHealth;
 import io.nubicustos.worker.step.ClaimedStep;
 import io.nubicustos.worker.step.StepExecutor;
 import io.nubicustos.worker.step.StepRepository;
@@ -45,10 +46,12 @@ class OrphanRecovery {
     private final ContainerRunner containers;
     private final DockerEngine engine;
     private final StagedCredentials credentials;
+    private final HostHealth health;
 
     OrphanRecovery(StepRepository steps, StepRunner runner, StepExecutor executor, ContainerRunner containers,
-                   DockerEngine engine, StagedCredentials credentials) {
+                   DockerEngine engine, StagedCredentials credentials, HostHealth health) {
         this.credentials = credentials;
+        this.health = health;
         this.steps = steps;
         this.runner = runner;
         this.executor = executor;
@@ -88,6 +91,10 @@ class OrphanRecovery {
             return 0;
         }
         sweepLeftovers();
+        // why: taking a step over may start its container here; a host that cannot run containers leaves it to others
+        if (!health.mayClaim()) {
+            return 0;
+        }
         int adopted = 0;
         for (UUID id : steps.expired(engine.engineId(), FOREIGN_HOST_GRACE, 50)) {
             if (executor.isActive(id)) {

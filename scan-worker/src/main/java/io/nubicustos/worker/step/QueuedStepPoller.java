@@ -89,7 +89,8 @@ class QueuedStepPoller {
             return 0;
         }
         int reservedSlots = 0;
-        while (executor.tryReserve()) {
+        int limit = health.claimLimit(executor.free());
+        while (reservedSlots < limit && executor.tryReserve()) {
             reservedSlots++;
         }
         if (reservedSlots == 0) {

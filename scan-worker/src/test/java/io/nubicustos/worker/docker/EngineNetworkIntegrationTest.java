@@ -5,6 +5,7 @@ import io.nubicustos.testsupport.DockerEngineProcess;
 import io.nubicustos.testsupport.TestPostgres;
 import io.nubicustos.worker.system.WorkerProperties;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -39,6 +40,7 @@ class EngineNetworkIntegrationTest {
 
     static DockerEngineProcess engine;
     static EngineLocks locks;
+    static final List<DockerEngine> clients = new ArrayList<>();
 
     @BeforeAll
     static void engineAndDatabase() {
@@ -49,6 +51,7 @@ class EngineNetworkIntegrationTest {
 
     @AfterAll
     static void stop() {
+        clients.forEach(DockerEngine::close);
         engine.close();
     }
 
@@ -82,8 +85,12 @@ class EngineNetworkIntegrationTest {
     @Test
     void anEngineThatAlreadyHasTwoNetworksOfOneNameIsRepaired() {
         List<String> made = new ArrayList<>();
-        for (int i = 0; i < 2; i++) {
-            made.add(engine.client().createNetworkCmd().withName(NETWORK + "-dup").withDriver("bridge").withCheckDuplicate(false).exec().getId());
+        try {
+            for (int i = 0; i < 2; i++) {
+                made.add(engine.client().createNetworkCmd().withName(NETWORK + "-dup").withDriver("bridge").withCheckDuplicate(false).exec().getId());
+            }
+        } catch (RuntimeException refused) {
+            Assumptions.abort("this engine refuses a second network of one name, so it cannot have duplicates to repair: " + refused.getMessage());
         }
         assertThat(networksNamed(NETWORK + "-dup")).hasSize(2);
 
@@ -97,7 +104,9 @@ class EngineNetworkIntegrationTest {
     private static ContainerRunner runner() {
         WorkerProperties properties = new Binder(new MapConfigurationPropertySource(Map.of("nubicustos.docker.host", engine.host())))
                 .bindOrCreate("nubicustos", WorkerProperties.class);
-        return new ContainerRunner(new DockerEngine(properties, Clock.systemUTC()), locks, properties);
+        DockerEngine client = new DockerEngine(properties, Clock.systemUTC());
+        clients.add(client);
+        return new ContainerRunner(client, locks, properties);
     }
 
     private static List<Network> networksNamed() {
