@@ -1,15 +1,13 @@
 package io.nubicustos.gateway;
 
 import io.nubicustos.testsupport.RawHttp;
-import io.nubicustos.testsupport.TestPostgres;
+import io.nubicustos.testsupport.RealInfrastructure;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.kafka.test.context.EmbeddedKafka;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.bind.annotation.RequestMethod;
@@ -40,9 +38,7 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"spring.config.name=api-gateway",
         "API_KEY=spec-key-0123456789abcdef", "nubicustos.api.keys=ops:ops-key-0123456789abcdef",
         "nubicustos.api.max-body-size=64KB"})
-// why: each class has its own broker; a context cached past it would wait 30 s at exit to stop its consumers
-@DirtiesContext
-@EmbeddedKafka(partitions = 1)
+@RealInfrastructure
 class AccessControlIntegrationTest {
 
     static final String KEY = "ops-key-0123456789abcdef";
@@ -51,10 +47,6 @@ class AccessControlIntegrationTest {
     static void properties(DynamicPropertyRegistry registry) throws IOException {
         Path aws = Files.createTempDirectory("aws");
         Files.writeString(aws.resolve("credentials"), "[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n");
-        registry.add("spring.datasource.url", TestPostgres::newDatabase);
-        registry.add("spring.datasource.username", () -> "postgres");
-        registry.add("spring.datasource.password", () -> "");
-        registry.add("spring.kafka.bootstrap-servers", () -> System.getProperty("spring.embedded.kafka.brokers"));
         registry.add("nubicustos.credentials.aws-path", aws::toString);
         registry.add("nubicustos.archives.path", () -> aws.resolveSibling(aws.getFileName() + "-archives").toString());
     }

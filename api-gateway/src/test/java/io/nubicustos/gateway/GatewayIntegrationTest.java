@@ -1,7 +1,7 @@
 package io.nubicustos.gateway;
 
 import io.nubicustos.model.messaging.Topics;
-import io.nubicustos.testsupport.TestPostgres;
+import io.nubicustos.testsupport.RealInfrastructure;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -20,8 +20,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.kafka.test.context.EmbeddedKafka;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -48,9 +46,7 @@ import static org.awaitility.Awaitility.await;
 /** The API against a real PostgreSQL and a real KRaft broker. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.config.name=api-gateway", "nubicustos.outbox.poll-interval=100ms"})
-// why: each class has its own broker; a context cached past it would wait 30 s at exit to stop its consumers
-@DirtiesContext
-@EmbeddedKafka(partitions = 1)
+@RealInfrastructure
 class GatewayIntegrationTest {
 
     static Path credentials;
@@ -70,10 +66,6 @@ class GatewayIntegrationTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", TestPostgres::newDatabase);
-        registry.add("spring.datasource.username", () -> "postgres");
-        registry.add("spring.datasource.password", () -> "");
-        registry.add("spring.kafka.bootstrap-servers", () -> System.getProperty("spring.embedded.kafka.brokers"));
         registry.add("nubicustos.credentials.aws-path", () -> {
             try {
                 credentialsFile();

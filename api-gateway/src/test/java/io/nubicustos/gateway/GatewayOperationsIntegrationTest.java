@@ -1,13 +1,11 @@
 package io.nubicustos.gateway;
 
-import io.nubicustos.testsupport.TestPostgres;
+import io.nubicustos.testsupport.RealInfrastructure;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.kafka.test.context.EmbeddedKafka;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -32,9 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Cancel, bulk delete, archives and a fuzz of malformed requests, against a real PostgreSQL and KRaft broker. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "spring.config.name=api-gateway")
-// why: each class has its own broker; a context cached past it would wait 30 s at exit to stop its consumers
-@DirtiesContext
-@EmbeddedKafka(partitions = 1)
+@RealInfrastructure
 class GatewayOperationsIntegrationTest {
 
     static Path data;
@@ -44,10 +40,6 @@ class GatewayOperationsIntegrationTest {
         data = Files.createTempDirectory("gateway-ops");
         Files.createDirectories(data.resolve("aws"));
         Files.writeString(data.resolve("aws/credentials"), "[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n");
-        registry.add("spring.datasource.url", TestPostgres::newDatabase);
-        registry.add("spring.datasource.username", () -> "postgres");
-        registry.add("spring.datasource.password", () -> "");
-        registry.add("spring.kafka.bootstrap-servers", () -> System.getProperty("spring.embedded.kafka.brokers"));
         registry.add("nubicustos.credentials.aws-path", () -> data.resolve("aws").toString());
         registry.add("nubicustos.reports.path", () -> data.resolve("reports").toString());
         registry.add("nubicustos.archives.path", () -> data.resolve("archives").toString());

@@ -1,6 +1,7 @@
 package io.nubicustos.gateway;
 
 import io.nubicustos.model.messaging.Topics;
+import io.nubicustos.testsupport.RealInfrastructure;
 import io.nubicustos.testsupport.TcpProxy;
 import io.nubicustos.testsupport.TestPostgres;
 import org.apache.kafka.clients.admin.Admin;
@@ -23,8 +24,6 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.listener.MessageListenerContainer;
-import org.springframework.kafka.test.context.EmbeddedKafka;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -48,9 +47,7 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"spring.config.name=api-gateway",
         "spring.datasource.hikari.connection-timeout=1000", "spring.datasource.hikari.validation-timeout=500"})
-// why: each class has its own broker; a context cached past it would wait 30 s at exit to stop its consumers
-@DirtiesContext
-@EmbeddedKafka(partitions = 1)
+@RealInfrastructure
 @ExtendWith(OutputCaptureExtension.class)
 class IntakeIntegrationTest {
 
@@ -66,9 +63,6 @@ class IntakeIntegrationTest {
         // why: the test's own queries must not go through the proxy it cuts
         direct = JdbcClient.create(new org.springframework.jdbc.datasource.DriverManagerDataSource(url, "postgres", ""));
         registry.add("spring.datasource.url", () -> TestPostgres.viaPort(url, database.port()));
-        registry.add("spring.datasource.username", () -> "postgres");
-        registry.add("spring.datasource.password", () -> "");
-        registry.add("spring.kafka.bootstrap-servers", () -> System.getProperty("spring.embedded.kafka.brokers"));
         registry.add("nubicustos.credentials.aws-path", aws::toString);
     }
 

@@ -6,17 +6,15 @@ import io.nubicustos.model.catalog.ResourceLimits;
 import io.nubicustos.model.catalog.ToolDefinition.CredentialsMount;
 import io.nubicustos.model.scan.StepPlan;
 import io.nubicustos.testsupport.DockerClients;
+import io.nubicustos.testsupport.RealInfrastructure;
 import io.nubicustos.testsupport.Samples;
 import io.nubicustos.testsupport.StandInImage;
-import io.nubicustos.testsupport.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.kafka.test.context.EmbeddedKafka;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.ObjectMapper;
@@ -41,9 +39,7 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(properties = {"spring.config.name=scan-worker", "nubicustos.worker.id=worker-hostile",
         "nubicustos.worker.concurrency=4", "nubicustos.worker.poll-interval=300ms", "nubicustos.worker.orphan-sweep-interval=1s",
         "nubicustos.worker.cancel-check-interval=500ms", "nubicustos.worker.retry-backoff=1s", "nubicustos.worker.stdout-max-size=1MB", "nubicustos.reports.group-id=47991"})
-// why: each class has its own broker; a context cached past it would wait 30 s at exit to stop its consumers
-@DirtiesContext
-@EmbeddedKafka(partitions = 1)
+@RealInfrastructure
 class HostileContainersIntegrationTest {
 
     static final String SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY1";
@@ -96,10 +92,6 @@ class HostileContainersIntegrationTest {
                 [profile other-team]
                 region = us-east-1
                 """);
-        registry.add("spring.datasource.url", TestPostgres::newDatabase);
-        registry.add("spring.datasource.username", () -> "postgres");
-        registry.add("spring.datasource.password", () -> "");
-        registry.add("spring.kafka.bootstrap-servers", () -> System.getProperty("spring.embedded.kafka.brokers"));
         registry.add("nubicustos.reports.path", () -> reports.toString());
         registry.add("nubicustos.credentials.aws-path", () -> credentials.toString());
     }

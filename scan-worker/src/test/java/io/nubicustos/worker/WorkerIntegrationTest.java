@@ -7,11 +7,11 @@ import io.nubicustos.model.messaging.StepCommand;
 import io.nubicustos.model.messaging.Topics;
 import io.nubicustos.model.scan.StepPlan;
 import io.nubicustos.testsupport.DockerClients;
-import io.nubicustos.worker.docker.ContainerExits;
-import io.nubicustos.worker.docker.ContainerRunner;
+import io.nubicustos.testsupport.RealInfrastructure;
 import io.nubicustos.testsupport.Samples;
 import io.nubicustos.testsupport.StandInImage;
-import io.nubicustos.testsupport.TestPostgres;
+import io.nubicustos.worker.docker.ContainerExits;
+import io.nubicustos.worker.docker.ContainerRunner;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -23,8 +23,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.test.context.EmbeddedKafka;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.ObjectMapper;
@@ -48,9 +46,7 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(properties = {"spring.config.name=scan-worker", "nubicustos.worker.id=worker-it",
         "nubicustos.worker.concurrency=2", "nubicustos.worker.lease-duration=3s", "nubicustos.worker.lease-renew-interval=1s",
         "nubicustos.worker.poll-interval=500ms", "nubicustos.worker.orphan-sweep-interval=1s"})
-// why: each class has its own broker; a context cached past it would wait 30 s at exit to stop its consumers
-@DirtiesContext
-@EmbeddedKafka(partitions = 2)
+@RealInfrastructure(partitions = 2)
 class WorkerIntegrationTest {
 
     static final String FINDS = "nubicustos-test/prowler:finds";
@@ -80,10 +76,6 @@ class WorkerIntegrationTest {
         reports = Files.createTempDirectory("reports");
         credentials = Files.createTempDirectory("aws");
         Files.writeString(credentials.resolve("credentials"), "[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n");
-        registry.add("spring.datasource.url", TestPostgres::newDatabase);
-        registry.add("spring.datasource.username", () -> "postgres");
-        registry.add("spring.datasource.password", () -> "");
-        registry.add("spring.kafka.bootstrap-servers", () -> System.getProperty("spring.embedded.kafka.brokers"));
         registry.add("nubicustos.reports.path", () -> reports.toString());
         registry.add("nubicustos.credentials.aws-path", () -> credentials.toString());
     }

@@ -3,15 +3,11 @@ package io.nubicustos.gateway.outbox;
 import com.zaxxer.hikari.HikariDataSource;
 import io.nubicustos.model.messaging.OutboxChannel;
 import io.nubicustos.model.messaging.Topics;
-import io.nubicustos.testsupport.TestPostgres;
+import io.nubicustos.testsupport.RealInfrastructure;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.kafka.test.context.EmbeddedKafka;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.sql.Connection;
@@ -32,18 +28,9 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(properties = {"spring.config.name=api-gateway", "server.port=0", "nubicustos.outbox.poll-interval=1h",
         "nubicustos.outbox.max-attempts=3", "nubicustos.outbox.retry-backoff=10ms", "nubicustos.outbox.retention=7d"})
-// why: each class has its own broker; a context cached past it would wait 30 s at exit to stop its consumers
-@DirtiesContext
-@EmbeddedKafka(partitions = 1)
+@RealInfrastructure
 class OutboxIntegrationTest {
 
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", TestPostgres::newDatabase);
-        registry.add("spring.datasource.username", () -> "postgres");
-        registry.add("spring.datasource.password", () -> "");
-        registry.add("spring.kafka.bootstrap-servers", () -> System.getProperty("spring.embedded.kafka.brokers"));
-    }
 
     @Autowired
     JdbcClient jdbc;

@@ -1,19 +1,17 @@
 package io.nubicustos.processor.processing;
 
 import io.nubicustos.model.messaging.Topics;
-import io.nubicustos.testsupport.Samples;
-import io.nubicustos.testsupport.TestPostgres;
+import io.nubicustos.testsupport.RealInfrastructure;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
+import io.nubicustos.testsupport.Samples;
 import io.nubicustos.testsupport.SettableClock;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.kafka.test.context.EmbeddedKafka;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -31,9 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Real PostgreSQL (embedded binaries) and a real KRaft broker; the reports are the real samples. */
 @SpringBootTest(properties = {"spring.config.name=report-processor", "nubicustos.processor.sweep-interval=1h",
         "nubicustos.processor.retry-backoff=1h", "nubicustos.processor.max-attempts=3"})
-// why: each class has its own broker; a context cached past it would wait 30 s at exit to stop its consumers
-@DirtiesContext
-@EmbeddedKafka(partitions = 1, topics = {Topics.STEP_COMPLETED})
+@RealInfrastructure(topics = {Topics.STEP_COMPLETED})
 class StepProcessorIntegrationTest {
 
     @TempDir
@@ -41,10 +37,6 @@ class StepProcessorIntegrationTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", TestPostgres::newDatabase);
-        registry.add("spring.datasource.username", () -> "postgres");
-        registry.add("spring.datasource.password", () -> "");
-        registry.add("spring.kafka.bootstrap-servers", () -> System.getProperty("spring.embedded.kafka.brokers"));
         registry.add("nubicustos.reports.path", () -> reports.toString());
     }
 
