@@ -4,6 +4,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.scheduling.annotation.EnableScheduling;
+import java.util.Map;
 
 /** The REST API and the Kafka intake of scan requests; the only service clients talk to. */
 @SpringBootApplication
@@ -16,7 +17,7 @@ public class ApiGatewayApplication {
 
     public static void main(String[] args) {
         SpringApplication app = new SpringApplication(ApiGatewayApplication.class);
-        app.setDefaultProperties(java.util.Map.of("spring.config.name", CONFIG_NAME));
+        app.setDefaultProperties(Map.of("spring.config.name", CONFIG_NAME));
         app.run(args);
     }
 }

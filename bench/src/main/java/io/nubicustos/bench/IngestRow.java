@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.Comparator;
 
 /**
  * Row 5. A Prowler json-ocsf report of a million findings (generated from the real samples' records, each
@@ -45,6 +46,6 @@ final class IngestRow {
                         Long.parseLong(result.group(1)), result.group(5)),
                 String.format("%,.0f/s, peak heap %d MB", ours, peak), String.format("%,.0f/s", raw), String.format("%.2f", ratio),
                 ">= 0.7, peak heap <= 256 MB", ratio >= 0.7 && peak <= 256);
-        Files.walk(dir).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        Files.walk(dir).sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
 }

@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.slf4j.LoggerFactory;
 
 /** The specification's bulk operations: delete many scans, archive many scans, manage the archives. */
 @RestController
@@ -135,7 +136,7 @@ class BulkController {
         Path dir = reports.scanDirectory(scanId);
         if (!SafeTree.delete(dir)) {
             // why: the scan's rows are gone; leftover files are only disk space, logged for the operator
-            org.slf4j.LoggerFactory.getLogger(BulkController.class).warn("Could not delete every report file of scan {} under {}",
+            LoggerFactory.getLogger(BulkController.class).warn("Could not delete every report file of scan {} under {}",
                     scanId, dir);
         }
     }

@@ -12,6 +12,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Collections;
 
 /**
  * The AWS profiles present in the mounted credentials directory: the sections of {@code credentials}
@@ -69,7 +71,7 @@ public class AwsProfiles {
         StringBuilder stamp = new StringBuilder();
         for (String file : new String[] {"credentials", "config"}) {
             try {
-                var attributes = Files.readAttributes(directory.resolve(file), java.nio.file.attribute.BasicFileAttributes.class);
+                var attributes = Files.readAttributes(directory.resolve(file), BasicFileAttributes.class);
                 stamp.append(attributes.size()).append('@').append(attributes.lastModifiedTime().toMillis()).append('@')
                         .append(attributes.fileKey()).append(';');
             } catch (IOException absent) {
@@ -97,6 +99,6 @@ public class AwsProfiles {
                 throw new UncheckedIOException("cannot read " + path, e);
             }
         }
-        return java.util.Collections.unmodifiableSet(names);
+        return Collections.unmodifiableSet(names);
     }
 }

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import io.nubicustos.gateway.web.ApiException;
 
 /** A scan's normalized findings, and one finding's history across scans. */
 @RestController
@@ -51,7 +52,7 @@ class FindingController {
     @GetMapping("/api/findings")
     Map<String, Object> history(@RequestParam String fingerprint) {
         if (!fingerprint.matches("[0-9a-f]{64}")) {
-            throw io.nubicustos.gateway.web.ApiException.badRequest("fingerprint", "a fingerprint is 64 lower-case hex characters");
+            throw ApiException.badRequest("fingerprint", "a fingerprint is 64 lower-case hex characters");
         }
         List<Map<String, Object>> history = findings.history(fingerprint);
         Map<String, Object> body = new LinkedHashMap<>();

@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import com.fasterxml.jackson.annotation.JsonValue;
 
 /** Read models of findings. */
 @Repository
@@ -97,6 +99,6 @@ class FindingQueries {
     }
 
     /** Compliance mappings are stored as JSON and answered as JSON, not as a string. */
-    record RawJson(@com.fasterxml.jackson.annotation.JsonRawValue @com.fasterxml.jackson.annotation.JsonValue String json) {
+    record RawJson(@JsonRawValue @JsonValue String json) {
     }
 }

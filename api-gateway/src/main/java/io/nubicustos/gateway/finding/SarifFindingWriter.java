@@ -17,6 +17,19 @@ import java.util.Map;
  */
 final class SarifFindingWriter implements FindingStreamWriter {
 
+    /** Where each tool of the built-in catalog is documented (SARIF's optional informationUri); other tools have none. */
+    private static final Map<String, String> HOMES = Map.of(
+            "prowler", "https://github.com/prowler-cloud/prowler",
+            "scoutsuite", "https://github.com/nccgroup/ScoutSuite",
+            "cloudfox", "https://github.com/BishopFox/cloudfox",
+            "cloudsploit", "https://github.com/aquasecurity/cloudsploit",
+            "cloud-custodian", "https://cloudcustodian.io",
+            "cloudmapper", "https://github.com/duo-labs/cloudmapper",
+            "cartography", "https://github.com/cartography-cncf/cartography",
+            "pacu", "https://github.com/RhinoSecurityLabs/pacu",
+            "enumerate-iam", "https://github.com/andresriancho/enumerate-iam",
+            "kubescape", "https://github.com/kubescape/kubescape");
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -105,7 +118,10 @@ final class SarifFindingWriter implements FindingStreamWriter {
         json.writeObjectPropertyStart("tool");
         json.writeObjectPropertyStart("driver");
         json.writeStringProperty("name", currentTool);
-        json.writeStringProperty("informationUri", "https://github.com/nubicustos");
+        String home = HOMES.get(currentTool);
+        if (home != null) {
+            json.writeStringProperty("informationUri", home);
+        }
         json.writeArrayPropertyStart("rules");
         for (Rule rule : rules.values()) {
             json.writeStartObject();

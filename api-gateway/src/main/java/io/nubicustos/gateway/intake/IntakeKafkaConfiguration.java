@@ -25,6 +25,10 @@ import org.springframework.util.backoff.ExponentialBackOff;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import java.util.Map;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.kafka.core.MicrometerConsumerListener;
+import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 
 /**
  * The intake consumer reads raw bytes, so that a record which is not even text still reaches the
@@ -38,20 +42,29 @@ import java.util.Map;
 class IntakeKafkaConfiguration {
 
     @Bean
-    ConcurrentKafkaListenerContainerFactory<String, byte[]> scanRequestContainerFactory(KafkaProperties kafka) {
+    ConcurrentKafkaListenerContainerFactory<String, byte[]> scanRequestContainerFactory(KafkaProperties kafka, MeterRegistry meters) {
         Map<String, Object> consumer = kafka.buildConsumerProperties();
         consumer.put(ConsumerConfig.GROUP_ID_CONFIG, "nubicustos-api-intake");
         consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         consumer.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         consumer.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         var factory = new ConcurrentKafkaListenerContainerFactory<String, byte[]>();
-        factory.setConsumerFactory(new DefaultKafkaConsumerFactory<>(consumer));
+        DefaultKafkaConsumerFactory<String, byte[]> consumers = new DefaultKafkaConsumerFactory<>(consumer);
+        // why: a factory of our own gets no metrics from Boot; the consumer lag is what an operator watches
+        consumers.addListener(new MicrometerConsumerListener<>(meters));
+        factory.setConsumerFactory(consumers);
 
         Map<String, Object> producer = kafka.buildProducerProperties();
         producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         KafkaTemplate<String, byte[]> dlt = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(producer));
-        var recoverer = new DeadLetterPublishingRecoverer(dlt, (record, e) -> new TopicPartition(Topics.SCAN_REQUESTS_DLT, -1));
+        var publisher = new DeadLetterPublishingRecoverer(dlt, (record, e) -> new TopicPartition(Topics.SCAN_REQUESTS_DLT, -1));
+        Counter deadLetters = Counter.builder("nubicustos.dead.letters").tag("topic", Topics.SCAN_REQUESTS)
+                .description("Records sent to the topic's dead-letter topic").register(meters);
+        ConsumerRecordRecoverer recoverer = (record, e) -> {
+            publisher.accept(record, e);
+            deadLetters.increment();
+        };
         ExponentialBackOff backOff = new ExponentialBackOff(500, 2.0);
         backOff.setMaxInterval(30_000);
         backOff.setMaxElapsedTime(300_000);

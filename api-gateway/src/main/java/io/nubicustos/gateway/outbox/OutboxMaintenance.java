@@ -6,13 +6,16 @@ import io.nubicustos.gateway.system.GatewayProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.FixedDelayTask;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
+import java.time.Duration;
 
 /**
  * The outbox's upkeep: its gauges (backlog, parked rows, age of the oldest unpublished row), read by
@@ -20,7 +23,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * retention, in batches so it never holds long locks.
  */
 @Component
-class OutboxMaintenance {
+class OutboxMaintenance implements SchedulingConfigurer {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxMaintenance.class);
     static final int PURGE_BATCH = 5_000;
@@ -53,7 +56,12 @@ class OutboxMaintenance {
                 .description("Age of the oldest unpublished outbox row").register(meters);
     }
 
-    @Scheduled(fixedDelayString = "${nubicustos.outbox.gauge-interval:5s}")
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar registrar) {
+        registrar.addFixedDelayTask(new FixedDelayTask(this::refreshGauges, settings.gaugeInterval(), Duration.ZERO));
+        registrar.addFixedDelayTask(new FixedDelayTask(this::scheduledPurge, settings.purgeInterval(), settings.purgeInterval()));
+    }
+
     void refreshGauges() {
         try {
             last.set(jdbc.sql(GAUGES).param("now", OffsetDateTime.now(clock)).query().singleRow());
@@ -68,7 +76,6 @@ class OutboxMaintenance {
         return value instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 
-    @Scheduled(fixedDelayString = "${nubicustos.outbox.purge-interval:1h}", initialDelayString = "${nubicustos.outbox.purge-interval:1h}")
     void scheduledPurge() {
         try {
             purgeOnce();

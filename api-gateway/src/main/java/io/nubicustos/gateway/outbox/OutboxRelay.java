@@ -24,6 +24,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import io.nubicustos.model.messaging.Topics;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Publishes outbox rows to Kafka, oldest first, on a thread of its own, woken the moment a transaction
@@ -45,6 +51,8 @@ import java.util.concurrent.TimeoutException;
  */
 @Component
 class OutboxRelay {
+
+    private static final byte[] CLOUDEVENTS_JSON = "application/cloudevents+json; charset=UTF-8".getBytes(StandardCharsets.UTF_8);
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
@@ -72,7 +80,7 @@ class OutboxRelay {
     private final Counter parked;
     private final OutboxWakeup wakeups;
     private volatile boolean stopped;
-    private final java.util.concurrent.ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "outbox-relay");
         t.setDaemon(true);
         return t;
@@ -109,8 +117,10 @@ class OutboxRelay {
     private void loop() {
         while (!stopped) {
             try {
-                while (relayOnce() == settings.batchSize()) {
-                    // a full batch published: there may be more waiting
+                // why: any progress means there may be more; waiting for the poll after a batch that was only partly
+                // acknowledged (one slow send) would cap the relay at one batch per poll interval
+                while (relayOnce() > 0) {
+                    // published some: look again at once
                 }
             } catch (RuntimeException e) {
                 log.warn("Outbox relay round failed ({}); unpublished rows stay in the outbox and the next round retries them",
@@ -183,7 +193,12 @@ class OutboxRelay {
 
     private CompletableFuture<SendResult<String, String>> send(Row row) {
         try {
-            return kafka.send(row.topic(), row.key(), row.payload());
+            ProducerRecord<String, String> record = new ProducerRecord<>(row.topic(), row.key(), row.payload());
+            if (Topics.SCAN_EVENTS.equals(row.topic())) {
+                // why: the CloudEvents Kafka binding reads a structured-mode event only with this content type
+                record.headers().add("content-type", CLOUDEVENTS_JSON);
+            }
+            return kafka.send(record);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -193,7 +208,7 @@ class OutboxRelay {
         try {
             failed.getNow(null);
             return null;
-        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+        } catch (CompletionException | CancellationException e) {
             return e.getCause() == null ? e : e.getCause();
         }
     }

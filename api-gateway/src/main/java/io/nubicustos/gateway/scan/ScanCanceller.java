@@ -2,6 +2,7 @@ package io.nubicustos.gateway.scan;
 
 import io.nubicustos.gateway.outbox.OutboxWakeup;
 import io.nubicustos.gateway.web.ApiException;
+import io.nubicustos.model.messaging.OutboxChannel;
 import io.nubicustos.model.messaging.ScanEvents;
 import io.nubicustos.model.messaging.Topics;
 import org.springframework.http.HttpStatus;
@@ -34,7 +35,7 @@ public class ScanCanceller {
                    error = coalesce(error || '; ', '') || 'cancelled by request'
              where scan_id = :id and status in ('queued', 'running')
             """;
-    private static final String OUTBOX = "insert into outbox (topic, message_key, payload, created_at) values (:topic, :key, :payload, :now)";
+    private static final String OUTBOX = OutboxChannel.INSERT;
 
     private final JdbcClient jdbc;
     private final ObjectMapper json;

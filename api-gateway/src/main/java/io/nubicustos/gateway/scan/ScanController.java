@@ -28,6 +28,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import io.nubicustos.model.catalog.ResourceLimits;
+import org.springframework.web.bind.annotation.DeleteMapping;
 
 @RestController
 @RequestMapping("/api/scans")
@@ -122,7 +124,7 @@ class ScanController {
         return ResponseEntity.accepted().body(body);
     }
 
-    @org.springframework.web.bind.annotation.DeleteMapping("/{id}")
+    @DeleteMapping("/{id}")
     ResponseEntity<Map<String, Object>> cancelByDelete(@PathVariable("id") UUID id) {
         return cancel(id);
     }
@@ -204,7 +206,7 @@ class ScanController {
     record PlannedTool(String tool, String image, String containerNamePattern, List<String> entrypoint,
                        List<String> command, List<StepMounts.Mount> mounts, List<String> environmentVariables, String network,
                        List<Integer> expectedExitCodes, String stdoutReport,
-                       io.nubicustos.model.catalog.ResourceLimits limits) {
+                       ResourceLimits limits) {
     }
 
 }

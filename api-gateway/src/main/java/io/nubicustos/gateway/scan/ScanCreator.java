@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import io.micrometer.core.instrument.Counter;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Creates a scan: the scan row, one queued step per tool and one outbox row per step, in ONE
@@ -61,7 +63,7 @@ public class ScanCreator {
     private final Clock clock;
     private final MeterRegistry meters;
     private final OutboxWakeup outbox;
-    private final Map<String, io.micrometer.core.instrument.Counter> submitted = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Counter> submitted = new ConcurrentHashMap<>();
 
     ScanCreator(JdbcClient jdbc, ScanPlanner planner, ObjectMapper json, Clock clock, MeterRegistry meters, OutboxWakeup outbox) {
         this.outbox = outbox;

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.ArrayList;
 
 /** Read models of scans and their steps: what the status, errors and detail endpoints answer. */
 @Repository
@@ -76,7 +77,7 @@ public class ScanQueries {
     public Map<UUID, List<AttemptView>> attempts(UUID scanId) {
         Map<UUID, List<AttemptView>> attempts = new LinkedHashMap<>();
         jdbc.sql(ATTEMPTS_OF_SCAN).param("scanId", scanId).query((rs, n) -> attempts.computeIfAbsent(rs.getObject("step_id", UUID.class),
-                id -> new java.util.ArrayList<>()).add(new AttemptView(rs.getInt("attempt"), rs.getString("worker"),
+                id -> new ArrayList<>()).add(new AttemptView(rs.getInt("attempt"), rs.getString("worker"),
                 rs.getString("docker_host"), time(rs, "started_at"), time(rs, "finished_at"), rs.getString("outcome"),
                 rs.getString("error")))).list();
         return attempts;

@@ -10,6 +10,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 import java.io.IOException;
 import java.util.Optional;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.HexFormat;
 
 /**
  * Deny by default: when API keys are configured, every request needs a valid {@code X-API-Key}
@@ -83,12 +86,12 @@ final class ApiKeyFilter extends OncePerRequestFilter {
             return address;
         }
         try {
-            byte[] bytes = java.net.InetAddress.getByName(address).getAddress();
+            byte[] bytes = InetAddress.getByName(address).getAddress();
             if (bytes.length != 16) {
                 return address;
             }
-            return java.util.HexFormat.of().formatHex(bytes, 0, 8) + "::/64";
-        } catch (java.net.UnknownHostException e) {
+            return HexFormat.of().formatHex(bytes, 0, 8) + "::/64";
+        } catch (UnknownHostException e) {
             return address;
         }
     }

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 
 /**
  * Writes audit rows in batches, off the request's path: a request queues its row and goes on; a thread
@@ -35,7 +37,7 @@ class AuditLog {
 
     record Entry(Instant at, String actor, String method, String path, int status, String remote, String detail) {
         Object[] row() {
-            return new Object[] {java.time.OffsetDateTime.ofInstant(at, java.time.ZoneOffset.UTC), actor, method, path, status, remote, detail};
+            return new Object[] {OffsetDateTime.ofInstant(at, ZoneOffset.UTC), actor, method, path, status, remote, detail};
         }
     }
 

@@ -7,6 +7,7 @@ import org.springframework.util.unit.DataSize;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Settings of the api-gateway.
@@ -18,6 +19,7 @@ import java.time.Duration;
  * @param kafka        topic settings
  * @param archives     where bulk archives are stored
  * @param api          API keys, rate limiting and what they protect
+ * @param metrics      the gauges computed from the database
  */
 @ConfigurationProperties("nubicustos")
 public record GatewayProperties(
@@ -27,7 +29,12 @@ public record GatewayProperties(
         @DefaultValue Outbox outbox,
         @DefaultValue Kafka kafka,
         @DefaultValue Archives archives,
-        @DefaultValue Api api) {
+        @DefaultValue Api api,
+        @DefaultValue Metrics metrics) {
+
+    /** @param fleetInterval how often the fleet gauges (queue, running steps, scans, findings) are computed, in one query */
+    public record Metrics(@DefaultValue("10s") Duration fleetInterval) {
+    }
 
     /** @param path the directory bulk archives are written to (and only to) */
     public record Archives(@DefaultValue("/app/archives") Path path) {
@@ -43,11 +50,11 @@ public record GatewayProperties(
      *                                 getting 429 (only when keys are configured), so keys cannot be guessed at speed
      * @param maxBodySize              the largest request body accepted; larger ones get 413 before they are read
      */
-    public record Api(java.util.List<String> keys, String key, @DefaultValue("false") boolean protectMetrics,
+    public record Api(List<String> keys, String key, @DefaultValue("false") boolean protectMetrics,
                       @DefaultValue("600") int requestsPerMinute, @DefaultValue("30") int unauthenticatedPerMinute,
                       @DefaultValue("1MB") DataSize maxBodySize) {
         public Api {
-            keys = keys == null ? java.util.List.of() : keys.stream().filter(k -> !k.isBlank()).toList();
+            keys = keys == null ? List.of() : keys.stream().filter(k -> !k.isBlank()).toList();
             key = key == null || key.isBlank() ? null : key;
             if (requestsPerMinute < 1 || unauthenticatedPerMinute < 1) {
                 throw new IllegalArgumentException("nubicustos.api rates must be at least 1 per minute");
@@ -84,6 +91,7 @@ public record GatewayProperties(
      * @param retryBackoff   wait before the first retry of a refused row; doubled on each further attempt
      * @param retention      how long published rows are kept before the purge deletes them
      * @param purgeInterval  how often published rows past their retention are purged
+     * @param gaugeInterval  how often the backlog gauges are computed (one query, whatever the scrapes)
      */
     public record Outbox(@DefaultValue("500ms") Duration pollInterval,
                          @DefaultValue("1000") int batchSize,
@@ -91,7 +99,8 @@ public record GatewayProperties(
                          @DefaultValue("5") int maxAttempts,
                          @DefaultValue("1s") Duration retryBackoff,
                          @DefaultValue("7d") Duration retention,
-                         @DefaultValue("1h") Duration purgeInterval) {
+                         @DefaultValue("1h") Duration purgeInterval,
+                         @DefaultValue("5s") Duration gaugeInterval) {
         public Outbox {
             if (maxAttempts < 1) {
                 throw new IllegalArgumentException("nubicustos.outbox.max-attempts must be at least 1");

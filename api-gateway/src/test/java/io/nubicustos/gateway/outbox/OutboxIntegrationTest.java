@@ -18,6 +18,13 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -66,6 +73,30 @@ class OutboxIntegrationTest {
         long later = insert(Topics.TOOL_STEPS, "{\"step_id\": \"c\"}");
         relay.relayOnce();
         assertThat(published(List.of(later))).isEqualTo(1);
+    }
+
+    @Test
+    void scanEventsCarryTheCloudEventsContentTypeOfTheKafkaBindingAndStepCommandsDoNot() {
+        long event = insert(Topics.SCAN_EVENTS, "{\"specversion\": \"1.0\", \"id\": \"e-1\"}");
+        long command = insert(Topics.TOOL_STEPS, "{\"step_id\": \"s-1\"}");
+        relay.relayOnce();
+        assertThat(published(List.of(event, command))).isEqualTo(2);
+
+        Map<String, Object> consumer = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, System.getProperty("spring.embedded.kafka.brokers"),
+                ConsumerConfig.GROUP_ID_CONFIG, "content-type-check", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (KafkaConsumer<String, String> kafka = new KafkaConsumer<>(consumer, new StringDeserializer(), new StringDeserializer())) {
+            kafka.subscribe(List.of(Topics.SCAN_EVENTS, Topics.TOOL_STEPS));
+            Map<String, String> contentTypes = new HashMap<>();
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                for (ConsumerRecord<String, String> record : kafka.poll(Duration.ofMillis(500))) {
+                    Header header = record.headers().lastHeader("content-type");
+                    contentTypes.put(record.value(), header == null ? "none" : new String(header.value(), StandardCharsets.UTF_8));
+                }
+                return contentTypes.containsKey("{\"step_id\": \"s-1\"}") && contentTypes.containsKey("{\"specversion\": \"1.0\", \"id\": \"e-1\"}");
+            });
+            assertThat(contentTypes.get("{\"specversion\": \"1.0\", \"id\": \"e-1\"}")).startsWith("application/cloudevents+json");
+            assertThat(contentTypes.get("{\"step_id\": \"s-1\"}")).isEqualTo("none");
+        }
     }
 
     @Test

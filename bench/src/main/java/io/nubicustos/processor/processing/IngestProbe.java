@@ -18,6 +18,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.UUID;
+import io.nubicustos.model.finding.Severity;
+import io.nubicustos.processor.report.JsonReports;
+import java.util.EnumSet;
+import org.springframework.jdbc.datasource.DataSourceUtils;
 
 /**
  * Row 5, in a JVM of its own with a small heap: the production parser and finding storage ingest a large
@@ -82,9 +86,9 @@ public final class IngestProbe {
     /** The production path: the parser streams into the finding storage, in one transaction. */
     private static void ingest(DriverManagerDataSource dataSource, JdbcTemplate jdbc, UUID scan, UUID step, Path reportDir) {
         new TransactionTemplate(new DataSourceTransactionManager(dataSource)).executeWithoutResult(s -> {
-            FindingWriter writer = new FindingWriter(org.springframework.jdbc.datasource.DataSourceUtils.getConnection(dataSource),
-                    io.nubicustos.processor.report.JsonReports.MAPPER, scan, step,
-                    java.util.EnumSet.noneOf(io.nubicustos.model.finding.Severity.class));
+            FindingWriter writer = new FindingWriter(DataSourceUtils.getConnection(dataSource),
+                    JsonReports.MAPPER, scan, step,
+                    EnumSet.noneOf(Severity.class));
             try {
                 new ProwlerParser().parse(reportDir, writer);
                 writer.finish();

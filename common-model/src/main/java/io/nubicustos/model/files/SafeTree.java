@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Set;
+import java.util.Comparator;
 
 /**
  * Walks and deletes directory trees that untrusted code (a scanner container) may have filled, and may
@@ -128,7 +129,7 @@ public final class SafeTree {
     private static boolean deleteWalking(Path root) throws IOException {
         boolean[] all = {true};
         try (var walk = Files.walk(root, MAX_DEPTH)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).filter(p -> !p.equals(root)).forEach(p -> all[0] &= p.toFile().delete());
+            walk.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(root)).forEach(p -> all[0] &= p.toFile().delete());
         }
         return all[0];
     }

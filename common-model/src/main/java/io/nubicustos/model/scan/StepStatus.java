@@ -1,8 +1,10 @@
 package io.nubicustos.model.scan;
 
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The life of one tool step. The SQL guards of every service ({@code WHERE status = ...}) mirror
@@ -37,6 +39,12 @@ public enum StepStatus {
 
     public boolean isTerminal() {
         return ALLOWED.get(this).isEmpty();
+    }
+
+    /** The terminal statuses as an SQL list, {@code ('succeeded', 'failed', 'cancelled')}, for queries to splice in. */
+    public static String terminalSqlList() {
+        return Arrays.stream(values()).filter(StepStatus::isTerminal).map(s -> "'" + s.db() + "'")
+                .collect(Collectors.joining(", ", "(", ")"));
     }
 
     /** The value stored in {@code scan_steps.status} and shown by the API. */

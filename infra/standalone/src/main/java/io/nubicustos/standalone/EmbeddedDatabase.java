@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Real PostgreSQL binaries (zonky) with a data directory that survives restarts. If the previous
@@ -69,7 +70,7 @@ final class EmbeddedDatabase implements AutoCloseable {
         log.info("PostgreSQL {} from a previous run still holds {}; stopping it before starting again", pid, dataDir);
         orphan.get().destroy();
         try {
-            orphan.get().onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+            orphan.get().onExit().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             orphan.get().destroyForcibly();
         }

@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * The whole system in one JVM: an embedded KRaft broker and embedded PostgreSQL (unless external ones
@@ -171,17 +173,17 @@ public final class NubicustosStandalone implements AutoCloseable {
      */
     public record Settings(Path dataDir, String databaseUrl, String kafkaBootstrapServers, int kafkaPort,
                            int kafkaControllerPort, int postgresPort, int apiPort, int workerPort, int processorPort,
-                           Map<String, String> properties, java.util.Set<String> services, String listenAddress,
+                           Map<String, String> properties, Set<String> services, String listenAddress,
                            String advertisedHost) {
 
-        public static final java.util.Set<String> ALL_SERVICES = java.util.Set.of(
+        public static final Set<String> ALL_SERVICES = Set.of(
                 ApiGatewayApplication.CONFIG_NAME, ScanWorkerApplication.CONFIG_NAME, ReportProcessorApplication.CONFIG_NAME);
         /** The embedded servers' default: reachable from this machine only. */
         public static final String LOOPBACK = "127.0.0.1";
 
         public Settings(Path dataDir, String databaseUrl, String kafkaBootstrapServers, int kafkaPort, int kafkaControllerPort,
                         int postgresPort, int apiPort, int workerPort, int processorPort, Map<String, String> properties,
-                        java.util.Set<String> services) {
+                        Set<String> services) {
             this(dataDir, databaseUrl, kafkaBootstrapServers, kafkaPort, kafkaControllerPort, postgresPort, apiPort, workerPort,
                     processorPort, properties, services, LOOPBACK, "localhost");
         }
@@ -216,8 +218,8 @@ public final class NubicustosStandalone implements AutoCloseable {
                     apiPort, workerPort, processorPort, all, services, listenAddress, advertisedHost);
         }
 
-        static java.util.Set<String> services(String list) {
-            java.util.Set<String> chosen = new java.util.HashSet<>();
+        static Set<String> services(String list) {
+            Set<String> chosen = new HashSet<>();
             for (String name : list.split(",")) {
                 String service = name.trim();
                 if (service.isEmpty() || service.equals("none")) {
@@ -228,7 +230,7 @@ public final class NubicustosStandalone implements AutoCloseable {
                 }
                 chosen.add(service);
             }
-            return java.util.Set.copyOf(chosen);
+            return Set.copyOf(chosen);
         }
 
         private static String blankToNull(String value) {

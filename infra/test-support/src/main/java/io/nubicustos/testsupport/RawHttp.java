@@ -10,6 +10,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.io.ByteArrayInputStream;
+import java.time.Duration;
+import java.util.Arrays;
 
 /**
  * HTTP/1.1 over a plain socket, so a test can send a request line exactly as written: percent-encoded
@@ -60,7 +63,7 @@ public final class RawHttp {
      * waits at most {@code timeout} for the answer: for checking that a server answers without reading a body.
      */
     public static Response sendHeadFirst(int port, String method, String rawTarget, Map<String, String> headers, byte[] bodyStart,
-                                         java.time.Duration timeout) {
+                                         Duration timeout) {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout((int) timeout.toMillis());
             StringBuilder head = new StringBuilder(method).append(' ').append(rawTarget).append(" HTTP/1.1\r\n")
@@ -113,7 +116,7 @@ public final class RawHttp {
         } else {
             all.writeBytes(in.readNBytes((int) length));
         }
-        return read(new java.io.ByteArrayInputStream(all.toByteArray()));
+        return read(new ByteArrayInputStream(all.toByteArray()));
     }
 
     public static Response get(int port, String rawTarget, Map<String, String> headers) {
@@ -135,7 +138,7 @@ public final class RawHttp {
                 headers.put(lines[i].substring(0, colon).trim().toLowerCase(), lines[i].substring(colon + 1).trim());
             }
         }
-        byte[] raw = end < 0 ? new byte[0] : java.util.Arrays.copyOfRange(all.toByteArray(), end + 4, all.size());
+        byte[] raw = end < 0 ? new byte[0] : Arrays.copyOfRange(all.toByteArray(), end + 4, all.size());
         if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
             raw = dechunk(raw);
         }

@@ -24,6 +24,8 @@ import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.io.BufferedOutputStream;
+import org.springframework.jdbc.UncategorizedSQLException;
 
 /**
  * Stores a step's findings as the parser streams them, at {@code COPY} speed, with parsing and storing
@@ -221,7 +223,7 @@ final class FindingWriter implements FindingSink {
         }
         // why: the SQL state stays in the chain, so a lost connection reads as one and a refused row as that
         SQLException sql = cause instanceof SQLException e ? e : new SQLException("storing findings failed: " + cause, cause);
-        return new FindingSink.StoreFailed(new org.springframework.jdbc.UncategorizedSQLException("storing findings", null, sql));
+        return new FindingSink.StoreFailed(new UncategorizedSQLException("storing findings", null, sql));
     }
 
     private static void cancelQuietly(CopyIn in) {
@@ -239,7 +241,7 @@ final class FindingWriter implements FindingSink {
         try {
             if (repeats == null) {
                 repeatsFile = Files.createTempFile("nubicustos-repeats-", ".copy");
-                repeats = new java.io.BufferedOutputStream(Files.newOutputStream(repeatsFile), 64 * 1024);
+                repeats = new BufferedOutputStream(Files.newOutputStream(repeatsFile), 64 * 1024);
             }
             StringBuilder line = new StringBuilder(512);
             encode(finding, fingerprint, line);

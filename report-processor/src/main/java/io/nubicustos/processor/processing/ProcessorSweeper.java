@@ -1,10 +1,10 @@
 package io.nubicustos.processor.processing;
 
+import io.nubicustos.model.scan.StepStatus;
 import io.nubicustos.processor.system.ProcessorProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -12,6 +12,9 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.FixedDelayTask;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 
 /**
  * Moves on what a lost or unprocessed completion event left behind: steps waiting in
@@ -19,7 +22,7 @@ import java.util.UUID;
  * terminal but which were never settled are settled.
  */
 @Component
-class ProcessorSweeper {
+class ProcessorSweeper implements SchedulingConfigurer {
 
     private static final Logger log = LoggerFactory.getLogger(ProcessorSweeper.class);
 
@@ -31,9 +34,9 @@ class ProcessorSweeper {
             """;
     private static final String UNSETTLED = """
             select s.id from scans s where s.status in ('queued', 'running')
-               and not exists (select 1 from scan_steps st where st.scan_id = s.id and st.status not in ('succeeded', 'failed', 'cancelled'))
+               and not exists (select 1 from scan_steps st where st.scan_id = s.id and st.status not in %s)
              limit 100
-            """;
+            """.formatted(StepStatus.terminalSqlList());
 
     private final JdbcClient jdbc;
     private final StepProcessor processor;
@@ -52,7 +55,11 @@ class ProcessorSweeper {
         this.settings = properties.processor();
     }
 
-    @Scheduled(fixedDelayString = "${nubicustos.processor.sweep-interval:5s}", initialDelayString = "${nubicustos.processor.sweep-interval:5s}")
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar registrar) {
+        registrar.addFixedDelayTask(new FixedDelayTask(this::scheduled, settings.sweepInterval(), settings.sweepInterval()));
+    }
+
     void scheduled() {
         try {
             runOnce();

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.nubicustos.model.messaging.OutboxChannel;
 import io.nubicustos.model.messaging.ScanEvents;
 import io.nubicustos.model.messaging.Topics;
+import io.nubicustos.model.scan.StepStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -17,6 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import io.micrometer.core.instrument.Timer;
+import java.sql.Timestamp;
+import java.time.Duration;
 
 /**
  * Recomputes a scan's counts from its findings (one statement) and settles the scan once every
@@ -54,13 +58,11 @@ class ScanFinalizer {
                    completed_at = :now, started_at = coalesce(s.started_at, :now)
              where s.id = :id and s.status in ('queued', 'running')
                and not exists (select 1 from scan_steps
-                                where scan_id = s.id and status not in ('succeeded', 'failed', 'cancelled'))
-            returning status, profile, findings_total, findings_critical, findings_high, findings_medium, findings_low,
+                                where scan_id = s.id and status not in %s)
+            returning status, profile, created_at, findings_total, findings_critical, findings_high, findings_medium, findings_low,
                       findings_info, findings_needs_review, findings_suppressed
-            """;
-    private static final String OUTBOX = """
-            insert into outbox (topic, message_key, payload, created_at) values (:topic, :key, :payload, :now)
-            """;
+            """.formatted(StepStatus.terminalSqlList());
+    private static final String OUTBOX = OutboxChannel.INSERT;
 
     private final JdbcClient jdbc;
     private final ObjectMapper json;
@@ -102,6 +104,10 @@ class ScanFinalizer {
         // why: the relay runs in the api-gateway; the notification reaches it when this transaction commits
         jdbc.sql(OutboxChannel.WAKE_RELAY).query().singleRow();
         meters.counter("nubicustos.scans.finished", "profile", profile, "outcome", status).increment();
+        if (row.get("created_at") instanceof Timestamp created) {
+            Timer.builder("nubicustos.scan.settle").description("From a scan's accept to its settling").tag("profile", profile)
+                    .register(meters).record(Duration.between(created.toInstant(), now.toInstant()));
+        }
         log.info("Scan {} ({}) {}: {}", scanId, profile, status, findings);
         return Optional.of(status);
     }

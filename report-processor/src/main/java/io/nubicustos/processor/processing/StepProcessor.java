@@ -23,6 +23,19 @@ import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessResourceException;
+import org.springframework.transaction.CannotCreateTransactionException;
+import io.micrometer.core.instrument.DistributionSummary;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.stream.Stream;
 
 /**
  * Processes one step's report. In ONE transaction, holding the step's row lock: replace the step's
@@ -112,6 +125,26 @@ public class StepProcessor {
             outcome = attemptFailed(stepId, step, e instanceof FindingSink.StoreFailed storing ? storing.getCause() : e);
         }
         timing.stop(meters.timer("nubicustos.report.processing", "tool", step.tool(), "outcome", outcome == null ? "skipped" : outcome));
+        if ("succeeded".equals(outcome)) {
+            reportBytes(reportDir).ifPresent(bytes -> DistributionSummary.builder("nubicustos.report.size").baseUnit("bytes")
+                    .description("Bytes a tool left in its report directory").tag("tool", step.tool()).register(meters).record(bytes));
+        }
+    }
+
+    /** The bytes of the regular files in a report directory (links not followed, a few levels deep); empty if unreadable. */
+    private static Optional<Long> reportBytes(Path dir) {
+        try (Stream<Path> files = Files.walk(dir, 8)) {
+            return Optional.of(files.mapToLong(file -> {
+                try {
+                    BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    return attributes.isRegularFile() ? attributes.size() : 0;
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum());
+        } catch (IOException | UncheckedIOException e) {
+            return Optional.empty();
+        }
     }
 
     /**
@@ -172,7 +205,7 @@ public class StepProcessor {
         Throwable root = failure;
         while (true) {
             Throwable next = root.getCause() != null && root.getCause() != root ? root.getCause()
-                    : root instanceof java.sql.SQLException sql ? sql.getNextException() : null;
+                    : root instanceof SQLException sql ? sql.getNextException() : null;
             if (next == null) {
                 break;
             }
@@ -252,13 +285,13 @@ public class StepProcessor {
 
     private static boolean databaseUnavailable(Throwable failure) {
         for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
-            if (e instanceof org.springframework.dao.DataAccessResourceFailureException
-                    || e instanceof org.springframework.dao.TransientDataAccessResourceException
-                    || e instanceof org.springframework.transaction.CannotCreateTransactionException
-                    || e instanceof java.sql.SQLTransientConnectionException || e instanceof java.sql.SQLRecoverableException) {
+            if (e instanceof DataAccessResourceFailureException
+                    || e instanceof TransientDataAccessResourceException
+                    || e instanceof CannotCreateTransactionException
+                    || e instanceof SQLTransientConnectionException || e instanceof SQLRecoverableException) {
                 return true;
             }
-            if (e instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+            if (e instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
                 return true;
             }
         }

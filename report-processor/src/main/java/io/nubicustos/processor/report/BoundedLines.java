@@ -2,6 +2,7 @@ package io.nubicustos.processor.report;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.BufferedReader;
 
 /**
  * Reads text line by line with the line's length checked while it is read, so that a report or log
@@ -18,7 +19,7 @@ public final class BoundedLines implements AutoCloseable {
     private boolean pendingLf;
 
     public BoundedLines(Reader in, int maxLine) {
-        this.in = in instanceof java.io.BufferedReader ? in : new java.io.BufferedReader(in, 64 * 1024);
+        this.in = in instanceof BufferedReader ? in : new BufferedReader(in, 64 * 1024);
         this.maxLine = maxLine;
     }
 

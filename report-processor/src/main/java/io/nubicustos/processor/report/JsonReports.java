@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.LinkOption;
 
 /**
  * What the JSON parsers share: one mapper with limits that a hostile report cannot get past (nesting
@@ -63,7 +64,7 @@ public final class JsonReports {
      * @param what what the objects are, for messages ("OCSF findings")
      */
     public static void forEachObject(Path file, String what, ObjectVisitor visitor) throws ReportException {
-        try (InputStream in = Files.newInputStream(file, java.nio.file.LinkOption.NOFOLLOW_LINKS); JsonParser parser = MAPPER.createParser(in)) {
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS); JsonParser parser = MAPPER.createParser(in)) {
             if (parser.nextToken() != JsonToken.START_ARRAY) {
                 throw new ReportException(file, position(parser.currentTokenLocation()), "expected a JSON array of " + what);
             }

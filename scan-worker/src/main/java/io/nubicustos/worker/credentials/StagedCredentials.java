@@ -18,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import java.util.function.Supplier;
 
 /**
  * What a step's container sees of the AWS credentials: only the profile it runs with. The worker writes
@@ -159,7 +160,7 @@ public class StagedCredentials {
      * ended while the database was away). The directories are listed before the running executions are
      * asked for, so one staged in between by another worker is never taken for a leftover.
      */
-    public void removeAllBut(java.util.function.Supplier<Set<String>> liveExecutions) {
+    public void removeAllBut(Supplier<Set<String>> liveExecutions) {
         Path root = directories.credentialsRoot();
         if (!Files.isDirectory(root)) {
             return;

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.io.IOException;
 
 /**
  * The moment a managed container exits, from the engine's event stream ({@code die}, with its exit code, and
@@ -171,7 +172,7 @@ public class ContainerExits {
         if (current != null) {
             try {
                 current.close();
-            } catch (java.io.IOException | RuntimeException ignored) {
+            } catch (IOException | RuntimeException ignored) {
                 // why: a stream that is already gone needs no closing
             }
         }

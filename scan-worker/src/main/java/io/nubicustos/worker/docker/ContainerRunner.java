@@ -34,6 +34,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import com.github.dockerjava.api.exception.DockerClientException;
+import java.io.Closeable;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Set;
+import java.util.UUID;
 
 /**
  * The container lifecycle, in the order testcontainers uses it: label at create, start, wait for the
@@ -59,7 +66,7 @@ public class ContainerRunner {
     private final EngineLocks locks;
     private final WorkerProperties.Docker settings;
     private final Map<String, String> networkIds = new ConcurrentHashMap<>();
-    private final java.util.Set<String> knownImages = ConcurrentHashMap.newKeySet();
+    private final Set<String> knownImages = ConcurrentHashMap.newKeySet();
 
     ContainerRunner(DockerEngine engine, EngineLocks locks, WorkerProperties properties) {
         this.engine = engine;
@@ -93,7 +100,7 @@ public class ContainerRunner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HostFailure("interrupted while pulling " + image, e);
-        } catch (DockerException | com.github.dockerjava.api.exception.DockerClientException e) {
+        } catch (DockerException | DockerClientException e) {
             if (present) {
                 log.warn("Pulling {} failed ({}); using the local copy", image, e.getMessage());
                 return;
@@ -173,7 +180,7 @@ public class ContainerRunner {
     private List<Network> networksNamed(String network) {
         return docker().listNetworksCmd().withNameFilter(network).exec().stream()
                 .filter(n -> network.equals(n.getName()))
-                .sorted(java.util.Comparator.comparing(Network::getId))
+                .sorted(Comparator.comparing(Network::getId))
                 .toList();
     }
 
@@ -194,7 +201,7 @@ public class ContainerRunner {
         String networkId = ensureNetwork(network);
         // why: a probe left behind by an engine that died between create and remove is never started; clear it
         docker().listContainersCmd().withShowAll(true).withLabelFilter(Map.of(LABEL_PROBE, "true")).exec().forEach(c -> remove(c.getId()));
-        String name = "nubicustos-probe-" + java.util.UUID.randomUUID().toString().substring(0, 12);
+        String name = "nubicustos-probe-" + UUID.randomUUID().toString().substring(0, 12);
         String id = null;
         try (CreateContainerCmd cmd = docker().createContainerCmd(image)) {
             cmd.withName(name).withLabels(Map.of(LABEL_PROBE, "true"))
@@ -316,7 +323,7 @@ public class ContainerRunner {
      *
      * @throws EngineUnavailable when the engine goes away while we wait (the container may well still run)
      */
-    public ContainerExit await(String containerId, Duration timeout, Watch watch, java.time.Instant startedAt) {
+    public ContainerExit await(String containerId, Duration timeout, Watch watch, Instant startedAt) {
         boolean timedOut = false;
         WaitContainerResultCallback wait = new WaitContainerResultCallback();
         try {
@@ -326,7 +333,7 @@ public class ContainerRunner {
             if (timeout == null) {
                 wait.awaitCompletion();
             } else {
-                Duration left = timeout.minus(startedAt != null ? Duration.between(startedAt, java.time.Instant.now()) : runningFor(containerId));
+                Duration left = timeout.minus(startedAt != null ? Duration.between(startedAt, Instant.now()) : runningFor(containerId));
                 done = !left.isNegative() && wait.awaitCompletion(left.toMillis(), TimeUnit.MILLISECONDS);
             }
             if (watch.released()) {
@@ -377,11 +384,11 @@ public class ContainerRunner {
     private Duration runningFor(String containerId) {
         return find(containerId).map(c -> c.getState().getStartedAt())
                 .filter(started -> started != null && !started.startsWith("0001"))
-                .map(started -> Duration.between(java.time.Instant.parse(started), java.time.Instant.now()))
+                .map(started -> Duration.between(Instant.parse(started), Instant.now()))
                 .orElse(Duration.ZERO);
     }
 
-    private static void closeQuietly(java.io.Closeable c) {
+    private static void closeQuietly(Closeable c) {
         try {
             c.close();
         } catch (IOException | RuntimeException ignored) {
@@ -393,7 +400,7 @@ public class ContainerRunner {
     public void kill(String containerId) {
         try {
             docker().killContainerCmd(containerId).exec();
-        } catch (NotFoundException | com.github.dockerjava.api.exception.ConflictException gone) {
+        } catch (NotFoundException | ConflictException gone) {
             // already stopped or removed
         } catch (RuntimeException e) {
             log.warn("Could not kill container {} ({})", containerId, e.toString());
@@ -409,7 +416,7 @@ public class ContainerRunner {
                         @Override
                         public void onNext(Frame frame) {
                             String prefix = frame.getStreamType() == StreamType.STDERR ? "[stderr] " : "";
-                            tail.add(prefix + new String(frame.getPayload(), java.nio.charset.StandardCharsets.UTF_8).stripTrailing());
+                            tail.add(prefix + new String(frame.getPayload(), StandardCharsets.UTF_8).stripTrailing());
                         }
                     }).awaitCompletion(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

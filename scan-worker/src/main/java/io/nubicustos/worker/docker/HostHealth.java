@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Optional;
 
 /**
  * Whether this worker's Docker host can run containers, as the worker has seen it. After
@@ -104,13 +105,13 @@ public class HostHealth implements HealthIndicator {
     }
 
     /** What makes this worker unhealthy, if anything: a sickness, or an engine that does not answer. */
-    public java.util.Optional<Sickness> sickness() {
+    public Optional<Sickness> sickness() {
         Sickness now = sickness;
         // why: the last known answer, never a new ping: a hung engine must not stop the heartbeat that reports it
         if (now == null && !engine.wasReachable()) {
-            return java.util.Optional.of(new Sickness("the Docker engine does not answer at " + engine.address(), clock.instant(), 0));
+            return Optional.of(new Sickness("the Docker engine does not answer at " + engine.address(), clock.instant(), 0));
         }
-        return java.util.Optional.ofNullable(now);
+        return Optional.ofNullable(now);
     }
 
     /** Tells {@code listener} whenever the worker becomes unhealthy or healthy again. */

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Saves a tool's standard output as its report, for tools that report on stdout. The report directory
@@ -65,7 +66,7 @@ public class StdoutCapture {
         try {
             temp = Files.createTempFile(directory, ".stdout-", ".part");
             // why: the report-processor may run as another user of the reports group
-            Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+            Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r-----"));
             Written written = stream(containerId, temp, maxBytes, timeout);
             if (written.cut()) {
                 try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {

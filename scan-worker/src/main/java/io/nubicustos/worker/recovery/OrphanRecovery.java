@@ -6,6 +6,7 @@ import io.nubicustos.worker.docker.ContainerRunner;
 import io.nubicustos.worker.docker.DockerEngine;
 import io.nubicustos.worker.docker.HostHealth;
 import io.nubicustos.worker.step.ClaimedStep;
+import io.nubicustos.worker.step.RecoveryPolicy;
 import io.nubicustos.worker.step.StepExecutor;
 import io.nubicustos.worker.step.StepRepository;
 import io.nubicustos.worker.step.StepRunner;
@@ -13,7 +14,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
@@ -22,6 +22,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.FixedDelayTask;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
+import io.nubicustos.worker.system.WorkerProperties;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Moves on every {@code running} step whose worker is gone.
@@ -34,11 +40,11 @@ import java.util.UUID;
  * </ul>
  */
 @Component
-class OrphanRecovery {
+class OrphanRecovery implements SchedulingConfigurer {
 
     private static final Logger log = LoggerFactory.getLogger(OrphanRecovery.class);
-    /** A worker on another Docker host gets this long past its lease to come back before we give up on it. */
-    private static final Duration FOREIGN_HOST_GRACE = Duration.ofMinutes(10);
+    /** Expired steps taken over per sweep; the rest wait for the next one. */
+    private static final int TAKE_OVER_BATCH = 50;
 
     private final StepRepository steps;
     private final StepRunner runner;
@@ -47,9 +53,20 @@ class OrphanRecovery {
     private final DockerEngine engine;
     private final StagedCredentials credentials;
     private final HostHealth health;
+    private final Duration sweepInterval;
+    private final RecoveryPolicy recovery;
+    private final Counter takeovers;
+    private final Counter adoptions;
 
     OrphanRecovery(StepRepository steps, StepRunner runner, StepExecutor executor, ContainerRunner containers,
-                   DockerEngine engine, StagedCredentials credentials, HostHealth health) {
+                   DockerEngine engine, StagedCredentials credentials, HostHealth health, RecoveryPolicy recovery,
+                   WorkerProperties properties, MeterRegistry meters) {
+        this.takeovers = Counter.builder("nubicustos.step.takeovers")
+                .description("Steps this worker took over because their worker's lease expired").register(meters);
+        this.adoptions = Counter.builder("nubicustos.step.adoptions")
+                .description("Steps this worker found it was running when it started (a restart), and adopted").register(meters);
+        this.sweepInterval = properties.worker().orphanSweepInterval();
+        this.recovery = recovery;
         this.credentials = credentials;
         this.health = health;
         this.steps = steps;
@@ -67,6 +84,7 @@ class OrphanRecovery {
                 log.info("Adopting {} step(s) this worker was running before it restarted", mine.size());
             }
             mine.forEach(this::adopt);
+            adoptions.increment(mine.size());
             if (engine.isReachable()) {
                 reapUnowned();
             }
@@ -76,7 +94,11 @@ class OrphanRecovery {
         }
     }
 
-    @Scheduled(fixedDelayString = "${nubicustos.worker.orphan-sweep-interval:10s}", initialDelayString = "${nubicustos.worker.orphan-sweep-interval:10s}")
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar registrar) {
+        registrar.addFixedDelayTask(new FixedDelayTask(this::scheduled, sweepInterval, sweepInterval));
+    }
+
     void scheduled() {
         try {
             runOnce();
@@ -96,13 +118,14 @@ class OrphanRecovery {
             return 0;
         }
         int adopted = 0;
-        for (UUID id : steps.expired(engine.engineId(), FOREIGN_HOST_GRACE, 50)) {
+        for (UUID id : steps.expired(engine.engineId(), recovery.foreignHostGrace(), TAKE_OVER_BATCH)) {
             if (executor.isActive(id)) {
                 continue;
             }
             var taken = steps.takeOver(id);
             if (taken.isPresent()) {
                 log.info("Step {} ({}) lost its worker (lease expired); adopting it", id, taken.get().tool());
+                takeovers.increment();
                 adopt(taken.get());
                 adopted++;
             }

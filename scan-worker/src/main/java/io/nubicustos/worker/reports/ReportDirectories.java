@@ -13,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.UUID;
+import com.sun.security.auth.module.UnixSystem;
+import java.nio.file.FileSystemException;
 
 /**
  * The directories a worker gives its containers, under the reports root: each step's own report
@@ -50,7 +52,7 @@ public class ReportDirectories {
         if (configured != null) {
             return configured;
         }
-        var self = new com.sun.security.auth.module.UnixSystem();
+        var self = new UnixSystem();
         // why: root gets a group of our own rather than root's; anyone else can only hand out a group it is in (its own)
         return self.getUid() == 0 && self.getGid() == 0 ? DEFAULT_GROUP : (int) self.getGid();
     }
@@ -144,7 +146,7 @@ public class ReportDirectories {
     private void setMode(Path path, int mode) throws IOException {
         try {
             Files.setAttribute(path, "unix:gid", group, LinkOption.NOFOLLOW_LINKS);
-        } catch (java.nio.file.FileSystemException notAllowed) {
+        } catch (FileSystemException notAllowed) {
             log.warn("Cannot give {} to group {} ({}); set nubicustos.reports.group-id to a group this process is in", path, group,
                     notAllowed.getMessage());
         } catch (UnsupportedOperationException | IllegalArgumentException notUnix) {

@@ -5,12 +5,16 @@ import io.nubicustos.worker.docker.ContainerRunner;
 import io.nubicustos.worker.system.WorkerIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.FixedDelayTask;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
+import java.time.Duration;
+import io.nubicustos.worker.system.WorkerProperties;
 
 /**
  * Compares the steps this worker waits for with what Postgres says of them.
@@ -22,7 +26,7 @@ import java.util.UUID;
  * </ul>
  */
 @Component
-class CancelWatcher {
+class CancelWatcher implements SchedulingConfigurer {
 
     private static final Logger log = LoggerFactory.getLogger(CancelWatcher.class);
 
@@ -30,15 +34,22 @@ class CancelWatcher {
     private final RunningContainers running;
     private final ContainerRunner containers;
     private final String workerId;
+    private final Duration interval;
 
-    CancelWatcher(StepRepository steps, RunningContainers running, ContainerRunner containers, WorkerIdentity identity) {
+    CancelWatcher(StepRepository steps, RunningContainers running, ContainerRunner containers, WorkerIdentity identity,
+                  WorkerProperties properties) {
+        this.interval = properties.worker().cancelCheckInterval();
         this.steps = steps;
         this.running = running;
         this.containers = containers;
         this.workerId = identity.id();
     }
 
-    @Scheduled(fixedDelayString = "${nubicustos.worker.cancel-check-interval:2s}")
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar registrar) {
+        registrar.addFixedDelayTask(new FixedDelayTask(this::scheduled, interval, interval));
+    }
+
     void scheduled() {
         try {
             runOnce();

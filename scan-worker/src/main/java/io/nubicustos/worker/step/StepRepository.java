@@ -19,6 +19,11 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The worker's side of {@code scan_steps}. Every state change is one guarded UPDATE whose row count
@@ -85,7 +90,12 @@ public class StepRepository {
             )
             select * from claimed
             """;
-    private static final String CLAIM_LOCK = "select pg_advisory_xact_lock(7343012)";
+    /**
+     * The advisory lock every claim takes, fleet-wide (ADR 4): one key for the whole queue, chosen to stay clear of
+     * other users of advisory locks in the same database (host preparation hashes its own keys).
+     */
+    static final long CLAIM_LOCK_KEY = 7343012L;
+    private static final String CLAIM_LOCK = "select pg_advisory_xact_lock(" + CLAIM_LOCK_KEY + ")";
     private static final String REQUEUE = """
             update scan_steps set status = 'queued', owner = null, lease_until = null, container_id = null, queued_at = :now,
                    error = :reason, claimable_after = clock_timestamp() + :backoffMillis * interval '1 millisecond'
@@ -155,15 +165,13 @@ public class StepRepository {
     private final String owner;
     private final Duration lease;
     private final int accountCap;
-    private final Duration retryBackoff;
-    private final org.springframework.transaction.support.TransactionTemplate tx;
+    private final TransactionTemplate tx;
 
     StepRepository(JdbcClient jdbc, ObjectMapper json, Clock clock, WorkerIdentity identity, WorkerProperties properties,
-                   org.springframework.transaction.support.TransactionTemplate tx) {
+                   TransactionTemplate tx) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.accountCap = properties.worker().accountCap();
-        this.retryBackoff = properties.worker().retryBackoff();
         this.json = json;
         this.clock = clock;
         this.owner = identity.id();
@@ -206,9 +214,9 @@ public class StepRepository {
     }
 
     /** Hands a running step back to the queue for another attempt (its container vanished, or the infrastructure failed). */
-    public boolean requeue(ClaimedStep step, String reason) {
+    public boolean requeue(ClaimedStep step, String reason, Duration backoff) {
         boolean moved = guarded("running -> queued (retry)", step, jdbc.sql(REQUEUE).param("now", now()).param("reason", reason)
-                .param("backoffMillis", retryBackoff.multipliedBy(step.attempt()).toMillis())
+                .param("backoffMillis", backoff.toMillis())
                 .param("id", step.id()).param("owner", owner).param("attempt", step.attempt()).update());
         if (moved) {
             attemptOutcome(step, "retried", reason);
@@ -287,8 +295,8 @@ public class StepRepository {
     }
 
     /** The states of the given steps; a step that no longer exists (its scan was deleted) is absent. */
-    public java.util.Map<UUID, StepState> statesOf(Collection<UUID> stepIds) {
-        java.util.Map<UUID, StepState> states = new java.util.HashMap<>();
+    public Map<UUID, StepState> statesOf(Collection<UUID> stepIds) {
+        Map<UUID, StepState> states = new HashMap<>();
         if (stepIds.isEmpty()) {
             return states;
         }
@@ -298,16 +306,16 @@ public class StepRepository {
     }
 
     /** The execution ids of every running step, fleet-wide. */
-    public java.util.Set<String> liveExecutions() {
-        return new java.util.HashSet<>(jdbc.sql(LIVE_EXECUTIONS).query(String.class).list());
+    public Set<String> liveExecutions() {
+        return new HashSet<>(jdbc.sql(LIVE_EXECUTIONS).query(String.class).list());
     }
 
     /** Of the given steps, those still running, as {@code "<step id>#<attempt>"}. */
-    public java.util.Set<String> liveAttempts(Collection<UUID> stepIds) {
+    public Set<String> liveAttempts(Collection<UUID> stepIds) {
         if (stepIds.isEmpty()) {
-            return java.util.Set.of();
+            return Set.of();
         }
-        return new java.util.HashSet<>(jdbc.sql(LIVE_ATTEMPTS).param("ids", stepIds).query(String.class).list());
+        return new HashSet<>(jdbc.sql(LIVE_ATTEMPTS).param("ids", stepIds).query(String.class).list());
     }
 
     private boolean guarded(String transition, ClaimedStep step, int rows) {

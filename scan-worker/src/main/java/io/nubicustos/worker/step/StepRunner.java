@@ -28,6 +28,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.sql.SQLException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Runs one claimed step to the end of its container: prepare the step's own report directory and its
@@ -60,12 +63,13 @@ public class StepRunner {
     private final StdoutCapture stdout;
     private final ContainerExits exits;
     private final HostHealth health;
-    private final java.util.concurrent.ExecutorService cleanup = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+    private final RecoveryPolicy recovery;
+    private final ExecutorService cleanup = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "container-cleanup");
         t.setDaemon(true);
         return t;
     });
-    private final java.util.concurrent.ExecutorService recorder = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+    private final ExecutorService recorder = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "exit-recorder");
         t.setDaemon(true);
         return t;
@@ -74,7 +78,8 @@ public class StepRunner {
     StepRunner(StepRepository steps, ContainerRunner containers, DockerEngine engine, CompletionPublisher completions,
                StepExecutor executor, WorkerProperties properties, MeterRegistry meters, RunningContainers running,
                ReportDirectories directories, StagedCredentials credentials, ContainerSpecs specs, StdoutCapture stdout,
-               ContainerExits exits, HostHealth health) {
+               ContainerExits exits, HostHealth health, RecoveryPolicy recovery) {
+        this.recovery = recovery;
         this.exits = exits;
         this.health = health;
         this.steps = steps;
@@ -165,17 +170,20 @@ public class StepRunner {
             containerId = step.containerId() != null ? step.containerId()
                     : containers.find(step.containerName()).map(InspectContainerResponse::getId).orElse(null);
             Optional<InspectContainerResponse> container = containerId == null ? Optional.empty() : containers.find(containerId);
-            if (container.isEmpty() || "created".equals(container.get().getState().getStatus())) {
-                if (step.containerId() == null || container.isPresent()) {
-                    // why: a container that was created but never started has not run the tool; waiting for it would
-                    // read its "exit" as a clean one
+            switch (recovery.orphan(step.containerId() != null, container.map(c -> c.getState().getStatus()).orElse(null))) {
+                case START -> {
                     log.info("Step {} ({}) was claimed but its container was never started; starting it now", step.id(), step.tool());
                     run(step, slot, true);
                     return;
                 }
-                settledRemove(step, null, retryOrFail(step, "container " + step.containerName()
-                        + " vanished while its worker was gone (removed outside Nubicustos, or its Docker host was reset)", timing));
-                return;
+                case LOST -> {
+                    settledRemove(step, null, retryOrFail(step, "container " + step.containerName()
+                            + " vanished while its worker was gone (removed outside Nubicustos, or its Docker host was reset)", timing));
+                    return;
+                }
+                case FOLLOW -> {
+                    // the container ran: it is waited for, or collected, below
+                }
             }
         } catch (RuntimeException e) {
             log.warn("Step {} ({}) cannot be adopted now ({}); its lease will expire and it is adopted again later", step.id(),
@@ -218,6 +226,7 @@ public class StepRunner {
             }
             if (exit.exitCode() != null) {
                 steps.recordExit(step, exit.exitCode(), exit.oomKilled());
+                meters.counter("nubicustos.step.exits", "tool", step.tool(), "exit_code", Integer.toString(exit.exitCode())).increment();
             }
             slot.free();
             removable = settle(step, exit, redaction, timing);
@@ -349,9 +358,8 @@ public class StepRunner {
 
     /** The attempt ended without a result of the tool's own: another attempt if any are left, else the step fails. */
     private boolean retryOrFail(ClaimedStep step, String reason, Timer.Sample timing) {
-        int maxAttempts = properties.worker().maxAttempts();
-        if (step.attempt() < maxAttempts) {
-            boolean requeued = steps.requeue(step, reason + "; retrying (attempt " + step.attempt() + " of " + maxAttempts + ")");
+        if (recovery.retries(step.attempt())) {
+            boolean requeued = steps.requeue(step, recovery.retrying(reason, step.attempt()), recovery.backoff(step.attempt()));
             if (requeued) {
                 record(step, "retried", timing);
                 log.info("Step {} ({}) of scan {}: {}; queued again for attempt {}", step.id(), step.tool(), step.scanId(), reason,
@@ -359,22 +367,9 @@ public class StepRunner {
             }
             return requeued || isCancelled(step);
         }
-        return fail(step, null, null, "", everyAttemptFailed(step, reason, maxAttempts), timing) || isCancelled(step);
-    }
-
-    /**
-     * The step's error when its last attempt ended without a result of the tool's own: that attempt's reason, then every
-     * attempt with the worker and Docker host it ran on.
-     */
-    private String everyAttemptFailed(ClaimedStep step, String reason, int maxAttempts) {
-        StringBuilder error = new StringBuilder(reason).append(" (attempt ").append(step.attempt()).append(" of ").append(maxAttempts)
-                .append("); every attempt failed on infrastructure, not in the tool: ");
-        for (StepRepository.Attempt earlier : steps.attemptsBefore(step)) {
-            error.append("attempt ").append(earlier.attempt()).append(" on ").append(earlier.where()).append(": ")
-                    .append(earlier.error() == null ? earlier.outcome() : earlier.error()).append("; ");
-        }
-        return error.append("attempt ").append(step.attempt()).append(" on worker ").append(steps.owner()).append(", Docker engine ")
-                .append(engine.describe()).toString();
+        String where = "worker " + steps.owner() + ", Docker engine " + engine.describe();
+        return fail(step, null, null, "", recovery.noAttemptLeft(reason, step.attempt(), steps.attemptsBefore(step), where), timing)
+                || isCancelled(step);
     }
 
     /** Fails the step; answers whether this worker's transition applied. */
@@ -413,7 +408,7 @@ public class StepRunner {
 
     private static boolean isDatabaseFailure(Throwable failure) {
         for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
-            if (e instanceof DataAccessException || e instanceof TransactionException || e instanceof java.sql.SQLException) {
+            if (e instanceof DataAccessException || e instanceof TransactionException || e instanceof SQLException) {
                 return true;
             }
         }

@@ -55,6 +55,9 @@ public record WorkerProperties(@DefaultValue Worker worker, @DefaultValue Report
      * @param stdoutTimeout       the longest the worker spends saving a tool's standard output
      * @param retryBackoff        how long a step handed back to the queue for another attempt waits before it can be
      *                            claimed, times the attempts it has had (a restarting engine gets time to come back)
+     * @param cancelCheckInterval how often the worker looks for cancelled steps among those it runs (and kills them)
+     * @param foreignHostGrace    how long past its lease a step on another Docker host is left to its own worker
+     *                            before any worker takes it over (it cannot see that host's containers)
      */
     public record Worker(String id,
                          @DefaultValue("4") int concurrency,
@@ -67,7 +70,9 @@ public record WorkerProperties(@DefaultValue Worker worker, @DefaultValue Report
                          @DefaultValue("3") int maxAttempts,
                          @DefaultValue("256MB") DataSize stdoutMaxSize,
                          @DefaultValue("10m") Duration stdoutTimeout,
-                         @DefaultValue("5s") Duration retryBackoff) {
+                         @DefaultValue("5s") Duration retryBackoff,
+                         @DefaultValue("2s") Duration cancelCheckInterval,
+                         @DefaultValue("10m") Duration foreignHostGrace) {
         public Worker {
             if (concurrency < 1) {
                 throw new IllegalArgumentException("nubicustos.worker.concurrency must be at least 1");

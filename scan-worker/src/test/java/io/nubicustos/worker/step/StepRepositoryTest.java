@@ -161,7 +161,7 @@ class StepRepositoryTest {
         ClaimedStep claimed = worker.claimNext(1, "engine-1", "engine one").get(0);
         clock.advance(Duration.ofSeconds(30));
 
-        assertThat(worker.requeue(claimed, "the engine refused")).isTrue();
+        assertThat(worker.requeue(claimed, "the engine refused", Duration.ofHours(1))).isTrue();
 
         assertThat(worker.claimNext(1, "engine-1", "engine one")).as("within its back-off").isEmpty();
         jdbc.sql("update scan_steps set claimable_after = clock_timestamp() - interval '1 second' where id = :id").param("id", step).update();
@@ -178,7 +178,7 @@ class StepRepositoryTest {
 
     private StepRepository worker(String id, int accountCap) {
         WorkerProperties properties = new Binder(new MapConfigurationPropertySource(Map.of(
-                "nubicustos.worker.account-cap", Integer.toString(accountCap), "nubicustos.worker.retry-backoff", "1h")))
+                "nubicustos.worker.account-cap", Integer.toString(accountCap))))
                 .bindOrCreate("nubicustos", WorkerProperties.class);
         return new StepRepository(jdbc, json, clock, new WorkerIdentity(id), properties, tx);
     }

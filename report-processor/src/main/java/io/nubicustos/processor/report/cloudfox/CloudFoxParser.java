@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.nio.file.LinkOption;
 
 /**
  * CloudFox enumerates; it does not judge. Its {@code json/<module>.json} tables (arrays of objects whose
@@ -52,7 +53,7 @@ public final class CloudFoxParser implements ReportParser {
         long findings = 0;
         for (Path file : files) {
             String module = file.getFileName().toString().replaceFirst("\\.json$", "");
-            try (InputStream in = Files.newInputStream(file, java.nio.file.LinkOption.NOFOLLOW_LINKS); JsonParser parser = JsonReports.MAPPER.createParser(in)) {
+            try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS); JsonParser parser = JsonReports.MAPPER.createParser(in)) {
                 if (parser.nextToken() != JsonToken.START_ARRAY) {
                     throw new ReportException(file, JsonReports.position(parser.currentTokenLocation()), "expected a JSON array of table rows");
                 }
@@ -105,7 +106,8 @@ public final class CloudFoxParser implements ReportParser {
     }
 
     private static Finding finding(String module, String signal, JsonNode row) {
-        String resource = first(row, "Arn", "ARN", "Name", "Key");
+        // why: modules name their resource column differently (role-trusts: "Role Arn", permissions: "Principal Arn")
+        String resource = first(row, "Arn", "ARN", "Role Arn", "Principal Arn", "Name", "Role Name", "Key");
         String title = switch (signal) {
             case "secret-in-environment" -> "Environment variable that looks like a secret";
             case "public-resource" -> "Publicly accessible resource";

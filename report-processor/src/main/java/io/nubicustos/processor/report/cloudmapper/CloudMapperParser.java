@@ -20,6 +20,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.io.InputStreamReader;
+import java.nio.charset.CharacterCodingException;
 
 /**
  * {@code cloudmapper audit --json}, which the worker saves from the container's stdout: one JSON object
@@ -49,7 +51,7 @@ public final class CloudMapperParser implements ReportParser {
         long skipped = 0;
         for (Path file : files) {
             var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT);
-            try (BoundedLines lines = new BoundedLines(new java.io.InputStreamReader(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS),
+            try (BoundedLines lines = new BoundedLines(new InputStreamReader(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS),
                     decoder), MAX_LINE)) {
                 String line;
                 while ((line = lines.next()) != null) {
@@ -79,7 +81,7 @@ public final class CloudMapperParser implements ReportParser {
                     }
                     findings++;
                 }
-            } catch (java.nio.charset.CharacterCodingException e) {
+            } catch (CharacterCodingException e) {
                 throw new ReportException(file, null, "not UTF-8 text");
             } catch (IOException e) {
                 throw new ReportException(file, null, "cannot read: " + e.getMessage());

@@ -19,6 +19,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.LinkOption;
+import tools.jackson.core.JsonParser;
 
 /**
  * Cloud Custodian's output directory: {@code <dir>/[<region>/]<policy>/resources.json}, beside the
@@ -72,8 +76,8 @@ public final class CustodianParser implements ReportParser {
             long errors = 0;
             String first = null;
             for (Path log : logs) {
-                try (BoundedLines reader = new BoundedLines(new java.io.InputStreamReader(Files.newInputStream(log,
-                        java.nio.file.LinkOption.NOFOLLOW_LINKS), java.nio.charset.StandardCharsets.ISO_8859_1), 64 * 1024)) {
+                try (BoundedLines reader = new BoundedLines(new InputStreamReader(Files.newInputStream(log,
+                        LinkOption.NOFOLLOW_LINKS), StandardCharsets.ISO_8859_1), 64 * 1024)) {
                     String line;
                     while ((line = reader.next()) != null) {
                         // why: real run-log lines are short; a long one is not matched against the pattern (it would cost O(n²))
@@ -127,16 +131,16 @@ public final class CustodianParser implements ReportParser {
     }
 
     private static JsonNode metadata(Path file) throws ReportException {
-        if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             return JsonReports.MAPPER.createObjectNode();
         }
-        try (var in = Files.newInputStream(file, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-             tools.jackson.core.JsonParser parser = JsonReports.MAPPER.createParser(in)) {
+        try (var in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS);
+             JsonParser parser = JsonReports.MAPPER.createParser(in)) {
             parser.nextToken();
             return BoundedTree.read(parser, file);
         } catch (JacksonException e) {
             throw new ReportException(file, JsonReports.position(e.getLocation()), e.getOriginalMessage());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new ReportException(file, null, "cannot read: " + e.getMessage());
         }
     }

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * Tools that produce inventory, not findings: the step succeeds with zero findings and a summary of
@@ -62,19 +64,16 @@ public final class InventoryParser implements ReportParser {
     }
 
     private static String cartography(List<Path> files) throws ReportException {
-        long lines = 0;
-        long errors = 0;
-        long[] counts = new long[2];
+        LongAdder lines = new LongAdder();
+        LongAdder errors = new LongAdder();
         for (Path file : files) {
             eachLine(file, line -> {
-                counts[0]++;
+                lines.increment();
                 if (line.contains("ERROR") || line.contains("Traceback")) {
-                    counts[1]++;
+                    errors.increment();
                 }
             });
         }
-        lines = counts[0];
-        errors = counts[1];
         return "inventory only: Cartography writes its asset graph to Neo4j, so no findings are derived here; its sync log has "
                 + lines + " line(s), " + errors + " of them errors";
     }
@@ -126,7 +125,7 @@ public final class InventoryParser implements ReportParser {
      * Streams a log file line by line (Latin-1: any byte sequence is a valid line); a line longer than
      * {@link #MAX_LINE} is cut, so one endless line cannot exhaust the heap.
      */
-    private static void eachLine(Path file, java.util.function.Consumer<String> visitor) throws ReportException {
+    private static void eachLine(Path file, Consumer<String> visitor) throws ReportException {
         try (BoundedLines lines = new BoundedLines(new InputStreamReader(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS),
                 StandardCharsets.ISO_8859_1), MAX_LINE)) {
             String line;

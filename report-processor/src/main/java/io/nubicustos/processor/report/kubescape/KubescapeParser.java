@@ -21,6 +21,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.nio.file.LinkOption;
+import tools.jackson.core.TokenStreamLocation;
 
 /**
  * Kubescape's JSON posture report (v3, and the older 2022 layout whose controls have no status).
@@ -45,12 +47,12 @@ public final class KubescapeParser implements ReportParser {
         if (files.isEmpty()) {
             throw new ReportException("no Kubescape results (*.json) in " + reportDir);
         }
-        long[] counts = new long[2];
+        Tally counts = new Tally();
         for (Path file : files) {
             Map<String, Control> controls = controls(file);
             results(file, controls, sink, counts);
         }
-        return "read " + counts[0] + " resource result(s) with " + counts[1] + " failed control(s) from " + files.size() + " Kubescape file(s)";
+        return "read " + counts.results + " resource result(s) with " + counts.failedControls + " failed control(s) from " + files.size() + " Kubescape file(s)";
     }
 
     static Severity severity(double scoreFactor) {
@@ -94,7 +96,7 @@ public final class KubescapeParser implements ReportParser {
         return controls;
     }
 
-    private void results(Path file, Map<String, Control> controls, FindingSink sink, long[] counts) throws ReportException {
+    private void results(Path file, Map<String, Control> controls, FindingSink sink, Tally counts) throws ReportException {
         String[] cluster = new String[1];
         read(file, (parser, name) -> {
             if (name.equals("clusterName") && parser.currentToken().isScalarValue()) {
@@ -117,15 +119,15 @@ public final class KubescapeParser implements ReportParser {
         });
     }
 
-    private static void emit(JsonNode result, Map<String, Control> controls, String cluster, FindingSink sink, long[] counts, Path file,
-                             tools.jackson.core.TokenStreamLocation at) throws ReportException {
-                counts[0]++;
+    private static void emit(JsonNode result, Map<String, Control> controls, String cluster, FindingSink sink, Tally counts, Path file,
+                             TokenStreamLocation at) throws ReportException {
+                counts.results++;
                 String resourceId = JsonReports.text(result, "resourceID");
                 for (JsonNode control : result.path("controls")) {
                     if (!failed(control)) {
                         continue;
                     }
-                    counts[1]++;
+                    counts.failedControls++;
                     String id = JsonReports.text(control, "controlID");
                     if (id == null) {
                         throw new ReportException(file, JsonReports.position(at), "a failed control of " + resourceId + " has no controlID");
@@ -177,7 +179,7 @@ public final class KubescapeParser implements ReportParser {
     }
 
     private static void read(Path file, TopLevelField handler) throws ReportException {
-        try (InputStream in = Files.newInputStream(file, java.nio.file.LinkOption.NOFOLLOW_LINKS); JsonParser parser = JsonReports.MAPPER.createParser(in)) {
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS); JsonParser parser = JsonReports.MAPPER.createParser(in)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new ReportException(file, JsonReports.position(parser.currentTokenLocation()), "expected a Kubescape report object");
             }
@@ -198,5 +200,11 @@ public final class KubescapeParser implements ReportParser {
     }
 
     private record Control(String name, double scoreFactor) {
+    }
+
+    /** What a report held: resource results, and the failed controls among them. */
+    private static final class Tally {
+        long results;
+        long failedControls;
     }
 }

@@ -22,6 +22,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.nio.file.LinkOption;
+import java.time.Instant;
 
 /**
  * Prowler's {@code ;}-delimited CSV (41 columns in 4.2.4, 42 in 5.x), read by header name, streamed.
@@ -38,7 +40,7 @@ final class ProwlerCsvReader {
         var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         long count = 0;
-        try (DelimitedReader csv = new DelimitedReader(new InputStreamReader(Files.newInputStream(file, java.nio.file.LinkOption.NOFOLLOW_LINKS), decoder), ';')) {
+        try (DelimitedReader csv = new DelimitedReader(new InputStreamReader(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS), decoder), ';')) {
             List<String> header = csv.next();
             if (header == null) {
                 throw new ReportException(file, "line 1", "empty CSV: no header row");
@@ -110,7 +112,7 @@ final class ProwlerCsvReader {
         return result;
     }
 
-    private static java.time.Instant time(String value) {
+    private static Instant time(String value) {
         if (value == null) {
             return null;
         }

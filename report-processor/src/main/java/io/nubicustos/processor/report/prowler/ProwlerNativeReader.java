@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.time.Instant;
 
 /**
  * Prowler 3's native {@code -M json} (PascalCase keys; not produced by 4.x, read for older reports).
@@ -69,7 +70,7 @@ final class ProwlerNativeReader {
         return result;
     }
 
-    private static java.time.Instant time(String value) {
+    private static Instant time(String value) {
         try {
             return value == null ? null : LocalDateTime.parse(value).toInstant(ZoneOffset.UTC);
         } catch (DateTimeParseException e) {

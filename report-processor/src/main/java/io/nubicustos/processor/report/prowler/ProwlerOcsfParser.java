@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.time.DateTimeException;
 
 /**
  * Prowler's {@code json-ocsf} output (4.2.x, and the 5.x layout): one JSON array of OCSF Detection
@@ -152,7 +153,7 @@ public final class ProwlerOcsfParser implements ReportParser {
         if (epoch != null && epoch.isNumber()) {
             try {
                 return epoch.canConvertToLong() ? Instant.ofEpochSecond(epoch.asLong()) : null;
-            } catch (java.time.DateTimeException outsideEveryCalendar) {
+            } catch (DateTimeException outsideEveryCalendar) {
                 // why: a time no clock can show is left out, like one that cannot be read, rather than failing the report
                 return null;
             }

@@ -26,6 +26,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.nio.file.LinkOption;
+import java.time.Instant;
+import tools.jackson.core.TokenStreamLocation;
 
 /**
  * ScoutSuite's {@code scoutsuite_results_<name>.js}: a first line {@code scoutsuite_results =}, then one
@@ -59,15 +62,15 @@ public final class ScoutSuiteParser implements ReportParser {
         if (files.isEmpty()) {
             throw new ReportException("no ScoutSuite results (scoutsuite_results_*.js) in " + reportDir);
         }
-        long[] counts = new long[2];
+        Tally counts = new Tally();
         for (Path file : files) {
             parseFile(file, sink, counts);
         }
-        return "read " + counts[0] + " flagged rule(s) with " + counts[1] + " flagged item(s) from " + files.size() + " ScoutSuite file(s)";
+        return "read " + counts.rules + " flagged rule(s) with " + counts.items + " flagged item(s) from " + files.size() + " ScoutSuite file(s)";
     }
 
-    private void parseFile(Path file, FindingSink sink, long[] counts) throws ReportException {
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file, java.nio.file.LinkOption.NOFOLLOW_LINKS))) {
+    private void parseFile(Path file, FindingSink sink, Tally counts) throws ReportException {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS))) {
             skipAssignment(in, file);
             try (JsonParser parser = JsonReports.MAPPER.createParser(in)) {
                 if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -109,7 +112,7 @@ public final class ScoutSuiteParser implements ReportParser {
         }
     }
 
-    private void readServices(JsonParser parser, Path file, Context context, FindingSink sink, long[] counts) throws ReportException {
+    private void readServices(JsonParser parser, Path file, Context context, FindingSink sink, Tally counts) throws ReportException {
         if (parser.currentToken() != JsonToken.START_OBJECT) {
             throw new ReportException(file, JsonReports.position(parser.currentTokenLocation()), "'services' is not an object");
         }
@@ -141,13 +144,13 @@ public final class ScoutSuiteParser implements ReportParser {
         }
     }
 
-    private static void emit(String service, String ruleKey, JsonNode rule, Context context, FindingSink sink, long[] counts,
-                             Path file, tools.jackson.core.TokenStreamLocation at) throws ReportException {
+    private static void emit(String service, String ruleKey, JsonNode rule, Context context, FindingSink sink, Tally counts,
+                             Path file, TokenStreamLocation at) throws ReportException {
         JsonNode items = rule.path("items");
         if (!items.isArray() || items.isEmpty()) {
             return;
         }
-        counts[0]++;
+        counts.rules++;
         String level = JsonReports.text(rule, "level");
         Severity severity = "danger".equals(level) ? Severity.HIGH : "warning".equals(level) ? Severity.MEDIUM : Severity.INFO;
         String rationale = JsonReports.text(rule, "rationale");
@@ -160,7 +163,7 @@ public final class ScoutSuiteParser implements ReportParser {
             String path = item.asString();
             // why: the whole item path, like ScoutSuite's own report; it is unique per flagged item
             String resource = path;
-            counts[1]++;
+            counts.items++;
             sink.accept(new Finding(TOOL, ruleKey, JsonReports.text(rule, "description"), severity, FindingStatus.FAIL,
                     context.account(), region(path), service, resource,
                     (rationale == null ? "" : rationale + "\n") + "Flagged item: " + path, remediation, compliance, context.time()));
@@ -206,7 +209,7 @@ public final class ScoutSuiteParser implements ReportParser {
         return result;
     }
 
-    private static java.time.Instant runTime(JsonNode lastRun) {
+    private static Instant runTime(JsonNode lastRun) {
         String time = JsonReports.text(lastRun, "time");
         if (time == null) {
             return null;
@@ -226,7 +229,7 @@ public final class ScoutSuiteParser implements ReportParser {
         return dash < 0 ? null : base.substring(dash + 1);
     }
 
-    private record Context(String account, String provider, java.time.Instant time) {
+    private record Context(String account, String provider, Instant time) {
         Context withAccount(String value) {
             return new Context(value, provider, time);
         }
@@ -235,8 +238,14 @@ public final class ScoutSuiteParser implements ReportParser {
             return new Context(account, value, time);
         }
 
-        Context withTime(java.time.Instant value) {
+        Context withTime(Instant value) {
             return new Context(account, provider, value);
         }
+    }
+
+    /** What a report held: flagged rules, and the flagged items they name. */
+    private static final class Tally {
+        long rules;
+        long items;
     }
 }
