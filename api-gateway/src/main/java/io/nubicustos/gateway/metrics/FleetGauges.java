@@ -1,0 +1,120 @@
+package io.nubicustos.gateway.metrics;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.nubicustos.gateway.system.GatewayProperties;
+import io.nubicustos.model.catalog.ToolCatalog;
+import io.nubicustos.model.catalog.ToolDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.FixedDelayTask;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
+import org.springframework.stereotype.Component;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * What the database knows about the fleet, as gauges: queued steps by tool and the age of the oldest,
+ * running steps by tool and account, scans by status, and the findings of scans settled in the last day by
+ * profile, account and severity. One statement on a timer computes them all; a scrape only reads the last
+ * answer, however many Prometheus servers scrape however many API instances.
+ */
+@Component
+class FleetGauges implements SchedulingConfigurer {
+
+    private static final Logger log = LoggerFactory.getLogger(FleetGauges.class);
+
+    private static final String FLEET = """
+            select 'queued' as kind, tool, null as account, null as label, count(*)::float8 as value
+              from scan_steps where status = 'queued' group by tool
+            union all
+            select 'queued_oldest', null, null, null,
+                   coalesce(extract(epoch from clock_timestamp() - min(queued_at)), 0)::float8
+              from scan_steps where status = 'queued'
+            union all
+            select 'running', s.tool, c.aws_profile, null, count(*)::float8
+              from scan_steps s join scans c on c.id = s.scan_id where s.status = 'running' group by s.tool, c.aws_profile
+            union all
+            select 'scans', null, null, status, count(*)::float8 from scans group by status
+            union all
+            select 'findings', profile, aws_profile, severity, sum(n)::float8
+              from (select profile, aws_profile, unnest(array['critical', 'high', 'medium', 'low', 'info']) as severity,
+                           unnest(array[findings_critical, findings_high, findings_medium, findings_low, findings_info]) as n
+                      from scans where completed_at > clock_timestamp() - interval '24 hours') settled
+             group by profile, aws_profile, severity
+            """;
+
+    private record Row(String kind, String tool, String account, String label, double value) {
+    }
+
+    private final JdbcClient jdbc;
+    private final List<String> tools;
+    private final Duration interval;
+    private final MultiGauge queued;
+    private final MultiGauge running;
+    private final MultiGauge scans;
+    private final MultiGauge findings;
+    private final AtomicReference<Double> oldestQueued = new AtomicReference<>(0.0);
+
+    FleetGauges(JdbcClient jdbc, ToolCatalog catalog, GatewayProperties properties, MeterRegistry meters) {
+        this.jdbc = jdbc;
+        this.tools = catalog.tools().stream().map(ToolDefinition::name).toList();
+        this.interval = properties.metrics().fleetInterval();
+        this.queued = MultiGauge.builder("nubicustos.steps.queued").description("Steps waiting for a worker, by tool").register(meters);
+        this.running = MultiGauge.builder("nubicustos.steps.running").description("Steps claimed by a worker, by tool and account")
+                .register(meters);
+        this.scans = MultiGauge.builder("nubicustos.scans").description("Scans, by status").register(meters);
+        this.findings = MultiGauge.builder("nubicustos.scan.findings")
+                .description("Findings of the scans settled in the last 24 hours, by profile, account and severity").register(meters);
+        Gauge.builder("nubicustos.steps.queued.oldest.age", oldestQueued, AtomicReference::get).baseUnit("seconds")
+                .description("How long the oldest queued step has waited").register(meters);
+    }
+
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar registrar) {
+        registrar.addFixedDelayTask(new FixedDelayTask(this::refreshQuietly, interval, Duration.ZERO));
+    }
+
+    private void refreshQuietly() {
+        try {
+            refresh();
+        } catch (RuntimeException e) {
+            log.debug("Fleet gauges not refreshed ({}); the last values stay", e.toString());
+        }
+    }
+
+    void refresh() {
+        List<Row> rows = jdbc.sql(FLEET).query((rs, n) -> new Row(rs.getString("kind"), rs.getString("tool"), rs.getString("account"),
+                rs.getString("label"), rs.getDouble("value"))).list();
+        // why: a tool with nothing queued is a flat zero on the dashboard, not a gap
+        Map<String, Double> queuedByTool = new LinkedHashMap<>();
+        tools.forEach(tool -> queuedByTool.put(tool, 0.0));
+        List<MultiGauge.Row<?>> runningRows = new ArrayList<>();
+        List<MultiGauge.Row<?>> scanRows = new ArrayList<>();
+        List<MultiGauge.Row<?>> findingRows = new ArrayList<>();
+        for (Row row : rows) {
+            switch (row.kind()) {
+                case "queued" -> queuedByTool.put(row.tool(), row.value());
+                case "queued_oldest" -> oldestQueued.set(row.value());
+                case "running" -> runningRows.add(MultiGauge.Row.of(Tags.of("tool", row.tool(), "account", row.account()), row.value()));
+                case "scans" -> scanRows.add(MultiGauge.Row.of(Tags.of("status", row.label()), row.value()));
+                case "findings" -> findingRows.add(MultiGauge.Row.of(
+                        Tags.of("profile", row.tool(), "account", row.account(), "severity", row.label()), row.value()));
+                default -> throw new IllegalStateException("unknown fleet gauge row " + row.kind());
+            }
+        }
+        queued.register(queuedByTool.entrySet().stream().map(e -> MultiGauge.Row.of(Tags.of("tool", e.getKey()), e.getValue())).toList(), true);
+        running.register(runningRows, true);
+        scans.register(scanRows, true);
+        findings.register(findingRows, true);
+    }
+}

@@ -1,0 +1,192 @@
+package io.nubicustos.standalone;
+
+import io.nubicustos.testsupport.Samples;
+import io.nubicustos.testsupport.StandInImage;
+import io.nubicustos.testsupport.TestPostgres;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The operator's view, checked against the real thing: Debian's Prometheus scrapes the running system
+ * (three services) with the alert rules loaded, while scans have run (one of them failing) and others run and
+ * wait; every query of every panel of every dashboard under {@code infra/grafana/dashboards} must answer at
+ * least one series, so no panel shows a metric that does not exist. The alert rules pass {@code promtool}'s
+ * checks and unit tests.
+ */
+class PrometheusDashboardsTest {
+
+    static final Path INFRA = Path.of("..").toAbsolutePath().normalize();
+    static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private NubicustosStandalone system;
+    private Process prometheus;
+
+    @AfterEach
+    void stop() {
+        if (prometheus != null) {
+            prometheus.destroy();
+        }
+        if (system != null) {
+            system.close();
+        }
+    }
+
+    @Test
+    void theAlertRulesAndTheConfigurationPassPromtool() throws Exception {
+        assertThat(promtool("check", "rules", INFRA.resolve("prometheus/alerts.yml").toString())).contains("SUCCESS: 8 rules found");
+        assertThat(promtool("test", "rules", INFRA.resolve("prometheus/alerts-test.yml").toString())).contains("SUCCESS");
+        assertThat(promtool("check", "config", INFRA.resolve("prometheus/prometheus.yml").toString())).contains("SUCCESS");
+    }
+
+    @Test
+    void everyPanelOfEveryDashboardAnswersFromTheRunningSystem() throws Exception {
+        Path data = Files.createTempDirectory("nubicustos-prometheus");
+        Files.createDirectories(data.resolve("credentials/aws"));
+        Files.writeString(data.resolve("credentials/aws/credentials"), RunningSystem.CREDENTIALS);
+        int api = Ports.free();
+        int worker = Ports.free();
+        int processor = Ports.free();
+        StandInTools.prowler5();
+        StandInTools.comprehensiveRest(5);
+        system = NubicustosStandalone.start(new NubicustosStandalone.Settings(data, TestPostgres.newDatabase(), null, Ports.free(),
+                Ports.free(), 0, api, worker, processor, Map.of("spring.datasource.username", "postgres", "spring.datasource.password", "",
+                "nubicustos.worker.concurrency", "2", "nubicustos.worker.poll-interval", "500ms", "nubicustos.metrics.fleet-interval", "1s",
+                "nubicustos.outbox.gauge-interval", "1s", "nubicustos.processor.sweep-interval", "1s")));
+        Api client = new Api(system.apiPort());
+        List<String> settled = new ArrayList<>();
+        settled.add(client.submit("{\"profile\": \"comprehensive\"}"));
+        settled.add(client.submit("{\"profile\": \"quick\"}"));
+        for (String scan : settled) {
+            client.awaitTerminal(scan, Duration.ofMinutes(3));
+        }
+        assertThat(client.getJson("/api/scans/" + settled.get(0) + "/status").get("status").asString()).as("the failing scan")
+                .isEqualTo("failed");
+        // why: scans that run and wait, so that the queue and the running steps have something to show
+        StandInImage.tagged("toniblyx/prowler:4.2.4").runsFor(120)
+                .writes("prowler-output-123456789012-20250101000000.ocsf.json", Samples.file("prowler/prowler5_example_output_aws.ocsf.json"))
+                .exitsWith(3).buildWith(StandInTools.DOCKER);
+        for (int i = 0; i < 4; i++) {
+            client.submit("{\"profile\": \"quick\"}");
+        }
+        await().atMost(Duration.ofMinutes(1)).until(() -> StandInTools.managedContainers().stream()
+                .filter(c -> "running".equals(c.getState())).count() == 2);
+
+        int port = Ports.free();
+        startPrometheus(data, port, api, worker, processor);
+
+        Map<String, String> queries = panelQueries();
+        assertThat(queries).hasSizeGreaterThan(25);
+        Map<String, String> unanswered = new LinkedHashMap<>();
+        await("every panel's query answers").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+            unanswered.clear();
+            for (Map.Entry<String, String> query : queries.entrySet()) {
+                JsonNode result = query(port, query.getValue());
+                if (result.size() == 0) {
+                    unanswered.put(query.getKey(), query.getValue());
+                }
+            }
+            return unanswered.isEmpty();
+        });
+        assertThat(unanswered).as("panels without data").isEmpty();
+
+        JsonNode rules = get(port, "/api/v1/rules").at("/data/groups/0/rules");
+        assertThat(rules.size()).isEqualTo(8);
+        for (JsonNode rule : rules) {
+            assertThat(rule.get("health").asString()).as(rule.get("name").asString()).isEqualTo("ok");
+        }
+    }
+
+    /** Every target of every panel, by dashboard and panel title, with Grafana's variables given test values. */
+    private static Map<String, String> panelQueries() throws IOException {
+        Map<String, String> queries = new LinkedHashMap<>();
+        try (Stream<Path> dashboards = Files.list(INFRA.resolve("grafana/dashboards"))) {
+            for (Path file : dashboards.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+                JsonNode dashboard = JSON.readTree(file.toFile());
+                for (JsonNode panel : dashboard.get("panels")) {
+                    assertThat(panel.at("/datasource/uid").asString()).as("no hard-coded data source").isEqualTo("${datasource}");
+                    for (JsonNode target : panel.get("targets")) {
+                        String expr = target.get("expr").asString().replace("$__rate_interval", "1m").replace("$tool", ".+");
+                        queries.put(file.getFileName() + " / " + panel.get("title").asString() + " / " + target.get("refId").asString(), expr);
+                    }
+                }
+            }
+        }
+        return queries;
+    }
+
+    private void startPrometheus(Path data, int port, int api, int worker, int processor) throws Exception {
+        Path config = data.resolve("prometheus.yml");
+        Files.writeString(config, """
+                global:
+                  scrape_interval: 1s
+                  evaluation_interval: 1s
+                rule_files:
+                  - %s
+                scrape_configs:
+                  - job_name: nubicustos-api-gateway
+                    metrics_path: /actuator/prometheus
+                    static_configs: [{targets: ['127.0.0.1:%d']}]
+                  - job_name: nubicustos-scan-worker
+                    metrics_path: /actuator/prometheus
+                    static_configs: [{targets: ['127.0.0.1:%d']}]
+                  - job_name: nubicustos-report-processor
+                    metrics_path: /actuator/prometheus
+                    static_configs: [{targets: ['127.0.0.1:%d']}]
+                """.formatted(INFRA.resolve("prometheus/alerts.yml"), api, worker, processor));
+        assertThat(promtool("check", "config", config.toString())).contains("SUCCESS");
+        prometheus = new ProcessBuilder("prometheus", "--config.file=" + config, "--storage.tsdb.path=" + data.resolve("tsdb"),
+                "--web.listen-address=127.0.0.1:" + port).redirectErrorStream(true)
+                .redirectOutput(data.resolve("prometheus.log").toFile()).start();
+        await("Prometheus ready (log: " + data.resolve("prometheus.log") + ")").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/-/ready")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+        await("the three services scraped").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> query(port, "up == 1").size() == 3);
+    }
+
+    private JsonNode query(int port, String expr) throws Exception {
+        JsonNode answer = get(port, "/api/v1/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8));
+        assertThat(answer.get("status").asString()).as(expr + ": " + answer).isEqualTo("success");
+        return answer.at("/data/result");
+    }
+
+    private JsonNode get(int port, String path) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return JSON.readTree(response.body());
+    }
+
+    private static String promtool(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("promtool"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(String.join(" ", command) + ":\n" + output).isZero();
+        return output;
+    }
+}
