@@ -63,6 +63,7 @@ class ScanFinalizer {
                       findings_info, findings_needs_review, findings_suppressed
             """.formatted(StepStatus.terminalSqlList());
     private static final String OUTBOX = OutboxChannel.INSERT;
+    private static final String LOCK_SCAN = "select id from scans where id = :id for update";
 
     private final JdbcClient jdbc;
     private final ObjectMapper json;
@@ -76,7 +77,14 @@ class ScanFinalizer {
         this.meters = meters;
     }
 
+    /**
+     * Recounts the scan from its findings. The scan's row is locked first, in a statement of its own: the steps of one
+     * scan are processed at once on several threads, and an {@code UPDATE … FROM (counts)} that waits for another
+     * step's transaction to release the row would then write counts taken before that transaction committed, and the
+     * last step to settle the scan would settle it without the other step's findings.
+     */
     void recount(UUID scanId) {
+        jdbc.sql(LOCK_SCAN).param("id", scanId).query().listOfRows();
         jdbc.sql(RECOUNT).param("id", scanId).update();
     }
 

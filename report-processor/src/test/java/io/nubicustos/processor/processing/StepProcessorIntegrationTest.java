@@ -23,8 +23,12 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Real PostgreSQL (embedded binaries) and a real KRaft broker; the reports are the real samples. */
 @SpringBootTest(properties = {"spring.config.name=report-processor", "nubicustos.processor.sweep-interval=1h",
@@ -82,6 +86,37 @@ class StepProcessorIntegrationTest {
         assertThat(rows).extracting(r -> r.get("check_id") + "x" + r.get("occurrences"))
                 .containsExactly("accessanalyzer_enabledx4", "account_maintain_different_contact_details_to_security_billing_and_operationsx1");
         assertThat(jdbc.sql("select findings_count from scan_steps where id = :id").param("id", step).query(Integer.class).single()).isEqualTo(2);
+    }
+
+    @Test
+    void twoStepsOfOneScanProcessedAtOnceSettleItWithTheFindingsOfBoth() throws Exception {
+        UUID scan = scan("");
+        UUID first = step(scan, "scoutsuite", "prowler", "reporting");
+        UUID last = step(scan, "prowler", "prowler", "reporting");
+        report(scan, "prowler", "prowler/prowler5_example_output_aws.ocsf.json", "p.ocsf.json");
+        // the first step's transaction, caught between its recount (which holds the scan's row) and its commit
+        try (Connection other = DriverManager.getConnection(jdbc.sql("select 'jdbc:postgresql://localhost:' || current_setting('port')"
+                + " || '/' || current_database()").query(String.class).single(), "postgres", "")) {
+            other.setAutoCommit(false);
+            try (Statement sql = other.createStatement()) {
+                sql.execute("insert into findings (scan_id, step_id, tool, check_id, severity, status, fingerprint)"
+                        + " values ('" + scan + "', '" + first + "', 'scoutsuite', 'iam-root-mfa', 'high', 'fail', 'fp-1')");
+                sql.execute("update scan_steps set status = 'succeeded' where id = '" + first + "'");
+                sql.execute("update scans set findings_total = findings_total where id = '" + scan + "'");
+            }
+            Thread lastStep = new Thread(() -> processor.process(last));
+            lastStep.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.sql("select count(*) from pg_locks l join pg_stat_activity a"
+                    + " on a.pid = l.pid where not l.granted and a.datname = current_database()").query(Long.class).single() > 0);
+            other.commit();
+            lastStep.join(10_000);
+        }
+
+        Map<String, Object> settled = jdbc.sql("select status, findings_total, findings_high from scans where id = :id").param("id", scan)
+                .query().singleRow();
+        assertThat(settled.get("status")).isEqualTo("completed");
+        assertThat(settled.get("findings_high")).as("the first step's finding counted").isEqualTo(1);
+        assertThat(settled.get("findings_total")).isEqualTo(3);
     }
 
     @Test
