@@ -103,12 +103,12 @@ class HostileContainersIntegrationTest {
 
     @AfterEach
     void noContainerIsLeft() {
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(managedContainers()).isEmpty());
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(TestRows.managedContainers()).isEmpty());
     }
 
     @Test
     void aLinkPlantedWhereStdoutIsSavedIsNeitherFollowedNorWrittenThrough() throws IOException {
-        UUID step = step(scan(), stdoutTool(LINKS_OUT));
+        UUID step = step(TestRows.scan(jdbc), stdoutTool(LINKS_OUT));
 
         await().atMost(Duration.ofSeconds(60)).until(() -> status(step).equals("failed"));
 
@@ -118,7 +118,7 @@ class HostileContainersIntegrationTest {
 
     @Test
     void aFifoPlantedWhereStdoutIsSavedNeitherBlocksNorIsOpened() {
-        UUID step = step(scan(), stdoutTool(PLANTS_FIFO));
+        UUID step = step(TestRows.scan(jdbc), stdoutTool(PLANTS_FIFO));
 
         await().atMost(Duration.ofSeconds(60)).until(() -> status(step).equals("failed"));
 
@@ -127,9 +127,9 @@ class HostileContainersIntegrationTest {
 
     @Test
     void aDeviceNodePlantedWhileTheToolRunsIsNotOpened() throws Exception {
-        UUID scan = scan();
+        UUID scan = TestRows.scan(jdbc);
         UUID step = step(scan, stdoutTool(SLOW_STDOUT));
-        await().atMost(Duration.ofSeconds(60)).until(() -> status(step).equals("running") && !managedContainers().isEmpty());
+        await().atMost(Duration.ofSeconds(60)).until(() -> status(step).equals("running") && !TestRows.managedContainers().isEmpty());
         Path planted = reports.resolve(scan + "/cloudmapper/out.jsonl");
         // what a container could do with CAP_MKNOD; ours have none, so the test plants it from the host
         Process mknod = new ProcessBuilder("mknod", planted.toString(), "c", "1", "3").inheritIO().start();
@@ -142,7 +142,7 @@ class HostileContainersIntegrationTest {
 
     @Test
     void stdoutPastTheLimitIsCutAtALineAndTheNoteSaysSo() throws IOException {
-        UUID scan = scan();
+        UUID scan = TestRows.scan(jdbc);
         UUID step = step(scan, stdoutTool(FLOODS));
 
         await().atMost(Duration.ofSeconds(90)).until(() -> status(step).equals("reporting"));
@@ -156,7 +156,7 @@ class HostileContainersIntegrationTest {
 
     @Test
     void aToolSeesOnlyItsOwnProfileItsLogIsRedactedAndItsReportDirectoryIsNotWorldWritable() throws IOException {
-        UUID scan = scan();
+        UUID scan = TestRows.scan(jdbc);
         UUID step = step(scan, prowler(SNOOPS));
 
         await().atMost(Duration.ofSeconds(60)).until(() -> status(step).equals("reporting"));
@@ -175,9 +175,9 @@ class HostileContainersIntegrationTest {
 
     @Test
     void aStepTakenOverByAnotherWorkerKeepsItsContainerRunning() {
-        UUID step = step(scan(), prowler(LINGERS));
-        await().atMost(Duration.ofSeconds(60)).until(() -> status(step).equals("running") && !managedContainers().isEmpty());
-        String container = managedContainers().get(0).getId();
+        UUID step = step(TestRows.scan(jdbc), prowler(LINGERS));
+        await().atMost(Duration.ofSeconds(60)).until(() -> status(step).equals("running") && !TestRows.managedContainers().isEmpty());
+        String container = TestRows.managedContainers().get(0).getId();
 
         // another worker's sweeper takes the step over (same attempt): it now waits for the same container
         jdbc.sql("update scan_steps set owner = 'other-worker', lease_until = now() + interval '1 hour' where id = :id")
@@ -189,7 +189,7 @@ class HostileContainersIntegrationTest {
         assertThat(DockerClients.local().inspectContainerCmd(container).exec().getState().getExitCodeLong()).as("it ran to its end").isZero();
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).untilAsserted(() -> {
             assertThat(status(step)).as("left for its new owner to settle").isEqualTo("running");
-            assertThat(managedContainers()).as("not removed by the worker that let go").isNotEmpty();
+            assertThat(TestRows.managedContainers()).as("not removed by the worker that let go").isNotEmpty();
         });
         DockerClients.local().removeContainerCmd(container).withForce(true).exec();
     }
@@ -200,7 +200,7 @@ class HostileContainersIntegrationTest {
         String name = "prowler-scan-" + step.toString().substring(0, 12) + "-1";
         String planted = DockerClients.local().createContainerCmd(LINGERS).withName(name).exec().getId();
         try {
-            step(scan(), prowler(SNOOPS), step);
+            step(TestRows.scan(jdbc), prowler(SNOOPS), step);
 
             await().atMost(Duration.ofSeconds(60)).until(() -> status(step).equals("reporting"));
             assertThat(jdbc.sql("select attempt from scan_steps where id = :id").param("id", step).query(Integer.class).single())
@@ -222,17 +222,7 @@ class HostileContainersIntegrationTest {
                 null, Map.of("AWS_PROFILE", "default"), List.of(0, 1, 3), Map.of(), null, "prowler", ResourceLimits.NONE);
     }
 
-    private List<Container> managedContainers() {
-        return DockerClients.local().listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of("io.nubicustos.managed", "true")).exec();
-    }
 
-    private UUID scan() {
-        UUID id = UUID.randomUUID();
-        jdbc.sql("insert into scans (id, profile, aws_profile, status, source, created_at) values (:id, 'quick', 'default', 'queued', 'rest', now())")
-                .param("id", id).update();
-        return id;
-    }
 
     private UUID step(UUID scan, StepPlan plan) {
         return step(scan, plan, UUID.randomUUID());

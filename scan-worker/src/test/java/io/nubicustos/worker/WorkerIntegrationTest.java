@@ -91,12 +91,12 @@ class WorkerIntegrationTest {
 
     @AfterEach
     void noContainerIsLeft() {
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(managedContainers()).isEmpty());
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(TestRows.managedContainers()).isEmpty());
     }
 
     @Test
     void aStepCommandRunsTheContainerAndHandsTheReportOn() throws Exception {
-        UUID scan = scan();
+        UUID scan = TestRows.scan(jdbc);
         UUID step = step(scan, FINDS);
 
         send(scan, step);
@@ -138,7 +138,7 @@ class WorkerIntegrationTest {
 
     @Test
     void anUnexpectedExitCodeFailsTheStepWithTheCodeAndTheLogTail() throws Exception {
-        UUID scan = scan();
+        UUID scan = TestRows.scan(jdbc);
         UUID step = step(scan, BROKEN);
 
         send(scan, step);
@@ -152,7 +152,7 @@ class WorkerIntegrationTest {
 
     @Test
     void aQueuedStepWhoseRecordWasLostIsStillRunByAnIdleWorker() {
-        UUID scan = scan();
+        UUID scan = TestRows.scan(jdbc);
         UUID step = step(scan, FINDS);
 
         // no Kafka record at all: Postgres is the truth, the poller finds it
@@ -161,7 +161,7 @@ class WorkerIntegrationTest {
 
     @Test
     void aRunningStepWhoseWorkerDiedIsAdoptedAndItsContainerWaitedFor() throws Exception {
-        UUID scan = scan();
+        UUID scan = TestRows.scan(jdbc);
         UUID step = step(scan, SLOW);
         // another worker claimed it and started its container, then died (its lease expires)
         String name = "prowler-scan-" + step.toString().substring(0, 12) + "-1";
@@ -186,7 +186,7 @@ class WorkerIntegrationTest {
 
     @Test
     void aRunningStepWhoseContainerVanishedIsRetriedAndEveryAttemptIsRecorded() {
-        UUID scan = scan();
+        UUID scan = TestRows.scan(jdbc);
         UUID step = step(scan, SLOW);
         vanished(step, 1);
 
@@ -200,7 +200,7 @@ class WorkerIntegrationTest {
 
     @Test
     void aStepWhoseContainerVanishesOnItsLastAttemptFailsWithAClearReason() {
-        UUID scan = scan();
+        UUID scan = TestRows.scan(jdbc);
         UUID step = step(scan, SLOW);
         vanished(step, 3);
 
@@ -211,7 +211,7 @@ class WorkerIntegrationTest {
 
     @Test
     void aToolPastItsTimeoutIsKilledAndFailsSayingSo() {
-        UUID scan = scan();
+        UUID scan = TestRows.scan(jdbc);
         UUID step = step(scan, HANGS, new io.nubicustos.model.catalog.ResourceLimits(null, null, null, "3s"));
 
         await().atMost(Duration.ofSeconds(60)).until(() -> status(step).equals("failed"));
@@ -222,7 +222,7 @@ class WorkerIntegrationTest {
 
     @Test
     void aToolOverItsMemoryLimitFailsAsOutOfMemory() {
-        UUID scan = scan();
+        UUID scan = TestRows.scan(jdbc);
         UUID step = step(scan, GREEDY, new io.nubicustos.model.catalog.ResourceLimits("32m", 0.5, 64, null));
 
         await().atMost(Duration.ofSeconds(60)).until(() -> status(step).equals("failed"));
@@ -233,19 +233,19 @@ class WorkerIntegrationTest {
 
     @Test
     void aCancelledStepsContainerIsKilledWithinSeconds() {
-        UUID scan = scan();
+        UUID scan = TestRows.scan(jdbc);
         UUID step = step(scan, HANGS);
-        await().atMost(Duration.ofSeconds(60)).until(() -> !managedContainers().isEmpty() && status(step).equals("running"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> !TestRows.managedContainers().isEmpty() && status(step).equals("running"));
 
         jdbc.sql("update scan_steps set status = 'cancelled', completed_at = now() where id = :id").param("id", step).update();
 
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(managedContainers()).isEmpty());
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(TestRows.managedContainers()).isEmpty());
         assertThat(status(step)).isEqualTo("cancelled");
     }
 
     @Test
     void atStartUpContainersWithOurLabelsThatNoRunningStepOwnsAreRemoved() {
-        UUID scan = scan();
+        UUID scan = TestRows.scan(jdbc);
         UUID finished = step(scan, SLOW);
         jdbc.sql("update scan_steps set status = 'succeeded', attempt = 1 where id = :id").param("id", finished).update();
         DockerClient docker = DockerClients.local();
@@ -258,7 +258,7 @@ class WorkerIntegrationTest {
         context.publishEvent(new org.springframework.boot.context.event.ApplicationReadyEvent(
                 new org.springframework.boot.SpringApplication(), new String[0], context, Duration.ZERO));
 
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(managedContainers()).isEmpty());
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(TestRows.managedContainers()).isEmpty());
         assertThat(docker.inspectContainerCmd(stranger).exec().getName()).as("containers without our label are left alone").isEqualTo("/not-ours");
         docker.removeContainerCmd(stranger).withForce(true).exec();
     }
@@ -270,17 +270,7 @@ class WorkerIntegrationTest {
                 """).param("attempt", attempt).param("id", step).update();
     }
 
-    private List<Container> managedContainers() {
-        return DockerClients.local().listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of("io.nubicustos.managed", "true")).exec();
-    }
 
-    private UUID scan() {
-        UUID id = UUID.randomUUID();
-        jdbc.sql("insert into scans (id, profile, aws_profile, status, source, created_at) values (:id, 'quick', 'default', 'queued', 'rest', now())")
-                .param("id", id).update();
-        return id;
-    }
 
     private UUID step(UUID scan, String image) {
         return step(scan, image, io.nubicustos.model.catalog.ResourceLimits.NONE);

@@ -20,6 +20,15 @@ public final class ReportFiles {
     private ReportFiles() {
     }
 
+    /** {@link #matching}, where finding none is the report's error, naming what was looked for ({@code what (*suffix)}). */
+    public static List<Path> required(Path reportDir, String suffix, String what) throws ReportException {
+        List<Path> files = matching(reportDir, suffix);
+        if (files.isEmpty()) {
+            throw new ReportException("no " + what + " (*" + suffix + ") in " + reportDir);
+        }
+        return files;
+    }
+
     public static List<Path> matching(Path reportDir, String suffix) throws ReportException {
         if (!Files.isDirectory(reportDir, LinkOption.NOFOLLOW_LINKS)) {
             throw new ReportException("report directory " + reportDir + " does not exist");

@@ -43,10 +43,7 @@ public final class CloudMapperParser implements ReportParser {
 
     @Override
     public String parse(Path reportDir, FindingSink sink) throws ReportException {
-        List<Path> files = ReportFiles.matching(reportDir, ".jsonl");
-        if (files.isEmpty()) {
-            throw new ReportException("no CloudMapper audit output (*.jsonl) in " + reportDir);
-        }
+        List<Path> files = ReportFiles.required(reportDir, ".jsonl", "CloudMapper audit output");
         long findings = 0;
         long skipped = 0;
         for (Path file : files) {

@@ -38,10 +38,7 @@ public final class CloudSploitParser implements ReportParser {
 
     @Override
     public String parse(Path reportDir, FindingSink sink) throws ReportException {
-        List<Path> files = ReportFiles.matching(reportDir, ".json");
-        if (files.isEmpty()) {
-            throw new ReportException("no CloudSploit results (*.json) in " + reportDir);
-        }
+        List<Path> files = ReportFiles.required(reportDir, ".json", "CloudSploit results");
         Map<String, Long> statuses = new LinkedHashMap<>();
         for (Path file : files) {
             parseFile(file, sink, statuses);

@@ -43,10 +43,7 @@ public final class KubescapeParser implements ReportParser {
 
     @Override
     public String parse(Path reportDir, FindingSink sink) throws ReportException {
-        List<Path> files = ReportFiles.matching(reportDir, ".json");
-        if (files.isEmpty()) {
-            throw new ReportException("no Kubescape results (*.json) in " + reportDir);
-        }
+        List<Path> files = ReportFiles.required(reportDir, ".json", "Kubescape results");
         Tally counts = new Tally();
         for (Path file : files) {
             Map<String, Control> controls = controls(file);

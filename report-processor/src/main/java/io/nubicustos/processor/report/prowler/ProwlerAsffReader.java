@@ -57,7 +57,7 @@ final class ProwlerAsffReader {
                     JsonReports.text(finding, "AwsAccountId"), JsonReports.text(resource, "Region"),
                     service != null ? service : check.contains("_") ? check.substring(0, check.indexOf('_')) : null,
                     JsonReports.text(resource, "Id"), JsonReports.text(finding, "Description"),
-                    join(JsonReports.text(recommendation, "Text"), JsonReports.text(recommendation, "Url")),
+                    ProwlerText.join(JsonReports.text(recommendation, "Text"), JsonReports.text(recommendation, "Url")),
                     requirements(finding.path("Compliance").path("RelatedRequirements")), time(JsonReports.text(finding, "FirstObservedAt"))));
         });
         return count[0];
@@ -84,12 +84,5 @@ final class ProwlerAsffReader {
         } catch (DateTimeParseException e) {
             return null;
         }
-    }
-
-    private static String join(String a, String b) {
-        if (a == null) {
-            return b;
-        }
-        return b == null ? a : a + "\n" + b;
     }
 }

@@ -73,7 +73,7 @@ final class ProwlerCsvReader {
                     status = FindingStatus.SUPPRESSED;
                 }
                 String resource = r.get("RESOURCE_UID") != null ? r.get("RESOURCE_UID") : r.get("RESOURCE_NAME");
-                String remediation = join(r.get("REMEDIATION_RECOMMENDATION_TEXT"), r.get("REMEDIATION_RECOMMENDATION_URL"));
+                String remediation = ProwlerText.join(r.get("REMEDIATION_RECOMMENDATION_TEXT"), r.get("REMEDIATION_RECOMMENDATION_URL"));
                 count++;
                 sink.accept(new Finding("prowler", r.get("CHECK_ID"), r.get("CHECK_TITLE"),
                         Severity.parse(r.get("SEVERITY")).orElse(Severity.INFO), status, r.get("ACCOUNT_UID"), r.get("REGION"),
@@ -121,13 +121,6 @@ final class ProwlerCsvReader {
         } catch (DateTimeParseException e) {
             return null;
         }
-    }
-
-    private static String join(String a, String b) {
-        if (a == null) {
-            return b;
-        }
-        return b == null ? a : a + "\n" + b;
     }
 
     private record Row(List<String> values, Map<String, Integer> columns) {

@@ -52,7 +52,7 @@ final class ProwlerNativeReader {
                     Severity.parse(JsonReports.text(result, "Severity")).orElse(Severity.INFO), findingStatus,
                     JsonReports.text(result, "AccountId"), JsonReports.text(result, "Region"), JsonReports.text(result, "ServiceName"),
                     resource, JsonReports.text(result, "StatusExtended"),
-                    join(JsonReports.text(recommendation, "Text"), JsonReports.text(recommendation, "Url")),
+                    ProwlerText.join(JsonReports.text(recommendation, "Text"), JsonReports.text(recommendation, "Url")),
                     compliance(result.path("Compliance")), time(JsonReports.text(result, "AssessmentStartTime"))));
         });
         return count[0];
@@ -76,12 +76,5 @@ final class ProwlerNativeReader {
         } catch (DateTimeParseException e) {
             return null;
         }
-    }
-
-    private static String join(String a, String b) {
-        if (a == null) {
-            return b;
-        }
-        return b == null ? a : a + "\n" + b;
     }
 }
