@@ -1,5 +1,13 @@
 package io.nubicustos.worker;
 
+import io.nubicustos.model.catalog.ResourceLimits;
+import io.nubicustos.model.catalog.ToolDefinition;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Bind;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import io.nubicustos.worker.recovery.OrphanRecovery;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.WaitContainerResultCallback;
 import com.github.dockerjava.api.model.Container;
@@ -45,7 +53,7 @@ import static org.awaitility.Awaitility.await;
 /** The worker against a real Docker engine, a real PostgreSQL and a real KRaft broker. */
 @SpringBootTest(properties = {"spring.config.name=scan-worker", "nubicustos.worker.id=worker-it",
         "nubicustos.worker.concurrency=2", "nubicustos.worker.lease-duration=3s", "nubicustos.worker.lease-renew-interval=1s",
-        "nubicustos.worker.poll-interval=500ms", "nubicustos.worker.orphan-sweep-interval=1s"})
+        "nubicustos.worker.poll-interval=500ms", "nubicustos.worker.orphan-sweep-interval=1h"})
 @RealInfrastructure(partitions = 2)
 class WorkerIntegrationTest {
 
@@ -87,7 +95,9 @@ class WorkerIntegrationTest {
     @Autowired
     ObjectMapper json;
     @Autowired
-    org.springframework.context.ConfigurableApplicationContext context;
+    ConfigurableApplicationContext context;
+    @Autowired
+    OrphanRecovery orphans;
 
     @AfterEach
     void noContainerIsLeft() {
@@ -162,7 +172,7 @@ class WorkerIntegrationTest {
     @Test
     void aRunningStepWhoseWorkerDiedIsAdoptedAndItsContainerWaitedFor() throws Exception {
         UUID scan = TestRows.scan(jdbc);
-        UUID step = step(scan, SLOW);
+        UUID step = orphan(scan, SLOW);
         // another worker claimed it and started its container, then died (its lease expires)
         String name = "prowler-scan-" + step.toString().substring(0, 12) + "-1";
         jdbc.sql("""
@@ -173,11 +183,12 @@ class WorkerIntegrationTest {
         DockerClient docker = DockerClients.local();
         String id = docker.createContainerCmd(SLOW).withName(name)
                 .withLabels(Map.of("io.nubicustos.managed", "true", "io.nubicustos.step", step.toString(), "io.nubicustos.attempt", "1"))
-                .withHostConfig(com.github.dockerjava.api.model.HostConfig.newHostConfig().withBinds(
-                        com.github.dockerjava.api.model.Bind.parse(reports.resolve(scan + "/prowler") + ":/reports")))
+                .withHostConfig(HostConfig.newHostConfig().withBinds(
+                        Bind.parse(reports.resolve(scan + "/prowler") + ":/reports")))
                 .exec().getId();
         docker.startContainerCmd(id).exec();
 
+        assertThat(orphans.runOnce()).as("taken over by this sweep, not a scheduled one").isEqualTo(1);
         await().atMost(Duration.ofSeconds(60)).until(() -> status(step).equals("reporting"));
         Map<String, Object> row = jdbc.sql("select owner, attempt, exit_code from scan_steps where id = :id").param("id", step).query().singleRow();
         assertThat(row).containsEntry("owner", "worker-it").containsEntry("attempt", 1).containsEntry("exit_code", 0);
@@ -187,8 +198,9 @@ class WorkerIntegrationTest {
     @Test
     void aRunningStepWhoseContainerVanishedIsRetriedAndEveryAttemptIsRecorded() {
         UUID scan = TestRows.scan(jdbc);
-        UUID step = step(scan, SLOW);
+        UUID step = orphan(scan, SLOW);
         vanished(step, 1);
+        assertThat(orphans.runOnce()).isEqualTo(1);
 
         await().atMost(Duration.ofSeconds(60)).until(() -> status(step).equals("reporting"));
         assertThat(jdbc.sql("select attempt from scan_steps where id = :id").param("id", step).query(Integer.class).single()).isEqualTo(2);
@@ -201,8 +213,9 @@ class WorkerIntegrationTest {
     @Test
     void aStepWhoseContainerVanishesOnItsLastAttemptFailsWithAClearReason() {
         UUID scan = TestRows.scan(jdbc);
-        UUID step = step(scan, SLOW);
+        UUID step = orphan(scan, SLOW);
         vanished(step, 3);
+        assertThat(orphans.runOnce()).isEqualTo(1);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> status(step).equals("failed"));
         assertThat(jdbc.sql("select error from scan_steps where id = :id").param("id", step).query(String.class).single())
@@ -212,7 +225,7 @@ class WorkerIntegrationTest {
     @Test
     void aToolPastItsTimeoutIsKilledAndFailsSayingSo() {
         UUID scan = TestRows.scan(jdbc);
-        UUID step = step(scan, HANGS, new io.nubicustos.model.catalog.ResourceLimits(null, null, null, "3s"));
+        UUID step = step(scan, HANGS, new ResourceLimits(null, null, null, "3s"));
 
         await().atMost(Duration.ofSeconds(60)).until(() -> status(step).equals("failed"));
         Map<String, Object> row = jdbc.sql("select error, log_tail from scan_steps where id = :id").param("id", step).query().singleRow();
@@ -223,7 +236,7 @@ class WorkerIntegrationTest {
     @Test
     void aToolOverItsMemoryLimitFailsAsOutOfMemory() {
         UUID scan = TestRows.scan(jdbc);
-        UUID step = step(scan, GREEDY, new io.nubicustos.model.catalog.ResourceLimits("32m", 0.5, 64, null));
+        UUID step = step(scan, GREEDY, new ResourceLimits("32m", 0.5, 64, null));
 
         await().atMost(Duration.ofSeconds(60)).until(() -> status(step).equals("failed"));
         Map<String, Object> row = jdbc.sql("select error, oom_killed from scan_steps where id = :id").param("id", step).query().singleRow();
@@ -255,8 +268,8 @@ class WorkerIntegrationTest {
         docker.startContainerCmd(leftover).exec();
         String stranger = docker.createContainerCmd(HANGS).withName("not-ours").exec().getId();
 
-        context.publishEvent(new org.springframework.boot.context.event.ApplicationReadyEvent(
-                new org.springframework.boot.SpringApplication(), new String[0], context, Duration.ZERO));
+        context.publishEvent(new ApplicationReadyEvent(
+                new SpringApplication(), new String[0], context, Duration.ZERO));
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(TestRows.managedContainers()).isEmpty());
         assertThat(docker.inspectContainerCmd(stranger).exec().getName()).as("containers without our label are left alone").isEqualTo("/not-ours");
@@ -273,18 +286,27 @@ class WorkerIntegrationTest {
 
 
     private UUID step(UUID scan, String image) {
-        return step(scan, image, io.nubicustos.model.catalog.ResourceLimits.NONE);
+        return step(scan, image, ResourceLimits.NONE);
     }
 
-    private UUID step(UUID scan, String image, io.nubicustos.model.catalog.ResourceLimits limits) {
+    private UUID step(UUID scan, String image, ResourceLimits limits) {
+        return step(scan, image, limits, "queued");
+    }
+
+    /** A step of another worker that died: running from the start, so this worker's poller never claims it first. */
+    private UUID orphan(UUID scan, String image) {
+        return step(scan, image, ResourceLimits.NONE, "running");
+    }
+
+    private UUID step(UUID scan, String image, ResourceLimits limits, String status) {
         UUID id = UUID.randomUUID();
         StepPlan plan = new StepPlan("prowler", image, "prowler-scan",
                 List.of("aws", "--output-formats", "json-ocsf", "html", "csv", "--output-directory", "/reports"), null, "/reports",
-                new io.nubicustos.model.catalog.ToolDefinition.CredentialsMount("aws", "/home/prowler/.aws"),
+                new ToolDefinition.CredentialsMount("aws", "/home/prowler/.aws"),
                 "nubicustos_security-net", Map.of("SCAN_ID", scan.toString(), "AWS_PROFILE", "default"), List.of(0, 1, 3),
                 Map.of(), null, "prowler", limits);
-        jdbc.sql("insert into scan_steps (id, scan_id, tool, position, status, plan, queued_at) values (:id, :scan, 'prowler', 0, 'queued', cast(:plan as jsonb), :now)")
-                .param("id", id).param("scan", scan).param("plan", json.writeValueAsString(plan)).param("now", OffsetDateTime.now()).update();
+        jdbc.sql("insert into scan_steps (id, scan_id, tool, position, status, plan, queued_at) values (:id, :scan, 'prowler', 0, :status, cast(:plan as jsonb), :now)")
+                .param("id", id).param("status", status).param("scan", scan).param("plan", json.writeValueAsString(plan)).param("now", OffsetDateTime.now()).update();
         return id;
     }
 

@@ -40,7 +40,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * </ul>
  */
 @Component
-class OrphanRecovery implements SchedulingConfigurer {
+public class OrphanRecovery implements SchedulingConfigurer {
 
     private static final Logger log = LoggerFactory.getLogger(OrphanRecovery.class);
     /** Expired steps taken over per sweep; the rest wait for the next one. */
@@ -108,7 +108,7 @@ class OrphanRecovery implements SchedulingConfigurer {
     }
 
     /** Takes over and adopts steps with expired leases, and clears what settled steps left; answers how many were adopted. */
-    int runOnce() {
+    public int runOnce() {
         if (!engine.isReachable()) {
             return 0;
         }

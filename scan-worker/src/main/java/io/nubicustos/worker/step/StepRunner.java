@@ -4,8 +4,6 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.nubicustos.model.logs.Redaction;
-import io.nubicustos.model.scan.StepPlan;
-import io.nubicustos.model.scan.StepStatus;
 import io.nubicustos.worker.credentials.StagedCredentials;
 import io.nubicustos.worker.docker.ContainerExit;
 import io.nubicustos.worker.docker.ContainerExits;
@@ -13,7 +11,6 @@ import io.nubicustos.worker.docker.ContainerRunner;
 import io.nubicustos.worker.docker.DockerEngine;
 import io.nubicustos.worker.docker.EngineUnavailable;
 import io.nubicustos.worker.docker.HostHealth;
-import io.nubicustos.worker.docker.StdoutCapture;
 import io.nubicustos.worker.docker.StepFailure;
 import io.nubicustos.worker.docker.Watch;
 import io.nubicustos.worker.reports.ReportDirectories;
@@ -35,8 +32,8 @@ import java.util.concurrent.Executors;
 /**
  * Runs one claimed step to the end of its container: prepare the step's own report directory and its
  * staged credentials, create and start the container (or adopt the one already there), wait for its exit
- * through Docker engine restarts, keep the (redacted) log tail, move the step to {@code reporting} or
- * {@code failed}, and wake the processor.
+ * through Docker engine restarts, and hand the exit to {@link StepOutcomes}, which says what it means for
+ * the step ({@code reporting}, another attempt, or {@code failed}) and wakes the processor.
  *
  * <p>What this class never does: remove a container that may still run, or settle a step that is no
  * longer this worker's. A container is removed only once it has exited and this worker's own transition
@@ -52,7 +49,6 @@ public class StepRunner {
     private final StepRepository steps;
     private final ContainerRunner containers;
     private final DockerEngine engine;
-    private final CompletionPublisher completions;
     private final StepExecutor executor;
     private final WorkerProperties properties;
     private final MeterRegistry meters;
@@ -60,7 +56,7 @@ public class StepRunner {
     private final ReportDirectories directories;
     private final StagedCredentials credentials;
     private final ContainerSpecs specs;
-    private final StdoutCapture stdout;
+    private final StepOutcomes outcomes;
     private final ContainerExits exits;
     private final HostHealth health;
     private final RecoveryPolicy recovery;
@@ -75,9 +71,9 @@ public class StepRunner {
         return t;
     });
 
-    StepRunner(StepRepository steps, ContainerRunner containers, DockerEngine engine, CompletionPublisher completions,
+    StepRunner(StepRepository steps, ContainerRunner containers, DockerEngine engine, StepOutcomes outcomes,
                StepExecutor executor, WorkerProperties properties, MeterRegistry meters, RunningContainers running,
-               ReportDirectories directories, StagedCredentials credentials, ContainerSpecs specs, StdoutCapture stdout,
+               ReportDirectories directories, StagedCredentials credentials, ContainerSpecs specs,
                ContainerExits exits, HostHealth health, RecoveryPolicy recovery) {
         this.recovery = recovery;
         this.exits = exits;
@@ -85,7 +81,7 @@ public class StepRunner {
         this.steps = steps;
         this.containers = containers;
         this.engine = engine;
-        this.completions = completions;
+        this.outcomes = outcomes;
         this.executor = executor;
         this.properties = properties;
         this.meters = meters;
@@ -93,7 +89,6 @@ public class StepRunner {
         this.directories = directories;
         this.credentials = credentials;
         this.specs = specs;
-        this.stdout = stdout;
     }
 
     /** Runs a step this worker just claimed, in the slot reserved for it. */
@@ -140,7 +135,7 @@ public class StepRunner {
                 health.containerStarted();
             }
         } catch (StepFailure e) {
-            settledRemove(step, containerId, fail(step, null, null, "", e.getMessage(), timing));
+            settledRemove(step, containerId, outcomes.fail(step, null, null, "", e.getMessage(), timing));
             return;
         } catch (RuntimeException e) {
             if (leaveAsItIs(step, e)) {
@@ -154,7 +149,7 @@ public class StepRunner {
             boolean engineAnswers = engine.probe();
             log.warn("Step {} ({}) on Docker engine {}: {}; the step goes back to the queue{}", step.id(), step.tool(), engine.describe(),
                     reason, engineAnswers ? "" : ", and this worker claims nothing until its Docker engine answers again");
-            settledRemove(step, containerId, retryOrFail(step, reason, timing));
+            settledRemove(step, containerId, outcomes.retryOrFail(step, reason, timing));
             return;
         }
         log.info("Step {} ({}) of scan {}: container {} started (attempt {})", step.id(), step.tool(), step.scanId(),
@@ -177,7 +172,7 @@ public class StepRunner {
                     return;
                 }
                 case LOST -> {
-                    settledRemove(step, null, retryOrFail(step, "container " + step.containerName()
+                    settledRemove(step, null, outcomes.retryOrFail(step, "container " + step.containerName()
                             + " vanished while its worker was gone (removed outside Nubicustos, or its Docker host was reset)", timing));
                     return;
                 }
@@ -229,10 +224,10 @@ public class StepRunner {
                 meters.counter("nubicustos.step.exits", "tool", step.tool(), "exit_code", Integer.toString(exit.exitCode())).increment();
             }
             slot.free();
-            removable = settle(step, exit, redaction, timing);
+            removable = outcomes.settle(step, exit, redaction, timing);
         } catch (StepFailure e) {
-            removable = fail(step, null, null, redaction.apply(containers.logTail(step.containerId(), tailLines())), e.getMessage(), timing)
-                    || isCancelled(step);
+            removable = outcomes.fail(step, null, null, redaction.apply(containers.logTail(step.containerId(), tailLines())), e.getMessage(), timing)
+                    || outcomes.isCancelled(step);
         } catch (RuntimeException e) {
             removable = cannotCollect(step, e, timing);
         } finally {
@@ -258,7 +253,7 @@ public class StepRunner {
         }
         log.warn("Step {} ({}): its result could not be collected", step.id(), step.tool(), e);
         try {
-            return fail(step, null, null, "", "the worker could not collect the tool's result: " + firstLine(e), timing) || isCancelled(step);
+            return outcomes.fail(step, null, null, "", "the worker could not collect the tool's result: " + firstLine(e), timing) || outcomes.isCancelled(step);
         } catch (RuntimeException again) {
             log.warn("Step {} could not be marked failed either ({}); it is adopted when its lease expires", step.id(), again.toString());
             return false;
@@ -305,87 +300,6 @@ public class StepRunner {
             pause = Math.min(pause * 2, 5_000);
         }
         return false;
-    }
-
-    /** Records how the container ended; answers whether the container may now be removed. */
-    private boolean settle(ClaimedStep step, ContainerExit exit, Redaction redaction, Timer.Sample timing) {
-        StepPlan plan = step.plan();
-        if (exit.vanished()) {
-            return retryOrFail(step, "container " + step.containerName() + " vanished before it exited (removed outside Nubicustos)", timing);
-        }
-        String tail = redaction.apply(containers.logTail(step.containerId(), tailLines()));
-        if (exit.timedOut()) {
-            return fail(step, exit.exitCode(), exit.oomKilled(), tail, "timed out after " + plan.limits().timeout()
-                    + ": the container was killed", timing) || isCancelled(step);
-        }
-        if (exit.killedByUs()) {
-            log.info("Step {} ({}) was cancelled; its container was killed", step.id(), step.tool());
-            return true;
-        }
-        if (exit.stoppedFromOutside()) {
-            // why: an engine that is stopping its containers is about to go away; no claims until it answers again
-            engine.probe();
-            return retryOrFail(step, "the container was stopped from outside the tool (exit code " + exit.exitCode()
-                    + "): the Docker engine restarted, the host shut down, or someone ran docker stop", timing);
-        }
-        if (exit.oomKilled()) {
-            return fail(step, exit.exitCode(), true, tail, "out of memory (limit " + plan.limits().memory()
-                    + "): the kernel killed the container, exit code " + exit.exitCode(), timing) || isCancelled(step);
-        }
-        if (!plan.acceptsExitCode(exit.exitCode())) {
-            return fail(step, exit.exitCode(), false, tail, step.tool() + " exited with code " + exit.exitCode()
-                    + ", which is not one of its expected exit codes " + plan.expectedExitCodes(), timing) || isCancelled(step);
-        }
-        String captureNote = null;
-        if (plan.stdoutReport() != null) {
-            long max = properties.worker().stdoutMaxSize().toBytes();
-            Duration limit = properties.worker().stdoutTimeout();
-            StdoutCapture.Result saved = stdout.save(step.containerId(), directories.reportDirectory(step.scanId(), step.tool()),
-                    plan.stdoutReport(), max, limit);
-            String note = saved.note(plan.stdoutReport(), max, limit);
-            captureNote = note.isEmpty() ? null : note;
-        }
-        boolean moved = steps.toReporting(step, exit.exitCode(), false, tail, captureNote);
-        if (moved) {
-            steps.attemptOutcome(step, "exited " + exit.exitCode(), null);
-            record(step, "reporting", timing);
-            completions.publish(step, StepStatus.REPORTING.db(), exit.exitCode());
-            log.info("Step {} ({}) of scan {}: exited {} (expected); report handed to the processor", step.id(), step.tool(),
-                    step.scanId(), exit.exitCode());
-        }
-        return moved || isCancelled(step);
-    }
-
-    /** The attempt ended without a result of the tool's own: another attempt if any are left, else the step fails. */
-    private boolean retryOrFail(ClaimedStep step, String reason, Timer.Sample timing) {
-        if (recovery.retries(step.attempt())) {
-            boolean requeued = steps.requeue(step, recovery.retrying(reason, step.attempt()), recovery.backoff(step.attempt()));
-            if (requeued) {
-                record(step, "retried", timing);
-                log.info("Step {} ({}) of scan {}: {}; queued again for attempt {}", step.id(), step.tool(), step.scanId(), reason,
-                        step.attempt() + 1);
-            }
-            return requeued || isCancelled(step);
-        }
-        String where = "worker " + steps.owner() + ", Docker engine " + engine.describe();
-        return fail(step, null, null, "", recovery.noAttemptLeft(reason, step.attempt(), steps.attemptsBefore(step), where), timing)
-                || isCancelled(step);
-    }
-
-    /** Fails the step; answers whether this worker's transition applied. */
-    private boolean fail(ClaimedStep step, Integer exitCode, Boolean oomKilled, String tail, String reason, Timer.Sample timing) {
-        if (steps.toFailed(step, exitCode, oomKilled, tail, reason)) {
-            steps.attemptOutcome(step, "failed", reason);
-            record(step, "failed", timing);
-            completions.publish(step, StepStatus.FAILED.db(), exitCode);
-            log.info("Step {} ({}) of scan {} failed: {}", step.id(), step.tool(), step.scanId(), reason);
-            return true;
-        }
-        return false;
-    }
-
-    private boolean isCancelled(ClaimedStep step) {
-        return steps.stateOf(step.id()).map(s -> s.status().equals(StepStatus.CANCELLED.db())).orElse(true);
     }
 
     /**
@@ -442,11 +356,6 @@ public class StepRunner {
 
     private static String awsProfile(ClaimedStep step) {
         return step.plan().environment().getOrDefault("AWS_PROFILE", "default");
-    }
-
-    private void record(ClaimedStep step, String outcome, Timer.Sample timing) {
-        timing.stop(meters.timer("nubicustos.step.duration", "tool", step.tool(), "outcome", outcome));
-        meters.counter("nubicustos.steps.finished", "tool", step.tool(), "outcome", outcome).increment();
     }
 
     private int tailLines() {
