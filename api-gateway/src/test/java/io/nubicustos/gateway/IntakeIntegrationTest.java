@@ -8,10 +8,12 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -28,6 +30,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,6 +95,38 @@ class IntakeIntegrationTest {
     }
 
     @Test
+    void binaryModeCloudEventsAreRequestsDedupedOnTheirSourceAndId() {
+        String id = UUID.randomUUID().toString();
+        long before = scansWithRequestIdLongerThan(0);
+        publish("{\"profile\": \"quick\"}", binaryMode("/ci", id, "application/json"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(scansWithRequestIdLongerThan(0)).isEqualTo(before + 1));
+
+        publish("{\"profile\": \"quick\"}", binaryMode("/ci", id, null));
+        publish(cloudEvent("/ci", id));
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(scansWithRequestIdLongerThan(0))
+                .as("the same event again, in either mode, creates nothing").isEqualTo(before + 1));
+    }
+
+    @Test
+    void binaryModeEventsThatBreakTheBindingAreDeadLetteredSayingWhy() {
+        String marker = UUID.randomUUID().toString();
+        Map<String, String> noId = new java.util.LinkedHashMap<>(binaryMode(marker + "-no-id", "1", null));
+        noId.remove("ce_id");
+        publish("{\"profile\": \"quick\"}", noId);
+        publish("{\"profile\": \"quick\"}", binaryMode(marker + "-xml", "1", "application/xml"));
+        Map<String, String> otherType = new java.util.LinkedHashMap<>(binaryMode(marker + "-type", "1", null));
+        otherType.put("ce_type", "com.example.other");
+        publish("{\"profile\": \"quick\"}", otherType);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Map<String, String> reasons = deadLetterReasonsBySource();
+            assertThat(reasons.get(marker + "-no-id")).contains("CloudEvent attribute 'id' is required");
+            assertThat(reasons.get(marker + "-xml")).contains("must be JSON").contains("application/xml");
+            assertThat(reasons.get(marker + "-type")).contains("'com.example.other' is not io.nubicustos.scan.requested");
+        });
+    }
+
+    @Test
     void aProducersValuesAreLoggedEscaped(CapturedOutput output) {
         publish(cloudEvent("/team\n2026-01-01T00:00:00Z ERROR forged log line", UUID.randomUUID().toString()));
 
@@ -129,20 +164,21 @@ class IntakeIntegrationTest {
     @Test
     void aValidRequestWaitsOutADatabaseOutageInsteadOfBeingDeadLettered() {
         long before = scansWithRequestIdLongerThan(0);
+        String id = UUID.randomUUID().toString();
         database.cut();
         try {
-            publish(cloudEvent("/ci", UUID.randomUUID().toString()));
+            publish(cloudEvent("/ci", id));
             // well past the bounded retries a bug gets before it is dead-lettered
             io.nubicustos.testsupport.RawHttp.Response unavailable = io.nubicustos.testsupport.RawHttp.get(port, "/api/scans", Map.of());
             assertThat(unavailable.status()).as("the API says what is wrong, not 500").isEqualTo(503);
             assertThat(unavailable.body()).contains("database_unavailable");
             assertThat(unavailable.headers()).containsKey("retry-after");
-            await().pollDelay(Duration.ofSeconds(12)).atMost(Duration.ofSeconds(30)).until(() -> deadLettered().isEmpty());
+            await().pollDelay(Duration.ofSeconds(12)).atMost(Duration.ofSeconds(30)).until(() -> deadLettered(id).isEmpty());
         } finally {
             database.restore();
         }
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(scansWithRequestIdLongerThan(0)).isEqualTo(before + 1));
-        assertThat(deadLettered()).isEmpty();
+        assertThat(deadLettered(id)).isEmpty();
     }
 
     private long scansWithRequestIdLongerThan(int length) {
@@ -163,20 +199,53 @@ class IntakeIntegrationTest {
         return System.getProperty("spring.embedded.kafka.brokers");
     }
 
+    private static Map<String, String> binaryMode(String source, String id, String contentType) {
+        Map<String, String> headers = new java.util.LinkedHashMap<>(Map.of("ce_specversion", "1.0", "ce_id", id, "ce_source", source,
+                "ce_type", "io.nubicustos.scan.requested"));
+        if (contentType != null) {
+            headers.put("content-type", contentType);
+        }
+        return headers;
+    }
+
     private static void publish(String value) {
+        publish(value, Map.of());
+    }
+
+    private static void publish(String value, Map<String, String> headers) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2_000_000);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
-            producer.send(new ProducerRecord<>(Topics.SCAN_REQUESTS, null, value)).get();
+            ProducerRecord<String, String> record = new ProducerRecord<>(Topics.SCAN_REQUESTS, null, value);
+            headers.forEach((name, text) -> record.headers().add(name, text.getBytes(StandardCharsets.UTF_8)));
+            producer.send(record).get();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private static List<String> deadLettered() {
+    /** The reason each dead-lettered binary-mode event was refused, by its {@code ce_source}. */
+    private static Map<String, String> deadLetterReasonsBySource() {
+        Map<String, String> reasons = new java.util.HashMap<>();
+        for (ConsumerRecord<String, String> record : deadLetterRecords()) {
+            Header source = record.headers().lastHeader("ce_source");
+            Header reason = record.headers().lastHeader("kafka_dlt-exception-message");
+            if (source != null && reason != null) {
+                reasons.put(new String(source.value(), StandardCharsets.UTF_8), new String(reason.value(), StandardCharsets.UTF_8));
+            }
+        }
+        return reasons;
+    }
+
+    /** The dead-lettered records that mention {@code marker} (other tests of this class dead-letter records on purpose). */
+    private static List<String> deadLettered(String marker) {
+        return deadLetterRecords().stream().map(ConsumerRecord::value).filter(v -> v != null && v.contains(marker)).toList();
+    }
+
+    private static List<ConsumerRecord<String, String>> deadLetterRecords() {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "dlt-check-" + UUID.randomUUID());
@@ -188,12 +257,12 @@ class IntakeIntegrationTest {
                 return List.of();
             }
             consumer.subscribe(Set.of(Topics.SCAN_REQUESTS_DLT));
-            List<String> values = new java.util.ArrayList<>();
+            List<ConsumerRecord<String, String>> records = new java.util.ArrayList<>();
             long end = System.currentTimeMillis() + 2000;
             while (System.currentTimeMillis() < end) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
-            return values;
+            return records;
         }
     }
 }

@@ -20,9 +20,10 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Scan requests from other services. A record is either a CloudEvent in structured JSON mode
+ * Scan requests from other services. A record is a CloudEvent in structured JSON mode
  * ({@code specversion}, {@code id}, {@code type}, {@code source}, and the REST request body as
- * {@code data}) or the REST request body itself. It creates exactly the scan a REST call would; a
+ * {@code data}), a CloudEvent in binary mode (the attributes in {@code ce_*} headers and the REST request
+ * body as the value, as the CloudEvents Kafka binding says), or the REST request body itself. It creates exactly the scan a REST call would; a
  * redelivered record creates nothing new: see {@link RequestIds}. Values from the record are only
  * ever logged escaped and cut short.
  */
@@ -47,7 +48,17 @@ class ScanRequestListener {
         JsonNode body = readJson(record.value());
         String requestId = RequestIds.ofRecord(record.topic(), record.partition(), record.offset(), record.timestamp());
         String describe = "record " + record.topic() + "-" + record.partition() + "@" + record.offset();
-        if (body.isObject() && body.has("specversion")) {
+        BinaryCloudEvent binary = BinaryCloudEvent.of(record.headers());
+        if (binary != null) {
+            if (!EVENT_TYPE.equals(binary.type())) {
+                throw new InvalidScanRequest("CloudEvent type " + RequestIds.printable(binary.type()) + " is not " + EVENT_TYPE);
+            }
+            requestId = RequestIds.ofCloudEvent(binary.source(), binary.id());
+            describe = "CloudEvent " + RequestIds.printable(binary.source()) + " / " + RequestIds.printable(binary.id());
+            if (!body.isObject()) {
+                throw new InvalidScanRequest("the CloudEvent's data is not a JSON object (expected the REST request body)");
+            }
+        } else if (body.isObject() && body.has("specversion")) {
             requestId = cloudEventId(body);
             describe = "CloudEvent " + RequestIds.printable(body.get("source").asString()) + " / " + RequestIds.printable(body.get("id").asString());
             body = body.get("data");

@@ -45,6 +45,9 @@ final class EmbeddedDatabase implements AutoCloseable {
                     .setPort(port)
                     .setServerConfig("listen_addresses", listenAddress)
                     .setPGStartupWait(Duration.ofSeconds(60))
+                    // why: its own shutdown hook stopped PostgreSQL at SIGTERM while the services still used it, so
+                    // each service's close waited out a 30-s connection timeout (65 s to exit); the launcher closes it last
+                    .setRegisterShutdownHook(false)
                     .start();
             return new EmbeddedDatabase(postgres, port);
         } catch (IOException e) {

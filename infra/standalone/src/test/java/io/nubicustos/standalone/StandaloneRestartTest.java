@@ -8,13 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The standalone process is killed with SIGKILL while a tool's container runs, then started again
- * on the same data directory: the scan still finishes with the right counts, the container is
+ * The standalone process is killed with SIGKILL, or stopped with SIGTERM, while a tool's container runs,
+ * then started again on the same data directory: the scan still finishes with the right counts, the container is
  * adopted (not run twice) and removed.
  */
 class StandaloneRestartTest {
@@ -31,6 +32,27 @@ class StandaloneRestartTest {
 
     @Test
     void killedWhileAToolRunsTheRestartedSystemAdoptsTheContainerAndFinishesTheScan() throws Exception {
+        stopWhileAToolRunsAndRestart(first -> first.destroyForcibly().waitFor());
+    }
+
+    /**
+     * What an orchestrator does (Kubernetes sends SIGTERM and kills 30 s later): the system stops in at most
+     * 10 s without waiting for the tool, and the tool's container keeps running for the next start to adopt.
+     */
+    @Test
+    void stoppedWithSigtermWhileAToolRunsItExitsWithinTenSecondsAndTheRestartAdoptsTheContainer() throws Exception {
+        stopWhileAToolRunsAndRestart(first -> {
+            first.destroy();
+            assertThat(first.waitFor(10, TimeUnit.SECONDS)).as("stopped within 10 s of SIGTERM; its log:\n" + children.log("first.log"))
+                    .isTrue();
+        });
+    }
+
+    private interface Stop {
+        void stop(Process first) throws Exception;
+    }
+
+    private void stopWhileAToolRunsAndRestart(Stop stop) throws Exception {
         StandInTools.prowler421(20);
         data = Files.createTempDirectory("nubicustos-restart");
         children = new ChildProcesses(data);
@@ -57,7 +79,7 @@ class StandaloneRestartTest {
         });
         assertThat(StandInTools.managedContainers()).hasSize(1);
 
-        first.destroyForcibly().waitFor();
+        stop.stop(first);
 
         assertThat(StandInTools.managedContainers()).as("the tool keeps running without us").hasSize(1);
         children.launch(env, "second.log");
