@@ -1,5 +1,14 @@
 package io.nubicustos.gateway.bulk;
 
+import org.jspecify.annotations.Nullable;
+import io.nubicustos.gateway.bulk.BulkResponses.ArchiveCreated;
+import io.nubicustos.gateway.bulk.BulkResponses.Archives;
+import io.nubicustos.gateway.bulk.BulkResponses.Deleted;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import io.nubicustos.gateway.scan.ScanCanceller;
 import io.nubicustos.gateway.security.AuditTrail;
 import io.nubicustos.gateway.system.GatewayProperties;
@@ -27,7 +36,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -60,7 +68,8 @@ class BulkController {
 
     /** Deletes scans with their steps, findings and report files; a running scan is cancelled first. */
     @DeleteMapping(path = "/api/scans/bulk", consumes = "application/json")
-    Map<String, Object> delete(@RequestBody JsonNode body) {
+    Deleted delete(@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+            content = @Content(schema = @Schema(implementation = ScanIdsBody.class))) @RequestBody JsonNode body) {
         List<UUID> ids = ScanIds.from(body, List.of("scan_ids"));
         List<UUID> existing = jdbc.sql(EXISTING).param("ids", ids).query(UUID.class).list();
         for (UUID id : existing) {
@@ -74,15 +83,15 @@ class BulkController {
             jdbc.sql(DELETE).param("ids", existing).update();
         }
         existing.forEach(this::deleteReports);
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("deleted", existing);
-        result.put("not_found", ids.stream().filter(id -> !existing.contains(id)).toList());
-        AuditTrail.detail(result);
+        Deleted result = new Deleted(existing, ids.stream().filter(id -> !existing.contains(id)).toList());
+        AuditTrail.detail(Map.of("deleted", result.deleted(), "not_found", result.notFound()));
         return result;
     }
 
     @PostMapping(path = "/api/scans/bulk/archive", consumes = "application/json")
-    ResponseEntity<Map<String, Object>> archive(@RequestBody JsonNode body) {
+    @ResponseStatus(HttpStatus.CREATED)
+    ArchiveCreated archive(@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+            content = @Content(schema = @Schema(implementation = ArchiveBody.class))) @RequestBody JsonNode body) {
         List<UUID> ids = ScanIds.from(body, List.of("scan_ids", "name"));
         String name = body.hasNonNull("name") ? body.get("name").asString() : "scans-" + STAMP.format(clock.instant()) + ".zip";
         Path target = archives.resolve(name);
@@ -93,20 +102,17 @@ class BulkController {
         }
         AuditTrail.detail(Map.of("archived", ids, "name", name));
         archiver.write(ids, target, archives.directory());
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("name", name);
-        result.put("scans", ids.size());
-        result.put("size_bytes", size(target));
-        result.put("download_url", "/api/scans/archives/" + name);
-        return ResponseEntity.status(201).body(result);
+        return new ArchiveCreated(name, ids.size(), size(target), "/api/scans/archives/" + name);
     }
 
     @GetMapping("/api/scans/archives")
-    Map<String, Object> list() {
-        return Map.of("archives", archives.list());
+    Archives list() {
+        return new Archives(archives.list());
     }
 
     @GetMapping("/api/scans/archives/{name}")
+    @ApiResponse(responseCode = "200", description = "the archive", content = @Content(mediaType = "application/zip",
+            schema = @Schema(type = "string", format = "binary")))
     ResponseEntity<Resource> download(@PathVariable("name") String name) {
         Path file = archives.existing(name);
         AuditTrail.detail(Map.of("downloaded_archive", name));
@@ -149,4 +155,15 @@ class BulkController {
         }
     }
 
+
+    /** The body of a bulk delete, as the contract shows it ({@link ScanIds} reads it). */
+    @Schema(name = "ScanIds")
+    record ScanIdsBody(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) List<UUID> scanIds) {
+    }
+
+    /** The body of a bulk archive, as the contract shows it ({@link ScanIds} reads it). */
+    @Schema(name = "ArchiveRequest")
+    record ArchiveBody(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) List<UUID> scanIds,
+                       @Schema(description = "the archive's file name; scans-<time>.zip when absent", example = "q3-audit.zip") @Nullable String name) {
+    }
 }

@@ -1,5 +1,8 @@
 package io.nubicustos.gateway.finding;
 
+import io.nubicustos.gateway.finding.FindingResponses.FindingHistory;
+import io.nubicustos.gateway.finding.FindingResponses.FindingPage;
+import io.nubicustos.gateway.finding.FindingResponses.Sighting;
 import io.nubicustos.gateway.scan.ScanQueries;
 import io.nubicustos.gateway.web.Paging;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -26,7 +29,7 @@ class FindingController {
     }
 
     @GetMapping("/api/scans/{id}/findings")
-    Map<String, Object> findings(@PathVariable("id") UUID id,
+    FindingPage findings(@PathVariable("id") UUID id,
                                  @RequestParam(required = false) String severity,
                                  @RequestParam(required = false) String tool,
                                  @RequestParam(defaultValue = "fail") String status,
@@ -39,28 +42,17 @@ class FindingController {
         scans.scan(id);
         FindingFilter filter = FindingFilter.of(severity, tool, status, account, region, check, resource);
         Paging paging = Paging.of(page, size);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("scan_id", id);
-        body.put("total", findings.count(id, filter));
-        body.put("page", paging.page());
-        body.put("size", paging.size());
-        body.put("findings", findings.page(id, filter, paging));
-        return body;
+        return new FindingPage(id, findings.count(id, filter), paging.page(), paging.size(), findings.page(id, filter, paging));
     }
 
     /** Where a finding (by fingerprint) was seen: every scan that reported it, newest first. */
     @GetMapping("/api/findings")
-    Map<String, Object> history(@RequestParam String fingerprint) {
+    FindingHistory history(@RequestParam String fingerprint) {
         if (!fingerprint.matches("[0-9a-f]{64}")) {
             throw ApiException.badRequest("fingerprint", "a fingerprint is 64 lower-case hex characters");
         }
-        List<Map<String, Object>> history = findings.history(fingerprint);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("fingerprint", fingerprint);
-        body.put("first_seen", history.isEmpty() ? null : history.get(history.size() - 1).get("scan_created_at"));
-        body.put("last_seen", history.isEmpty() ? null : history.get(0).get("scan_created_at"));
-        body.put("scans", history.size());
-        body.put("history", history);
-        return body;
+        List<Sighting> history = findings.history(fingerprint);
+        return new FindingHistory(fingerprint, history.isEmpty() ? null : history.get(history.size() - 1).scanCreatedAt(),
+                history.isEmpty() ? null : history.get(0).scanCreatedAt(), history.size(), history);
     }
 }

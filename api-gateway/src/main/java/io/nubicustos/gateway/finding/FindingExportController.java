@@ -1,5 +1,8 @@
 package io.nubicustos.gateway.finding;
 
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.nubicustos.gateway.scan.ScanQueries;
 import io.nubicustos.gateway.security.AuditTrail;
 import io.nubicustos.gateway.web.ApiException;
@@ -39,6 +42,10 @@ class FindingExportController {
     }
 
     @GetMapping("/api/scans/{id}/findings/export")
+    @ApiResponse(responseCode = "200", description = "the scan's findings as a download, streamed", content = {
+            @Content(mediaType = "text/csv", schema = @Schema(type = "string")),
+            @Content(mediaType = "application/json", schema = @Schema(type = "object", description = "the scan and its findings")),
+            @Content(mediaType = "application/sarif+json", schema = @Schema(type = "object", description = "SARIF 2.1.0"))})
     ResponseEntity<StreamingResponseBody> export(@PathVariable("id") UUID id,
                                                  @RequestParam(defaultValue = "json") String format,
                                                  @RequestParam(defaultValue = "fail") String status) {

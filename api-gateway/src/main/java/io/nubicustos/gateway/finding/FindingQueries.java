@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.finding;
 
+import io.nubicustos.gateway.finding.FindingResponses.Sighting;
 import io.nubicustos.gateway.web.Paging;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -55,27 +56,17 @@ class FindingQueries {
         return bind(jdbc.sql("select count(*)" + FILTER), scanId, filter).query(Long.class).single();
     }
 
-    List<Map<String, Object>> page(UUID scanId, FindingFilter filter, Paging paging) {
+    List<FindingView> page(UUID scanId, FindingFilter filter, Paging paging) {
         return bind(jdbc.sql(PAGE), scanId, filter).param("limit", paging.size()).param("offset", paging.offset())
-                .query((rs, n) -> {
-                    Map<String, Object> row = row(rs);
-                    row.put("first_seen", rs.getObject("first_seen", OffsetDateTime.class));
-                    row.put("last_seen", rs.getObject("last_seen", OffsetDateTime.class));
-                    return row;
-                }).list();
+                .query((rs, n) -> row(rs, rs.getObject("first_seen", OffsetDateTime.class), rs.getObject("last_seen", OffsetDateTime.class)))
+                .list();
     }
 
-    List<Map<String, Object>> history(String fingerprint) {
-        return jdbc.sql(HISTORY).param("fingerprint", fingerprint).query((rs, n) -> {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("scan_id", rs.getObject("scan_id", UUID.class));
-            row.put("scan_created_at", rs.getObject("scan_created_at", OffsetDateTime.class));
-            for (String column : List.of("profile", "aws_profile", "scan_status", "status", "severity", "tool", "check_id", "resource_id")) {
-                row.put(column, rs.getString(column));
-            }
-            row.put("observed_at", rs.getObject("observed_at", OffsetDateTime.class));
-            return row;
-        }).list();
+    List<Sighting> history(String fingerprint) {
+        return jdbc.sql(HISTORY).param("fingerprint", fingerprint).query((rs, n) -> new Sighting(rs.getObject("scan_id", UUID.class),
+                rs.getObject("scan_created_at", OffsetDateTime.class), rs.getString("profile"), rs.getString("aws_profile"),
+                rs.getString("scan_status"), rs.getString("status"), rs.getString("severity"), rs.getString("tool"),
+                rs.getString("check_id"), rs.getString("resource_id"), rs.getObject("observed_at", OffsetDateTime.class))).list();
     }
 
     private static JdbcClient.StatementSpec bind(JdbcClient.StatementSpec spec, UUID scanId, FindingFilter filter) {
@@ -84,18 +75,18 @@ class FindingQueries {
                 .param("check", filter.check()).param("resource", filter.resource());
     }
 
-    /** One finding as the API shows it; compliance stays JSON. */
-    static Map<String, Object> row(ResultSet rs) throws SQLException {
-        Map<String, Object> row = new LinkedHashMap<>();
-        for (String column : List.of("tool", "check_id", "title", "severity", "status", "account", "region", "service",
-                "resource_id", "description", "remediation")) {
-            row.put(column, rs.getString(column));
-        }
-        row.put("compliance", new RawJson(rs.getString("compliance")));
-        row.put("observed_at", rs.getObject("observed_at", OffsetDateTime.class));
-        row.put("fingerprint", rs.getString("fingerprint"));
-        row.put("occurrences", rs.getInt("occurrences"));
-        return row;
+    /** One finding as the API shows it (compliance stays JSON); seen times only where the query has them. */
+    static FindingView row(ResultSet rs) throws SQLException {
+        return row(rs, null, null);
+    }
+
+    private static FindingView row(ResultSet rs, OffsetDateTime firstSeen, OffsetDateTime lastSeen) throws SQLException {
+        String compliance = rs.getString("compliance");
+        return new FindingView(rs.getString("tool"), rs.getString("check_id"), rs.getString("title"), rs.getString("severity"),
+                rs.getString("status"), rs.getString("account"), rs.getString("region"), rs.getString("service"),
+                rs.getString("resource_id"), rs.getString("description"), rs.getString("remediation"),
+                compliance == null ? null : new RawJson(compliance), rs.getObject("observed_at", OffsetDateTime.class),
+                rs.getString("fingerprint"), rs.getInt("occurrences"), firstSeen, lastSeen);
     }
 
     /** Compliance mappings are stored as JSON and answered as JSON, not as a string. */

@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.finding;
 
+import io.nubicustos.gateway.finding.FindingResponses.ScanDiff;
 import io.nubicustos.gateway.scan.ScanQueries;
 import io.nubicustos.gateway.scan.ScanQueries.ScanView;
 import io.nubicustos.gateway.web.ApiException;
@@ -9,7 +10,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,8 +60,8 @@ class ScanDiffController {
     }
 
     @GetMapping("/api/scans/{id}/diff")
-    Map<String, Object> diff(@PathVariable("id") UUID id, @RequestParam(required = false) UUID against,
-                             @RequestParam(defaultValue = "100") int limit) {
+    ScanDiff diff(@PathVariable("id") UUID id, @RequestParam(required = false) UUID against,
+                  @RequestParam(defaultValue = "100") int limit) {
         if (limit < 0 || limit > 1000) {
             throw ApiException.badRequest("limit", "limit must be between 0 and 1000");
         }
@@ -69,36 +69,27 @@ class ScanDiffController {
         Optional<UUID> baseline = against != null ? Optional.of(scans.scan(against).id())
                 : jdbc.sql(PREVIOUS).param("profile", scan.profile()).param("awsProfile", scan.awsProfile())
                 .param("createdAt", scan.createdAt()).param("id", id).query(UUID.class).optional();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("scan_id", id);
-        body.put("against", baseline.orElse(null));
         if (baseline.isEmpty()) {
-            body.put("message", "no earlier settled scan of profile '" + scan.profile() + "' and aws_profile '"
+            return ScanDiff.withoutBaseline(id, "no earlier settled scan of profile '" + scan.profile() + "' and aws_profile '"
                     + scan.awsProfile() + "' to compare with");
-            return body;
         }
         UUID other = baseline.get();
         List<String> tools = jdbc.sql(COMPARABLE_TOOLS).param("this", id).param("other", other).query(String.class).list();
         List<String> skipped = jdbc.sql(ALL_TOOLS).param("this", id).param("other", other).query(String.class).list()
                 .stream().filter(t -> !tools.contains(t)).toList();
-        body.put("compared_tools", tools);
-        body.put("skipped_tools", skipped);
         if (tools.isEmpty()) {
-            body.put("new", 0);
-            body.put("fixed", 0);
-            body.put("unchanged", 0);
-            return body;
+            return new ScanDiff(id, other, null, tools, skipped, 0L, 0L, 0L, null, null);
         }
         Map<String, Object> counts = jdbc.sql(COUNTS).param("this", id).param("other", other).param("tools", tools).query().singleRow();
-        body.put("new", counts.get("new"));
-        body.put("fixed", counts.get("fixed"));
-        body.put("unchanged", counts.get("unchanged"));
-        body.put("new_findings", only(id, other, tools, limit));
-        body.put("fixed_findings", only(other, id, tools, limit));
-        return body;
+        return new ScanDiff(id, other, null, tools, skipped, count(counts, "new"), count(counts, "fixed"), count(counts, "unchanged"),
+                only(id, other, tools, limit), only(other, id, tools, limit));
     }
 
-    private List<Map<String, Object>> only(UUID in, UUID notIn, List<String> tools, int limit) {
+    private static Long count(Map<String, Object> counts, String name) {
+        return ((Number) counts.get(name)).longValue();
+    }
+
+    private List<FindingView> only(UUID in, UUID notIn, List<String> tools, int limit) {
         return jdbc.sql(ONLY_IN).param("in", in).param("notIn", notIn).param("tools", tools).param("limit", limit)
                 .query((rs, n) -> FindingQueries.row(rs)).list();
     }

@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.profile;
 
+import org.jspecify.annotations.Nullable;
 import io.nubicustos.model.catalog.ToolCatalog;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -25,7 +26,7 @@ class ProfileController {
     record Profiles(List<Profile> profiles) {
     }
 
-    record Profile(String name, String description, String durationEstimate, List<String> tools) {
+    record Profile(String name, @Nullable String description, @Nullable String durationEstimate, List<String> tools) {
     }
 
 }

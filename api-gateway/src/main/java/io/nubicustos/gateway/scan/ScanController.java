@@ -2,6 +2,18 @@ package io.nubicustos.gateway.scan;
 
 import io.nubicustos.gateway.scan.ScanQueries.ScanView;
 import io.nubicustos.gateway.scan.ScanQueries.StepView;
+import io.nubicustos.gateway.scan.ScanResponses.Accepted;
+import io.nubicustos.gateway.scan.ScanResponses.Cancelled;
+import io.nubicustos.gateway.scan.ScanResponses.DryRun;
+import io.nubicustos.gateway.scan.ScanResponses.Errors;
+import io.nubicustos.gateway.scan.ScanResponses.FailedStep;
+import io.nubicustos.gateway.scan.ScanResponses.PlannedTool;
+import io.nubicustos.gateway.scan.ScanResponses.ScanDetail;
+import io.nubicustos.gateway.scan.ScanResponses.ScanPage;
+import io.nubicustos.gateway.scan.ScanResponses.Status;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.nubicustos.gateway.system.GatewayProperties;
 import io.nubicustos.gateway.web.ApiException;
 import io.nubicustos.gateway.web.Paging;
@@ -10,6 +22,7 @@ import io.nubicustos.model.reports.ReportLayout;
 import io.nubicustos.model.reports.StepMounts;
 import io.nubicustos.model.scan.ScanStatus;
 import io.nubicustos.model.scan.StepPlan;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -17,18 +30,17 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
 import java.net.URI;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import io.nubicustos.model.catalog.ResourceLimits;
 import org.springframework.web.bind.annotation.DeleteMapping;
 
 @RestController
@@ -54,7 +66,10 @@ class ScanController {
     }
 
     @PostMapping(consumes = "application/json")
-    ResponseEntity<?> create(@RequestBody JsonNode body) {
+    @ApiResponse(responseCode = "202", description = "queued", content = @Content(schema = @Schema(implementation = Accepted.class)))
+    @ApiResponse(responseCode = "200", description = "the plan of a dry run", content = @Content(schema = @Schema(implementation = DryRun.class)))
+    ResponseEntity<?> create(@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+            content = @Content(schema = @Schema(implementation = ScanRequestBody.class))) @RequestBody JsonNode body) {
         ScanRequest request = parser.parse(body);
         if (request.dryRun()) {
             return ResponseEntity.ok(dryRun(request));
@@ -90,42 +105,33 @@ class ScanController {
     }
 
     @GetMapping
-    Map<String, Object> list(@RequestParam(required = false) String status,
-                             @RequestParam(defaultValue = "0") int page,
-                             @RequestParam(defaultValue = "20") int size) {
+    ScanPage list(@RequestParam(required = false) String status,
+                  @RequestParam(defaultValue = "0") int page,
+                  @RequestParam(defaultValue = "20") int size) {
         if (status != null && Arrays.stream(ScanStatus.values()).noneMatch(s -> s.db().equals(status))) {
             throw ApiException.badRequest("status", "unknown status '" + status
                     + "'; use queued, running, completed, failed or cancelled");
         }
         Paging paging = Paging.of(page, size);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("scans", queries.page(status, paging.size(), paging.offset()).stream().map(ScanController::summary).toList());
-        body.put("page", paging.page());
-        body.put("size", paging.size());
-        body.put("total", queries.count(status));
-        return body;
+        return new ScanPage(queries.page(status, paging.size(), paging.offset()).stream().map(ScanSummary::of).toList(),
+                paging.page(), paging.size(), queries.count(status));
     }
 
     @GetMapping("/{id}")
-    Map<String, Object> detail(@PathVariable("id") UUID id) {
-        Map<String, Object> body = summary(queries.scan(id));
-        body.put("steps", queries.steps(id));
-        return body;
+    ScanDetail detail(@PathVariable("id") UUID id) {
+        return ScanDetail.of(ScanSummary.of(queries.scan(id)), queries.steps(id));
     }
 
     /** Cancels a queued or running scan (DELETE of a single scan cancels it; bulk delete removes scans). */
     @PostMapping("/{id}/cancel")
-    ResponseEntity<Map<String, Object>> cancel(@PathVariable("id") UUID id) {
-        boolean changed = canceller.cancel(id);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("scan_id", id);
-        body.put("status", "cancelled");
-        body.put("changed", changed);
-        return ResponseEntity.accepted().body(body);
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    Cancelled cancel(@PathVariable("id") UUID id) {
+        return new Cancelled(id, "cancelled", canceller.cancel(id));
     }
 
     @DeleteMapping("/{id}")
-    ResponseEntity<Map<String, Object>> cancelByDelete(@PathVariable("id") UUID id) {
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    Cancelled cancelByDelete(@PathVariable("id") UUID id) {
         return cancel(id);
     }
 
@@ -136,12 +142,12 @@ class ScanController {
     }
 
     @GetMapping("/{id}/errors")
-    Map<String, Object> errors(@PathVariable("id") UUID id) {
+    Errors errors(@PathVariable("id") UUID id) {
         queries.scan(id);
         List<StepView> steps = queries.steps(id);
         Map<UUID, List<ScanQueries.AttemptView>> attempts = queries.attempts(id);
         Map<String, String> toolErrors = new LinkedHashMap<>();
-        Map<String, Object> details = new LinkedHashMap<>();
+        Map<String, FailedStep> details = new LinkedHashMap<>();
         Map<String, String> notes = new LinkedHashMap<>();
         int failed = 0;
         int succeeded = 0;
@@ -149,64 +155,18 @@ class ScanController {
             toolErrors.put(step.tool(), step.error());
             if ("failed".equals(step.status())) {
                 failed++;
-                Map<String, Object> detail = new LinkedHashMap<>();
-                detail.put("status", step.status());
-                detail.put("exit_code", step.exitCode());
-                detail.put("oom_killed", step.oomKilled());
-                detail.put("attempt", step.attempt());
-                detail.put("log_tail", step.logTail());
                 // why: a step that failed after several attempts names the hosts they ran on and why each ended
-                detail.put("attempts", attempts.getOrDefault(step.id(), List.of()));
-                details.put(step.tool(), detail);
+                details.put(step.tool(), new FailedStep(step.status(), step.exitCode(), step.oomKilled(), step.attempt(), step.logTail(),
+                        attempts.getOrDefault(step.id(), List.of())));
             } else if ("succeeded".equals(step.status())) {
                 succeeded++;
             }
             if (step.note() != null && !"failed".equals(step.status())) {
+                // why: a tool that succeeded may still have had its output cut or cleaned; that belongs next to the errors
                 notes.put(step.tool(), step.note());
             }
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("scan_id", id);
-        body.put("tool_errors", toolErrors);
-        body.put("total_tools", steps.size());
-        body.put("failed_tools", failed);
-        body.put("success_tools", succeeded);
-        body.put("pending_tools", steps.size() - failed - succeeded);
-        body.put("details", details);
-        // why: a tool that succeeded may still have had its output cut or cleaned; that belongs next to the errors
-        body.put("notes", notes);
-        return body;
-    }
-
-    private static Map<String, Object> summary(ScanView scan) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("scan_id", scan.id());
-        body.put("profile", scan.profile());
-        body.put("aws_profile", scan.awsProfile());
-        body.put("severity_filter", scan.severityFilter());
-        body.put("status", scan.status());
-        body.put("source", scan.source());
-        body.put("created_at", scan.createdAt());
-        body.put("started_at", scan.startedAt());
-        body.put("completed_at", scan.completedAt());
-        body.put("findings", scan.findings());
-        return body;
-    }
-
-    record Accepted(UUID scanId, String status, String profile, List<String> tools, String statusUrl) {
-    }
-
-    record Status(UUID scanId, String status, OffsetDateTime startedAt, OffsetDateTime completedAt,
-                  Map<String, Integer> findings) {
-    }
-
-    record DryRun(boolean dryRun, String profile, String awsProfile, List<String> severityFilter, List<PlannedTool> tools) {
-    }
-
-    record PlannedTool(String tool, String image, String containerNamePattern, List<String> entrypoint,
-                       List<String> command, List<StepMounts.Mount> mounts, List<String> environmentVariables, String network,
-                       List<Integer> expectedExitCodes, String stdoutReport,
-                       ResourceLimits limits) {
+        return new Errors(id, toolErrors, steps.size(), failed, succeeded, steps.size() - failed - succeeded, details, notes);
     }
 
 }

@@ -1,8 +1,10 @@
 package io.nubicustos.gateway.scan;
 
 import io.nubicustos.gateway.web.ApiException;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -105,19 +107,20 @@ public class ScanQueries {
     }
 
     public record ScanView(UUID id, String profile, String awsProfile, List<String> severityFilter, String status,
-                           String source, OffsetDateTime createdAt, OffsetDateTime startedAt,
-                           OffsetDateTime completedAt, Map<String, Integer> findings) {
+                           String source, OffsetDateTime createdAt, @Nullable OffsetDateTime startedAt,
+                           @Nullable OffsetDateTime completedAt, Map<String, Integer> findings) {
     }
 
     /** One attempt of a step: the worker and Docker host it ran on, and how it ended. */
-    public record AttemptView(int attempt, String worker, String dockerHost, OffsetDateTime startedAt, OffsetDateTime finishedAt,
-                              String outcome, String error) {
+    public record AttemptView(int attempt, String worker, @Nullable String dockerHost, @Nullable OffsetDateTime startedAt,
+                              @Nullable OffsetDateTime finishedAt, @Nullable String outcome, @Nullable String error) {
     }
 
-    public record StepView(UUID id, String tool, String status, int attempt, String owner, String image,
-                           String containerName, Integer exitCode, Boolean oomKilled, String error, String note,
-                           String logTail, Integer findingsCount, OffsetDateTime queuedAt, OffsetDateTime startedAt,
-                           OffsetDateTime containerStartedAt, OffsetDateTime containerFinishedAt,
-                           OffsetDateTime completedAt) {
+    public record StepView(UUID id, String tool, String status, int attempt, @Nullable String owner, String image,
+                           @Nullable String containerName, @Nullable Integer exitCode, @Nullable Boolean oomKilled,
+                           @Nullable String error, @Nullable String note, @Nullable String logTail, @Nullable Integer findingsCount,
+                           @Nullable OffsetDateTime queuedAt, @Nullable OffsetDateTime startedAt,
+                           @Nullable OffsetDateTime containerStartedAt, @Nullable OffsetDateTime containerFinishedAt,
+                           @Nullable OffsetDateTime completedAt) {
     }
 }

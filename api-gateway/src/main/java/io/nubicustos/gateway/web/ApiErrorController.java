@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.web;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.webmvc.error.ErrorController;
@@ -8,18 +9,18 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import java.util.Map;
 
 /**
  * Errors the servlet container raises itself (a URL it refuses, a body it cannot read) reach the
  * client in the API's one error shape too. Asked for directly, {@code /error} is just a route that
  * does not exist.
  */
+@Hidden
 @RestController
 class ApiErrorController implements ErrorController {
 
     @RequestMapping("${server.error.path:/error}")
-    ResponseEntity<Map<String, Object>> error(HttpServletRequest request) {
+    ResponseEntity<ApiError> error(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         if (!(code instanceof Integer status) || status < 400) {
             return ApiErrorHandler.body(HttpStatus.NOT_FOUND, "not_found", null, "no such route");

@@ -18,8 +18,6 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 import tools.jackson.core.JacksonException;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Every error the API answers has the same JSON shape:
@@ -31,22 +29,17 @@ class ApiErrorHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiErrorHandler.class);
 
-    static ResponseEntity<Map<String, Object>> body(HttpStatusCode status, String code, String field, String message) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", status.value());
-        body.put("error", code);
-        body.put("field", field);
-        body.put("message", message);
-        return ResponseEntity.status(status).body(body);
+    static ResponseEntity<ApiError> body(HttpStatusCode status, String code, String field, String message) {
+        return ResponseEntity.status(status).body(new ApiError(status.value(), code, field, message));
     }
 
     @ExceptionHandler(ApiException.class)
-    ResponseEntity<Map<String, Object>> api(ApiException e) {
+    ResponseEntity<ApiError> api(ApiException e) {
         return body(e.status(), e.code(), e.field(), e.getMessage());
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
-    ResponseEntity<Map<String, Object>> unreadable(HttpMessageNotReadableException e) {
+    ResponseEntity<ApiError> unreadable(HttpMessageNotReadableException e) {
         if (e.getMostSpecificCause() instanceof PayloadTooLargeException tooLarge) {
             return body(HttpStatus.PAYLOAD_TOO_LARGE, "payload_too_large", null, tooLarge.getMessage());
         }
@@ -61,48 +54,48 @@ class ApiErrorHandler {
     }
 
     @ExceptionHandler(PayloadTooLargeException.class)
-    ResponseEntity<Map<String, Object>> tooLarge(PayloadTooLargeException e) {
+    ResponseEntity<ApiError> tooLarge(PayloadTooLargeException e) {
         return body(HttpStatus.PAYLOAD_TOO_LARGE, "payload_too_large", null, e.getMessage());
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
-    ResponseEntity<Map<String, Object>> typeMismatch(MethodArgumentTypeMismatchException e) {
+    ResponseEntity<ApiError> typeMismatch(MethodArgumentTypeMismatchException e) {
         return body(HttpStatus.BAD_REQUEST, "invalid_parameter", e.getName(),
                 "'" + e.getValue() + "' is not a valid " + e.getName());
     }
 
     @ExceptionHandler(MissingServletRequestParameterException.class)
-    ResponseEntity<Map<String, Object>> missingParameter(MissingServletRequestParameterException e) {
+    ResponseEntity<ApiError> missingParameter(MissingServletRequestParameterException e) {
         return body(HttpStatus.BAD_REQUEST, "missing_parameter", e.getParameterName(), e.getMessage());
     }
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
-    ResponseEntity<Map<String, Object>> mediaType(HttpMediaTypeNotSupportedException e) {
+    ResponseEntity<ApiError> mediaType(HttpMediaTypeNotSupportedException e) {
         return body(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", null,
                 "send the request body as application/json (got " + e.getContentType() + ")");
     }
 
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
-    ResponseEntity<Map<String, Object>> method(HttpRequestMethodNotSupportedException e) {
+    ResponseEntity<ApiError> method(HttpRequestMethodNotSupportedException e) {
         return body(HttpStatus.METHOD_NOT_ALLOWED, "method_not_allowed", null, e.getMessage());
     }
 
     @ExceptionHandler(NoResourceFoundException.class)
-    ResponseEntity<Map<String, Object>> noRoute(NoResourceFoundException e) {
+    ResponseEntity<ApiError> noRoute(NoResourceFoundException e) {
         return body(HttpStatus.NOT_FOUND, "not_found", null, "no such route: /" + e.getResourcePath());
     }
 
     /** The database is unreachable for a moment (restarting, failing over): not a bug, and worth retrying. */
     @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class, CannotCreateTransactionException.class})
-    ResponseEntity<Map<String, Object>> unavailable(Exception e) {
+    ResponseEntity<ApiError> unavailable(Exception e) {
         log.warn("Answering 503: the database is unreachable ({})", e.toString());
-        ResponseEntity<Map<String, Object>> answer = body(HttpStatus.SERVICE_UNAVAILABLE, "database_unavailable", null,
+        ResponseEntity<ApiError> answer = body(HttpStatus.SERVICE_UNAVAILABLE, "database_unavailable", null,
                 "the database is unreachable for the moment; retry shortly");
         return ResponseEntity.status(answer.getStatusCode()).header("Retry-After", "5").body(answer.getBody());
     }
 
     @ExceptionHandler(Exception.class)
-    ResponseEntity<Map<String, Object>> unexpected(Exception e) {
+    ResponseEntity<ApiError> unexpected(Exception e) {
         log.error("Unexpected error answering a request; this is a bug, the client gets a 500", e);
         return body(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", null, "internal error; see the api-gateway log");
     }

@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.worker;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -55,11 +56,11 @@ class WorkerController {
      * @param healthy        whether the worker takes work
      * @param unhealthyReason why not (its Docker engine does not answer, or cannot run containers)
      */
-    record Worker(String id, Engine engine, Slots slots, boolean healthy, String unhealthyReason, OffsetDateTime unhealthySince,
-                  OffsetDateTime startedAt, OffsetDateTime lastHeartbeat, boolean live) {
+    record Worker(String id, Engine engine, Slots slots, boolean healthy, @Nullable String unhealthyReason,
+                  @Nullable OffsetDateTime unhealthySince, OffsetDateTime startedAt, OffsetDateTime lastHeartbeat, boolean live) {
     }
 
-    record Engine(String id, String name, String address) {
+    record Engine(@Nullable String id, @Nullable String name, @Nullable String address) {
     }
 
     record Slots(int total, int inUse, int free) {

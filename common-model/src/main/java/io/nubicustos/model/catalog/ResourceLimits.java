@@ -1,5 +1,6 @@
 package io.nubicustos.model.catalog;
 
+import org.jspecify.annotations.Nullable;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.util.Locale;
@@ -13,7 +14,7 @@ import java.util.regex.Pattern;
  * @param pids    maximum number of processes
  * @param timeout wall-clock limit such as {@code 90m}, {@code 2h} or {@code 45s}
  */
-public record ResourceLimits(String memory, Double cpus, Integer pids, String timeout) {
+public record ResourceLimits(@Nullable String memory, @Nullable Double cpus, @Nullable Integer pids, @Nullable String timeout) {
 
     public static final ResourceLimits NONE = new ResourceLimits(null, null, null, null);
 

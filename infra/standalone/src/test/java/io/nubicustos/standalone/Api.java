@@ -1,5 +1,6 @@
 package io.nubicustos.standalone;
 
+import io.nubicustos.testsupport.ApiContract;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -8,15 +9,22 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 import static org.awaitility.Awaitility.await;
 
-/** A tiny client of the REST API, as a user's script would use it. */
+/**
+ * A tiny client of the REST API, as a user's script would use it. Every answer of an {@code /api} route is
+ * held to the API's own OpenAPI document (fetched from the running system on first use): a status, content
+ * type or body the document does not describe fails the test that received it.
+ */
 final class Api {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final JsonMapper json = JsonMapper.builder().build();
     private final int port;
+    private volatile ApiContract contract;
 
     Api(int port) {
         this.port = port;
@@ -66,12 +74,29 @@ final class Api {
 
     private HttpResponse<String> send(HttpRequest request) {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            holdToContract(request, response);
+            return response;
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    private void holdToContract(HttpRequest request, HttpResponse<String> response) {
+        String path = request.uri().getRawPath() + (request.uri().getRawQuery() == null ? "" : "?" + request.uri().getRawQuery());
+        if (!path.startsWith("/api/")) {
+            return;
+        }
+        if (contract == null) {
+            contract = ApiContract.fetch(port, Map.of());
+        }
+        List<String> violations = contract.violations(request.method(), path, response.statusCode(),
+                response.headers().firstValue("content-type").orElse(null), response.body());
+        if (!violations.isEmpty()) {
+            throw new AssertionError("the answer breaks the API's OpenAPI document: " + violations);
         }
     }
 

@@ -1,0 +1,59 @@
+package io.nubicustos.gateway.scan;
+
+import io.nubicustos.gateway.scan.ScanQueries.AttemptView;
+import io.nubicustos.gateway.scan.ScanQueries.StepView;
+import io.nubicustos.model.catalog.ResourceLimits;
+import io.nubicustos.model.reports.StepMounts;
+import org.jspecify.annotations.Nullable;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** The bodies the scan routes answer; each record is one schema of the OpenAPI document. */
+final class ScanResponses {
+
+    private ScanResponses() {
+    }
+
+    record Accepted(UUID scanId, String status, String profile, List<String> tools, String statusUrl) {
+    }
+
+    record DryRun(boolean dryRun, String profile, String awsProfile, List<String> severityFilter, List<PlannedTool> tools) {
+    }
+
+    record PlannedTool(String tool, String image, String containerNamePattern, @Nullable List<String> entrypoint,
+                       List<String> command, List<StepMounts.Mount> mounts, List<String> environmentVariables, String network,
+                       List<Integer> expectedExitCodes, @Nullable String stdoutReport, ResourceLimits limits) {
+    }
+
+    record ScanPage(List<ScanSummary> scans, int page, int size, long total) {
+    }
+
+    record ScanDetail(UUID scanId, String profile, String awsProfile, List<String> severityFilter, String status, String source,
+                      OffsetDateTime createdAt, @Nullable OffsetDateTime startedAt, @Nullable OffsetDateTime completedAt,
+                      Map<String, Integer> findings, List<StepView> steps) {
+
+        static ScanDetail of(ScanSummary scan, List<StepView> steps) {
+            return new ScanDetail(scan.scanId(), scan.profile(), scan.awsProfile(), scan.severityFilter(), scan.status(), scan.source(),
+                    scan.createdAt(), scan.startedAt(), scan.completedAt(), scan.findings(), steps);
+        }
+    }
+
+    record Cancelled(UUID scanId, String status, boolean changed) {
+    }
+
+    record Status(UUID scanId, String status, @Nullable OffsetDateTime startedAt, @Nullable OffsetDateTime completedAt,
+                  Map<String, Integer> findings) {
+    }
+
+    /** Why a failed step failed: its last attempt's exit and log tail, and every attempt's host and outcome. */
+    record FailedStep(String status, @Nullable Integer exitCode, @Nullable Boolean oomKilled, int attempt, @Nullable String logTail,
+                      List<AttemptView> attempts) {
+    }
+
+    record Errors(UUID scanId, Map<String, @Nullable String> toolErrors, int totalTools, int failedTools, int successTools,
+                  int pendingTools, Map<String, FailedStep> details, Map<String, String> notes) {
+    }
+}
