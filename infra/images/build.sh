@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Builds every image the compose stack runs, into the local Docker engine, from Debian packages and Maven
+# Central only (no image registry is needed):
+#
+#   nubicustos/jre:17                 Debian 12 (debootstrap, minbase) + openjdk-17-jre-headless
+#   nubicustos/debian-services:12     Debian 12 + postgresql-15 + prometheus (the base of the two below)
+#   nubicustos/kafka:<version>        Apache Kafka's broker jars from Maven Central, KRaft, one node
+#   nubicustos/postgres:15            Debian's PostgreSQL 15, configured by POSTGRES_USER/PASSWORD/DB
+#   nubicustos/prometheus:12          Debian's Prometheus
+#   nubicustos/{api-gateway,scan-worker,report-processor}:0.1.0-SNAPSHOT   Jib, on nubicustos/jre:17
+#
+#   infra/images/build.sh            (as root: debootstrap and chroot; needs docker, debootstrap, mvn)
+#
+# JIB_BASE=eclipse-temurin:17-jre builds the service images on a public JRE base instead (a machine that
+# can pull it). A base image that exists already is kept; REBUILD_BASE=1 builds it again.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+work=$(mktemp -d /tmp/nubicustos-images.XXXXXX)
+trap 'umount "$work"/*/proc 2>/dev/null || true; rm -rf "$work"' EXIT
+
+log() { echo "images: $*"; }
+have() { docker image inspect "$1" >/dev/null 2>&1; }
+
+# rootfs NAME PACKAGES... : a copy of the minimal Debian root with the packages installed, imported as an image
+minbase=
+rootfs_image() {
+  local tag=$1; shift
+  if have "$tag" && [ -z "${REBUILD_BASE:-}" ]; then
+    log "$tag is there"
+    return
+  fi
+  if [ -z "$minbase" ]; then
+    command -v debootstrap >/dev/null || { echo "images: debootstrap is missing (apt-get install -y debootstrap)" >&2; exit 1; }
+    log "debootstrap bookworm (minbase) from $mirror"
+    debootstrap --variant=minbase bookworm "$work/minbase" "$mirror" >"$work/debootstrap.log" 2>&1 \
+      || { tail -n 20 "$work/debootstrap.log" >&2; exit 1; }
+    minbase=$work/minbase
+  fi
+  local root=$work/$(echo "$tag" | tr '/:' '__')
+  cp -a "$minbase" "$root"
+  cp /etc/resolv.conf "$root/etc/resolv.conf"
+  mount -t proc proc "$root/proc"
+  log "installing $* into $tag"
+  chroot "$root" /bin/sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $* >/dev/null \
+    && apt-get clean && rm -rf /var/lib/apt/lists/*" 2>&1 | grep -v 'Can not write log' || true
+  chroot "$root" /bin/sh -c "dpkg -s $* >/dev/null" || { echo "images: installing $* failed" >&2; exit 1; }
+  umount "$root/proc"
+  : > "$root/etc/resolv.conf"
+  tar -C "$root" -c . | docker import - "$tag" >/dev/null
+  log "built $tag"
+}
+
+# dockerfile TAG DIR [BUILD_ARGS...]: COPY-only Dockerfiles, built without a network (none is needed)
+dockerfile() {
+  local tag=$1 dir=$2; shift 2
+  DOCKER_BUILDKIT=0 docker build -q --network none "$@" -t "$tag" "$dir" >/dev/null 2>"$work/build.log" \
+    || { cat "$work/build.log" >&2; exit 1; }
+  log "built $tag"
+}
+
+rootfs_image nubicustos/jre:17 openjdk-17-jre-headless ca-certificates
+rootfs_image nubicustos/debian-services:12 postgresql-15 prometheus
+
+# the broker is the Kafka version the services are built against (Spring Boot's kafka.version)
+kafka_version=$(cd "$repo" && mvn -B -q -Dstyle.color=never -Dstyle.color=never help:evaluate -Dexpression=kafka.version -DforceStdout -pl infra/standalone \
+  | sed 's/\x1b\[[0-9;]*m//g' | tr -cd '0-9A-Za-z.-')
+[ -n "$kafka_version" ] || { echo "images: could not read kafka.version from the build" >&2; exit 1; }
+log "Kafka $kafka_version from Maven Central"
+cp -a "$here/kafka" "$work/kafka"
+mvn -B -q -Dstyle.color=never -f "$here/kafka/pom.xml" -Dkafka.version="$kafka_version" dependency:copy-dependencies \
+  -DincludeScope=runtime -DoutputDirectory="$work/kafka/libs"
+dockerfile "nubicustos/kafka:$kafka_version" "$work/kafka"
+docker tag "nubicustos/kafka:$kafka_version" nubicustos/kafka:latest
+dockerfile nubicustos/postgres:15 "$here/postgres"
+dockerfile nubicustos/prometheus:12 "$here/prometheus"
+
+log "the services (Jib, base ${JIB_BASE:-docker://nubicustos/jre:17})"
+# why: jib:dockerBuild runs in every module of the reactor; the shared model is installed first, not built with them
+(cd "$repo" && mvn -B -q -Dstyle.color=never -DskipTests -pl common-model install \
+  && mvn -B -q -Dstyle.color=never -DskipTests -Djib.base="${JIB_BASE:-docker://nubicustos/jre:17}" \
+     -pl api-gateway,scan-worker,report-processor package jib:dockerBuild)
+log "done: $(docker images --format '{{.Repository}}:{{.Tag}}' | grep '^nubicustos/' | sort | tr '\n' ' ')"
