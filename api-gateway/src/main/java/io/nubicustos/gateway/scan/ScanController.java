@@ -106,6 +106,7 @@ class ScanController {
 
     @GetMapping
     ScanPage list(@RequestParam(required = false) String status,
+                  @RequestParam(name = "schedule_id", required = false) UUID scheduleId,
                   @RequestParam(defaultValue = "0") int page,
                   @RequestParam(defaultValue = "20") int size) {
         if (status != null && Arrays.stream(ScanStatus.values()).noneMatch(s -> s.db().equals(status))) {
@@ -113,8 +114,8 @@ class ScanController {
                     + "'; use queued, running, completed, failed or cancelled");
         }
         Paging paging = Paging.of(page, size);
-        return new ScanPage(queries.page(status, paging.size(), paging.offset()).stream().map(ScanSummary::of).toList(),
-                paging.page(), paging.size(), queries.count(status));
+        return new ScanPage(queries.page(status, scheduleId, paging.size(), paging.offset()).stream().map(ScanSummary::of).toList(),
+                paging.page(), paging.size(), queries.count(status, scheduleId));
     }
 
     @GetMapping("/{id}")

@@ -38,8 +38,9 @@ public class ScanCreator {
      */
     private static final String CREATE = """
             with scan as (
-                insert into scans (id, profile, aws_profile, severity_filter, status, source, request_id, created_at, max_parallel)
-                values (:id, :profile, :awsProfile, string_to_array(:severities, ','), 'queued', :source, :requestId, :now, :maxParallel)
+                insert into scans (id, profile, aws_profile, severity_filter, status, source, request_id, created_at, max_parallel, schedule_id)
+                values (:id, :profile, :awsProfile, string_to_array(:severities, ','), 'queued', :source, :requestId, :now, :maxParallel,
+                        cast(:scheduleId as uuid))
                 on conflict (request_id) do nothing
                 returning id
             ), planned as (
@@ -84,6 +85,11 @@ public class ScanCreator {
      * which case that scan is answered and nothing is written.
      */
     public CreatedScan create(ScanRequest request, String source, String requestId) {
+        return create(request, source, requestId, null);
+    }
+
+    /** Creates the scan of a schedule's due time ({@code requestId} names the schedule and the time). */
+    public CreatedScan create(ScanRequest request, String source, String requestId, UUID scheduleId) {
         UUID scanId = Ids.timeOrdered(clock);
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
         List<StepPlan> plans = plan(request, scanId);
@@ -100,6 +106,7 @@ public class ScanCreator {
                 .param("severities", request.severityFilter().stream().map(Severity::db).collect(Collectors.joining(",")))
                 .param("source", source)
                 .param("requestId", requestId)
+                .param("scheduleId", scheduleId == null ? null : scheduleId.toString())
                 .param("now", now)
                 .param("maxParallel", request.effectiveMaxParallel())
                 .param("steps", json.writeValueAsString(steps))

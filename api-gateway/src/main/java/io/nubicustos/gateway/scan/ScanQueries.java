@@ -22,15 +22,19 @@ public class ScanQueries {
     private static final String SCAN_COLUMNS = """
             id, profile, aws_profile, array_to_string(severity_filter, ',') as severity_filter, status, source,
             created_at, started_at, completed_at, findings_total, findings_critical, findings_high, findings_medium,
-            findings_low, findings_info, findings_needs_review, findings_suppressed
+            findings_low, findings_info, findings_needs_review, findings_suppressed, schedule_id
             """;
     private static final String SCAN_BY_ID = "select " + SCAN_COLUMNS + " from scans where id = :id";
     private static final String SCANS_PAGE = "select " + SCAN_COLUMNS + """
              from scans where (cast(:status as text) is null or status = :status)
+              and (cast(:scheduleId as uuid) is null or schedule_id = cast(:scheduleId as uuid))
              order by created_at desc, id limit :limit offset :offset
             """;
     private static final String SCANS_COUNT =
-            "select count(*) from scans where (cast(:status as text) is null or status = :status)";
+            """
+            select count(*) from scans where (cast(:status as text) is null or status = :status)
+               and (cast(:scheduleId as uuid) is null or schedule_id = cast(:scheduleId as uuid))
+            """;
     private static final String STEPS_OF_SCAN = """
             select id, tool, status, attempt, owner, execution_id, container_name, exit_code, oom_killed, error,
                    nullif(concat_ws('; ', note, capture_note), '') as note,
@@ -56,13 +60,15 @@ public class ScanQueries {
                 .orElseThrow(() -> ApiException.notFound("scan_not_found", "no scan with id " + id));
     }
 
-    public List<ScanView> page(String status, int limit, long offset) {
-        return jdbc.sql(SCANS_PAGE).param("status", status).param("limit", limit).param("offset", offset)
+    public List<ScanView> page(String status, UUID scheduleId, int limit, long offset) {
+        return jdbc.sql(SCANS_PAGE).param("status", status).param("scheduleId", scheduleId == null ? null : scheduleId.toString())
+                .param("limit", limit).param("offset", offset)
                 .query(ScanQueries::scanView).list();
     }
 
-    public long count(String status) {
-        return jdbc.sql(SCANS_COUNT).param("status", status).query(Long.class).single();
+    public long count(String status, UUID scheduleId) {
+        return jdbc.sql(SCANS_COUNT).param("status", status).param("scheduleId", scheduleId == null ? null : scheduleId.toString())
+                .query(Long.class).single();
     }
 
     public List<StepView> steps(UUID scanId) {
@@ -99,7 +105,7 @@ public class ScanQueries {
         return new ScanView(rs.getObject("id", UUID.class), rs.getString("profile"), rs.getString("aws_profile"),
                 severities == null || severities.isEmpty() ? List.of() : List.of(severities.split(",")),
                 rs.getString("status"), rs.getString("source"), time(rs, "created_at"), time(rs, "started_at"),
-                time(rs, "completed_at"), findings);
+                time(rs, "completed_at"), findings, rs.getObject("schedule_id", UUID.class));
     }
 
     private static OffsetDateTime time(ResultSet rs, String column) throws SQLException {
@@ -108,7 +114,7 @@ public class ScanQueries {
 
     public record ScanView(UUID id, String profile, String awsProfile, List<String> severityFilter, String status,
                            String source, OffsetDateTime createdAt, @Nullable OffsetDateTime startedAt,
-                           @Nullable OffsetDateTime completedAt, Map<String, Integer> findings) {
+                           @Nullable OffsetDateTime completedAt, Map<String, Integer> findings, @Nullable UUID scheduleId) {
     }
 
     /** One attempt of a step: the worker and Docker host it ran on, and how it ended. */

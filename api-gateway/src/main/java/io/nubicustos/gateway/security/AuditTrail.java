@@ -28,6 +28,13 @@ public final class AuditTrail {
         }
     }
 
+    /** Who makes the request being served: the key's name, or the client address when the API is open. */
+    public static String actor() {
+        RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
+        Object actor = attributes == null ? null : attributes.getAttribute(ACTOR, RequestAttributes.SCOPE_REQUEST);
+        return actor == null ? null : actor.toString();
+    }
+
     static void actor(HttpServletRequest request, String actor) {
         request.setAttribute(ACTOR, actor);
     }

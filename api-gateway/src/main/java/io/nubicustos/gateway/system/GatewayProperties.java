@@ -30,7 +30,17 @@ public record GatewayProperties(
         @DefaultValue Kafka kafka,
         @DefaultValue Archives archives,
         @DefaultValue Api api,
-        @DefaultValue Metrics metrics) {
+        @DefaultValue Metrics metrics,
+        @DefaultValue Schedules schedules) {
+
+    /**
+     * @param checkInterval    how often each API instance looks for due schedules (a due time fires at most this late)
+     * @param shortestInterval the shortest fixed interval a schedule may have
+     * @param batch            due schedules one instance fires per round
+     */
+    public record Schedules(@DefaultValue("10s") Duration checkInterval, @DefaultValue("1m") Duration shortestInterval,
+                            @DefaultValue("50") int batch) {
+    }
 
     /** @param fleetInterval how often the fleet gauges (queue, running steps, scans, findings) are computed, in one query */
     public record Metrics(@DefaultValue("10s") Duration fleetInterval) {

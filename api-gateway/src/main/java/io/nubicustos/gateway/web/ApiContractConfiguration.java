@@ -79,7 +79,7 @@ class ApiContractConfiguration {
         if (path.contains("{")) {
             errors.put("404", "no such scan, step or archive");
         }
-        if (method == PathItem.HttpMethod.POST && path.endsWith("/cancel") || method == PathItem.HttpMethod.DELETE && path.endsWith("/{id}")) {
+        if (method == PathItem.HttpMethod.POST && path.endsWith("/cancel") || method == PathItem.HttpMethod.DELETE && path.equals("/api/scans/{id}")) {
             errors.put("409", "the scan already settled; there is nothing to cancel");
         }
         if (hasBody) {

@@ -132,6 +132,14 @@ class ApiContractIntegrationTest {
         api.call("GET", "/api/findings?fingerprint=" + "a".repeat(64), null, 200);
         api.call("GET", "/api/findings?fingerprint=short", null, 400);
         api.call("GET", "/api/workers", null, 200);
+        String schedule = JSON.readTree(api.call("POST", "/api/schedules", "{\"profile\": \"quick\", \"cron\": \"0 3 * * *\","
+                + " \"time_zone\": \"Europe/Paris\", \"severity_filter\": \"critical,high\"}", 201)).get("schedule_id").asString();
+        api.call("POST", "/api/schedules", "{\"profile\": \"quick\", \"cron\": \"0 3 * * * *\"}", 422);
+        api.call("GET", "/api/schedules", null, 200);
+        api.call("PATCH", "/api/schedules/" + schedule, "{\"enabled\": false}", 200);
+        api.call("GET", "/api/scans?schedule_id=" + schedule, null, 200);
+        api.call("DELETE", "/api/schedules/" + schedule, null, 204);
+        api.call("GET", "/api/schedules/" + schedule, null, 404);
         api.call("POST", "/api/scans/" + scan + "/cancel", null, 202);
         api.call("POST", "/api/scans/" + scan + "/cancel", null, 202);
         api.call("GET", "/api/scans/" + scan + "/errors", null, 200);

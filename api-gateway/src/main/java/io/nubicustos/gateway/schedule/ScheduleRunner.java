@@ -1,0 +1,112 @@
+package io.nubicustos.gateway.schedule;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.nubicustos.gateway.scan.ScanCreator;
+import io.nubicustos.gateway.scan.ScanRequest;
+import io.nubicustos.gateway.scan.ScanRequestParser;
+import io.nubicustos.gateway.system.GatewayProperties;
+import io.nubicustos.gateway.web.ApiException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.FixedDelayTask;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Fires due schedules. Every API instance runs this; a due row is claimed with {@code for update skip
+ * locked} and its next due time moved past now in the same transaction, so each due time creates one scan
+ * however many instances look at once (db-scheduler's guarded claim). The scan's request id names the
+ * schedule and the due time, a second guard. After downtime a schedule fires once, for its latest missed
+ * time, not once per slot it missed.
+ */
+@Component
+public class ScheduleRunner implements SchedulingConfigurer {
+
+    private static final Logger log = LoggerFactory.getLogger(ScheduleRunner.class);
+
+    private final ScheduleRepository schedules;
+    private final ScanRequestParser parser;
+    private final ScanCreator creator;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+    private final MeterRegistry meters;
+    private final GatewayProperties.Schedules settings;
+
+    ScheduleRunner(ScheduleRepository schedules, ScanRequestParser parser, ScanCreator creator, TransactionTemplate tx, Clock clock,
+                   MeterRegistry meters, GatewayProperties properties) {
+        this.schedules = schedules;
+        this.parser = parser;
+        this.creator = creator;
+        this.tx = tx;
+        this.clock = clock;
+        this.meters = meters;
+        this.settings = properties.schedules();
+    }
+
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar registrar) {
+        Duration every = settings.checkInterval();
+        registrar.addFixedDelayTask(new FixedDelayTask(this::scheduled, every, every));
+    }
+
+    void scheduled() {
+        try {
+            runOnce();
+        } catch (RuntimeException e) {
+            log.warn("Firing due schedules failed ({}); retrying next round", e.toString());
+        }
+    }
+
+    /** Fires the schedules due now (one batch); answers how many due times were handled. */
+    public int runOnce() {
+        Instant now = clock.instant();
+        Integer handled = tx.execute(status -> {
+            List<ScheduleRepository.Row> due = schedules.claimDue(now, settings.batch());
+            due.forEach(row -> fire(row, now));
+            return due.size();
+        });
+        return handled == null ? 0 : handled;
+    }
+
+    private void fire(ScheduleRepository.Row row, Instant now) {
+        Instant slot = row.nextRunAt().toInstant();
+        Instant next = timing(row).nextAfter(now);
+        Optional<UUID> running = row.overlap().equals("skip") ? schedules.stillRunning(row.id()) : Optional.empty();
+        UUID scanId = null;
+        String kind;
+        String outcome;
+        if (running.isPresent()) {
+            kind = "skipped";
+            outcome = "skipped: scan " + running.get() + " of this schedule is still queued or running";
+        } else {
+            try {
+                ScanRequest request = parser.parse(row.request());
+                ScanCreator.CreatedScan created = creator.create(request, "schedule", "schedule:" + row.id() + ":" + slot.toEpochMilli(), row.id());
+                scanId = created.scanId();
+                kind = "created";
+                outcome = "created scan " + scanId;
+            } catch (ApiException e) {
+                // why: the catalog or the credentials changed since the schedule was stored; it says why and tries next time
+                kind = "failed";
+                outcome = "failed: " + e.getMessage();
+            }
+        }
+        schedules.fired(row.id(), now, next, scanId, outcome);
+        meters.counter("nubicustos.schedules.fired", "outcome", kind).increment();
+        log.info("Schedule {} due at {}: {}; next at {}", row.id(), slot, outcome, next);
+    }
+
+    private static ScheduleTiming timing(ScheduleRepository.Row row) {
+        return row.cron() != null ? ScheduleTiming.cron(row.cron(), row.timeZone())
+                : ScheduleTiming.every(Duration.ofMillis(row.intervalMs()), Duration.ZERO, row.nextRunAt().toInstant());
+    }
+}

@@ -1,0 +1,213 @@
+package io.nubicustos.gateway.schedule;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.nubicustos.gateway.scan.ScanCreator;
+import io.nubicustos.gateway.scan.ScanRequestParser;
+import io.nubicustos.gateway.system.GatewayProperties;
+import io.nubicustos.testsupport.RawHttp;
+import io.nubicustos.testsupport.RealInfrastructure;
+import io.nubicustos.testsupport.SettableClock;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Schedules on a real PostgreSQL, with time driven by settable clocks: two runners (two API instances, each
+ * with its own clock) racing for the same due times create exactly one scan per time; a paused schedule
+ * creates none; after downtime one scan, not one per missed minute; overlap "skip" skips while its scan runs.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"spring.config.name=api-gateway",
+        "nubicustos.schedules.check-interval=1h"})
+@RealInfrastructure
+class ScheduleIntegrationTest {
+
+    static final Instant START = Instant.parse("2026-11-29T10:00:30Z");
+    static final SettableClock CLOCK = new SettableClock(START);
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @TestConfiguration
+    static class Clocks {
+        @Bean
+        @Primary
+        SettableClock testClock() {
+            return CLOCK;
+        }
+    }
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) throws IOException {
+        Path aws = Files.createTempDirectory("aws");
+        Files.writeString(aws.resolve("credentials"), "[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n");
+        registry.add("nubicustos.credentials.aws-path", aws::toString);
+    }
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    JdbcClient jdbc;
+    @Autowired
+    ScheduleRunner runner;
+    @Autowired
+    ScheduleRepository repository;
+    @Autowired
+    ScanRequestParser parser;
+    @Autowired
+    ScanCreator creator;
+    @Autowired
+    TransactionTemplate tx;
+    @Autowired
+    MeterRegistry meters;
+    @Autowired
+    GatewayProperties properties;
+
+    final SettableClock otherClock = new SettableClock(START);
+    ScheduleRunner otherInstance;
+
+    @BeforeEach
+    void secondInstance() {
+        CLOCK.set(START);
+        otherClock.set(START);
+        otherInstance = new ScheduleRunner(repository, parser, creator, tx, otherClock, meters, properties);
+    }
+
+    @Test
+    void twoInstancesCreateExactlyOneScanPerMinuteAndAPausedScheduleNone() throws Exception {
+        JsonNode created = call("POST", "/api/schedules", "{\"name\": \"every minute\", \"profile\": \"quick\", \"cron\": \"* * * * *\","
+                + " \"overlap\": \"queue\"}", 201);
+        UUID id = UUID.fromString(created.get("schedule_id").asString());
+        assertThat(created.get("next_run_at").asString()).startsWith("2026-11-29T10:01:00");
+        assertThat(created.get("aws_profile").asString()).as("the request as it will run").isEqualTo("default");
+
+        bothAt("2026-11-29T10:00:45Z");
+        assertThat(scansOf(id)).as("not due yet").isZero();
+
+        for (int minute = 1; minute <= 5; minute++) {
+            bothAt("2026-11-29T10:0" + minute + ":02Z");
+            assertThat(scansOf(id)).as("one scan per due minute, after minute %d", minute).isEqualTo(minute);
+        }
+        assertThat(distinctRequestIds(id)).isEqualTo(5);
+
+        // the instances were down from 10:05 to 10:30: one catch-up scan, then the next minute
+        bothAt("2026-11-29T10:30:40Z");
+        assertThat(scansOf(id)).isEqualTo(6);
+        assertThat(call("GET", "/api/schedules/" + id, null, 200).get("next_run_at").asString()).startsWith("2026-11-29T10:31:00");
+
+        JsonNode paused = call("PATCH", "/api/schedules/" + id, "{\"enabled\": false}", 200);
+        assertThat(paused.get("enabled").asBoolean()).isFalse();
+        assertThat(paused.get("next_run_at").isNull()).isTrue();
+        bothAt("2026-11-29T10:35:00Z");
+        assertThat(scansOf(id)).as("paused: nothing").isEqualTo(6);
+
+        JsonNode resumed = call("PATCH", "/api/schedules/" + id, "{\"enabled\": true}", 200);
+        assertThat(resumed.get("next_run_at").asString()).as("resumed from now, nothing replayed").startsWith("2026-11-29T10:36:00");
+        JsonNode scans = call("GET", "/api/scans?schedule_id=" + id, null, 200);
+        assertThat(scans.get("total").asInt()).isEqualTo(6);
+        assertThat(scans.at("/scans/0/schedule_id").asString()).isEqualTo(id.toString());
+        assertThat(scans.at("/scans/0/source").asString()).isEqualTo("schedule");
+    }
+
+    @Test
+    void overlapSkipSkipsADueTimeWhileTheSchedulesScanStillRunsAndSaysSo() {
+        JsonNode created = call("POST", "/api/schedules", "{\"profile\": \"quick\", \"interval\": \"1h\"}", 201);
+        UUID id = UUID.fromString(created.get("schedule_id").asString());
+        assertThat(created.get("overlap").asString()).isEqualTo("skip");
+        assertThat(created.get("interval").asString()).isEqualTo("PT1H");
+
+        bothAt("2026-11-29T11:00:31Z");
+        assertThat(scansOf(id)).isEqualTo(1);
+        bothAt("2026-11-29T12:00:31Z");
+        JsonNode schedule = call("GET", "/api/schedules/" + id, null, 200);
+        assertThat(scansOf(id)).as("the first is still queued").isEqualTo(1);
+        assertThat(schedule.get("last_outcome").asString()).startsWith("skipped: scan ").endsWith("is still queued or running");
+        assertThat(schedule.get("next_run_at").asString()).startsWith("2026-11-29T13:00:30");
+
+        jdbc.sql("update scans set status = 'completed' where schedule_id = :id").param("id", id).update();
+        bothAt("2026-11-29T13:00:31Z");
+        assertThat(scansOf(id)).isEqualTo(2);
+    }
+
+    @Test
+    void whatCannotBeAScheduleIsRefusedNamingTheField() {
+        assertThat(call("POST", "/api/schedules", "{\"profile\": \"quick\", \"cron\": \"*/5 * * * * *\"}", 422).get("field").asString())
+                .isEqualTo("cron");
+        assertThat(call("POST", "/api/schedules", "{\"profile\": \"quick\", \"cron\": \"0 3 * * *\", \"time_zone\": \"Mars/Base\"}", 422)
+                .get("field").asString()).isEqualTo("time_zone");
+        assertThat(call("POST", "/api/schedules", "{\"profile\": \"quick\", \"interval\": \"5s\"}", 422).get("message").asString())
+                .contains("at least 1 minute");
+        assertThat(call("POST", "/api/schedules", "{\"profile\": \"quick\"}", 400).get("field").asString()).isEqualTo("cron");
+        assertThat(call("POST", "/api/schedules", "{\"profile\": \"nope\", \"cron\": \"0 3 * * *\"}", 422).get("field").asString())
+                .isEqualTo("profile");
+        assertThat(call("POST", "/api/schedules", "{\"profile\": \"quick\", \"cron\": \"0 3 * * *\", \"aws_profile\": \"absent\"}", 422)
+                .get("field").asString()).isEqualTo("aws_profile");
+        assertThat(call("POST", "/api/schedules", "{\"profile\": \"quick\", \"cron\": \"0 3 * * *\", \"every\": 1}", 400)
+                .get("field").asString()).isEqualTo("every");
+        assertThat(call("PATCH", "/api/schedules/" + UUID.randomUUID(), "{\"enabled\": false}", 404).get("error").asString())
+                .isEqualTo("schedule_not_found");
+        assertThat(call("DELETE", "/api/schedules/" + UUID.randomUUID(), null, 404).get("error").asString()).isEqualTo("schedule_not_found");
+    }
+
+    /** Both instances look for due schedules at the same moment, as two API instances would. */
+    private void bothAt(String instant) {
+        CLOCK.set(Instant.parse(instant));
+        otherClock.set(Instant.parse(instant));
+        CyclicBarrier together = new CyclicBarrier(2);
+        CompletableFuture<Integer> mine = CompletableFuture.supplyAsync(() -> {
+            await(together);
+            return runner.runOnce();
+        });
+        CompletableFuture<Integer> other = CompletableFuture.supplyAsync(() -> {
+            await(together);
+            return otherInstance.runOnce();
+        });
+        mine.join();
+        other.join();
+    }
+
+    private static void await(CyclicBarrier barrier) {
+        try {
+            barrier.await();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private long scansOf(UUID schedule) {
+        return jdbc.sql("select count(*) from scans where schedule_id = :id").param("id", schedule).query(Long.class).single();
+    }
+
+    private long distinctRequestIds(UUID schedule) {
+        return jdbc.sql("select count(distinct request_id) from scans where schedule_id = :id").param("id", schedule).query(Long.class).single();
+    }
+
+    private JsonNode call(String method, String path, String body, int expected) {
+        RawHttp.Response response = RawHttp.send(port, method, path, body == null ? Map.of() : Map.of("Content-Type", "application/json"),
+                body == null ? null : body.getBytes(StandardCharsets.UTF_8));
+        assertThat(response.status()).as(method + " " + path + ": " + response.body()).isEqualTo(expected);
+        return response.body() == null || response.body().isEmpty() ? null : JSON.readTree(response.body());
+    }
+}
