@@ -42,11 +42,15 @@ rootfs_image() {
   cp -a "$minbase" "$root"
   cp /etc/resolv.conf "$root/etc/resolv.conf"
   mount -t proc proc "$root/proc"
+  # why: a package's postinst must not start its daemon (PostgreSQL, Prometheus) in this machine's namespaces
+  printf '#!/bin/sh\nexit 101\n' > "$root/usr/sbin/policy-rc.d"
+  chmod +x "$root/usr/sbin/policy-rc.d"
   log "installing $* into $tag"
   chroot "$root" /bin/sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $* >/dev/null \
     && apt-get clean && rm -rf /var/lib/apt/lists/*" 2>&1 | grep -v 'Can not write log' || true
   chroot "$root" /bin/sh -c "dpkg -s $* >/dev/null" || { echo "images: installing $* failed" >&2; exit 1; }
   umount "$root/proc"
+  rm -f "$root/usr/sbin/policy-rc.d"
   : > "$root/etc/resolv.conf"
   tar -C "$root" -c . | docker import - "$tag" >/dev/null
   log "built $tag"
@@ -77,8 +81,9 @@ dockerfile nubicustos/postgres:15 "$here/postgres"
 dockerfile nubicustos/prometheus:12 "$here/prometheus"
 
 log "the services (Jib, base ${JIB_BASE:-docker://nubicustos/jre:17})"
-# why: jib:dockerBuild runs in every module of the reactor; the shared model is installed first, not built with them
-(cd "$repo" && mvn -B -q -Dstyle.color=never -DskipTests -pl common-model install \
+# why: jib:dockerBuild runs in every module of the reactor; what the services depend on (the parent, the shared
+# model, and test-support, which even a build that skips tests resolves) is installed first, not built with them
+(cd "$repo" && mvn -B -q -Dstyle.color=never -DskipTests -pl common-model,infra/test-support -am install \
   && mvn -B -q -Dstyle.color=never -DskipTests -Djib.base="${JIB_BASE:-docker://nubicustos/jre:17}" \
      -pl api-gateway,scan-worker,report-processor package jib:dockerBuild)
 log "done: $(docker images --format '{{.Repository}}:{{.Tag}}' | grep '^nubicustos/' | sort | tr '\n' ' ')"

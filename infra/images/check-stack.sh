@@ -5,7 +5,12 @@
 # rules, stop each service with SIGTERM (each must be gone within 10 s), and bring the stack down.
 #
 #   infra/images/check-stack.sh        (as root; needs docker, docker-compose, debootstrap, mvn, curl, jq)
+#
+# For CI machines and scratch engines only: it tags stand-in images as the catalog's scanner images (so real
+# scans on this engine afterwards would run stand-ins), and its worker removes containers of other
+# installations at start-up. It refuses to run where Nubicustos containers already run.
 set -euo pipefail
+unset API_KEY  # the specification's script calls the API without a key
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 project=nubicustos-check
@@ -18,8 +23,19 @@ fail() {
   compose logs --tail=60 >&2 || true
   exit 1
 }
-cleanup() { compose down -v --remove-orphans >/dev/null 2>&1 || true; rm -rf "$NUBICUSTOS_DATA"; }
+cleanup() {
+  compose down -v --remove-orphans >/dev/null 2>&1 || true
+  docker network rm nubicustos_security-net >/dev/null 2>&1 || true  # the worker creates it for the tools
+  rm -rf "$NUBICUSTOS_DATA"
+}
 trap cleanup EXIT
+
+if [ -n "$(docker ps -q --filter label=io.nubicustos.managed)" ]; then
+  echo "stack: Nubicustos tool containers run on this Docker engine; the check would disturb them. Not running." >&2
+  exit 1
+fi
+# a Prometheus of this machine (Debian's package starts one on :9090) must not be in the way
+export NUBICUSTOS_PROMETHEUS_PORT=${NUBICUSTOS_PROMETHEUS_PORT:-19090}
 
 "$here/build.sh"
 # the tools' images cannot be pulled here: stand-ins tagged as the catalog's images, writing real reports
@@ -42,18 +58,19 @@ echo "$output" | grep -q ': completed, critical=0' || fail "the CI/CD script did
 
 # Prometheus scrapes every 15 s; its first round may not have come yet
 for _ in $(seq 1 30); do
-  up=$(curl -s -G localhost:9090/api/v1/query --data-urlencode 'query=sum(up{job=~"nubicustos-.*"})' | jq -r '.data.result[0].value[1] // 0')
+  up=$(curl -s -G "localhost:$NUBICUSTOS_PROMETHEUS_PORT/api/v1/query" --data-urlencode 'query=sum(up{job=~"nubicustos-.*"})' \
+    | jq -r '.data.result[0].value[1] // 0' 2>/dev/null || echo 0)
   [ "$up" = 3 ] && break
   sleep 2
 done
 [ "$up" = 3 ] || fail "Prometheus sees $up of the 3 services up"
-rules=$(curl -s localhost:9090/api/v1/rules | jq '[.data.groups[].rules[]] | length')
+rules=$(curl -s "localhost:$NUBICUSTOS_PROMETHEUS_PORT/api/v1/rules" | jq '[.data.groups[].rules[]] | length' 2>/dev/null || echo 0)
 [ "$rules" -gt 0 ] || fail "Prometheus loaded no alert rules"
 echo "stack: Prometheus scrapes 3 of 3 services and has $rules alert rules"
 
 for service in api-gateway scan-worker report-processor kafka postgres; do
   start=$(date +%s%N)
-  compose stop -t 30 "$service" >/dev/null 2>&1
+  compose stop -t 30 "$service" >/dev/null 2>&1 || fail "docker-compose stop $service failed"
   millis=$(( ($(date +%s%N) - start) / 1000000 ))
   echo "stack: $service stopped ${millis} ms after SIGTERM"
   [ "$millis" -le 10000 ] || fail "$service took ${millis} ms to stop (at most 10 s)"

@@ -7,16 +7,24 @@ bin=/usr/lib/postgresql/15/bin
 user=${POSTGRES_USER:-postgres}
 db=${POSTGRES_DB:-$user}
 : "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}"
+# why: the names go into SQL and initdb's arguments; plain identifiers only
+for name in "$user" "$db"; do
+  case "$name" in
+    ''|[!A-Za-z_]*|*[!A-Za-z0-9_]*) echo "postgres: '$name' is not a plain name (letters, digits, _)" >&2; exit 1 ;;
+  esac
+done
 mkdir -p "$PGDATA" /run/postgresql
 chown -R postgres:postgres "$PGDATA" /run/postgresql
 chmod 700 "$PGDATA"
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
   pw=$(mktemp)
+  trap 'rm -f "$pw"' EXIT
   printf '%s\n' "$POSTGRES_PASSWORD" > "$pw"
   chown postgres "$pw"
   setpriv --reuid=postgres --regid=postgres --init-groups "$bin/initdb" -D "$PGDATA" -U "$user" --pwfile="$pw" \
     --auth-local=trust --auth-host=scram-sha-256 >/dev/null
   rm -f "$pw"
+  trap - EXIT
   echo "listen_addresses = '*'" >> "$PGDATA/postgresql.conf"
   echo "host all all all scram-sha-256" >> "$PGDATA/pg_hba.conf"
   if [ "$db" != "postgres" ]; then

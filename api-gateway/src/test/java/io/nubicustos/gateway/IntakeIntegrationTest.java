@@ -117,12 +117,14 @@ class IntakeIntegrationTest {
         Map<String, String> otherType = new java.util.LinkedHashMap<>(binaryMode(marker + "-type", "1", null));
         otherType.put("ce_type", "com.example.other");
         publish("{\"profile\": \"quick\"}", otherType);
+        publishWithNullHeader("{\"profile\": \"quick\"}", binaryMode(marker + "-null-type", "1", null), "content-type");
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             Map<String, String> reasons = deadLetterReasonsBySource();
             assertThat(reasons.get(marker + "-no-id")).contains("CloudEvent attribute 'id' is required");
             assertThat(reasons.get(marker + "-xml")).contains("must be JSON").contains("application/xml");
             assertThat(reasons.get(marker + "-type")).contains("'com.example.other' is not io.nubicustos.scan.requested");
+            assertThat(reasons.get(marker + "-null-type")).as("at once, not after the retries a bug gets").contains("has no value");
         });
     }
 
@@ -212,7 +214,16 @@ class IntakeIntegrationTest {
         publish(value, Map.of());
     }
 
+    /** A record whose header {@code nullHeader} is present without a value, as a Kafka header may be. */
+    private static void publishWithNullHeader(String value, Map<String, String> headers, String nullHeader) {
+        publish(value, headers, nullHeader);
+    }
+
     private static void publish(String value, Map<String, String> headers) {
+        publish(value, headers, null);
+    }
+
+    private static void publish(String value, Map<String, String> headers, String nullHeader) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
@@ -221,6 +232,9 @@ class IntakeIntegrationTest {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
             ProducerRecord<String, String> record = new ProducerRecord<>(Topics.SCAN_REQUESTS, null, value);
             headers.forEach((name, text) -> record.headers().add(name, text.getBytes(StandardCharsets.UTF_8)));
+            if (nullHeader != null) {
+                record.headers().add(nullHeader, null);
+            }
             producer.send(record).get();
         } catch (Exception e) {
             throw new IllegalStateException(e);

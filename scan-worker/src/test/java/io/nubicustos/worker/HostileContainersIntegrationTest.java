@@ -37,7 +37,7 @@ import static org.awaitility.Awaitility.await;
  * it can read are hostile until proven otherwise. Real Docker engine, real PostgreSQL, real KRaft broker.
  */
 @SpringBootTest(properties = {"spring.config.name=scan-worker", "nubicustos.worker.id=worker-hostile",
-        "nubicustos.worker.concurrency=4", "nubicustos.worker.poll-interval=300ms", "nubicustos.worker.orphan-sweep-interval=1s",
+        "nubicustos.worker.concurrency=4", "nubicustos.worker.poll-interval=300ms", "nubicustos.worker.orphan-sweep-interval=1h",
         "nubicustos.worker.cancel-check-interval=500ms", "nubicustos.worker.retry-backoff=1s", "nubicustos.worker.stdout-max-size=1MB", "nubicustos.reports.group-id=47991"})
 @RealInfrastructure
 class HostileContainersIntegrationTest {

@@ -4,6 +4,7 @@ import org.jspecify.annotations.Nullable;
 import io.nubicustos.gateway.bulk.BulkResponses.ArchiveCreated;
 import io.nubicustos.gateway.bulk.BulkResponses.Archives;
 import io.nubicustos.gateway.bulk.BulkResponses.Deleted;
+import io.nubicustos.gateway.web.ApiError;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -89,6 +90,8 @@ class BulkController {
     }
 
     @PostMapping(path = "/api/scans/bulk/archive", consumes = "application/json")
+    @ApiResponse(responseCode = "404", description = "a scan id names no scan; nothing is written",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
     @ResponseStatus(HttpStatus.CREATED)
     ArchiveCreated archive(@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
             content = @Content(schema = @Schema(implementation = ArchiveBody.class))) @RequestBody JsonNode body) {
@@ -123,6 +126,7 @@ class BulkController {
     }
 
     @DeleteMapping("/api/scans/archives/{name}")
+    @ApiResponse(responseCode = "204", description = "deleted")
     ResponseEntity<Void> deleteArchive(@PathVariable("name") String name) {
         AuditTrail.detail(Map.of("deleted_archive", name));
         try {

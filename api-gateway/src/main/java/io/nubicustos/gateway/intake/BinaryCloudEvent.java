@@ -32,7 +32,11 @@ record BinaryCloudEvent(String id, String source, String type) {
         }
         Header contentType = headers.lastHeader("content-type");
         if (contentType != null) {
-            String media = text(contentType).toLowerCase(Locale.ROOT);
+            String value = text(contentType);
+            if (value == null) {
+                throw new InvalidScanRequest("the content-type header has no value");
+            }
+            String media = value.toLowerCase(Locale.ROOT);
             if (media.startsWith("application/cloudevents")) {
                 throw new InvalidScanRequest("a record with ce_* headers is a binary-mode event; its content-type cannot be "
                         + RequestIds.printable(media) + " (a structured-mode event carries no ce_* headers)");

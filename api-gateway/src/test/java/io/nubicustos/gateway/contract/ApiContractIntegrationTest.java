@@ -147,6 +147,8 @@ class ApiContractIntegrationTest {
         api.call("GET", "/api/scans/archives", null, 200);
         api.call("GET", "/api/scans/archives/contract.zip", null, 200);
         api.call("GET", "/api/scans/archives/missing.zip", null, 404);
+        api.call("POST", "/api/scans/bulk/archive", "{\"scan_ids\": [\"" + UUID.randomUUID() + "\"]}", 404);
+        api.call("DELETE", "/api/scans/archives/contract.zip", null, 204);
         api.call("DELETE", "/api/scans/bulk", "{\"scan_ids\": [\"" + scan + "\", \"" + UUID.randomUUID() + "\"]}", 200);
         api.call("DELETE", "/api/scans/bulk", "{\"scan_ids\": \"all\"}", 400);
 

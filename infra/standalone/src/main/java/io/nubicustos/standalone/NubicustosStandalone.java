@@ -39,13 +39,17 @@ public final class NubicustosStandalone implements AutoCloseable {
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
     private int apiPort;
+    private boolean closed;
 
     private NubicustosStandalone() {
     }
 
     public static void main(String[] args) {
-        NubicustosStandalone system = start(Settings.fromEnvironment(System.getenv()));
+        NubicustosStandalone system = new NubicustosStandalone();
+        // why: registered before anything starts, so that a SIGTERM while booting still stops embedded PostgreSQL
+        // (its own hook is off: it would stop the database under services that still use it)
         Runtime.getRuntime().addShutdownHook(new Thread(system::close, "nubicustos-shutdown"));
+        system.bootOrClose(Settings.fromEnvironment(System.getenv()));
         if (system.apiPort() > 0) {
             log.info("Nubicustos is up: API on http://localhost:{}/api/scans/profiles/list", system.apiPort());
         } else {
@@ -55,11 +59,16 @@ public final class NubicustosStandalone implements AutoCloseable {
 
     public static NubicustosStandalone start(Settings settings) {
         NubicustosStandalone system = new NubicustosStandalone();
+        system.bootOrClose(settings);
+        return system;
+    }
+
+    private void bootOrClose(Settings settings) {
         try {
-            system.boot(settings);
-            return system;
-        } catch (RuntimeException e) {
-            system.close();
+            boot(settings);
+        } catch (RuntimeException | Error e) {
+            // why: what booted (the embedded database above all) must not outlive a failed start
+            close();
             throw e;
         }
     }
@@ -69,7 +78,7 @@ public final class NubicustosStandalone implements AutoCloseable {
         if (settings.databaseUrl() == null) {
             EmbeddedDatabase database = EmbeddedDatabase.start(settings.dataDir().resolve("postgres"), settings.postgresPort(),
                     settings.listenAddress());
-            resources.add(database);
+            keep(database);
             common.put("spring.datasource.url", database.jdbcUrl());
             common.put("spring.datasource.username", "postgres");
             common.put("spring.datasource.password", "");
@@ -80,7 +89,7 @@ public final class NubicustosStandalone implements AutoCloseable {
         if (settings.kafkaBootstrapServers() == null) {
             EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(settings.dataDir().resolve("kafka"), settings.advertisedHost(),
                     settings.kafkaPort(), settings.kafkaControllerPort(), settings.listenAddress());
-            resources.add(broker);
+            keep(broker);
             common.put("spring.kafka.bootstrap-servers", broker.bootstrapServers());
             log.info("Embedded Kafka broker at {}", broker.bootstrapServers());
         } else {
@@ -123,7 +132,7 @@ public final class NubicustosStandalone implements AutoCloseable {
         // shutdown hooks would race it and wait on a broker that is already gone
         ConfigurableApplicationContext context = new SpringApplicationBuilder(app).registerShutdownHook(false)
                 .run(args.toArray(String[]::new));
-        contexts.add(context);
+        keep(context);
         return context;
     }
 
@@ -132,12 +141,30 @@ public final class NubicustosStandalone implements AutoCloseable {
     }
 
     /** The running service contexts, api-gateway first (for tests that need a bean). */
-    public List<ConfigurableApplicationContext> contexts() {
+    public synchronized List<ConfigurableApplicationContext> contexts() {
         return List.copyOf(contexts);
     }
 
+    /** Keeps what booted for close(); what boots after a close (a SIGTERM while booting) is closed at once. */
+    private synchronized void keep(AutoCloseable resource) {
+        if (closed) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                log.warn("Closing {} failed: {}", resource, e.toString());
+            }
+            throw new IllegalStateException("the system is stopping");
+        }
+        if (resource instanceof ConfigurableApplicationContext context) {
+            contexts.add(context);
+        } else {
+            resources.add(resource);
+        }
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         for (int i = contexts.size() - 1; i >= 0; i--) {
             try {
                 contexts.get(i).close();

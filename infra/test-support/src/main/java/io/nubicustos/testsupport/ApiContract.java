@@ -82,8 +82,11 @@ public final class ApiContract {
             return List.of(where + ": status " + status + " is not in the document for " + method + " " + route);
         }
         JsonNode content = response.path("content");
-        if (!content.isObject() || content.isEmpty() || body == null || body.isEmpty()) {
-            return List.of();
+        if (!content.isObject() || content.isEmpty()) {
+            return body == null || body.isEmpty() ? List.of() : List.of(where + ": a body where the document gives none");
+        }
+        if (body == null || body.isEmpty()) {
+            return List.of(where + ": no body where the document gives " + content.propertyNames());
         }
         String type = contentType == null ? "application/json" : contentType.split(";")[0].trim().toLowerCase(Locale.ROOT);
         JsonNode media = content.has(type) ? content.get(type) : content.path("*/*");
@@ -99,7 +102,7 @@ public final class ApiContract {
         } catch (RuntimeException e) {
             return List.of(where + ": the body is not JSON though the document gives a JSON schema");
         }
-        Schema schema = compiled.computeIfAbsent(route + " " + method + " " + status, key -> compile(media.get("schema")));
+        Schema schema = compiled.computeIfAbsent(route + " " + method + " " + status + " " + type, key -> compile(media.get("schema")));
         List<String> problems = new ArrayList<>();
         schema.validate(parsed).forEach(error -> problems.add(where + ": " + error));
         return problems;
