@@ -14,7 +14,8 @@ import java.util.List;
 final class CsvFindingWriter implements FindingStreamWriter {
 
     static final List<String> COLUMNS = List.of("tool", "check_id", "title", "severity", "status", "account", "region", "service",
-            "resource_id", "description", "remediation", "compliance", "observed_at", "fingerprint", "occurrences");
+            "resource_id", "description", "remediation", "compliance", "observed_at", "fingerprint", "occurrences", "triage_state",
+            "triage_reason", "triage_expires_at");
 
     private Writer writer;
 

@@ -18,6 +18,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.UUID;
 
@@ -28,14 +31,19 @@ import java.util.UUID;
 @RestController
 class FindingExportController {
 
-    private static final String ROWS = "select " + FindingQueries.COLUMNS + " from findings f where f.scan_id = ? "
+    /** why: positional, for a streaming JdbcTemplate; the triage rule's clock is the first parameter */
+    private static final String ROWS = "select " + FindingQueries.COLUMNS + FindingQueries.FROM.replace(":triageNow", "?")
+            + " where f.scan_id = ? "
             + "and (? or f.status = 'fail') order by f.tool, " + FindingQueries.SEVERITY_RANK + ", f.check_id, f.id";
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final ScanQueries scans;
 
-    FindingExportController(JdbcTemplate jdbc, TransactionTemplate tx, ScanQueries scans) {
+    private final Clock clock;
+
+    FindingExportController(JdbcTemplate jdbc, TransactionTemplate tx, ScanQueries scans, Clock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
         this.tx = tx;
         this.scans = scans;
@@ -62,12 +70,13 @@ class FindingExportController {
         };
         String file = "nubicustos-scan-" + id + "-findings." + writer.extension();
         AuditTrail.detail(Map.of("exported_scan", id, "format", format, "status", status));
+        OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
         StreamingResponseBody body = out -> tx.executeWithoutResult(s -> {
             JdbcTemplate cursor = new JdbcTemplate(jdbc.getDataSource());
             // why: with a fetch size inside a transaction, PostgreSQL streams rows through a cursor
             cursor.setFetchSize(500);
             writer.start(out);
-            cursor.query(ROWS, (RowCallbackHandler) writer::row, id, all);
+            cursor.query(ROWS, (RowCallbackHandler) writer::row, now, id, all);
             writer.finish();
         });
         return ResponseEntity.ok()

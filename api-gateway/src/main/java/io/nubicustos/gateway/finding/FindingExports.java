@@ -5,18 +5,25 @@ import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.stereotype.Component;
 
 import java.io.OutputStream;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.UUID;
 
 /** Streams a scan's findings as JSON into any stream (for archives); the caller owns the transaction. */
 @Component
 public class FindingExports {
 
-    private static final String ROWS = "select " + FindingQueries.COLUMNS + " from findings f where f.scan_id = ? order by f.tool, f.id";
+    /** why: positional, for a streaming JdbcTemplate; the triage rule's clock is the first parameter */
+    private static final String ROWS = "select " + FindingQueries.COLUMNS + FindingQueries.FROM.replace(":triageNow", "?")
+            + " where f.scan_id = ? order by f.tool, f.id";
 
     private final JdbcTemplate jdbc;
+    private final Clock clock;
 
-    FindingExports(JdbcTemplate jdbc) {
+    FindingExports(JdbcTemplate jdbc, Clock clock) {
         this.jdbc = jdbc;
+        this.clock = clock;
     }
 
     public void writeJson(UUID scanId, OutputStream out) {
@@ -24,7 +31,7 @@ public class FindingExports {
         cursor.setFetchSize(500);
         JsonFindingWriter writer = new JsonFindingWriter(scanId);
         writer.start(out);
-        cursor.query(ROWS, (RowCallbackHandler) writer::row, scanId);
+        cursor.query(ROWS, (RowCallbackHandler) writer::row, OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC), scanId);
         writer.finish();
     }
 }

@@ -1,13 +1,16 @@
 package io.nubicustos.gateway.finding;
 
 import io.nubicustos.gateway.finding.FindingResponses.Sighting;
+import io.nubicustos.gateway.triage.TriageMatch;
 import io.nubicustos.gateway.web.Paging;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +24,11 @@ class FindingQueries {
 
     static final String SEVERITY_RANK =
             "case f.severity when 'critical' then 0 when 'high' then 1 when 'medium' then 2 when 'low' then 3 else 4 end";
-    private static final String FILTER = """
-             from findings f where f.scan_id = :scanId
+    /** The findings with the newest active triage rule of each (columns {@code triage_*}, null when none). */
+    static final String FROM = " from findings f left join lateral (" + TriageMatch.RULE_OF_FINDING + ") tr on true ";
+    private static final String FILTER = FROM + """
+             where f.scan_id = :scanId
+              and (cast(:triaged as text) is null or (cast(:triaged as text) = 'only') = (tr.triage_id is not null))
               and (cast(:severity as text) is null or f.severity = :severity)
               and (cast(:tool as text) is null or f.tool = :tool)
               and (cast(:status as text) is null or f.status = :status)
@@ -33,7 +39,8 @@ class FindingQueries {
             """;
     static final String COLUMNS = """
             f.tool, f.check_id, f.title, f.severity, f.status, f.account, f.region, f.service, f.resource_id, f.description,
-            f.remediation, f.compliance::text as compliance, f.observed_at, f.fingerprint, f.occurrences
+            f.remediation, f.compliance::text as compliance, f.observed_at, f.fingerprint, f.occurrences,
+            tr.triage_id, tr.triage_state, tr.triage_reason, tr.triage_by, tr.triage_expires_at
             """;
     private static final String PAGE = "select " + COLUMNS + """
             , (select min(s.created_at) from findings h join scans s on s.id = h.scan_id where h.fingerprint = f.fingerprint) as first_seen,
@@ -47,9 +54,15 @@ class FindingQueries {
             """;
 
     private final JdbcClient jdbc;
+    private final Clock clock;
 
-    FindingQueries(JdbcClient jdbc) {
+    FindingQueries(JdbcClient jdbc, Clock clock) {
         this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    OffsetDateTime now() {
+        return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
     }
 
     long count(UUID scanId, FindingFilter filter) {
@@ -69,8 +82,9 @@ class FindingQueries {
                 rs.getString("check_id"), rs.getString("resource_id"), rs.getObject("observed_at", OffsetDateTime.class))).list();
     }
 
-    private static JdbcClient.StatementSpec bind(JdbcClient.StatementSpec spec, UUID scanId, FindingFilter filter) {
-        return spec.param("scanId", scanId).param("severity", filter.severity()).param("tool", filter.tool())
+    private JdbcClient.StatementSpec bind(JdbcClient.StatementSpec spec, UUID scanId, FindingFilter filter) {
+        return spec.param("scanId", scanId).param("triageNow", now()).param("triaged", filter.triaged())
+                .param("severity", filter.severity()).param("tool", filter.tool())
                 .param("status", filter.status()).param("account", filter.account()).param("region", filter.region())
                 .param("check", filter.check()).param("resource", filter.resource());
     }
@@ -86,7 +100,7 @@ class FindingQueries {
                 rs.getString("status"), rs.getString("account"), rs.getString("region"), rs.getString("service"),
                 rs.getString("resource_id"), rs.getString("description"), rs.getString("remediation"),
                 compliance == null ? null : new RawJson(compliance), rs.getObject("observed_at", OffsetDateTime.class),
-                rs.getString("fingerprint"), rs.getInt("occurrences"), firstSeen, lastSeen);
+                rs.getString("fingerprint"), rs.getInt("occurrences"), FindingView.Triage.of(rs), firstSeen, lastSeen);
     }
 
     /** Compliance mappings are stored as JSON and answered as JSON, not as a string. */

@@ -5,10 +5,13 @@ import io.nubicustos.gateway.finding.FindingQueries.RawJson;
 import io.swagger.v3.oas.annotations.media.Schema;
 import org.jspecify.annotations.Nullable;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.util.UUID;
 
 /**
- * One normalized finding as the API shows it. {@code first_seen} and {@code last_seen} (across every scan
+ * One normalized finding as the API shows it, with the triage rule that covers it, if any. {@code first_seen} and {@code last_seen} (across every scan
  * that reported the same fingerprint) are in a scan's findings, not in a diff.
  */
 @Schema(name = "Finding")
@@ -16,7 +19,18 @@ record FindingView(String tool, String checkId, @Nullable String title, String s
                    @Nullable String region, @Nullable String service, @Nullable String resourceId, @Nullable String description,
                    @Nullable String remediation,
                    @Schema(types = {"object", "null"}, description = "framework → requirement ids, as the tool reported them") @Nullable RawJson compliance,
-                   @Nullable OffsetDateTime observedAt, String fingerprint, int occurrences,
+                   @Nullable OffsetDateTime observedAt, String fingerprint, int occurrences, @Nullable Triage triage,
                    @JsonInclude(JsonInclude.Include.NON_NULL) OffsetDateTime firstSeen,
                    @JsonInclude(JsonInclude.Include.NON_NULL) OffsetDateTime lastSeen) {
+
+    /** The active triage rule that covers the finding: it is shown, and not counted in the scan's status. */
+    @Schema(name = "FindingTriage")
+    record Triage(UUID ruleId, String state, String reason, @Nullable String by, @Nullable OffsetDateTime expiresAt) {
+
+        static Triage of(ResultSet rs) throws SQLException {
+            UUID rule = rs.getObject("triage_id", UUID.class);
+            return rule == null ? null : new Triage(rule, rs.getString("triage_state"), rs.getString("triage_reason"),
+                    rs.getString("triage_by"), rs.getObject("triage_expires_at", OffsetDateTime.class));
+        }
+    }
 }

@@ -89,6 +89,17 @@ final class SarifFindingWriter implements FindingStreamWriter {
             json.writeEndObject();
             json.writeEndArray();
         }
+        String triage = rs.getString("triage_state");
+        if (triage != null) {
+            // why: SARIF's own way to say a result is accepted or dismissed, which code-scanning tools understand
+            json.writeArrayPropertyStart("suppressions");
+            json.writeStartObject();
+            json.writeStringProperty("kind", "external");
+            json.writeStringProperty("status", "accepted");
+            json.writeStringProperty("justification", triage + ": " + rs.getString("triage_reason"));
+            json.writeEndObject();
+            json.writeEndArray();
+        }
         json.writeObjectPropertyStart("partialFingerprints");
         json.writeStringProperty("nubicustos/v1", rs.getString("fingerprint"));
         json.writeEndObject();

@@ -10,6 +10,9 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,8 +48,7 @@ class ScanDiffController {
                    count(*) filter (where a.fingerprint is not null and b.fingerprint is not null) as unchanged
               from a full join b on a.fingerprint = b.fingerprint
             """;
-    private static final String ONLY_IN = "select " + FindingQueries.COLUMNS + """
-              from findings f
+    private static final String ONLY_IN = "select " + FindingQueries.COLUMNS + FindingQueries.FROM + """
              where f.scan_id = :in and f.status = 'fail' and f.tool in (:tools)
                and not exists (select 1 from findings o where o.scan_id = :notIn and o.status = 'fail' and o.fingerprint = f.fingerprint)
              order by """ + " " + FindingQueries.SEVERITY_RANK + ", f.tool, f.check_id, f.id limit :limit";
@@ -54,7 +56,10 @@ class ScanDiffController {
     private final JdbcClient jdbc;
     private final ScanQueries scans;
 
-    ScanDiffController(JdbcClient jdbc, ScanQueries scans) {
+    private final Clock clock;
+
+    ScanDiffController(JdbcClient jdbc, ScanQueries scans, Clock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
         this.scans = scans;
     }
@@ -91,6 +96,7 @@ class ScanDiffController {
 
     private List<FindingView> only(UUID in, UUID notIn, List<String> tools, int limit) {
         return jdbc.sql(ONLY_IN).param("in", in).param("notIn", notIn).param("tools", tools).param("limit", limit)
+                .param("triageNow", OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC))
                 .query((rs, n) -> FindingQueries.row(rs)).list();
     }
 }

@@ -1,6 +1,7 @@
 package io.nubicustos.gateway.schedule;
 
 import io.nubicustos.model.catalog.ResourceLimits;
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.jspecify.annotations.Nullable;
 
 import java.time.OffsetDateTime;
@@ -21,6 +22,7 @@ record Schedule(UUID scheduleId, @Nullable String name, String profile, String a
                 @Nullable OffsetDateTime lastRunAt, @Nullable UUID lastScanId, @Nullable String lastOutcome,
                 @Nullable String createdBy, OffsetDateTime createdAt, OffsetDateTime updatedAt) {
 
+    @Schema(name = "SchedulePage")
     record Page(List<Schedule> schedules) {
     }
 }

@@ -140,6 +140,14 @@ class ApiContractIntegrationTest {
         api.call("GET", "/api/scans?schedule_id=" + schedule, null, 200);
         api.call("DELETE", "/api/schedules/" + schedule, null, 204);
         api.call("GET", "/api/schedules/" + schedule, null, 404);
+        String rule = JSON.readTree(api.call("POST", "/api/triage", "{\"tool\": \"prowler\", \"resource\": \"arn:aws:s3:::logs-*\","
+                + " \"state\": \"accepted_risk\", \"reason\": \"reviewed\", \"expires_at\": \"2099-01-01T00:00:00Z\"}", 201))
+                .get("rule_id").asString();
+        api.call("POST", "/api/triage", "{\"state\": \"muted\", \"reason\": \"no matcher\"}", 400);
+        api.call("GET", "/api/triage?active=true", null, 200);
+        api.call("GET", "/api/scans/" + scan + "/findings?status=triaged", null, 200);
+        api.call("DELETE", "/api/triage/" + rule, null, 204);
+        api.call("GET", "/api/triage/" + rule, null, 404);
         api.call("POST", "/api/scans/" + scan + "/cancel", null, 202);
         api.call("POST", "/api/scans/" + scan + "/cancel", null, 202);
         api.call("GET", "/api/scans/" + scan + "/errors", null, 200);

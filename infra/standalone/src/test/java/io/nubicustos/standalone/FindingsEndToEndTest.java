@@ -121,7 +121,7 @@ class FindingsEndToEndTest {
                 "attachment; filename=\"nubicustos-scan-" + scanId + "-findings.csv\"");
         List<String> lines = csv.body().lines().toList();
         assertThat(lines.get(0)).isEqualTo("tool,check_id,title,severity,status,account,region,service,resource_id,description,"
-                + "remediation,compliance,observed_at,fingerprint,occurrences");
+                + "remediation,compliance,observed_at,fingerprint,occurrences,triage_state,triage_reason,triage_expires_at");
 
         JsonNode json = api.read(api.get("/api/scans/" + scanId + "/findings/export?format=json").body());
         assertThat(json.get("findings")).hasSize(2);

@@ -24,6 +24,13 @@ final class StandInTools {
                 .exitsWith(3).buildWith(DOCKER);
     }
 
+    /** Prowler 3.3.0's real ASFF report (290 results, critical ones among its failures), exit 3. */
+    static void prowler330Asff() {
+        StandInImage.tagged("toniblyx/prowler:4.2.4")
+                .writes("prowler-output-123456789012.asff.json", Samples.file("prowler/prowler330_output.asff.json"))
+                .exitsWith(3).buildWith(DOCKER);
+    }
+
     /** Prowler's 5.x example json-ocsf report (FAIL: 1 medium, 1 low; MANUAL: 3), exit 3. */
     static void prowler5() {
         StandInImage.tagged("toniblyx/prowler:4.2.4")

@@ -162,7 +162,7 @@ class StandaloneEndToEndTest {
         // the 5.x example: FAIL medium 1, FAIL low 1, MANUAL 3
         assertThat(status.get("status").asString()).isEqualTo("completed");
         assertThat(status.get("findings").toString()).isEqualTo(
-                "{\"total\":2,\"critical\":0,\"high\":0,\"medium\":1,\"low\":1,\"info\":0,\"needs_review\":3,\"suppressed\":0}");
+                "{\"total\":2,\"critical\":0,\"high\":0,\"medium\":1,\"low\":1,\"info\":0,\"needs_review\":3,\"suppressed\":0,\"triaged\":0}");
         JsonNode findings = api.getJson("/api/scans/" + scanId + "/findings");
         assertThat(findings.get("total").asInt()).isEqualTo(2);
         assertThat(findings.at("/findings/0/severity").asString()).isEqualTo("medium");
@@ -218,7 +218,7 @@ class StandaloneEndToEndTest {
         // + custodian 1 (medium) + cloudfox, cloudmapper, cartography 0
         assertThat(status.get("status").asString()).as(api.getJson("/api/scans/" + scanId).toString()).isEqualTo("completed");
         assertThat(status.get("findings").toString()).isEqualTo(
-                "{\"total\":362,\"critical\":0,\"high\":36,\"medium\":326,\"low\":0,\"info\":0,\"needs_review\":0,\"suppressed\":3}");
+                "{\"total\":362,\"critical\":0,\"high\":36,\"medium\":326,\"low\":0,\"info\":0,\"needs_review\":0,\"suppressed\":3,\"triaged\":0}");
         assertThat(api.getJson("/api/scans/" + scanId + "/findings?size=1").get("total").asInt()).isEqualTo(362);
         assertThat(api.getJson("/api/scans/" + scanId + "/findings?size=1&severity=high").get("total").asInt()).isEqualTo(36);
     }
@@ -233,7 +233,7 @@ class StandaloneEndToEndTest {
 
         assertThat(status.get("status").asString()).isEqualTo("completed");
         assertThat(status.get("findings").toString()).isEqualTo(
-                "{\"total\":356,\"critical\":0,\"high\":32,\"medium\":324,\"low\":0,\"info\":0,\"needs_review\":0,\"suppressed\":3}");
+                "{\"total\":356,\"critical\":0,\"high\":32,\"medium\":324,\"low\":0,\"info\":0,\"needs_review\":0,\"suppressed\":3,\"triaged\":0}");
         assertThat(api.getJson("/api/scans/" + scanId + "/findings?size=1").get("total").asInt()).isEqualTo(356);
     }
 

@@ -1,0 +1,180 @@
+package io.nubicustos.gateway.triage;
+
+import io.nubicustos.gateway.security.AuditTrail;
+import io.nubicustos.gateway.web.ApiException;
+import io.nubicustos.gateway.web.Printable;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Triage: accept a finding as a risk, mark it a false positive, or mute it, by fingerprint or by a rule.
+ * Every change is in the audit log (the request, and the rule's id and what it covers).
+ */
+@RestController
+@RequestMapping("/api/triage")
+class TriageController {
+
+    static final List<String> STATES = List.of("accepted_risk", "false_positive", "muted");
+    private static final List<String> FIELDS = List.of("fingerprint", "tool", "check_id", "resource", "account", "state", "reason",
+            "expires_at");
+
+    private final TriageRules rules;
+    private final Clock clock;
+
+    TriageController(TriageRules rules, Clock clock) {
+        this.rules = rules;
+        this.clock = clock;
+    }
+
+    @PostMapping(consumes = "application/json")
+    @ApiResponse(responseCode = "201", description = "created; Location names it", content = @Content(schema = @Schema(implementation = TriageRule.class)))
+    ResponseEntity<TriageRule> create(@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+            content = @Content(schema = @Schema(implementation = TriageRequest.class))) @RequestBody JsonNode body) {
+        Instant now = clock.instant();
+        TriageRules.NewRule rule = read(body, now);
+        UUID id = rules.insert(rule, now);
+        Map<String, Object> audit = new LinkedHashMap<>();
+        audit.put("created_triage_rule", id);
+        audit.put("state", rule.state());
+        audit.put("covers", covers(rule));
+        AuditTrail.detail(audit);
+        return ResponseEntity.created(URI.create("/api/triage/" + id)).body(rules.find(id, now).orElseThrow());
+    }
+
+    @GetMapping
+    TriageRule.Page list(@RequestParam(name = "active", defaultValue = "false") boolean activeOnly) {
+        return new TriageRule.Page(rules.all(activeOnly, clock.instant()));
+    }
+
+    @GetMapping("/{id}")
+    TriageRule get(@PathVariable("id") UUID id) {
+        return rules.find(id, clock.instant()).orElseThrow(() -> notFound(id));
+    }
+
+    /** Deletes the rule: what it covered counts again. */
+    @DeleteMapping("/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void delete(@PathVariable("id") UUID id) {
+        if (!rules.delete(id)) {
+            throw notFound(id);
+        }
+        AuditTrail.detail(Map.of("deleted_triage_rule", id));
+    }
+
+    private static TriageRules.NewRule read(JsonNode body, Instant now) {
+        if (body == null || !body.isObject()) {
+            throw ApiException.badRequest(null, "the body must be a JSON object");
+        }
+        for (String field : body.propertyNames()) {
+            if (!FIELDS.contains(field)) {
+                throw ApiException.badRequest(Printable.of(field, 80), "unknown field '" + Printable.of(field, 80)
+                        + "'; a triage rule has " + String.join(", ", FIELDS));
+            }
+        }
+        String fingerprint = text(body, "fingerprint", 64);
+        if (fingerprint != null && !fingerprint.matches("[0-9a-f]{64}")) {
+            throw ApiException.badRequest("fingerprint", "a fingerprint is 64 lower-case hex characters");
+        }
+        String tool = text(body, "tool", 100);
+        String check = text(body, "check_id", 500);
+        String resource = text(body, "resource", 1000);
+        String account = text(body, "account", 200);
+        if (fingerprint == null && tool == null && check == null && resource == null && account == null) {
+            throw ApiException.badRequest("fingerprint", "say what the rule covers: a fingerprint, or any of tool, check_id, resource"
+                    + " (a pattern, * for any characters) and account");
+        }
+        String state = text(body, "state", 32);
+        if (state == null || !STATES.contains(state)) {
+            throw ApiException.badRequest("state", "state must be one of " + String.join(", ", STATES));
+        }
+        String reason = text(body, "reason", 2000);
+        if (reason == null || reason.isBlank()) {
+            throw ApiException.badRequest("reason", "a reason is required: it is shown wherever the finding is");
+        }
+        OffsetDateTime expires = null;
+        String expiresText = text(body, "expires_at", 64);
+        if (expiresText != null) {
+            try {
+                expires = OffsetDateTime.parse(expiresText);
+            } catch (DateTimeParseException e) {
+                throw ApiException.badRequest("expires_at", "expires_at must be a date and time with its offset, such as 2027-01-31T00:00:00Z");
+            }
+            if (!expires.toInstant().isAfter(now)) {
+                throw ApiException.unprocessable("invalid_triage", "expires_at", "expires_at is in the past");
+            }
+        }
+        return new TriageRules.NewRule(fingerprint, tool, check, resource, account, state, reason, AuditTrail.actor(), expires);
+    }
+
+    private static Map<String, Object> covers(TriageRules.NewRule rule) {
+        Map<String, Object> covers = new LinkedHashMap<>();
+        put(covers, "fingerprint", rule.fingerprint());
+        put(covers, "tool", rule.tool());
+        put(covers, "check_id", rule.checkId());
+        put(covers, "resource", rule.resource());
+        put(covers, "account", rule.account());
+        return covers;
+    }
+
+    private static void put(Map<String, Object> map, String key, @Nullable Object value) {
+        if (value != null) {
+            map.put(key, value);
+        }
+    }
+
+    private static String text(JsonNode body, String field, int max) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isString()) {
+            throw ApiException.badRequest(field, field + " must be a string");
+        }
+        String text = value.asString();
+        if (text.length() > max) {
+            throw ApiException.badRequest(field, field + " is longer than " + max + " characters");
+        }
+        if (text.chars().anyMatch(c -> c == 0)) {
+            throw ApiException.badRequest(field, field + " contains a NUL character");
+        }
+        return text;
+    }
+
+    private static ApiException notFound(UUID id) {
+        return ApiException.notFound("triage_rule_not_found", "no triage rule with id " + id);
+    }
+
+    /** The body of {@code POST /api/triage}, as the contract shows it. */
+    @Schema(name = "TriageRequest")
+    record TriageRequest(@Nullable String fingerprint, @Nullable String tool, @Nullable String checkId,
+                         @Schema(description = "resource ids, * for any run of characters", example = "arn:aws:s3:::public-*") @Nullable String resource,
+                         @Nullable String account,
+                         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {"accepted_risk", "false_positive", "muted"}) String state,
+                         @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String reason,
+                         @Schema(example = "2027-01-31T00:00:00Z") @Nullable String expiresAt) {
+    }
+}

@@ -1,0 +1,48 @@
+package io.nubicustos.gateway.triage;
+
+/**
+ * Which findings a triage rule covers, as SQL over a finding aliased {@code f}, with {@code :triageNow} the
+ * clock's now: a rule covers a finding while it has not expired, and every matcher it has (fingerprint,
+ * tool, check, account, resource pattern) equals the finding's. The counts, the findings lists, the diff and
+ * the exports all use these, so they agree on what is triaged.
+ */
+public final class TriageMatch {
+
+    private static final String COVERS = """
+            from triage_rules t
+             where (t.expires_at is null or t.expires_at > :triageNow)
+               and (t.fingerprint is null or t.fingerprint = f.fingerprint)
+               and (t.tool is null or t.tool = f.tool)
+               and (t.check_id is null or t.check_id = f.check_id)
+               and (t.account is null or t.account = f.account)
+               and (t.resource_like is null or f.resource_id like t.resource_like escape '\\')
+            """;
+
+    /** True when an active rule covers {@code f}. */
+    public static final String IS_TRIAGED = "exists (select 1 " + COVERS + ")";
+
+    /**
+     * The newest active rule covering {@code f}, for {@code left join lateral (...) tr on true}: columns
+     * {@code triage_id}, {@code triage_state}, {@code triage_reason}, {@code triage_by}, {@code triage_expires_at}.
+     */
+    public static final String RULE_OF_FINDING = """
+            select t.id as triage_id, t.state as triage_state, t.reason as triage_reason, t.created_by as triage_by,
+                   t.expires_at as triage_expires_at
+            """ + COVERS + " order by t.created_at desc limit 1";
+
+    private TriageMatch() {
+    }
+
+    /** A glob ({@code *} for any run of characters) as a LIKE pattern with {@code \} as its escape. */
+    static String likePattern(String glob) {
+        StringBuilder like = new StringBuilder(glob.length() + 8);
+        for (char c : glob.toCharArray()) {
+            switch (c) {
+                case '\\', '%', '_' -> like.append('\\').append(c);
+                case '*' -> like.append('%');
+                default -> like.append(c);
+            }
+        }
+        return like.toString();
+    }
+}
