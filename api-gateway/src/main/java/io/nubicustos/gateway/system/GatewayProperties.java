@@ -31,7 +31,21 @@ public record GatewayProperties(
         @DefaultValue Archives archives,
         @DefaultValue Api api,
         @DefaultValue Metrics metrics,
-        @DefaultValue Schedules schedules) {
+        @DefaultValue Schedules schedules,
+        @DefaultValue Retention retention) {
+
+    /**
+     * Age-based pruning (published outbox rows have their own retention, {@link Outbox#retention()}).
+     *
+     * @param scans    settled scans older than this go, with their steps, findings and report directories; never a
+     *                 scan that is queued or running, nor the latest scan of a schedule; 0 keeps every scan
+     * @param auditLog audit log entries older than this go; 0 keeps them all
+     * @param interval how often the pruning runs
+     * @param batch    rows deleted per statement, so that no statement holds its locks for long
+     */
+    public record Retention(@DefaultValue("0") Duration scans, @DefaultValue("365d") Duration auditLog,
+                            @DefaultValue("1h") Duration interval, @DefaultValue("200") int batch) {
+    }
 
     /**
      * @param checkInterval    how often each API instance looks for due schedules (a due time fires at most this late)

@@ -1,0 +1,121 @@
+package io.nubicustos.gateway.retention;
+
+import io.nubicustos.testsupport.RealInfrastructure;
+import io.nubicustos.testsupport.SettableClock;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Retention on a real PostgreSQL with a settable clock: settled scans past their age go with their rows and
+ * report directories; running scans, young scans and the latest scan of a schedule stay; old audit entries go.
+ */
+@SpringBootTest(properties = {"spring.config.name=api-gateway", "nubicustos.retention.scans=30d", "nubicustos.retention.audit-log=90d",
+        "nubicustos.retention.batch=2"})
+@RealInfrastructure
+class RetentionIntegrationTest {
+
+    static final SettableClock CLOCK = new SettableClock(Instant.parse("2026-11-29T10:00:00Z"));
+    static Path reports;
+
+    @TestConfiguration
+    static class Clocks {
+        @Bean
+        @Primary
+        SettableClock testClock() {
+            return CLOCK;
+        }
+    }
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) throws IOException {
+        reports = Files.createTempDirectory("reports");
+        registry.add("nubicustos.reports.path", reports::toString);
+    }
+
+    @Autowired
+    RetentionSweeper retention;
+    @Autowired
+    JdbcClient jdbc;
+
+    @Test
+    void oldSettledScansGoWithTheirReportsAndRunningYoungAndLatestScheduledOnesStay() throws IOException {
+        OffsetDateTime old = OffsetDateTime.parse("2026-10-01T00:00:00Z");
+        UUID oldCompleted = scan("completed", old, null);
+        UUID oldFailed = scan("failed", old, null);
+        UUID oldCancelled = scan("cancelled", old, null);
+        UUID oldRunning = scan("running", old, null);
+        UUID young = scan("completed", OffsetDateTime.parse("2026-11-20T00:00:00Z"), null);
+        UUID schedule = UUID.randomUUID();
+        jdbc.sql("""
+                insert into schedules (id, request, cron, created_at, updated_at) values (:id, '{"profile": "quick"}'::jsonb, '0 3 * * *', :at, :at)
+                """).param("id", schedule).param("at", old).update();
+        UUID olderOfSchedule = scan("completed", old, schedule);
+        UUID latestOfSchedule = scan("completed", old.plusDays(1), schedule);
+        jdbc.sql("insert into audit_log (at, actor, method, path, status) values (:at, 'ci', 'GET', '/api/scans', 200)")
+                .param("at", OffsetDateTime.parse("2026-01-01T00:00:00Z")).update();
+        jdbc.sql("insert into audit_log (at, actor, method, path, status) values (:at, 'ci', 'GET', '/api/scans', 200)")
+                .param("at", OffsetDateTime.parse("2026-11-28T00:00:00Z")).update();
+
+        RetentionSweeper.Pruned pruned = retention.runOnce();
+
+        assertThat(pruned.scans()).as("in batches of 2 until none is left").isEqualTo(4);
+        assertThat(exists(oldCompleted)).isFalse();
+        assertThat(exists(oldFailed)).isFalse();
+        assertThat(exists(oldCancelled)).isFalse();
+        assertThat(exists(olderOfSchedule)).isFalse();
+        assertThat(exists(oldRunning)).as("running").isTrue();
+        assertThat(exists(young)).as("young").isTrue();
+        assertThat(exists(latestOfSchedule)).as("the latest of its schedule").isTrue();
+        assertThat(reports.resolve(oldCompleted.toString())).as("its report directory").doesNotExist();
+        assertThat(reports.resolve(young.toString() + "/prowler/report.json")).exists();
+        assertThat(jdbc.sql("select count(*) from findings where scan_id = :id").param("id", oldCompleted).query(Long.class).single()).isZero();
+        assertThat(pruned.auditEntries()).isEqualTo(1);
+        assertThat(jdbc.sql("select count(*) from audit_log where at < '2026-06-01'").query(Long.class).single()).isZero();
+
+        CLOCK.advance(Duration.ofDays(30));
+        assertThat(retention.runOnce().scans()).as("the young one, a month later").isEqualTo(1);
+        assertThat(exists(young)).isFalse();
+        assertThat(exists(latestOfSchedule)).isTrue();
+    }
+
+    private UUID scan(String status, OffsetDateTime at, UUID schedule) throws IOException {
+        UUID id = UUID.randomUUID();
+        UUID step = UUID.randomUUID();
+        jdbc.sql("""
+                insert into scans (id, profile, aws_profile, status, source, created_at, completed_at, schedule_id)
+                values (:id, 'quick', 'default', :status, 'rest', :at, case when :status in ('completed', 'failed', 'cancelled') then cast(:at as timestamptz) end, :schedule)
+                """).param("id", id).param("status", status).param("at", at).param("schedule", schedule).update();
+        jdbc.sql("insert into scan_steps (id, scan_id, tool, position, status, plan, queued_at) values (:id, :scan, 'prowler', 0, 'succeeded', '{}'::jsonb, :at)")
+                .param("id", step).param("scan", id).param("at", at).update();
+        jdbc.sql("""
+                insert into findings (scan_id, step_id, tool, check_id, severity, status, fingerprint)
+                values (:scan, :step, 'prowler', 'check', 'high', 'fail', md5(:key))
+                """).param("scan", id).param("step", step).param("key", id.toString()).update();
+        Path report = reports.resolve(id + "/prowler/report.json");
+        Files.createDirectories(report.getParent());
+        Files.writeString(report, "{}");
+        return id;
+    }
+
+    private boolean exists(UUID scan) {
+        return jdbc.sql("select count(*) from scans where id = :id").param("id", scan).query(Long.class).single() == 1;
+    }
+}
