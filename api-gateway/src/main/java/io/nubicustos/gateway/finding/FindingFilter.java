@@ -15,8 +15,8 @@ record FindingFilter(String severity, String tool, String status, String account
         String severityValue = severity == null ? null : Severity.parse(severity).map(Severity::db).orElseThrow(() ->
                 ApiException.badRequest("severity", "unknown severity '" + severity + "'; use critical, high, medium, low or info"));
         if ("triaged".equals(status)) {
-            // findings an active triage rule covers, whatever the tool said of them
-            return new FindingFilter(severityValue, tool, null, account, region, check, resource, "only");
+            // the failed findings an active triage rule covers: what findings.triaged counts
+            return new FindingFilter(severityValue, tool, FindingStatus.FAIL.db(), account, region, check, resource, "only");
         }
         String statusValue = status == null || "all".equals(status) ? null : Arrays.stream(FindingStatus.values()).map(FindingStatus::db)
                 .filter(status::equals).findFirst().orElseThrow(() ->

@@ -22,7 +22,8 @@ import java.util.UUID;
  * Keeps the data from growing for ever: settled scans past their age go with their steps, findings and
  * report directories, and old audit log entries go, in batches of one short statement each (rows another
  * transaction holds are skipped, and taken next round). A scan that is queued or running is never pruned,
- * nor the latest scan of a schedule (a schedule's diff and its degraded-scan comparison need it).
+ * nor the latest settled scan of a schedule (the baseline its next scan is compared with), even while a newer
+ * one runs.
  */
 @Component
 public class RetentionSweeper implements SchedulingConfigurer {
@@ -35,7 +36,8 @@ public class RetentionSweeper implements SchedulingConfigurer {
                  where s.status in ('completed', 'failed', 'cancelled')
                    and coalesce(s.completed_at, s.created_at) < :before
                    and (s.schedule_id is null
-                        or exists (select 1 from scans n where n.schedule_id = s.schedule_id and n.created_at > s.created_at))
+                        or exists (select 1 from scans n where n.schedule_id = s.schedule_id and n.created_at > s.created_at
+                                      and n.status in ('completed', 'failed', 'cancelled')))
                  order by s.created_at limit :batch
                    for update of s skip locked)
             returning id

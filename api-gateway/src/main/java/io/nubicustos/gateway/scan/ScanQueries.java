@@ -31,7 +31,7 @@ public class ScanQueries {
             """;
     /**
      * The failed findings of scan {@code s} that active triage rules cover, by severity: they are shown, not counted.
-     * why: the gate is evaluated once per statement, so without any rule no scan's findings are read
+     * why: the gate is evaluated once per statement, so without an active rule no scan's findings are read
      */
     private static final String TRIAGED = """
              from scans s left join lateral (
@@ -39,7 +39,8 @@ public class ScanQueries {
                         count(*) filter (where f.severity = 'high') as high, count(*) filter (where f.severity = 'medium') as medium,
                         count(*) filter (where f.severity = 'low') as low, count(*) filter (where f.severity = 'info') as info
                    from findings f
-                  where (select exists (select 1 from triage_rules)) and f.scan_id = s.id and f.status = 'fail'
+                  where (select exists (select 1 from triage_rules where expires_at is null or expires_at > :triageNow))
+                    and f.scan_id = s.id and f.status = 'fail'
                     and\s""" + TriageMatch.IS_TRIAGED + """
              ) tc on true
             """;

@@ -15,6 +15,7 @@ import tools.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -51,12 +52,16 @@ class ScheduleBody {
 
     private ScheduleRepository.Row apply(JsonNode body, ScheduleRepository.Row stored, Instant now, Duration shortest, String createdBy) {
         ObjectNode scan = stored == null ? JSON.createObjectNode() : (ObjectNode) stored.request().deepCopy();
+        boolean scanChanged = stored == null;
         for (String field : SCAN_FIELDS) {
             if (body.has(field)) {
                 scan.set(field, body.get(field));
+                scanChanged = true;
             }
         }
-        ScanRequest request = parser.parse(scan);
+        // why: a change of timing or state alone keeps the stored request as it is, so that a schedule whose profile
+        // has since left the catalog can still be paused (its runs say why they fail)
+        ObjectNode request = scanChanged ? normalized(parser.parse(scan)) : scan;
         String name = stored == null ? null : stored.name();
         if (body.has("name")) {
             name = body.get("name").isNull() ? null : text(body, "name", 200);
@@ -98,14 +103,22 @@ class ScheduleBody {
         } catch (InvalidSchedule e) {
             throw ApiException.unprocessable("invalid_schedule", e.field(), e.getMessage());
         }
-        boolean timingChanged = stored == null || !java.util.Objects.equals(cron, stored.cron())
-                || !java.util.Objects.equals(intervalMs, stored.intervalMs()) || !zone.equals(stored.timeZone())
-                || enabled != stored.enabled();
+        boolean timingChanged = stored == null || timingChanged(stored, cron, intervalMs, zone, enabled);
         var next = !enabled ? null : timingChanged ? ScheduleRepository.utc(nextAfter(timing, now)) : stored.nextRunAt();
-        return new ScheduleRepository.Row(stored == null ? UUID.randomUUID() : stored.id(), name, normalized(request), cron, zone,
+        return new ScheduleRepository.Row(stored == null ? UUID.randomUUID() : stored.id(), name, request, cron, zone,
                 intervalMs, overlap, enabled, next, stored == null ? null : stored.lastRunAt(), stored == null ? null : stored.lastScanId(),
                 stored == null ? null : stored.lastOutcome(), createdBy, stored == null ? null : stored.createdAt(),
                 stored == null ? null : stored.updatedAt());
+    }
+
+    /** Whether a change moves the schedule's next due time (its timing, time zone or state changed). */
+    static boolean timingChanged(ScheduleRepository.Row stored, ScheduleRepository.Row changed) {
+        return timingChanged(stored, changed.cron(), changed.intervalMs(), changed.timeZone(), changed.enabled());
+    }
+
+    private static boolean timingChanged(ScheduleRepository.Row stored, String cron, Long intervalMs, String zone, boolean enabled) {
+        return !Objects.equals(cron, stored.cron()) || !Objects.equals(intervalMs, stored.intervalMs()) || !zone.equals(stored.timeZone())
+                || enabled != stored.enabled();
     }
 
     private static Instant nextAfter(ScheduleTiming timing, Instant now) {
@@ -149,9 +162,13 @@ class ScheduleBody {
     private static Duration interval(JsonNode body) {
         String text = text(body, "interval", 32);
         try {
-            return DurationStyle.detectAndParse(text);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("interval", "interval '" + text + "' is not a duration (such as 15m, 6h, 1d or PT6H)");
+            Duration interval = DurationStyle.detectAndParse(text);
+            if (interval.toDays() > 366) {
+                throw ApiException.badRequest("interval", "interval must be at most a year");
+            }
+            return interval;
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw ApiException.badRequest("interval", "interval '" + Printable.of(text, 40) + "' is not a duration (such as 15m, 6h, 1d or PT6H)");
         }
     }
 
@@ -162,6 +179,9 @@ class ScheduleBody {
         }
         if (value.asString().length() > max) {
             throw ApiException.badRequest(field, field + " is longer than " + max + " characters");
+        }
+        if (value.asString().chars().anyMatch(Character::isISOControl)) {
+            throw ApiException.badRequest(field, field + " contains a control character");
         }
         return value.asString();
     }

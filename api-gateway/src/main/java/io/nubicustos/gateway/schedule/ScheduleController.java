@@ -21,6 +21,7 @@ import tools.jackson.databind.JsonNode;
 
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -49,7 +50,8 @@ class ScheduleController {
         Instant now = clock.instant();
         ScheduleRepository.Row row = bodies.create(body, now, settings.shortestInterval(), AuditTrail.actor());
         schedules.insert(row, now);
-        AuditTrail.detail(Map.of("created_schedule", row.id()));
+        AuditTrail.detail(Map.of("created_schedule", row.id(), "request", row.request(), "timing",
+                row.cron() != null ? "cron " + row.cron() + " " + row.timeZone() : "every " + Duration.ofMillis(row.intervalMs())));
         return ResponseEntity.created(URI.create("/api/schedules/" + row.id())).body(existing(row.id()).view());
     }
 
@@ -68,11 +70,12 @@ class ScheduleController {
     Schedule patch(@PathVariable("id") UUID id, @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
             content = @Content(schema = @Schema(implementation = ScheduleRequest.class))) @RequestBody JsonNode body) {
         Instant now = clock.instant();
-        ScheduleRepository.Row changed = bodies.patch(existing(id), body, now, settings.shortestInterval());
-        if (!schedules.update(changed, now)) {
+        ScheduleRepository.Row stored = existing(id);
+        ScheduleRepository.Row changed = bodies.patch(stored, body, now, settings.shortestInterval());
+        if (!schedules.update(changed, ScheduleBody.timingChanged(stored, changed), now)) {
             throw notFound(id);
         }
-        AuditTrail.detail(Map.of("changed_schedule", id, "fields", String.join(",", body.propertyNames())));
+        AuditTrail.detail(Map.of("changed_schedule", id, "changes", body));
         return existing(id).view();
     }
 
@@ -80,10 +83,11 @@ class ScheduleController {
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void delete(@PathVariable("id") UUID id) {
+        ScheduleRepository.Row stored = existing(id);
         if (!schedules.delete(id)) {
             throw notFound(id);
         }
-        AuditTrail.detail(Map.of("deleted_schedule", id));
+        AuditTrail.detail(Map.of("deleted_schedule", id, "request", stored.request()));
     }
 
     private ScheduleRepository.Row existing(UUID id) {

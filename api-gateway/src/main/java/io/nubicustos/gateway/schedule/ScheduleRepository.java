@@ -32,7 +32,9 @@ class ScheduleRepository {
             """;
     private static final String UPDATE = """
             update schedules set name = :name, request = cast(:request as jsonb), cron = :cron, time_zone = :zone,
-                   interval_ms = :intervalMs, overlap = :overlap, enabled = :enabled, next_run_at = :nextRunAt, updated_at = :now
+                   interval_ms = :intervalMs, overlap = :overlap, enabled = :enabled, updated_at = :now,
+                   -- why: a change that leaves the timing alone must not put back a due time a runner fired meanwhile
+                   next_run_at = case when :timingChanged then :nextRunAt else next_run_at end
              where id = :id
             """;
     /**
@@ -47,8 +49,9 @@ class ScheduleRepository {
             select id from scans where schedule_id = :id and status in ('queued', 'running') order by created_at limit 1
             """;
     private static final String FIRED = """
-            update schedules set next_run_at = :next, last_run_at = :now, last_scan_id = coalesce(:scanId, last_scan_id),
-                   last_outcome = :outcome
+            update schedules set next_run_at = cast(:next as timestamptz), enabled = enabled and cast(:next as timestamptz) is not null,
+                   last_run_at = :now,
+                   last_scan_id = coalesce(:scanId, last_scan_id), last_outcome = :outcome
              where id = :id
             """;
 
@@ -90,8 +93,8 @@ class ScheduleRepository {
         bind(jdbc.sql(INSERT), row, now).param("createdBy", row.createdBy()).update();
     }
 
-    boolean update(Row row, Instant now) {
-        return bind(jdbc.sql(UPDATE), row, now).update() == 1;
+    boolean update(Row row, boolean timingChanged, Instant now) {
+        return bind(jdbc.sql(UPDATE), row, now).param("timingChanged", timingChanged).update() == 1;
     }
 
     private JdbcClient.StatementSpec bind(JdbcClient.StatementSpec spec, Row row, Instant now) {
@@ -123,7 +126,7 @@ class ScheduleRepository {
     }
 
     void fired(UUID id, Instant now, Instant next, UUID scanId, String outcome) {
-        jdbc.sql(FIRED).param("id", id).param("now", utc(now)).param("next", utc(next)).param("scanId", scanId)
+        jdbc.sql(FIRED).param("id", id).param("now", utc(now)).param("next", next == null ? null : utc(next)).param("scanId", scanId)
                 .param("outcome", outcome).update();
     }
 

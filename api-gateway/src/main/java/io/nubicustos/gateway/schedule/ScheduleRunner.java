@@ -12,12 +12,12 @@ import org.springframework.scheduling.annotation.SchedulingConfigurer;
 import org.springframework.scheduling.config.FixedDelayTask;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -37,6 +37,7 @@ public class ScheduleRunner implements SchedulingConfigurer {
     private final ScanRequestParser parser;
     private final ScanCreator creator;
     private final TransactionTemplate tx;
+    private final TransactionTemplate nested;
     private final Clock clock;
     private final MeterRegistry meters;
     private final GatewayProperties.Schedules settings;
@@ -47,6 +48,8 @@ public class ScheduleRunner implements SchedulingConfigurer {
         this.parser = parser;
         this.creator = creator;
         this.tx = tx;
+        this.nested = new TransactionTemplate(tx.getTransactionManager());
+        this.nested.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         this.clock = clock;
         this.meters = meters;
         this.settings = properties.schedules();
@@ -66,18 +69,45 @@ public class ScheduleRunner implements SchedulingConfigurer {
         }
     }
 
-    /** Fires the schedules due now (one batch); answers how many due times were handled. */
+    /** Fires the schedules due now (at most a batch); answers how many due times were handled. */
     public int runOnce() {
         Instant now = clock.instant();
-        Integer handled = tx.execute(status -> {
-            List<ScheduleRepository.Row> due = schedules.claimDue(now, settings.batch());
-            due.forEach(row -> fire(row, now));
-            return due.size();
-        });
-        return handled == null ? 0 : handled;
+        int handled = 0;
+        for (int i = 0; i < settings.batch(); i++) {
+            // why: one transaction per due time, so that one schedule that cannot fire never holds back the others
+            String kind = tx.execute(status -> schedules.claimDue(now, 1).stream().findFirst().map(row -> fireOrRecord(row, now))
+                    .orElse(null));
+            if (kind == null) {
+                break;
+            }
+            meters.counter("nubicustos.schedules.fired", "outcome", kind).increment();
+            handled++;
+        }
+        return handled;
     }
 
-    private void fire(ScheduleRepository.Row row, Instant now) {
+    /**
+     * Fires the claimed row inside a savepoint; whatever goes wrong there (the database refusing the scan, a
+     * stored cron that no longer parses) is rolled back to it and recorded on the row, which moves on, so it is
+     * not claimed first again and again.
+     */
+    private String fireOrRecord(ScheduleRepository.Row row, Instant now) {
+        try {
+            return nested.execute(status -> fire(row, now));
+        } catch (RuntimeException e) {
+            log.warn("Schedule {} could not fire ({}); recorded on the schedule", row.id(), e.toString());
+            Instant next;
+            try {
+                next = timing(row).nextAfter(now);
+            } catch (RuntimeException timing) {
+                next = null;
+            }
+            schedules.fired(row.id(), now, next, null, "failed: " + e.getMessage() + (next == null ? "; paused: its timing no longer parses" : ""));
+            return "failed";
+        }
+    }
+
+    private String fire(ScheduleRepository.Row row, Instant now) {
         Instant slot = row.nextRunAt().toInstant();
         Instant next = timing(row).nextAfter(now);
         Optional<UUID> running = row.overlap().equals("skip") ? schedules.stillRunning(row.id()) : Optional.empty();
@@ -101,8 +131,8 @@ public class ScheduleRunner implements SchedulingConfigurer {
             }
         }
         schedules.fired(row.id(), now, next, scanId, outcome);
-        meters.counter("nubicustos.schedules.fired", "outcome", kind).increment();
         log.info("Schedule {} due at {}: {}; next at {}", row.id(), slot, outcome, next);
+        return kind;
     }
 
     private static ScheduleTiming timing(ScheduleRepository.Row row) {

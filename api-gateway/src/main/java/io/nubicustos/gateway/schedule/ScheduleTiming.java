@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.schedule;
 
+import io.nubicustos.gateway.web.Printable;
 import org.springframework.scheduling.support.CronExpression;
 
 import java.time.DateTimeException;
@@ -30,7 +31,7 @@ record ScheduleTiming(CronExpression cron, String cronText, ZoneId zone, Duratio
         try {
             parsed = CronExpression.parse(text.startsWith("@") ? text : "0 " + text);
         } catch (IllegalArgumentException e) {
-            throw new InvalidSchedule("cron", "cron '" + text + "' is not valid: " + e.getMessage());
+            throw new InvalidSchedule("cron", "cron '" + Printable.of(text, 100) + "' is not valid: " + e.getMessage());
         }
         return new ScheduleTiming(parsed, text, zone(zone), null, null);
     }
@@ -46,7 +47,7 @@ record ScheduleTiming(CronExpression cron, String cronText, ZoneId zone, Duratio
         try {
             return ZoneId.of(zone == null || zone.isBlank() ? "UTC" : zone);
         } catch (DateTimeException e) {
-            throw new InvalidSchedule("time_zone", "time_zone '" + zone + "' is not a time zone (use a name such as Europe/Paris)");
+            throw new InvalidSchedule("time_zone", "time_zone '" + Printable.of(zone, 64) + "' is not a time zone (use a name such as Europe/Paris)");
         }
     }
 

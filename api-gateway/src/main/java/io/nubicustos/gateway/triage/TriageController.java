@@ -61,6 +61,10 @@ class TriageController {
         audit.put("created_triage_rule", id);
         audit.put("state", rule.state());
         audit.put("covers", covers(rule));
+        audit.put("reason", rule.reason());
+        if (rule.expiresAt() != null) {
+            audit.put("expires_at", rule.expiresAt().toString());
+        }
         AuditTrail.detail(audit);
         return ResponseEntity.created(URI.create("/api/triage/" + id)).body(rules.find(id, now).orElseThrow());
     }
@@ -79,10 +83,12 @@ class TriageController {
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void delete(@PathVariable("id") UUID id) {
+        TriageRule rule = rules.find(id, clock.instant()).orElseThrow(() -> notFound(id));
         if (!rules.delete(id)) {
             throw notFound(id);
         }
-        AuditTrail.detail(Map.of("deleted_triage_rule", id));
+        // why: the row is gone; the audit log keeps what it covered, so it says what counts again
+        AuditTrail.detail(Map.of("deleted_triage_rule", id, "rule", rule));
     }
 
     private static TriageRules.NewRule read(JsonNode body, Instant now) {

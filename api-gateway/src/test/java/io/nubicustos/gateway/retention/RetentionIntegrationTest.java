@@ -2,12 +2,12 @@ package io.nubicustos.gateway.retention;
 
 import io.nubicustos.testsupport.RealInfrastructure;
 import io.nubicustos.testsupport.SettableClock;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import io.nubicustos.gateway.TestClock;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Primary;
+import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -30,24 +30,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(properties = {"spring.config.name=api-gateway", "nubicustos.retention.scans=30d", "nubicustos.retention.audit-log=90d",
         "nubicustos.retention.batch=2"})
 @RealInfrastructure
+@Import(TestClock.class)
 class RetentionIntegrationTest {
 
-    static final SettableClock CLOCK = new SettableClock(Instant.parse("2026-11-29T10:00:00Z"));
+    static final SettableClock CLOCK = TestClock.CLOCK;
     static Path reports;
 
-    @TestConfiguration
-    static class Clocks {
-        @Bean
-        @Primary
-        SettableClock testClock() {
-            return CLOCK;
-        }
-    }
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
         reports = Files.createTempDirectory("reports");
         registry.add("nubicustos.reports.path", reports::toString);
+    }
+
+    @BeforeEach
+    void startOfTheTest() {
+        CLOCK.set(Instant.parse("2026-11-29T10:00:00Z"));
     }
 
     @Autowired
@@ -69,6 +67,7 @@ class RetentionIntegrationTest {
                 """).param("id", schedule).param("at", old).update();
         UUID olderOfSchedule = scan("completed", old, schedule);
         UUID latestOfSchedule = scan("completed", old.plusDays(1), schedule);
+        UUID runningOfSchedule = scan("running", old.plusDays(2), schedule);
         jdbc.sql("insert into audit_log (at, actor, method, path, status) values (:at, 'ci', 'GET', '/api/scans', 200)")
                 .param("at", OffsetDateTime.parse("2026-01-01T00:00:00Z")).update();
         jdbc.sql("insert into audit_log (at, actor, method, path, status) values (:at, 'ci', 'GET', '/api/scans', 200)")
@@ -83,7 +82,8 @@ class RetentionIntegrationTest {
         assertThat(exists(olderOfSchedule)).isFalse();
         assertThat(exists(oldRunning)).as("running").isTrue();
         assertThat(exists(young)).as("young").isTrue();
-        assertThat(exists(latestOfSchedule)).as("the latest of its schedule").isTrue();
+        assertThat(exists(latestOfSchedule)).as("the latest settled of its schedule, though a newer one runs").isTrue();
+        assertThat(exists(runningOfSchedule)).isTrue();
         assertThat(reports.resolve(oldCompleted.toString())).as("its report directory").doesNotExist();
         assertThat(reports.resolve(young.toString() + "/prowler/report.json")).exists();
         assertThat(jdbc.sql("select count(*) from findings where scan_id = :id").param("id", oldCompleted).query(Long.class).single()).isZero();

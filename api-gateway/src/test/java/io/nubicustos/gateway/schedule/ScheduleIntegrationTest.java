@@ -10,11 +10,10 @@ import io.nubicustos.testsupport.SettableClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import io.nubicustos.gateway.TestClock;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Import;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -32,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,20 +44,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"spring.config.name=api-gateway",
         "nubicustos.schedules.check-interval=1h"})
 @RealInfrastructure
+@Import(TestClock.class)
 class ScheduleIntegrationTest {
 
     static final Instant START = Instant.parse("2026-11-29T10:00:30Z");
-    static final SettableClock CLOCK = new SettableClock(START);
+    static final SettableClock CLOCK = TestClock.CLOCK;
     static final JsonMapper JSON = JsonMapper.builder().build();
 
-    @TestConfiguration
-    static class Clocks {
-        @Bean
-        @Primary
-        SettableClock testClock() {
-            return CLOCK;
-        }
-    }
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
@@ -152,6 +145,50 @@ class ScheduleIntegrationTest {
     }
 
     @Test
+    void aScheduleThatCanNoLongerRunSaysWhyHoldsBackNoOtherAndCanStillBePaused() {
+        JsonNode broken = call("POST", "/api/schedules", "{\"profile\": \"quick\", \"interval\": \"1h\"}", 201);
+        JsonNode healthy = call("POST", "/api/schedules", "{\"profile\": \"quick\", \"interval\": \"1h\"}", 201);
+        // its profile left the catalog after the schedule was stored (a new catalog file, an upgrade)
+        jdbc.sql("update schedules set request = jsonb_set(request, '{profile}', '\"retired\"') where id = :id")
+                .param("id", UUID.fromString(broken.get("schedule_id").asString())).update();
+        // and one whose stored cron no longer parses (written by an older version with other rules)
+        JsonNode unparsable = call("POST", "/api/schedules", "{\"profile\": \"quick\", \"cron\": \"0 * * * *\"}", 201);
+        jdbc.sql("update schedules set cron = '61 * * * *', next_run_at = '2026-11-29T10:30:00Z' where id = :id")
+                .param("id", UUID.fromString(unparsable.get("schedule_id").asString())).update();
+
+        bothAt("2026-11-29T11:00:31Z");
+
+        JsonNode failed = call("GET", "/api/schedules/" + broken.get("schedule_id").asString(), null, 200);
+        assertThat(failed.get("last_outcome").asString()).startsWith("failed: ").contains("retired");
+        assertThat(failed.get("next_run_at").asString()).as("moved on, not claimed first every round").startsWith("2026-11-29T12:00:30");
+        assertThat(scansOf(UUID.fromString(healthy.get("schedule_id").asString()))).as("the other one ran").isEqualTo(1);
+        JsonNode paused = call("GET", "/api/schedules/" + unparsable.get("schedule_id").asString(), null, 200);
+        assertThat(paused.get("last_outcome").asString()).startsWith("failed: ").endsWith("paused: its timing no longer parses");
+        assertThat(paused.get("enabled").asBoolean()).isFalse();
+        assertThat(call("PATCH", "/api/schedules/" + broken.get("schedule_id").asString(), "{\"enabled\": false}", 200)
+                .get("enabled").asBoolean()).isFalse();
+    }
+
+    @Test
+    void aDueScheduleClaimedByOneInstanceIsSkippedByAnotherUntilItCommits() throws Exception {
+        call("POST", "/api/schedules", "{\"profile\": \"quick\", \"cron\": \"0 12 * * *\"}", 201);
+        Instant due = Instant.parse("2026-11-29T12:00:05Z");
+        CountDownLatch claimed = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Integer> holder = CompletableFuture.supplyAsync(() -> tx.execute(status -> {
+            int rows = repository.claimDue(due, 10).size();
+            claimed.countDown();
+            await(release);
+            return rows;
+        }));
+        claimed.await();
+        int seenByOther = tx.execute(status -> repository.claimDue(due, 10).size());
+        release.countDown();
+        assertThat(holder.join()).isPositive();
+        assertThat(seenByOther).as("rows another transaction holds are skipped, not waited for nor taken twice").isZero();
+    }
+
+    @Test
     void whatCannotBeAScheduleIsRefusedNamingTheField() {
         assertThat(call("POST", "/api/schedules", "{\"profile\": \"quick\", \"cron\": \"*/5 * * * * *\"}", 422).get("field").asString())
                 .isEqualTo("cron");
@@ -186,6 +223,14 @@ class ScheduleIntegrationTest {
         });
         mine.join();
         other.join();
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void await(CyclicBarrier barrier) {

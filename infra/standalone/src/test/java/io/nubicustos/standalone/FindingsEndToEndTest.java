@@ -20,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -83,9 +84,16 @@ class FindingsEndToEndTest {
         String unchanged = api.getJson("/api/scans/" + next + "/findings?check=accessanalyzer_enabled&size=1")
                 .at("/findings/0/fingerprint").asString();
         JsonNode history = api.getJson("/api/findings?fingerprint=" + unchanged);
-        assertThat(history.get("scans").asInt()).isEqualTo(2);
-        assertThat(history.at("/history/0/scan_id").asString()).isEqualTo(next);
-        assertThat(history.at("/history/1/scan_id").asString()).isEqualTo(first);
+        // why: the same report runs in other end-to-end tests of this JVM (same account in the report, so same
+        // fingerprints); this test's scans are the ones of its own aws_profile, newest first
+        List<String> ours = new ArrayList<>();
+        history.get("history").forEach(h -> {
+            if ("diff-account".equals(h.get("aws_profile").asString())) {
+                ours.add(h.get("scan_id").asString());
+            }
+        });
+        assertThat(ours).containsExactly(next, first);
+        assertThat(history.get("scans").asInt()).isEqualTo(history.get("history").size());
     }
 
     @Test
