@@ -39,7 +39,7 @@ class FindingController {
                                  @RequestParam(required = false) String resource,
                                  @RequestParam(defaultValue = "0") int page,
                                  @RequestParam(defaultValue = "100") int size) {
-        scans.scan(id);
+        scans.requireExists(id);
         FindingFilter filter = FindingFilter.of(severity, tool, status, account, region, check, resource);
         Paging paging = Paging.of(page, size);
         return new FindingPage(id, findings.count(id, filter), paging.page(), paging.size(), findings.page(id, filter, paging));

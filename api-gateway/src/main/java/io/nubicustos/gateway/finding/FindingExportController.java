@@ -31,8 +31,7 @@ import java.util.UUID;
 @RestController
 class FindingExportController {
 
-    /** why: positional, for a streaming JdbcTemplate; the triage rule's clock is the first parameter */
-    private static final String ROWS = "select " + FindingQueries.COLUMNS + FindingQueries.FROM.replace(":triageNow", "?")
+    private static final String ROWS = "select " + FindingQueries.COLUMNS + FindingQueries.FROM_POSITIONAL
             + " where f.scan_id = ? "
             + "and (? or f.status = 'fail') order by f.tool, " + FindingQueries.SEVERITY_RANK + ", f.check_id, f.id";
 
@@ -57,7 +56,7 @@ class FindingExportController {
     ResponseEntity<StreamingResponseBody> export(@PathVariable("id") UUID id,
                                                  @RequestParam(defaultValue = "json") String format,
                                                  @RequestParam(defaultValue = "fail") String status) {
-        scans.scan(id);
+        scans.requireExists(id);
         if (!status.equals("fail") && !status.equals("all")) {
             throw ApiException.badRequest("status", "export status must be fail or all");
         }

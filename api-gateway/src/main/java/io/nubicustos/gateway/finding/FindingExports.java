@@ -14,8 +14,7 @@ import java.util.UUID;
 @Component
 public class FindingExports {
 
-    /** why: positional, for a streaming JdbcTemplate; the triage rule's clock is the first parameter */
-    private static final String ROWS = "select " + FindingQueries.COLUMNS + FindingQueries.FROM.replace(":triageNow", "?")
+    private static final String ROWS = "select " + FindingQueries.COLUMNS + FindingQueries.FROM_POSITIONAL
             + " where f.scan_id = ? order by f.tool, f.id";
 
     private final JdbcTemplate jdbc;

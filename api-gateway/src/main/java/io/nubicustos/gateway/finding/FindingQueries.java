@@ -26,6 +26,8 @@ class FindingQueries {
             "case f.severity when 'critical' then 0 when 'high' then 1 when 'medium' then 2 when 'low' then 3 else 4 end";
     /** The findings with the newest active triage rule of each (columns {@code triage_*}, null when none). */
     static final String FROM = " from findings f left join lateral (" + TriageMatch.RULE_OF_FINDING + ") tr on true ";
+    /** {@link #FROM} for positional statements (the streaming exports): the triage clock is their first parameter. */
+    static final String FROM_POSITIONAL = FROM.replace(":triageNow", "?");
     private static final String FILTER = FROM + """
              where f.scan_id = :scanId
               and (cast(:triaged as text) is null or (cast(:triaged as text) = 'only') = (tr.triage_id is not null))

@@ -71,7 +71,10 @@ class ScanDiffController {
             throw ApiException.badRequest("limit", "limit must be between 0 and 1000");
         }
         ScanView scan = scans.scan(id);
-        Optional<UUID> baseline = against != null ? Optional.of(scans.scan(against).id())
+        if (against != null) {
+            scans.requireExists(against);
+        }
+        Optional<UUID> baseline = against != null ? Optional.of(against)
                 : jdbc.sql(PREVIOUS).param("profile", scan.profile()).param("awsProfile", scan.awsProfile())
                 .param("createdAt", scan.createdAt()).param("id", id).query(UUID.class).optional();
         if (baseline.isEmpty()) {

@@ -144,7 +144,7 @@ class ScanController {
 
     @GetMapping("/{id}/errors")
     Errors errors(@PathVariable("id") UUID id) {
-        queries.scan(id);
+        queries.requireExists(id);
         List<StepView> steps = queries.steps(id);
         Map<UUID, List<ScanQueries.AttemptView>> attempts = queries.attempts(id);
         Map<String, String> toolErrors = new LinkedHashMap<>();

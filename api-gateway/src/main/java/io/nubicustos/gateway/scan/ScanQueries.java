@@ -86,6 +86,16 @@ public class ScanQueries {
                 .orElseThrow(() -> ApiException.notFound("scan_not_found", "no scan with id " + id));
     }
 
+    /**
+     * Answers 404 for a scan that does not exist; for routes that need the scan's existence, not its view (which
+     * counts its triaged findings).
+     */
+    public void requireExists(UUID id) {
+        if (!jdbc.sql("select exists (select 1 from scans where id = :id)").param("id", id).query(Boolean.class).single()) {
+            throw ApiException.notFound("scan_not_found", "no scan with id " + id);
+        }
+    }
+
     public List<ScanView> page(String status, UUID scheduleId, int limit, long offset) {
         return jdbc.sql(SCANS_PAGE).param("status", status).param("scheduleId", scheduleId == null ? null : scheduleId.toString())
                 .param("limit", limit).param("offset", offset).param("triageNow", now())

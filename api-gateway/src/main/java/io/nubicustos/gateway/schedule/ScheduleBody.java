@@ -3,6 +3,7 @@ package io.nubicustos.gateway.schedule;
 import io.nubicustos.gateway.scan.ScanRequest;
 import io.nubicustos.gateway.scan.ScanRequestParser;
 import io.nubicustos.gateway.web.ApiException;
+import io.nubicustos.gateway.web.JsonFields;
 import io.nubicustos.gateway.web.Printable;
 import io.nubicustos.model.catalog.ResourceLimits;
 import io.nubicustos.model.finding.Severity;
@@ -173,28 +174,10 @@ class ScheduleBody {
     }
 
     private static String text(JsonNode body, String field, int max) {
-        JsonNode value = body.get(field);
-        if (!value.isString()) {
-            throw ApiException.badRequest(field, field + " must be a string");
-        }
-        if (value.asString().length() > max) {
-            throw ApiException.badRequest(field, field + " is longer than " + max + " characters");
-        }
-        if (value.asString().chars().anyMatch(Character::isISOControl)) {
-            throw ApiException.badRequest(field, field + " contains a control character");
-        }
-        return value.asString();
+        return JsonFields.optionalText(body, field, max);
     }
 
     private static void requireObject(JsonNode body) {
-        if (body == null || !body.isObject()) {
-            throw ApiException.badRequest(null, "the body must be a JSON object");
-        }
-        for (String field : body.propertyNames()) {
-            if (!FIELDS.contains(field)) {
-                throw ApiException.badRequest(Printable.of(field, 80), "unknown field '" + Printable.of(field, 80) + "'; a schedule has "
-                        + String.join(", ", FIELDS));
-            }
-        }
+        JsonFields.requireObject(body, FIELDS, "a schedule");
     }
 }

@@ -2,7 +2,7 @@ package io.nubicustos.gateway.triage;
 
 import io.nubicustos.gateway.security.AuditTrail;
 import io.nubicustos.gateway.web.ApiException;
-import io.nubicustos.gateway.web.Printable;
+import io.nubicustos.gateway.web.JsonFields;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -92,15 +92,7 @@ class TriageController {
     }
 
     private static TriageRules.NewRule read(JsonNode body, Instant now) {
-        if (body == null || !body.isObject()) {
-            throw ApiException.badRequest(null, "the body must be a JSON object");
-        }
-        for (String field : body.propertyNames()) {
-            if (!FIELDS.contains(field)) {
-                throw ApiException.badRequest(Printable.of(field, 80), "unknown field '" + Printable.of(field, 80)
-                        + "'; a triage rule has " + String.join(", ", FIELDS));
-            }
-        }
+        JsonFields.requireObject(body, FIELDS, "a triage rule");
         String fingerprint = text(body, "fingerprint", 64);
         if (fingerprint != null && !fingerprint.matches("[0-9a-f]{64}")) {
             throw ApiException.badRequest("fingerprint", "a fingerprint is 64 lower-case hex characters");
@@ -153,21 +145,7 @@ class TriageController {
     }
 
     private static String text(JsonNode body, String field, int max) {
-        JsonNode value = body.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isString()) {
-            throw ApiException.badRequest(field, field + " must be a string");
-        }
-        String text = value.asString();
-        if (text.length() > max) {
-            throw ApiException.badRequest(field, field + " is longer than " + max + " characters");
-        }
-        if (text.chars().anyMatch(c -> c == 0)) {
-            throw ApiException.badRequest(field, field + " contains a NUL character");
-        }
-        return text;
+        return JsonFields.optionalText(body, field, max);
     }
 
     private static ApiException notFound(UUID id) {
