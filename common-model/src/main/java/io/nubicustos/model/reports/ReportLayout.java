@@ -14,6 +14,7 @@ public record ReportLayout(Path root) {
 
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final String CREDENTIALS = ".credentials";
+    private static final String LOGS = ".logs";
 
     public ReportLayout {
         root = root.toAbsolutePath().normalize();
@@ -25,6 +26,20 @@ public record ReportLayout(Path root) {
 
     public Path stepDirectory(UUID scanId, String tool) {
         return scanDirectory(scanId).resolve(segment("tool", tool));
+    }
+
+    /**
+     * Where the worker keeps the steps' whole logs, {@code <root>/<scan id>/.logs}: beside the reports, inside the scan's
+     * directory (so archives and pruning take them along), but outside every step's report directory, which is the
+     * only part of the scan a container can write.
+     */
+    public Path logsDirectory(UUID scanId) {
+        return scanDirectory(scanId).resolve(LOGS);
+    }
+
+    /** A step's whole log (stdout and stderr interleaved as the engine stored them, redacted, bounded). */
+    public Path logFile(UUID scanId, String tool) {
+        return logsDirectory(scanId).resolve(segment("tool", tool) + ".log");
     }
 
     /** Where the worker stages the one profile a step attempt may see. */

@@ -1,15 +1,12 @@
 package io.nubicustos.processor.processing;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.nubicustos.model.messaging.OutboxChannel;
 import io.nubicustos.model.messaging.ScanEvents;
-import io.nubicustos.model.messaging.Topics;
 import io.nubicustos.model.scan.StepStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.ObjectMapper;
 
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -26,7 +23,8 @@ import java.time.Duration;
  * Recomputes a scan's counts from its findings (one statement) and settles the scan once every
  * step is terminal: failed if any step failed, cancelled if any was cancelled, else completed. The
  * guard {@code status in ('queued','running')} makes settling happen once, and a settled scan never
- * moves again. Settling writes a CloudEvent to the outbox for {@code scan-events}. Callers run it in
+ * moves again. Settling writes a CloudEvent to the outbox for {@code scan-events} and to the webhooks subscribed
+ * to it, and compares a completed or failed scan with its baseline ({@link SettledScanReview}). Callers run it in
  * their transaction.
  */
 @Component
@@ -62,17 +60,18 @@ class ScanFinalizer {
             returning status, profile, created_at, findings_total, findings_critical, findings_high, findings_medium, findings_low,
                       findings_info, findings_needs_review, findings_suppressed
             """.formatted(StepStatus.terminalSqlList());
-    private static final String OUTBOX = OutboxChannel.INSERT;
     private static final String LOCK_SCAN = "select id from scans where id = :id for update";
 
     private final JdbcClient jdbc;
-    private final ObjectMapper json;
+    private final ScanAnnouncements announcements;
+    private final SettledScanReview review;
     private final Clock clock;
     private final MeterRegistry meters;
 
-    ScanFinalizer(JdbcClient jdbc, ObjectMapper json, Clock clock, MeterRegistry meters) {
+    ScanFinalizer(JdbcClient jdbc, ScanAnnouncements announcements, SettledScanReview review, Clock clock, MeterRegistry meters) {
         this.jdbc = jdbc;
-        this.json = json;
+        this.announcements = announcements;
+        this.review = review;
         this.clock = clock;
         this.meters = meters;
     }
@@ -106,11 +105,10 @@ class ScanFinalizer {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("profile", profile);
         data.put("findings", findings);
-        Map<String, Object> event = ScanEvents.settled(scanId, status, "/nubicustos/report-processor", now, data);
-        jdbc.sql(OUTBOX).param("topic", Topics.SCAN_EVENTS).param("key", scanId.toString())
-                .param("payload", json.writeValueAsString(event)).param("now", now).update();
-        // why: the relay runs in the api-gateway; the notification reaches it when this transaction commits
-        jdbc.sql(OutboxChannel.WAKE_RELAY).query().singleRow();
+        announcements.publish(scanId, ScanEvents.settled(scanId, status, "/nubicustos/report-processor", now, data), now);
+        if (!"cancelled".equals(status)) {
+            review.review(scanId, status, profile, now);
+        }
         meters.counter("nubicustos.scans.finished", "profile", profile, "outcome", status).increment();
         if (row.get("created_at") instanceof Timestamp created) {
             Timer.builder("nubicustos.scan.settle").description("From a scan's accept to its settling").tag("profile", profile)

@@ -57,7 +57,8 @@ public class StepProcessor {
     private static final String LOCK = "select status from scan_steps where id = :id for update";
     private static final String DELETE_FINDINGS = "delete from findings where step_id = :id";
     private static final String SUCCEED = """
-            update scan_steps set status = 'succeeded', findings_count = :count, note = :note, completed_at = :now
+            update scan_steps set status = 'succeeded', findings_count = :count, note = :note, completed_at = :now,
+                   coverage = cast(:coverage as jsonb)
              where id = :id and status = 'reporting'
             """;
     private static final String FAIL = """
@@ -226,15 +227,17 @@ public class StepProcessor {
         Optional<ReportParser> parser = parsers.forFormat(step.reportFormat());
         long count = 0;
         String note;
+        String coverage = null;
         if (parser.isEmpty()) {
             note = "no parser for report format '" + step.reportFormat() + "' yet: no findings were read; the report files are kept in "
                     + reportDir;
         } else {
             FindingWriter writer = new FindingWriter(DataSourceUtils.getConnection(dataSource), json, step.scanId(), stepId,
                     step.severityFilter());
+            StepCoverage seen = new StepCoverage(writer);
             boolean finished = false;
             try {
-                note = parser.get().parse(reportDir, writer);
+                note = parser.get().parse(reportDir, seen);
                 count = writer.finish();
                 finished = true;
             } catch (ReportException e) {
@@ -257,8 +260,10 @@ public class StepProcessor {
                 note += "; cleaned: " + writer.cleaningSummary();
             }
             meters.counter("nubicustos.findings.stored", "tool", step.tool()).increment(count);
+            coverage = json.writeValueAsString(seen.toMap(LogSignals.of(properties.reports().layout().logFile(step.scanId(), step.tool()))));
         }
-        jdbc.sql(SUCCEED).param("id", stepId).param("count", count).param("note", note).param("now", now()).update();
+        jdbc.sql(SUCCEED).param("id", stepId).param("count", count).param("note", note).param("coverage", coverage)
+                .param("now", now()).update();
         finalizer.recount(step.scanId());
         finalizer.settleIfDone(step.scanId());
         log.info("Step {} ({}) of scan {} succeeded: {}", stepId, step.tool(), step.scanId(), note);

@@ -8,6 +8,13 @@ public interface FindingSink {
     void accept(Finding finding);
 
     /**
+     * A result that passed: not a finding, but evidence of what the tool evaluated. Parsers that see passing results
+     * report them here, so a step's coverage (results, checks, resources, regions) counts them; nothing is stored.
+     */
+    default void passed(String checkId, String resourceId, String region) {
+    }
+
+    /**
      * The sink could not store a finding (the database is down, say). It is not the report's fault: a
      * parser that turns its own failures into a {@link ReportException} lets this one through as it is.
      */

@@ -13,9 +13,29 @@ import java.time.Duration;
  * @param reports    where step report directories are, as this process sees them
  * @param processor  sweeping and batching
  * @param catalog    operator's catalog file (checked at start-up, like every service)
+ * @param degraded   when a settled scan that saw far less than its baseline is marked degraded
  */
 @ConfigurationProperties("nubicustos")
-public record ProcessorProperties(@DefaultValue Reports reports, @DefaultValue Processor processor, String catalog) {
+public record ProcessorProperties(@DefaultValue Reports reports, @DefaultValue Processor processor, String catalog,
+                                  @DefaultValue Degraded degraded) {
+
+    /**
+     * When a settled scan is marked degraded: compared with its baseline (the previous settled, not degraded scan of the
+     * same profile and account), a tool saw fewer results, checks, resources or regions than {@code ratio} of the
+     * baseline's, or its log has many more access-denied or throttling lines.
+     *
+     * @param ratio          a measure below this share of the baseline's is a loss (0.5: less than half)
+     * @param minResults     a baseline with fewer results than this is too small to judge
+     * @param minSignalLines access-denied or throttling lines below this many are noise
+     */
+    public record Degraded(@DefaultValue("0.5") double ratio, @DefaultValue("20") long minResults,
+                           @DefaultValue("10") long minSignalLines) {
+        public Degraded {
+            if (!(ratio > 0 && ratio <= 1)) {
+                throw new IllegalArgumentException("nubicustos.degraded.ratio must be above 0 and at most 1");
+            }
+        }
+    }
 
     /** @param path the reports root */
     public record Reports(@DefaultValue("/app/reports") Path path) {

@@ -274,12 +274,83 @@ class StepProcessorIntegrationTest {
         assertThat(jdbc.sql("select status from scans where id = :id").param("id", scan).query(String.class).single()).isEqualTo("failed");
     }
 
+    @Test
+    void aScanWhoseProwlerReportHasATenthOfItsBaselinesResultsIsDegradedAndAnnounced() throws IOException {
+        String account = "monitored-" + UUID.randomUUID();
+        UUID hook = UUID.randomUUID();
+        jdbc.sql("""
+                insert into webhooks (id, url, event_types, min_severity, format, secret, created_at)
+                values (:id, 'http://127.0.0.1:9/hook', array['scan.degraded', 'findings.new'], 'critical', 'cloudevents', 'a-secret-of-16-chars', now())
+                """).param("id", hook).update();
+        try {
+            UUID baseline = scan("", account);
+            UUID full = step(baseline, "prowler", "prowler", "reporting");
+            report(baseline, "prowler", "prowler/prowler330_output.asff.json", "p.asff.json");
+            processor.process(full);
+            assertThat(degraded(baseline)).isFalse();
+            assertThat(io.nubicustos.processor.report.JsonReports.MAPPER.readValue(jdbc.sql("select coverage::text from scan_steps where id = :id")
+                    .param("id", full).query(String.class).single(), Map.class))
+                    .as("passes counted: 441 PASSED, 286 FAILED, 4 INFOED").isEqualTo(Map.of("results", 731, "checks", 101, "resources", 81,
+                            "regions", 17, "access_denied_lines", 0, "throttling_lines", 0));
+            assertThat(deliveries(hook, baseline)).as("the first scan's critical findings are new").containsExactly("findings.new");
+
+            clock.advance(Duration.ofHours(1));
+            UUID lessened = scan("", account);
+            UUID tenth = step(lessened, "prowler", "prowler", "reporting");
+            var all = io.nubicustos.processor.report.JsonReports.MAPPER.readTree(Samples.file("prowler/prowler330_output.asff.json").toFile());
+            var cut = io.nubicustos.processor.report.JsonReports.MAPPER.createArrayNode();
+            for (int i = 0; i < all.size(); i += 10) {
+                cut.add(all.get(i));
+            }
+            Path dir = Files.createDirectories(reports.resolve(lessened.toString()).resolve("prowler"));
+            Files.writeString(dir.resolve("p.asff.json"), cut.toString());
+            Path logs = Files.createDirectories(reports.resolve(lessened.toString()).resolve(".logs"));
+            Files.writeString(logs.resolve("prowler.log"), "[stderr] botocore.exceptions.ClientError: An error occurred (AccessDenied) when"
+                    + " calling the GetBucketPolicy operation: Access Denied\n".repeat(12) + "prowler finished\n");
+            processor.process(tenth);
+
+            Map<String, Object> scan = jdbc.sql("select status, degraded, degraded_reasons::text as reasons from scans where id = :id")
+                    .param("id", lessened).query().singleRow();
+            assertThat(scan.get("status")).as("degraded is not a status").isEqualTo("completed");
+            assertThat(scan.get("degraded")).isEqualTo(true);
+            assertThat((String) scan.get("reasons")).contains("\"baseline_scan_id\": \"" + baseline + "\"")
+                    .contains("results fell to 74 from 731 (10.1% of the baseline")
+                    .contains("12 access-denied line(s) in its log, 0 in the baseline's");
+            List<String> events = jdbc.sql("select payload::jsonb ->> 'type' from outbox where message_key = :key order by id")
+                    .param("key", lessened.toString()).query(String.class).list();
+            assertThat(events).containsExactly("io.nubicustos.scan.completed", "io.nubicustos.scan.degraded");
+            assertThat(deliveries(hook, lessened)).as("nothing new in a part of the same report").containsExactly("scan.degraded");
+
+            clock.advance(Duration.ofHours(1));
+            UUID recovered = scan("", account);
+            UUID again = step(recovered, "prowler", "prowler", "reporting");
+            report(recovered, "prowler", "prowler/prowler330_output.asff.json", "p.asff.json");
+            processor.process(again);
+            assertThat(degraded(recovered)).as("compared with the last scan that was not degraded").isFalse();
+        } finally {
+            jdbc.sql("delete from webhooks where id = :id").param("id", hook).update();
+        }
+    }
+
+    private boolean degraded(UUID scan) {
+        return jdbc.sql("select degraded from scans where id = :id").param("id", scan).query(Boolean.class).single();
+    }
+
+    private List<String> deliveries(UUID hook, UUID scan) {
+        return jdbc.sql("select event_type from webhook_deliveries where webhook_id = :hook and scan_id = :scan order by id")
+                .param("hook", hook).param("scan", scan).query(String.class).list();
+    }
+
     private UUID scan(String severities) {
+        return scan(severities, "default");
+    }
+
+    private UUID scan(String severities, String awsProfile) {
         UUID id = UUID.randomUUID();
         jdbc.sql("""
                 insert into scans (id, profile, aws_profile, severity_filter, status, source, created_at)
-                values (:id, 'quick', 'default', string_to_array(:sev, ','), 'running', 'rest', :now)
-                """).param("id", id).param("sev", severities).param("now", OffsetDateTime.now()).update();
+                values (:id, 'quick', :awsProfile, string_to_array(:sev, ','), 'running', 'rest', :now)
+                """).param("id", id).param("awsProfile", awsProfile).param("sev", severities).param("now", OffsetDateTime.now(clock)).update();
         return id;
     }
 

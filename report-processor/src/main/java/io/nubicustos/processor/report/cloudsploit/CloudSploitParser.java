@@ -63,6 +63,9 @@ public final class CloudSploitParser implements ReportParser {
                 default -> throw new ReportException(file, JsonReports.position(at), "unknown status '" + status + "'");
             };
             if (severity == null) {
+                if ("OK".equalsIgnoreCase(status)) {
+                    sink.passed(plugin, JsonReports.text(result, "resource"), region(result.get("region")));
+                }
                 return;
             }
             String resource = JsonReports.text(result, "resource");

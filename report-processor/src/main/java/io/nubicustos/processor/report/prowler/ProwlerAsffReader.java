@@ -40,11 +40,13 @@ final class ProwlerAsffReader {
                 case "NOT_AVAILABLE", "INFOED" -> FindingStatus.MANUAL;
                 default -> throw new ReportException(file, JsonReports.position(at), "unknown Compliance.Status '" + compliance + "'");
             };
-            if (status == null) {
-                return;
-            }
             String generator = JsonReports.text(finding, "GeneratorId");
             String check = generator != null && generator.startsWith("prowler-") ? generator.substring("prowler-".length()) : generator;
+            if (status == null) {
+                JsonNode passed = finding.path("Resources").path(0);
+                sink.passed(check, JsonReports.text(passed, "Id"), JsonReports.text(passed, "Region"));
+                return;
+            }
             if (check == null) {
                 throw new ReportException(file, JsonReports.position(at), "ASFF finding without GeneratorId");
             }

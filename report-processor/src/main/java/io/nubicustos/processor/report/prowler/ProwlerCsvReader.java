@@ -67,6 +67,8 @@ final class ProwlerCsvReader {
                     default -> throw new ReportException(file, "line " + csv.recordLine(), "unknown STATUS '" + r.get("STATUS") + "'");
                 };
                 if (status == null) {
+                    sink.passed(r.get("CHECK_ID"), r.get("RESOURCE_UID") != null ? r.get("RESOURCE_UID") : r.get("RESOURCE_NAME"),
+                            r.get("REGION"));
                     continue;
                 }
                 if ("true".equalsIgnoreCase(r.get("MUTED"))) {

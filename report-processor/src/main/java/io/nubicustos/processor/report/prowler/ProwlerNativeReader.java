@@ -42,6 +42,8 @@ final class ProwlerNativeReader {
                 default -> throw new ReportException(file, JsonReports.position(at), "unknown Status '" + status + "'");
             };
             if (findingStatus == null) {
+                sink.passed(check, JsonReports.text(result, "ResourceArn") != null ? JsonReports.text(result, "ResourceArn")
+                        : JsonReports.text(result, "ResourceId"), JsonReports.text(result, "Region"));
                 return;
             }
             String resource = JsonReports.text(result, "ResourceArn") != null ? JsonReports.text(result, "ResourceArn")

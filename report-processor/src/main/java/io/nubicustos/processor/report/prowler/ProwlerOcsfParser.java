@@ -64,6 +64,9 @@ public final class ProwlerOcsfParser implements ReportParser {
             Finding finding = normalize(record, file, at);
             if (finding == null) {
                 counts.pass++;
+                JsonNode resource = record.path("resources").path(0);
+                sink.passed(text(record.path("metadata"), "event_code"), text(resource, "uid"),
+                        text(resource, "region") != null ? text(resource, "region") : text(record.path("cloud"), "region"));
                 return;
             }
             switch (finding.status()) {

@@ -1,0 +1,55 @@
+package io.nubicustos.processor.processing;
+
+import io.nubicustos.processor.system.ProcessorProperties;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Decides whether one tool saw far less than it did in the baseline scan, and says how, from the two coverages
+ * {@link StepCoverage} stored: fewer results, checks, resources or regions than {@code ratio} of the baseline's (a
+ * baseline of fewer than {@code minResults} results is too small to judge), or many more access-denied or throttling
+ * lines in its log than before.
+ */
+final class Degradation {
+
+    private static final List<String> MEASURES = List.of("results", "checks", "resources", "regions");
+    private static final Map<String, String> SIGNALS = Map.of("access_denied_lines", "access-denied", "throttling_lines", "throttling");
+
+    private Degradation() {
+    }
+
+    static List<String> reasons(Map<String, Long> before, Map<String, Long> now, ProcessorProperties.Degraded settings) {
+        List<String> reasons = new ArrayList<>();
+        long baselineResults = before.getOrDefault("results", 0L);
+        if (baselineResults >= settings.minResults()) {
+            for (String measure : MEASURES) {
+                long was = before.getOrDefault(measure, 0L);
+                long is = now.getOrDefault(measure, 0L);
+                if (was > 0 && is < was * settings.ratio()) {
+                    reasons.add(is == 0 && measure.equals("results")
+                            ? "an empty report: 0 results where the baseline had " + was
+                            : measure + " fell to " + is + " from " + was + " (" + percent(is, was) + " of the baseline; the threshold is "
+                                    + percent(settings.ratio()) + ")");
+                }
+            }
+        }
+        for (Map.Entry<String, String> signal : SIGNALS.entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
+            long was = before.getOrDefault(signal.getKey(), 0L);
+            long is = now.getOrDefault(signal.getKey(), 0L);
+            if (is >= settings.minSignalLines() && is > 2 * was) {
+                reasons.add(is + " " + signal.getValue() + " line(s) in its log, " + was + " in the baseline's");
+            }
+        }
+        return reasons;
+    }
+
+    private static String percent(long part, long whole) {
+        return percent((double) part / whole);
+    }
+
+    private static String percent(double ratio) {
+        return Math.round(ratio * 1000) / 10.0 + "%";
+    }
+}
