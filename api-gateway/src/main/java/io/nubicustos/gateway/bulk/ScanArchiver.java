@@ -11,7 +11,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.ObjectMapper;
 
 import java.io.FilterOutputStream;
+import io.nubicustos.gateway.logs.StepLogFiles;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.util.Optional;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -27,8 +32,8 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * Writes a ZIP of scans: per scan, {@code scan.json} (the scan and its steps), {@code findings.json}
- * (streamed from the database) and {@code reports/<tool>/…} (the tools' report files, symlinks
- * skipped). The ZIP is streamed to a temporary file in the archives directory and moved into place
+ * (streamed from the database), {@code reports/<tool>/…} (the tools' report files, symlinks
+ * skipped) and {@code logs/<tool>.log} (each tool's whole log). The ZIP is streamed to a temporary file in the archives directory and moved into place
  * when complete, so no half-written archive is ever listed.
  */
 @Component
@@ -39,8 +44,11 @@ class ScanArchiver {
     private final TransactionTemplate tx;
     private final ObjectMapper json;
     private final ReportLayout reports;
+    private final StepLogFiles logs;
 
-    ScanArchiver(ScanQueries scans, FindingExports findings, TransactionTemplate tx, ObjectMapper json, GatewayProperties properties) {
+    ScanArchiver(ScanQueries scans, FindingExports findings, TransactionTemplate tx, ObjectMapper json, GatewayProperties properties,
+                 StepLogFiles logs) {
+        this.logs = logs;
         this.scans = scans;
         this.findings = findings;
         this.tx = tx;
@@ -66,6 +74,7 @@ class ScanArchiver {
                     tx.executeWithoutResult(s -> findings.writeJson(scanId, new NonClosing(zip)));
                     zip.closeEntry();
                     addReports(zip, scanId, steps);
+                    addLogs(zip, scanId, steps);
                 }
             }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -97,6 +106,24 @@ class ScanArchiver {
                 content.transferTo(zip);
                 zip.closeEntry();
             });
+        }
+    }
+
+    /** Adds each exited step's whole log as {@code logs/<tool>.log} (the worker saved it before the step left running). */
+    private void addLogs(ZipOutputStream zip, UUID scanId, List<StepView> steps) throws IOException {
+        for (StepView step : steps) {
+            if (!hasExited(step)) {
+                continue;
+            }
+            Optional<FileChannel> log = logs.open(scanId, step.tool());
+            if (log.isEmpty()) {
+                continue;
+            }
+            try (FileChannel channel = log.get(); InputStream in = Channels.newInputStream(channel)) {
+                zip.putNextEntry(new ZipEntry(scanId + "/logs/" + entryName(Path.of(step.tool())) + ".log"));
+                in.transferTo(zip);
+                zip.closeEntry();
+            }
         }
     }
 

@@ -20,7 +20,8 @@ import java.util.UUID;
 
 /**
  * Keeps the data from growing for ever: settled scans past their age go with their steps, findings and
- * report directories, and old audit log entries go, in batches of one short statement each (rows another
+ * report directories (their whole logs too), old audit log entries and old webhook deliveries (delivered or failed,
+ * with their attempts) go, in batches of one short statement each (rows another
  * transaction holds are skipped, and taken next round). A scan that is queued or running is never pruned,
  * nor the latest settled scan of a schedule (the baseline its next scan is compared with), even while a newer
  * one runs.
@@ -41,6 +42,11 @@ public class RetentionSweeper implements SchedulingConfigurer {
                  order by s.created_at limit :batch
                    for update of s skip locked)
             returning id
+            """;
+    private static final String PRUNE_DELIVERIES = """
+            delete from webhook_deliveries where id in (
+                select id from webhook_deliveries where status <> 'pending' and created_at < :before order by id limit :batch
+                   for update skip locked)
             """;
     private static final String PRUNE_AUDIT = """
             delete from audit_log where id in (select id from audit_log where at < :before order by id limit :batch)
@@ -74,7 +80,7 @@ public class RetentionSweeper implements SchedulingConfigurer {
     }
 
     /** What one round removed. */
-    public record Pruned(int scans, int auditEntries) {
+    public record Pruned(int scans, int auditEntries, int webhookDeliveries) {
     }
 
     /** Prunes everything past its age, batch after batch; answers how much went. */
@@ -99,13 +105,23 @@ public class RetentionSweeper implements SchedulingConfigurer {
                 audit += deleted;
             } while (deleted == settings.batch());
         }
-        if (scans > 0 || audit > 0) {
-            log.info("Retention: pruned {} scan(s) older than {} and {} audit entries older than {}", scans, settings.scans(), audit,
-                    settings.auditLog());
+        int deliveries = 0;
+        if (!settings.webhookDeliveries().isZero()) {
+            int deleted;
+            do {
+                deleted = jdbc.sql(PRUNE_DELIVERIES).param("before", now.minus(settings.webhookDeliveries())).param("batch", settings.batch())
+                        .update();
+                deliveries += deleted;
+            } while (deleted == settings.batch());
+        }
+        if (scans > 0 || audit > 0 || deliveries > 0) {
+            log.info("Retention: pruned {} scan(s) older than {}, {} audit entries older than {}, {} webhook deliveries older than {}",
+                    scans, settings.scans(), audit, settings.auditLog(), deliveries, settings.webhookDeliveries());
         }
         meters.counter("nubicustos.retention.pruned", "kind", "scans").increment(scans);
         meters.counter("nubicustos.retention.pruned", "kind", "audit_log").increment(audit);
-        return new Pruned(scans, audit);
+        meters.counter("nubicustos.retention.pruned", "kind", "webhook_deliveries").increment(deliveries);
+        return new Pruned(scans, audit, deliveries);
     }
 
     private void deleteReports(UUID scanId) {

@@ -5,6 +5,7 @@ import io.nubicustos.gateway.web.ApiException;
 import io.nubicustos.model.messaging.OutboxChannel;
 import io.nubicustos.model.messaging.ScanEvents;
 import io.nubicustos.model.messaging.Topics;
+import io.nubicustos.model.messaging.WebhookFanout;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -67,8 +68,11 @@ public class ScanCanceller {
         jdbc.sql(CANCEL_SCAN).param("id", scanId).param("now", now).update();
         jdbc.sql(CANCEL_STEPS).param("id", scanId).param("now", now).update();
         Map<String, Object> event = ScanEvents.settled(scanId, "cancelled", "/nubicustos/api-gateway", now, Map.of());
-        jdbc.sql(OUTBOX).param("topic", Topics.SCAN_EVENTS).param("key", scanId.toString())
-                .param("payload", json.writeValueAsString(event)).param("now", now).update();
+        String payload = json.writeValueAsString(event);
+        jdbc.sql(OUTBOX).param("topic", Topics.SCAN_EVENTS).param("key", scanId.toString()).param("payload", payload)
+                .param("now", now).update();
+        jdbc.sql(WebhookFanout.INSERT).param("eventId", event.get("id")).param("eventType", "scan.cancelled").param("scanId", scanId)
+                .param("payload", payload).param("now", now).param("severityRank", 0).update();
         outbox.afterCommit();
         return true;
     }

@@ -139,12 +139,13 @@ class ScanController {
     @GetMapping("/{id}/status")
     Status status(@PathVariable("id") UUID id) {
         ScanView scan = queries.scan(id);
-        return new Status(scan.id(), scan.status(), scan.startedAt(), scan.completedAt(), scan.findings());
+        return new Status(scan.id(), scan.status(), scan.startedAt(), scan.completedAt(), scan.findings(), scan.degraded(),
+                scan.degradation());
     }
 
     @GetMapping("/{id}/errors")
     Errors errors(@PathVariable("id") UUID id) {
-        queries.requireExists(id);
+        ScanView scan = queries.scan(id);
         List<StepView> steps = queries.steps(id);
         Map<UUID, List<ScanQueries.AttemptView>> attempts = queries.attempts(id);
         Map<String, String> toolErrors = new LinkedHashMap<>();
@@ -167,7 +168,8 @@ class ScanController {
                 notes.put(step.tool(), step.note());
             }
         }
-        return new Errors(id, toolErrors, steps.size(), failed, succeeded, steps.size() - failed - succeeded, details, notes);
+        return new Errors(id, toolErrors, steps.size(), failed, succeeded, steps.size() - failed - succeeded, details, notes,
+                scan.degraded(), scan.degradation());
     }
 
 }

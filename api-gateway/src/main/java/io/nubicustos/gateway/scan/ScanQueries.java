@@ -7,6 +7,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -22,10 +24,12 @@ import java.util.ArrayList;
 @Repository
 public class ScanQueries {
 
+    private static final JsonMapper STORED_JSON = JsonMapper.builder().build();
+
     private static final String SCAN_COLUMNS = """
             s.id, profile, aws_profile, array_to_string(severity_filter, ',') as severity_filter, status, source,
             created_at, started_at, completed_at, findings_total, findings_critical, findings_high, findings_medium,
-            findings_low, findings_info, findings_needs_review, findings_suppressed, schedule_id,
+            findings_low, findings_info, findings_needs_review, findings_suppressed, schedule_id, degraded, degraded_reasons::text,
             coalesce(tc.total, 0) as triaged_total, coalesce(tc.critical, 0) as triaged_critical, coalesce(tc.high, 0) as triaged_high,
             coalesce(tc.medium, 0) as triaged_medium, coalesce(tc.low, 0) as triaged_low, coalesce(tc.info, 0) as triaged_info
             """;
@@ -140,7 +144,31 @@ public class ScanQueries {
         return new ScanView(rs.getObject("id", UUID.class), rs.getString("profile"), rs.getString("aws_profile"),
                 severities == null || severities.isEmpty() ? List.of() : List.of(severities.split(",")),
                 rs.getString("status"), rs.getString("source"), time(rs, "created_at"), time(rs, "started_at"),
-                time(rs, "completed_at"), findings, rs.getObject("schedule_id", UUID.class));
+                time(rs, "completed_at"), findings, rs.getObject("schedule_id", UUID.class), rs.getBoolean("degraded"),
+                degradation(rs.getString("degraded_reasons")));
+    }
+
+    /** What the report-processor stored when it marked the scan degraded: its baseline and the reasons per tool. */
+    private static @Nullable Degradation degradation(@Nullable String stored) {
+        if (stored == null) {
+            return null;
+        }
+        JsonNode node = STORED_JSON.readTree(stored);
+        Map<String, List<String>> tools = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> tool : node.path("tools").properties()) {
+            List<String> reasons = new ArrayList<>();
+            tool.getValue().forEach(reason -> reasons.add(reason.asString()));
+            tools.put(tool.getKey(), reasons);
+        }
+        String baseline = node.path("baseline_scan_id").asString(null);
+        return new Degradation(baseline == null ? null : UUID.fromString(baseline), tools);
+    }
+
+    /**
+     * Why a scan is degraded: against which scan (the previous settled, not degraded one of its profile and account), and
+     * for each tool that saw far less, how.
+     */
+    public record Degradation(@Nullable UUID baselineScanId, Map<String, List<String>> tools) {
     }
 
     private static OffsetDateTime time(ResultSet rs, String column) throws SQLException {
@@ -149,7 +177,8 @@ public class ScanQueries {
 
     public record ScanView(UUID id, String profile, String awsProfile, List<String> severityFilter, String status,
                            String source, OffsetDateTime createdAt, @Nullable OffsetDateTime startedAt,
-                           @Nullable OffsetDateTime completedAt, Map<String, Integer> findings, @Nullable UUID scheduleId) {
+                           @Nullable OffsetDateTime completedAt, Map<String, Integer> findings, @Nullable UUID scheduleId,
+                           boolean degraded, @Nullable Degradation degradation) {
     }
 
     /** One attempt of a step: the worker and Docker host it ran on, and how it ended. */

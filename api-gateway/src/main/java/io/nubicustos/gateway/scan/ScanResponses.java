@@ -44,8 +44,9 @@ final class ScanResponses {
     record Cancelled(UUID scanId, String status, boolean changed) {
     }
 
+    /** {@code degraded}: the scan settled but a tool saw far less than in its baseline; {@code degradation} says how. */
     record Status(UUID scanId, String status, @Nullable OffsetDateTime startedAt, @Nullable OffsetDateTime completedAt,
-                  Map<String, Integer> findings) {
+                  Map<String, Integer> findings, boolean degraded, ScanQueries.@Nullable Degradation degradation) {
     }
 
     /** Why a failed step failed: its last attempt's exit and log tail, and every attempt's host and outcome. */
@@ -54,6 +55,7 @@ final class ScanResponses {
     }
 
     record Errors(UUID scanId, Map<String, @Nullable String> toolErrors, int totalTools, int failedTools, int successTools,
-                  int pendingTools, Map<String, FailedStep> details, Map<String, String> notes) {
+                  int pendingTools, Map<String, FailedStep> details, Map<String, String> notes, boolean degraded,
+                  ScanQueries.@Nullable Degradation degradation) {
     }
 }

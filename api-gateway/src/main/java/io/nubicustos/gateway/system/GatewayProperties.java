@@ -32,7 +32,34 @@ public record GatewayProperties(
         @DefaultValue Api api,
         @DefaultValue Metrics metrics,
         @DefaultValue Schedules schedules,
-        @DefaultValue Retention retention) {
+        @DefaultValue Retention retention,
+        @DefaultValue Logs logs,
+        @DefaultValue Webhooks webhooks) {
+
+    /**
+     * @param followTimeout  the longest one client may follow a step's log live
+     * @param followInterval how often a live follower looks for new lines
+     */
+    public record Logs(@DefaultValue("6h") Duration followTimeout, @DefaultValue("250ms") Duration followInterval) {
+    }
+
+    /**
+     * @param pollInterval   how often each API instance looks for due deliveries
+     * @param batch          deliveries one instance sends per round (at once)
+     * @param maxAttempts    attempts of a delivery before it is marked failed
+     * @param retryBackoff   wait before the second attempt; doubled after each further one
+     * @param connectTimeout how long connecting to a receiver may take
+     * @param requestTimeout how long a receiver may take to answer
+     */
+    public record Webhooks(@DefaultValue("1s") Duration pollInterval, @DefaultValue("20") int batch,
+                           @DefaultValue("8") int maxAttempts, @DefaultValue("5s") Duration retryBackoff,
+                           @DefaultValue("5s") Duration connectTimeout, @DefaultValue("10s") Duration requestTimeout) {
+        public Webhooks {
+            if (maxAttempts < 1 || batch < 1) {
+                throw new IllegalArgumentException("nubicustos.webhooks.max-attempts and batch must be at least 1");
+            }
+        }
+    }
 
     /**
      * Age-based pruning (published outbox rows have their own retention, {@link Outbox#retention()}).
@@ -40,10 +67,12 @@ public record GatewayProperties(
      * @param scans    settled scans older than this go, with their steps, findings and report directories; never a
      *                 scan that is queued or running, nor the latest scan of a schedule; 0 keeps every scan
      * @param auditLog audit log entries older than this go; 0 keeps them all
+     * @param webhookDeliveries delivered and failed webhook deliveries (with their attempts) older than this go; 0 keeps them
      * @param interval how often the pruning runs
      * @param batch    rows deleted per statement, so that no statement holds its locks for long
      */
     public record Retention(@DefaultValue("0") Duration scans, @DefaultValue("365d") Duration auditLog,
+                            @DefaultValue("30d") Duration webhookDeliveries,
                             @DefaultValue("1h") Duration interval, @DefaultValue("200") int batch) {
     }
 

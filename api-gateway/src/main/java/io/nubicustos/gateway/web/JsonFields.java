@@ -45,4 +45,16 @@ public final class JsonFields {
         }
         return text;
     }
+
+    /** The field's boolean, or {@code otherwise} when it is absent. */
+    public static boolean optionalBoolean(JsonNode body, String field, boolean otherwise) {
+        JsonNode value = body.get(field);
+        if (value == null) {
+            return otherwise;
+        }
+        if (!value.isBoolean()) {
+            throw ApiException.badRequest(field, field + " must be true or false");
+        }
+        return value.asBoolean();
+    }
 }

@@ -1,0 +1,217 @@
+package io.nubicustos.gateway.webhook;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.nubicustos.gateway.system.GatewayProperties;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.ObjectMapper;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Posts due webhook deliveries, on a thread of its own. A round claims a batch ({@code for update skip locked}, so any
+ * number of API instances share the work) and moves each row's next attempt past the request timeout in the same
+ * statement: the row is then this instance's while the request is in flight, and nobody's transaction stays open
+ * across HTTP. Each answer is written to the delivery log; a 2xx delivers, anything else (a refused connection, a
+ * timeout, a 500) is tried again after a back-off that doubles, up to {@code max-attempts}, then the delivery is
+ * {@code failed}. An instance that dies mid-request leaves the row to be claimed again once its claim runs out: a
+ * receiver may see an event twice, with the same {@code webhook-id}.
+ */
+@Component
+class WebhookSender {
+
+    private static final Logger log = LoggerFactory.getLogger(WebhookSender.class);
+
+    private static final String CLAIM = """
+            with due as (
+                select d.id from webhook_deliveries d join webhooks w on w.id = d.webhook_id
+                 where d.status = 'pending' and d.next_attempt_at <= :now and w.enabled
+                 order by d.next_attempt_at, d.id limit :batch
+                   for update of d skip locked)
+            update webhook_deliveries d set next_attempt_at = :claimUntil
+              from due, webhooks w
+             where d.id = due.id and w.id = d.webhook_id
+            returning d.id, d.event_id, d.payload, d.attempts, w.url, w.secret, w.format
+            """;
+    private static final String ATTEMPT = """
+            insert into webhook_attempts (delivery_id, attempt, at, status_code, error, duration_ms)
+            select d.id, cast(:attempt as int), cast(:now as timestamptz), cast(:statusCode as int), cast(:error as text),
+                   cast(:durationMs as bigint)
+              from webhook_deliveries d where d.id = :id
+            on conflict do nothing
+            """;
+    private static final String OUTCOME = """
+            update webhook_deliveries set attempts = :attempt,
+                   status = case when :delivered then 'delivered' when :attempt >= :maxAttempts then 'failed' else 'pending' end,
+                   delivered_at = case when :delivered then cast(:now as timestamptz) end,
+                   next_attempt_at = :retryAt, last_error = :error
+             where id = :id and status = 'pending'
+            """;
+
+    private final JdbcClient jdbc;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final GatewayProperties.Webhooks settings;
+    private final MeterRegistry meters;
+    private final HttpClient http;
+    private volatile boolean stopped;
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "webhook-sender");
+        t.setDaemon(true);
+        return t;
+    });
+
+    WebhookSender(JdbcClient jdbc, ObjectMapper json, Clock clock, GatewayProperties properties, MeterRegistry meters) {
+        this.jdbc = jdbc;
+        this.json = json;
+        this.clock = clock;
+        this.settings = properties.webhooks();
+        this.meters = meters;
+        // why: a receiver's redirect is not followed: the signature is for the URL the subscription names
+        this.http = HttpClient.newBuilder().connectTimeout(settings.connectTimeout()).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    @PostConstruct
+    void start() {
+        thread.execute(this::loop);
+    }
+
+    @PreDestroy
+    void stop() throws InterruptedException {
+        stopped = true;
+        thread.shutdownNow();
+        thread.awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    private void loop() {
+        while (!stopped) {
+            try {
+                while (!stopped && sendOnce() >= settings.batch()) {
+                    // a backlog: the next batch at once
+                }
+            } catch (RuntimeException e) {
+                log.warn("A webhook round failed ({}); the deliveries stay pending and are sent next round", e.toString());
+            }
+            try {
+                Thread.sleep(settings.pollInterval().toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private record Due(long id, String eventId, String payload, int attempts, String url, String secret, String format) {
+    }
+
+    private record Answer(Integer statusCode, String error, long durationMs) {
+        boolean delivered() {
+            return statusCode != null && statusCode >= 200 && statusCode < 300;
+        }
+    }
+
+    /** Sends one batch of due deliveries, all at once; answers how many were claimed. */
+    int sendOnce() {
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        Duration claim = settings.connectTimeout().plus(settings.requestTimeout()).plusSeconds(30);
+        List<Due> due = jdbc.sql(CLAIM).param("now", now).param("claimUntil", now.plus(claim)).param("batch", settings.batch())
+                .query((rs, n) -> new Due(rs.getLong("id"), rs.getString("event_id"), rs.getString("payload"), rs.getInt("attempts"),
+                        rs.getString("url"), rs.getString("secret"), rs.getString("format"))).list();
+        List<CompletableFuture<Void>> sends = new ArrayList<>(due.size());
+        for (Due delivery : due) {
+            sends.add(send(delivery).thenAccept(answer -> record(delivery, answer)));
+        }
+        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        return due.size();
+    }
+
+    private CompletableFuture<Answer> send(Due delivery) {
+        long started = System.nanoTime();
+        try {
+            byte[] body;
+            String contentType;
+            if ("slack".equals(delivery.format())) {
+                body = json.writeValueAsBytes(SlackMessage.of(json.readTree(delivery.payload())));
+                contentType = "application/json";
+            } else {
+                // the CloudEvents HTTP binding's structured mode: the whole event is the body
+                body = delivery.payload().getBytes(StandardCharsets.UTF_8);
+                contentType = "application/cloudevents+json; charset=utf-8";
+            }
+            long timestamp = clock.instant().getEpochSecond();
+            HttpRequest request = HttpRequest.newBuilder(URI.create(delivery.url())).timeout(settings.requestTimeout())
+                    .header("Content-Type", contentType).header("User-Agent", "nubicustos-webhooks")
+                    .header(WebhookSignature.ID, delivery.eventId()).header(WebhookSignature.TIMESTAMP, Long.toString(timestamp))
+                    .header(WebhookSignature.SIGNATURE, WebhookSignature.sign(delivery.secret(), delivery.eventId(), timestamp, body))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+            return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                    .handle((response, failure) -> failure == null
+                            ? new Answer(response.statusCode(), response.statusCode() / 100 == 2 ? null : "the receiver answered "
+                                    + response.statusCode(), elapsed(started))
+                            : new Answer(null, describe(failure), elapsed(started)));
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(new Answer(null, describe(e), elapsed(started)));
+        }
+    }
+
+    private void record(Due delivery, Answer answer) {
+        int attempt = delivery.attempts() + 1;
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        Duration backoff = settings.retryBackoff().multipliedBy(1L << Math.min(attempt - 1, 16));
+        try {
+            jdbc.sql(ATTEMPT).param("id", delivery.id()).param("attempt", attempt).param("now", now).param("statusCode", answer.statusCode())
+                    .param("error", answer.error()).param("durationMs", answer.durationMs()).update();
+            jdbc.sql(OUTCOME).param("id", delivery.id()).param("attempt", attempt).param("delivered", answer.delivered())
+                    .param("maxAttempts", settings.maxAttempts()).param("now", now).param("retryAt", now.plus(backoff))
+                    .param("error", answer.error()).update();
+        } catch (RuntimeException e) {
+            log.warn("The outcome of webhook delivery {} could not be recorded ({}); it is sent again when its claim runs out",
+                    delivery.id(), e.toString());
+            return;
+        }
+        String outcome = answer.delivered() ? "delivered" : attempt >= settings.maxAttempts() ? "failed" : "retry";
+        meters.counter("nubicustos.webhook.deliveries", "outcome", outcome).increment();
+        if (!answer.delivered()) {
+            log.warn("Webhook delivery {} to {} failed (attempt {} of {}): {}{}", delivery.id(), hostOf(delivery.url()), attempt,
+                    settings.maxAttempts(), answer.error(), outcome.equals("failed") ? "; no attempt is left" : "; retrying in " + backoff);
+        }
+    }
+
+    private static long elapsed(long started) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    }
+
+    private static String describe(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+        return message.length() > 500 ? message.substring(0, 500) : message;
+    }
+
+    /** The receiver's host only: a URL may carry a token in its path or query, which does not belong in a log. */
+    private static String hostOf(String url) {
+        try {
+            return URI.create(url).getHost();
+        } catch (IllegalArgumentException e) {
+            return "(invalid URL)";
+        }
+    }
+}
