@@ -94,6 +94,25 @@ public class ReportDirectories {
         }
     }
 
+    /**
+     * The scan's logs directory, created if missing; only this worker writes it (no container mounts it), the reports
+     * group reads it.
+     */
+    public Path logsDirectory(UUID scanId) {
+        Path dir = layout.logsDirectory(scanId);
+        try {
+            createWithMode(layout.scanDirectory(scanId), SCAN_MODE);
+            createWithMode(dir, SCAN_MODE);
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+    }
+
+    public Path logFile(UUID scanId, String tool) {
+        return layout.logFile(scanId, tool);
+    }
+
     /** Fails unless a file can be written to and removed from the reports root (a full disk, a lost mount). */
     public void checkWritable() {
         Path probe = layout.root().resolve(".probe-" + UUID.randomUUID());

@@ -9,6 +9,7 @@ import io.nubicustos.worker.docker.ContainerExit;
 import io.nubicustos.worker.docker.ContainerRunner;
 import io.nubicustos.worker.docker.DockerEngine;
 import io.nubicustos.worker.docker.StdoutCapture;
+import io.nubicustos.worker.docker.StepLogs;
 import io.nubicustos.worker.reports.ReportDirectories;
 import io.nubicustos.worker.system.WorkerProperties;
 import org.slf4j.Logger;
@@ -38,10 +39,12 @@ class StepOutcomes {
     private final ReportDirectories directories;
     private final StdoutCapture stdout;
     private final RecoveryPolicy recovery;
+    private final StepLogs logs;
 
     StepOutcomes(StepRepository steps, ContainerRunner containers, DockerEngine engine, CompletionPublisher completions,
                  WorkerProperties properties, MeterRegistry meters, ReportDirectories directories, StdoutCapture stdout,
-                 RecoveryPolicy recovery) {
+                 RecoveryPolicy recovery, StepLogs logs) {
+        this.logs = logs;
         this.steps = steps;
         this.containers = containers;
         this.engine = engine;
@@ -60,6 +63,8 @@ class StepOutcomes {
             return retryOrFail(step, "container " + step.containerName() + " vanished before it exited (removed outside Nubicustos)", timing);
         }
         String tail = redaction.apply(containers.logTail(step.containerId(), properties.worker().logTailLines()));
+        // why: before the step leaves 'running': the API's live follower ends on that, and the processor reads the log
+        logs.save(step.scanId(), step.tool(), step.containerId(), redaction, properties.worker().stdoutTimeout());
         if (exit.timedOut()) {
             return fail(step, exit.exitCode(), exit.oomKilled(), tail, "timed out after " + plan.limits().timeout()
                     + ": the container was killed", timing) || isCancelled(step);

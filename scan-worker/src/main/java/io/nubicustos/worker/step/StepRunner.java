@@ -12,6 +12,7 @@ import io.nubicustos.worker.docker.DockerEngine;
 import io.nubicustos.worker.docker.EngineUnavailable;
 import io.nubicustos.worker.docker.HostHealth;
 import io.nubicustos.worker.docker.StepFailure;
+import io.nubicustos.worker.docker.StepLogs;
 import io.nubicustos.worker.docker.Watch;
 import io.nubicustos.worker.reports.ReportDirectories;
 import io.nubicustos.worker.system.WorkerProperties;
@@ -60,6 +61,7 @@ public class StepRunner {
     private final ContainerExits exits;
     private final HostHealth health;
     private final RecoveryPolicy recovery;
+    private final StepLogs logs;
     private final ExecutorService cleanup = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "container-cleanup");
         t.setDaemon(true);
@@ -74,7 +76,8 @@ public class StepRunner {
     StepRunner(StepRepository steps, ContainerRunner containers, DockerEngine engine, StepOutcomes outcomes,
                StepExecutor executor, WorkerProperties properties, MeterRegistry meters, RunningContainers running,
                ReportDirectories directories, StagedCredentials credentials, ContainerSpecs specs,
-               ContainerExits exits, HostHealth health, RecoveryPolicy recovery) {
+               ContainerExits exits, HostHealth health, RecoveryPolicy recovery, StepLogs logs) {
+        this.logs = logs;
         this.recovery = recovery;
         this.exits = exits;
         this.health = health;
@@ -198,6 +201,7 @@ public class StepRunner {
      */
     private void follow(ClaimedStep step, StepExecutor.Slot slot, Instant started, Redaction redaction, Timer.Sample timing) {
         Watch watch = running.watch(step.id(), step.attempt(), step.containerId());
+        StepLogs.Live liveLog = logs.follow(step.scanId(), step.tool(), step.containerId(), redaction);
         boolean removable = false;
         // why: the engine's die event comes before its wait answers (which waits for the clean-up); the exit is
         // on the row and the slot free from that moment, the wait below stays the authority
@@ -231,6 +235,7 @@ public class StepRunner {
         } catch (RuntimeException e) {
             removable = cannotCollect(step, e, timing);
         } finally {
+            liveLog.close();
             exits.forget(step.containerId());
             running.remove(step.id(), watch);
         }

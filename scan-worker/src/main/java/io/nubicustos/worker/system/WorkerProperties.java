@@ -58,6 +58,8 @@ public record WorkerProperties(@DefaultValue Worker worker, @DefaultValue Report
      * @param cancelCheckInterval how often the worker looks for cancelled steps among those it runs (and kills them)
      * @param foreignHostGrace    how long past its lease a step on another Docker host is left to its own worker
      *                            before any worker takes it over (it cannot see that host's containers)
+     * @param logMaxSize          the most of a step's whole log (stdout and stderr) kept beside its report; past it
+     *                            the log ends with a line saying it was truncated
      */
     public record Worker(String id,
                          @DefaultValue("4") int concurrency,
@@ -72,7 +74,8 @@ public record WorkerProperties(@DefaultValue Worker worker, @DefaultValue Report
                          @DefaultValue("10m") Duration stdoutTimeout,
                          @DefaultValue("5s") Duration retryBackoff,
                          @DefaultValue("2s") Duration cancelCheckInterval,
-                         @DefaultValue("10m") Duration foreignHostGrace) {
+                         @DefaultValue("10m") Duration foreignHostGrace,
+                         @DefaultValue("16MB") DataSize logMaxSize) {
         public Worker {
             if (concurrency < 1) {
                 throw new IllegalArgumentException("nubicustos.worker.concurrency must be at least 1");
