@@ -21,6 +21,9 @@ final class RunningSystem {
             [diff-account]
             aws_access_key_id = AKIAEXAMPLE2
             aws_secret_access_key = example2
+            [monitored-account]
+            aws_access_key_id = AKIAEXAMPLE3
+            aws_secret_access_key = example3
             """;
 
     private static NubicustosStandalone system;
@@ -40,7 +43,8 @@ final class RunningSystem {
                         kafkaPort, Ports.free(), 0, 8000, 0, 0, Map.of(
                         "spring.datasource.username", "postgres", "spring.datasource.password", "",
                         "nubicustos.worker.poll-interval", "500ms", "nubicustos.processor.sweep-interval", "1s",
-                        "nubicustos.outbox.poll-interval", "200ms")));
+                        "nubicustos.outbox.poll-interval", "200ms", "nubicustos.webhooks.poll-interval", "200ms",
+                        "nubicustos.webhooks.retry-backoff", "300ms", "nubicustos.logs.follow-interval", "100ms")));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
