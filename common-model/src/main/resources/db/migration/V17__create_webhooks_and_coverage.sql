@@ -51,4 +51,7 @@ create table webhook_attempts (
 alter table scan_steps add column coverage jsonb;
 alter table scans add column degraded boolean not null default false;
 alter table scans add column degraded_reasons jsonb;
+-- an operator who knows why a scan saw less (accounts closed, regions disabled) accepts it: it is a baseline again
+alter table scans add column degradation_accepted_at timestamptz;
+alter table scans add column degradation_accepted_by text;
 create index scans_baseline on scans (profile, aws_profile, completed_at desc) where status in ('completed', 'failed');

@@ -38,7 +38,8 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(properties = {"spring.config.name=scan-worker", "nubicustos.worker.id=worker-hostile",
         "nubicustos.worker.concurrency=4", "nubicustos.worker.poll-interval=300ms", "nubicustos.worker.orphan-sweep-interval=1h",
-        "nubicustos.worker.cancel-check-interval=500ms", "nubicustos.worker.retry-backoff=1s", "nubicustos.worker.stdout-max-size=1MB", "nubicustos.reports.group-id=47991"})
+        "nubicustos.worker.cancel-check-interval=500ms", "nubicustos.worker.retry-backoff=1s", "nubicustos.worker.stdout-max-size=1MB", "nubicustos.reports.group-id=47991",
+        "nubicustos.worker.log-max-size=512KB"})
 @RealInfrastructure
 class HostileContainersIntegrationTest {
 
@@ -152,6 +153,10 @@ class HostileContainersIntegrationTest {
         assertThat(Files.readString(saved)).endsWith("}\n");
         assertThat(jdbc.sql("select capture_note from scan_steps where id = :id").param("id", step).query(String.class).single())
                 .contains("standard output truncated: out.jsonl keeps the first").contains("the limit is 1048576");
+        Path log = reports.resolve(scan + "/.logs/cloudmapper.log");
+        assertThat(Files.size(log)).as("the whole log is bounded too").isLessThan(512 * 1024 + 200).isGreaterThan(500 * 1024);
+        assertThat(Files.readAllLines(log).get(Files.readAllLines(log).size() - 1))
+                .startsWith("[nubicustos] log truncated: the first").endsWith("(the limit is 524288 bytes); the tool wrote more");
     }
 
     @Test
@@ -164,6 +169,11 @@ class HostileContainersIntegrationTest {
         String tail = jdbc.sql("select log_tail from scan_steps where id = :id").param("id", step).query(String.class).single();
         assertThat(tail).contains("[default]").doesNotContain("other-team").doesNotContain("AKIAOTHERTEAM");
         assertThat(tail).doesNotContain(SECRET).doesNotContain("AKIAIOSFODNN7EXAMPLE").contains("using [REDACTED] with secret [REDACTED]");
+        String whole = Files.readString(reports.resolve(scan + "/.logs/prowler.log"));
+        assertThat(whole).as("the whole log, redacted like the tail").contains("using [REDACTED] with secret [REDACTED]")
+                .contains("stand-in " + SNOOPS + " started").contains("exiting with 0").doesNotContain(SECRET).doesNotContain("AKIAIOSFODNN7EXAMPLE");
+        int logsMode = (Integer) Files.getAttribute(reports.resolve(scan + "/.logs"), "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        assertThat(logsMode & 0007).as("logs are not readable by other users").isZero();
         Path dir = reports.resolve(scan + "/prowler");
         int mode = (Integer) Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS);
         assertThat(mode & 0007).as("no access for other users").isZero();

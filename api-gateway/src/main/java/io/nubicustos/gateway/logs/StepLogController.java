@@ -25,6 +25,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.http.HttpStatus;
 
 /**
  * A step's whole log: {@code GET /api/scans/{id}/steps/{tool}/logs} answers it as plain text (as far as it is
@@ -41,7 +43,9 @@ class StepLogController {
     private final JdbcClient jdbc;
     private final StepLogFiles files;
     private final GatewayProperties.Logs settings;
-    private final ScheduledExecutorService followers = Executors.newScheduledThreadPool(2, r -> {
+    private final AtomicInteger following = new AtomicInteger();
+    // why: a follower's sends are synchronous; a few threads keep one slow client from holding up the others for long
+    private final ScheduledExecutorService followers = Executors.newScheduledThreadPool(4, r -> {
         Thread t = new Thread(r, "log-followers");
         t.setDaemon(true);
         return t;
@@ -71,7 +75,12 @@ class StepLogController {
         String status = stepStatus(id, tool).orElseThrow(() -> ApiException.notFound("step_not_found",
                 "scan " + id + " has no step for tool '" + io.nubicustos.gateway.web.Printable.of(tool, 100) + "'"));
         if (follow || (accept != null && accept.contains(MediaType.TEXT_EVENT_STREAM_VALUE))) {
-            return LiveLog.start(id, tool, files, () -> stepStatus(id, tool), followers, settings).emitter();
+            if (following.incrementAndGet() > settings.maxFollowers()) {
+                following.decrementAndGet();
+                throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "too_many_followers", null, "this instance already streams "
+                        + settings.maxFollowers() + " logs live; try again later, or read the log without following it");
+            }
+            return LiveLog.start(id, tool, files, () -> stepStatus(id, tool), followers, settings, following::decrementAndGet).emitter();
         }
         Optional<FileChannel> log = files.open(id, tool);
         if (log.isEmpty()) {

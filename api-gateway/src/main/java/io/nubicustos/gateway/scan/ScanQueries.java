@@ -30,6 +30,7 @@ public class ScanQueries {
             s.id, profile, aws_profile, array_to_string(severity_filter, ',') as severity_filter, status, source,
             created_at, started_at, completed_at, findings_total, findings_critical, findings_high, findings_medium,
             findings_low, findings_info, findings_needs_review, findings_suppressed, schedule_id, degraded, degraded_reasons::text,
+            degradation_accepted_at, degradation_accepted_by,
             coalesce(tc.total, 0) as triaged_total, coalesce(tc.critical, 0) as triaged_critical, coalesce(tc.high, 0) as triaged_high,
             coalesce(tc.medium, 0) as triaged_medium, coalesce(tc.low, 0) as triaged_low, coalesce(tc.info, 0) as triaged_info
             """;
@@ -145,11 +146,11 @@ public class ScanQueries {
                 severities == null || severities.isEmpty() ? List.of() : List.of(severities.split(",")),
                 rs.getString("status"), rs.getString("source"), time(rs, "created_at"), time(rs, "started_at"),
                 time(rs, "completed_at"), findings, rs.getObject("schedule_id", UUID.class), rs.getBoolean("degraded"),
-                degradation(rs.getString("degraded_reasons")));
+                degradation(rs.getString("degraded_reasons"), time(rs, "degradation_accepted_at"), rs.getString("degradation_accepted_by")));
     }
 
     /** What the report-processor stored when it marked the scan degraded: its baseline and the reasons per tool. */
-    private static @Nullable Degradation degradation(@Nullable String stored) {
+    private static @Nullable Degradation degradation(@Nullable String stored, @Nullable OffsetDateTime acceptedAt, @Nullable String acceptedBy) {
         if (stored == null) {
             return null;
         }
@@ -160,15 +161,30 @@ public class ScanQueries {
             tool.getValue().forEach(reason -> reasons.add(reason.asString()));
             tools.put(tool.getKey(), reasons);
         }
+        Map<String, UUID> baselines = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> tool : node.path("baselines").properties()) {
+            baselines.put(tool.getKey(), UUID.fromString(tool.getValue().asString()));
+        }
         String baseline = node.path("baseline_scan_id").asString(null);
-        return new Degradation(baseline == null ? null : UUID.fromString(baseline), tools);
+        return new Degradation(baseline == null ? null : UUID.fromString(baseline), baselines, tools, acceptedAt, acceptedBy);
     }
 
     /**
-     * Why a scan is degraded: against which scan (the previous settled, not degraded one of its profile and account), and
-     * for each tool that saw far less, how.
+     * Why a scan is degraded: for each tool that saw far less, how, and against which scan (per tool, the previous settled,
+     * not degraded scan of its profile and account in which the tool succeeded); and whether an operator accepted it.
      */
-    public record Degradation(@Nullable UUID baselineScanId, Map<String, List<String>> tools) {
+    public record Degradation(@Nullable UUID baselineScanId, Map<String, UUID> baselines, Map<String, List<String>> tools,
+                              @Nullable OffsetDateTime acceptedAt, @Nullable String acceptedBy) {
+    }
+
+    private static final String ACCEPT_DEGRADATION = """
+            update scans set degradation_accepted_at = :now, degradation_accepted_by = :actor
+             where id = :id and degraded and degradation_accepted_at is null
+            """;
+
+    /** Accepts a degraded scan's loss of coverage (an operator knows why): it becomes a baseline again. */
+    public boolean acceptDegradation(UUID id, String actor) {
+        return jdbc.sql(ACCEPT_DEGRADATION).param("id", id).param("now", now()).param("actor", actor).update() == 1;
     }
 
     private static OffsetDateTime time(ResultSet rs, String column) throws SQLException {

@@ -39,21 +39,29 @@ public record GatewayProperties(
     /**
      * @param followTimeout  the longest one client may follow a step's log live
      * @param followInterval how often a live follower looks for new lines
+     * @param maxFollowers   logs one instance streams live at once; more get 503
      */
-    public record Logs(@DefaultValue("6h") Duration followTimeout, @DefaultValue("250ms") Duration followInterval) {
+    public record Logs(@DefaultValue("6h") Duration followTimeout, @DefaultValue("250ms") Duration followInterval,
+                       @DefaultValue("64") int maxFollowers) {
     }
 
     /**
-     * @param pollInterval   how often each API instance looks for due deliveries
-     * @param batch          deliveries one instance sends per round (at once)
-     * @param maxAttempts    attempts of a delivery before it is marked failed
-     * @param retryBackoff   wait before the second attempt; doubled after each further one
-     * @param connectTimeout how long connecting to a receiver may take
-     * @param requestTimeout how long a receiver may take to answer
+     * @param pollInterval           how often each API instance looks for due deliveries
+     * @param batch                  deliveries one instance sends per round (at once)
+     * @param maxAttempts            attempts of a delivery before it is marked failed
+     * @param retryBackoff           wait before the second attempt; doubled after each further one
+     * @param maxBackoff             the longest wait between two attempts
+     * @param connectTimeout         how long connecting to a receiver may take
+     * @param requestTimeout         how long a receiver may take to answer, body included
+     * @param allowPrivateAddresses  whether receivers may be on loopback, link-local (cloud metadata) or private addresses;
+     *                               off, a delivery to such an address fails at once, so a key cannot turn the gateway
+     *                               into a scanner of its own network
      */
     public record Webhooks(@DefaultValue("1s") Duration pollInterval, @DefaultValue("20") int batch,
-                           @DefaultValue("8") int maxAttempts, @DefaultValue("5s") Duration retryBackoff,
-                           @DefaultValue("5s") Duration connectTimeout, @DefaultValue("10s") Duration requestTimeout) {
+                           @DefaultValue("12") int maxAttempts, @DefaultValue("5s") Duration retryBackoff,
+                           @DefaultValue("1h") Duration maxBackoff,
+                           @DefaultValue("5s") Duration connectTimeout, @DefaultValue("10s") Duration requestTimeout,
+                           @DefaultValue("false") boolean allowPrivateAddresses) {
         public Webhooks {
             if (maxAttempts < 1 || batch < 1) {
                 throw new IllegalArgumentException("nubicustos.webhooks.max-attempts and batch must be at least 1");
@@ -118,8 +126,12 @@ public record GatewayProperties(
         }
     }
 
-    /** @param awsPath directory holding the AWS {@code credentials} and {@code config} files */
-    public record Credentials(@DefaultValue("/app/credentials/aws") Path awsPath) {
+    /**
+     * @param awsPath      directory holding the AWS {@code credentials} and {@code config} files
+     * @param allowAmbient whether {@code aws_profile: "default"}, absent from those files, is accepted and run with the
+     *                     workers' own AWS environment (instance role, workload identity, environment credentials)
+     */
+    public record Credentials(@DefaultValue("/app/credentials/aws") Path awsPath, @DefaultValue("false") boolean allowAmbient) {
     }
 
     /**

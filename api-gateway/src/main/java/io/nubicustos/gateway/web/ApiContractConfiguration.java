@@ -82,6 +82,9 @@ class ApiContractConfiguration {
         if (method == PathItem.HttpMethod.POST && path.endsWith("/cancel") || method == PathItem.HttpMethod.DELETE && path.equals("/api/scans/{id}")) {
             errors.put("409", "the scan already settled; there is nothing to cancel");
         }
+        if (method == PathItem.HttpMethod.POST && path.endsWith("/degradation/accept")) {
+            errors.put("409", "the scan is not degraded, or its degradation was accepted already");
+        }
         if (hasBody) {
             errors.put("413", "the body is larger than the configured limit");
             errors.put("415", "the body is not application/json");

@@ -46,10 +46,10 @@ public final class JsonFields {
         return text;
     }
 
-    /** The field's boolean, or {@code otherwise} when it is absent. */
+    /** The field's boolean, or {@code otherwise} when it is absent or null. */
     public static boolean optionalBoolean(JsonNode body, String field, boolean otherwise) {
         JsonNode value = body.get(field);
-        if (value == null) {
+        if (value == null || value.isNull()) {
             return otherwise;
         }
         if (!value.isBoolean()) {

@@ -30,7 +30,6 @@ import java.net.URISyntaxException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -88,13 +87,17 @@ class WebhookController {
 
     @PatchMapping(value = "/{id}", consumes = "application/json")
     Webhook update(@PathVariable("id") UUID id, @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
-            content = @Content(schema = @Schema(implementation = WebhookRequest.class))) @RequestBody JsonNode body) {
+            content = @Content(schema = @Schema(implementation = WebhookChange.class))) @RequestBody JsonNode body) {
         JsonFields.requireObject(body, FIELDS, "a webhook");
         Webhook stored = webhooks.find(id).orElseThrow(() -> notFound(id));
         Webhooks.Definition definition = read(body, stored);
         String secret = secret(body);
         if (!webhooks.update(id, definition, secret)) {
             throw notFound(id);
+        }
+        if (stored.enabled() && !definition.enabled()) {
+            // why: events that wait for a paused subscription would arrive in a stale burst when it resumes
+            webhooks.failPending(id, "the subscription was paused before this event could be delivered");
         }
         Map<String, Object> audit = audit("updated_webhook", id, definition);
         if (secret != null) {
@@ -111,7 +114,7 @@ class WebhookController {
         if (!webhooks.delete(id)) {
             throw notFound(id);
         }
-        AuditTrail.detail(Map.of("deleted_webhook", id, "url", stored.url(), "event_types", stored.eventTypes()));
+        AuditTrail.detail(Map.of("deleted_webhook", id, "host", URI.create(stored.url()).getHost(), "event_types", stored.eventTypes()));
     }
 
     /** The subscription's deliveries, newest first, each with its attempts and the receiver's answers. */
@@ -202,9 +205,7 @@ class WebhookController {
     }
 
     private static String generatedSecret() {
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        return "whsec_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return WebhookSignature.newSecret(RANDOM);
     }
 
     private static Webhook withSecret(Webhook webhook, String secret) {
@@ -215,7 +216,8 @@ class WebhookController {
     private static Map<String, Object> audit(String action, UUID id, Webhooks.Definition definition) {
         Map<String, Object> audit = new LinkedHashMap<>();
         audit.put(action, id);
-        audit.put("url", definition.url());
+        // why: some receivers (Slack's) carry their token in the URL's path; the audit log names the host only
+        audit.put("host", URI.create(definition.url()).getHost());
         audit.put("event_types", definition.eventTypes());
         audit.put("format", definition.format());
         audit.put("enabled", definition.enabled());
@@ -236,5 +238,12 @@ class WebhookController {
                           @Schema(allowableValues = {"cloudevents", "slack"}) @Nullable String format,
                           @Schema(description = "at least 16 characters; generated (and shown once) when left out") @Nullable String secret,
                           @Nullable Boolean enabled, @Nullable String description) {
+    }
+
+    /** The body of {@code PATCH /api/webhooks/{id}}: the fields it names change, the others stay. */
+    @Schema(name = "WebhookChange")
+    record WebhookChange(@Nullable String url, @Nullable List<String> eventTypes, @Nullable String minSeverity, @Nullable String format,
+                         @Schema(description = "replaces the secret") @Nullable String secret, @Nullable Boolean enabled,
+                         @Nullable String description) {
     }
 }

@@ -30,8 +30,9 @@ import java.util.concurrent.TimeUnit;
  * number of API instances share the work) and moves each row's next attempt past the request timeout in the same
  * statement: the row is then this instance's while the request is in flight, and nobody's transaction stays open
  * across HTTP. Each answer is written to the delivery log; a 2xx delivers, anything else (a refused connection, a
- * timeout, a 500) is tried again after a back-off that doubles, up to {@code max-attempts}, then the delivery is
- * {@code failed}. An instance that dies mid-request leaves the row to be claimed again once its claim runs out: a
+ * timeout, a 500) is tried again after a back-off that doubles (up to {@code max-backoff}), up to {@code max-attempts},
+ * then the delivery is {@code failed}. A receiver on a loopback, link-local or private address is refused unless the
+ * installation allows it ({@link ReceiverAddresses}). An instance that dies mid-request leaves the row to be claimed again once its claim runs out: a
  * receiver may see an event twice, with the same {@code webhook-id}.
  */
 @Component
@@ -59,7 +60,7 @@ class WebhookSender {
             """;
     private static final String OUTCOME = """
             update webhook_deliveries set attempts = :attempt,
-                   status = case when :delivered then 'delivered' when :attempt >= :maxAttempts then 'failed' else 'pending' end,
+                   status = case when :delivered then 'delivered' when :attempt >= :maxAttempts or :final then 'failed' else 'pending' end,
                    delivered_at = case when :delivered then cast(:now as timestamptz) end,
                    next_attempt_at = :retryAt, last_error = :error
              where id = :id and status = 'pending'
@@ -120,7 +121,12 @@ class WebhookSender {
     private record Due(long id, String eventId, String payload, int attempts, String url, String secret, String format) {
     }
 
-    private record Answer(Integer statusCode, String error, long durationMs) {
+    /** @param isFinal no further attempt can help (the receiver's address is refused) */
+    private record Answer(Integer statusCode, String error, long durationMs, boolean isFinal) {
+        Answer(Integer statusCode, String error, long durationMs) {
+            this(statusCode, error, durationMs, false);
+        }
+
         boolean delivered() {
             return statusCode != null && statusCode >= 200 && statusCode < 300;
         }
@@ -144,6 +150,10 @@ class WebhookSender {
     private CompletableFuture<Answer> send(Due delivery) {
         long started = System.nanoTime();
         try {
+            String refused = settings.allowPrivateAddresses() ? null : ReceiverAddresses.refusal(URI.create(delivery.url()));
+            if (refused != null) {
+                return CompletableFuture.completedFuture(new Answer(null, refused, elapsed(started), true));
+            }
             byte[] body;
             String contentType;
             if ("slack".equals(delivery.format())) {
@@ -160,7 +170,9 @@ class WebhookSender {
                     .header(WebhookSignature.ID, delivery.eventId()).header(WebhookSignature.TIMESTAMP, Long.toString(timestamp))
                     .header(WebhookSignature.SIGNATURE, WebhookSignature.sign(delivery.secret(), delivery.eventId(), timestamp, body))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+            // why: the request timeout covers the answer's headers only; a receiver that trickles its body would hold the round
             return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                    .orTimeout(settings.requestTimeout().plusSeconds(1).toMillis(), TimeUnit.MILLISECONDS)
                     .handle((response, failure) -> failure == null
                             ? new Answer(response.statusCode(), response.statusCode() / 100 == 2 ? null : "the receiver answered "
                                     + response.statusCode(), elapsed(started))
@@ -173,19 +185,20 @@ class WebhookSender {
     private void record(Due delivery, Answer answer) {
         int attempt = delivery.attempts() + 1;
         OffsetDateTime now = OffsetDateTime.now(clock);
-        Duration backoff = settings.retryBackoff().multipliedBy(1L << Math.min(attempt - 1, 16));
+        Duration doubled = settings.retryBackoff().multipliedBy(1L << Math.min(attempt - 1, 16));
+        Duration backoff = doubled.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : doubled;
         try {
             jdbc.sql(ATTEMPT).param("id", delivery.id()).param("attempt", attempt).param("now", now).param("statusCode", answer.statusCode())
                     .param("error", answer.error()).param("durationMs", answer.durationMs()).update();
             jdbc.sql(OUTCOME).param("id", delivery.id()).param("attempt", attempt).param("delivered", answer.delivered())
-                    .param("maxAttempts", settings.maxAttempts()).param("now", now).param("retryAt", now.plus(backoff))
+                    .param("maxAttempts", settings.maxAttempts()).param("final", answer.isFinal()).param("now", now).param("retryAt", now.plus(backoff))
                     .param("error", answer.error()).update();
         } catch (RuntimeException e) {
             log.warn("The outcome of webhook delivery {} could not be recorded ({}); it is sent again when its claim runs out",
                     delivery.id(), e.toString());
             return;
         }
-        String outcome = answer.delivered() ? "delivered" : attempt >= settings.maxAttempts() ? "failed" : "retry";
+        String outcome = answer.delivered() ? "delivered" : attempt >= settings.maxAttempts() || answer.isFinal() ? "failed" : "retry";
         meters.counter("nubicustos.webhook.deliveries", "outcome", outcome).increment();
         if (!answer.delivered()) {
             log.warn("Webhook delivery {} to {} failed (attempt {} of {}): {}{}", delivery.id(), hostOf(delivery.url()), attempt,

@@ -13,7 +13,7 @@ import java.util.Base64;
  * How a delivery is signed, as the Standard Webhooks specification does it: the headers {@code webhook-id} (the
  * event's id, the same on every attempt, so a receiver can drop repeats), {@code webhook-timestamp} (Unix seconds of
  * this attempt) and {@code webhook-signature}: {@code v1,} and the Base64 HMAC-SHA256, keyed with the subscription's
- * secret, of {@code id.timestamp.body}. A receiver recomputes it and refuses a timestamp too far from its clock, so a
+ * secret (see {@link #key}), of {@code id.timestamp.body}, so the Standard Webhooks libraries verify it as they are. A receiver recomputes it and refuses a timestamp too far from its clock, so a
  * captured delivery cannot be replayed later.
  */
 public final class WebhookSignature {
@@ -21,6 +21,7 @@ public final class WebhookSignature {
     public static final String ID = "webhook-id";
     public static final String TIMESTAMP = "webhook-timestamp";
     public static final String SIGNATURE = "webhook-signature";
+    private static final String PREFIX = "whsec_";
 
     private WebhookSignature() {
     }
@@ -29,12 +30,34 @@ public final class WebhookSignature {
     public static String sign(String secret, String id, long timestamp, byte[] body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            mac.init(new SecretKeySpec(key(secret), "HmacSHA256"));
             mac.update((id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
             return "v1," + Base64.getEncoder().encodeToString(mac.doFinal(body));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
         }
+    }
+
+    /**
+     * The HMAC key: for a {@code whsec_} secret (the ones generated here), the Base64 bytes after the prefix, as the
+     * Standard Webhooks libraries read it; for any other secret, its UTF-8 bytes.
+     */
+    static byte[] key(String secret) {
+        if (secret.startsWith(PREFIX)) {
+            try {
+                return Base64.getDecoder().decode(secret.substring(PREFIX.length()));
+            } catch (IllegalArgumentException notBase64) {
+                // a caller's own secret that happens to start with the prefix: its text is the key
+            }
+        }
+        return secret.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A new secret: {@code whsec_} and 32 random bytes in Base64. */
+    public static String newSecret(java.security.SecureRandom random) {
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        return PREFIX + Base64.getEncoder().encodeToString(bytes);
     }
 
     /** Whether a received delivery is authentic and fresh (what a receiver does). */

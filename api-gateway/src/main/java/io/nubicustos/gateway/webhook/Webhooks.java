@@ -63,6 +63,11 @@ class Webhooks {
                 .param("enabled", webhook.enabled()).param("description", webhook.description()).update() == 1;
     }
 
+    void failPending(UUID id, String reason) {
+        jdbc.sql("update webhook_deliveries set status = 'failed', last_error = :reason where webhook_id = :id and status = 'pending'")
+                .param("id", id).param("reason", reason).update();
+    }
+
     boolean delete(UUID id) {
         return jdbc.sql("delete from webhooks where id = :id").param("id", id).update() == 1;
     }

@@ -41,7 +41,9 @@ import static org.awaitility.Awaitility.await;
  * attempt is in the delivery log with the receiver's answer.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"spring.config.name=api-gateway",
-        "nubicustos.webhooks.poll-interval=100ms", "nubicustos.webhooks.retry-backoff=200ms", "nubicustos.webhooks.max-attempts=4"})
+        "nubicustos.webhooks.poll-interval=100ms", "nubicustos.webhooks.retry-backoff=200ms", "nubicustos.webhooks.max-attempts=4",
+        // why: the receiver is on loopback, which installations refuse by default
+        "nubicustos.webhooks.allow-private-addresses=true"})
 @RealInfrastructure
 class WebhookIntegrationTest {
 

@@ -44,7 +44,8 @@ final class RunningSystem {
                         "spring.datasource.username", "postgres", "spring.datasource.password", "",
                         "nubicustos.worker.poll-interval", "500ms", "nubicustos.processor.sweep-interval", "1s",
                         "nubicustos.outbox.poll-interval", "200ms", "nubicustos.webhooks.poll-interval", "200ms",
-                        "nubicustos.webhooks.retry-backoff", "300ms", "nubicustos.logs.follow-interval", "100ms")));
+                        "nubicustos.webhooks.retry-backoff", "300ms", "nubicustos.logs.follow-interval", "100ms",
+                        "nubicustos.webhooks.allow-private-addresses", "true")));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -10,7 +10,9 @@ import java.util.Map;
  * Decides whether one tool saw far less than it did in the baseline scan, and says how, from the two coverages
  * {@link StepCoverage} stored: fewer results, checks, resources or regions than {@code ratio} of the baseline's (a
  * baseline of fewer than {@code minResults} results is too small to judge), or many more access-denied or throttling
- * lines in its log than before.
+ * lines in its log than before. Results, checks, resources and regions measure what was evaluated only for a tool
+ * whose parser reports passing results (Prowler, CloudSploit); for the others they count failures, which fall when
+ * findings are fixed, so only an empty report where the baseline had many is a reason.
  */
 final class Degradation {
 
@@ -23,7 +25,12 @@ final class Degradation {
     static List<String> reasons(Map<String, Long> before, Map<String, Long> now, ProcessorProperties.Degraded settings) {
         List<String> reasons = new ArrayList<>();
         long baselineResults = before.getOrDefault("results", 0L);
-        if (baselineResults >= settings.minResults()) {
+        boolean measuresEvaluation = before.getOrDefault("passes", 0L) > 0;
+        if (baselineResults >= settings.minResults() && !measuresEvaluation && now.getOrDefault("results", 0L) == 0) {
+            // why: a tool that reports failures only may fix them all; an empty report where there were many is still suspect
+            reasons.add("an empty report: 0 results where the baseline had " + baselineResults);
+        }
+        if (baselineResults >= settings.minResults() && measuresEvaluation) {
             for (String measure : MEASURES) {
                 long was = before.getOrDefault(measure, 0L);
                 long is = now.getOrDefault(measure, 0L);

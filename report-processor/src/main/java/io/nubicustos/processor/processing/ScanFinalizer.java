@@ -7,6 +7,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -65,10 +68,14 @@ class ScanFinalizer {
     private final JdbcClient jdbc;
     private final ScanAnnouncements announcements;
     private final SettledScanReview review;
+    private final TransactionTemplate nested;
     private final Clock clock;
     private final MeterRegistry meters;
 
-    ScanFinalizer(JdbcClient jdbc, ScanAnnouncements announcements, SettledScanReview review, Clock clock, MeterRegistry meters) {
+    ScanFinalizer(JdbcClient jdbc, ScanAnnouncements announcements, SettledScanReview review, Clock clock, MeterRegistry meters,
+                  PlatformTransactionManager transactions) {
+        this.nested = new TransactionTemplate(transactions);
+        this.nested.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         this.jdbc = jdbc;
         this.announcements = announcements;
         this.review = review;
@@ -107,7 +114,13 @@ class ScanFinalizer {
         data.put("findings", findings);
         announcements.publish(scanId, ScanEvents.settled(scanId, status, "/nubicustos/report-processor", now, data), now);
         if (!"cancelled".equals(status)) {
-            review.review(scanId, status, profile, now);
+            try {
+                // why: in a savepoint: a review that fails (a bug, a value the database refuses) must not undo the settling
+                nested.executeWithoutResult(s -> review.review(scanId, status, profile, now));
+            } catch (RuntimeException e) {
+                log.warn("Scan {} settled {}, but comparing it with its baseline failed ({}); it is not marked degraded", scanId, status,
+                        e.toString());
+            }
         }
         meters.counter("nubicustos.scans.finished", "profile", profile, "outcome", status).increment();
         if (row.get("created_at") instanceof Timestamp created) {

@@ -20,9 +20,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Compares a scan that just settled with its baseline, in the settling transaction: the previous settled scan of the
- * same profile and account that was not itself degraded (so a lost permission keeps showing until it is fixed, instead
- * of becoming the new normal). A tool that saw far less marks the scan degraded, with the reasons per tool, and
+ * Compares a scan that just settled with its baselines, in the settling transaction: per tool, the previous settled scan
+ * of the same profile and account in which the tool succeeded and that was not itself degraded (so a lost permission
+ * keeps showing until it is fixed or an operator accepts it, instead of becoming the new normal). A tool that saw far less marks the scan degraded, with the reasons per tool, and
  * announces {@code scan.degraded}; new failing findings are announced to {@code findings.new} subscribers.
  */
 @Component
@@ -31,17 +31,23 @@ class SettledScanReview {
     private static final Logger log = LoggerFactory.getLogger(SettledScanReview.class);
     private static final String SOURCE = "/nubicustos/report-processor";
 
-    private static final String BASELINE = """
-            select b.id from scans s
-              join scans b on b.profile = s.profile and b.aws_profile = s.aws_profile and b.id <> s.id
-             where s.id = :id and b.status in ('completed', 'failed') and not b.degraded and b.completed_at <= s.completed_at
-             order by b.completed_at desc, b.created_at desc limit 1
-            """;
-    private static final String COVERAGES = """
-            select c.tool, c.coverage::text as now, p.coverage::text as before
-              from scan_steps c join scan_steps p on p.scan_id = :baseline and p.tool = c.tool
-             where c.scan_id = :id and c.status = 'succeeded' and p.status = 'succeeded'
-               and c.coverage is not null and p.coverage is not null
+    /**
+     * For each tool that succeeded in scan {@code :id}: its baseline, the latest earlier settled scan of the same profile
+     * and account in which that tool succeeded, that was not degraded (or whose degradation an operator accepted). Per
+     * tool, so a tool that failed in the previous scan is compared with the last scan in which it ran; ties in
+     * completion time are broken by id, so two scans are never each other's baseline.
+     */
+    private static final String BASELINES = """
+            select c.tool, c.coverage::text as now, p.coverage::text as before, p.scan_id as baseline
+              from scan_steps c join scans s on s.id = c.scan_id
+              left join lateral (
+                  select ps.coverage, ps.scan_id from scan_steps ps join scans b on b.id = ps.scan_id
+                   where b.profile = s.profile and b.aws_profile = s.aws_profile and b.id <> s.id
+                     and b.status in ('completed', 'failed') and (not b.degraded or b.degradation_accepted_at is not null)
+                     and (b.completed_at < s.completed_at or (b.completed_at = s.completed_at and b.id < s.id))
+                     and ps.tool = c.tool and ps.status = 'succeeded' and ps.coverage is not null
+                   order by b.completed_at desc, b.id desc limit 1) p on true
+             where c.scan_id = :id and c.status = 'succeeded' and c.coverage is not null
              order by c.tool
             """;
     private static final String MARK_DEGRADED = """
@@ -50,11 +56,15 @@ class SettledScanReview {
     private static final String ANYONE_WANTS_NEW_FINDINGS = """
             select exists (select 1 from webhooks where enabled and 'findings.new' = any(event_types))
             """;
+    /**
+     * Failing findings of the scan whose fingerprint the tool's baseline scan did not have (all of a tool's findings when it
+     * has no baseline yet), by severity: one anti-join over the scan's findings.
+     */
     private static final String NEW_FINDINGS = """
-            select f.severity, count(*) as count from findings f
-             where f.scan_id = :id and f.status = 'fail'
-               and (cast(:baseline as uuid) is null
-                    or not exists (select 1 from findings p where p.fingerprint = f.fingerprint and p.scan_id = :baseline))
+            select f.severity, count(*) as count
+              from findings f join unnest(cast(:tools as text[]), cast(:baselines as uuid[])) as b(tool, scan_id) on b.tool = f.tool
+              left join findings p on p.scan_id = b.scan_id and p.fingerprint = f.fingerprint
+             where f.scan_id = :id and f.status = 'fail' and p.id is null
              group by f.severity
             """;
     private static final TypeReference<Map<String, Long>> COVERAGE = new TypeReference<>() {
@@ -75,30 +85,39 @@ class SettledScanReview {
         this.meters = meters;
     }
 
+    private record ToolBaseline(String tool, String now, String before, UUID baseline) {
+    }
+
     /** Reviews a scan that settled {@code completed} or {@code failed} in the caller's transaction. */
     void review(UUID scanId, String status, String profile, OffsetDateTime now) {
-        Optional<UUID> baseline = jdbc.sql(BASELINE).param("id", scanId).query(UUID.class).optional();
-        baseline.ifPresent(b -> degradation(scanId, b, status, profile, now));
+        List<ToolBaseline> tools = jdbc.sql(BASELINES).param("id", scanId).query((rs, n) -> new ToolBaseline(rs.getString("tool"),
+                rs.getString("now"), rs.getString("before"), rs.getObject("baseline", UUID.class))).list();
+        degradation(scanId, tools, status, profile, now);
         if (jdbc.sql(ANYONE_WANTS_NEW_FINDINGS).query(Boolean.class).single()) {
-            newFindings(scanId, baseline.orElse(null), status, profile, now);
+            newFindings(scanId, tools, status, profile, now);
         }
     }
 
-    private void degradation(UUID scanId, UUID baseline, String status, String profile, OffsetDateTime now) {
+    private void degradation(UUID scanId, List<ToolBaseline> tools, String status, String profile, OffsetDateTime now) {
         Map<String, List<String>> byTool = new LinkedHashMap<>();
-        jdbc.sql(COVERAGES).param("id", scanId).param("baseline", baseline).query((rs, n) -> {
-            List<String> reasons = Degradation.reasons(json.readValue(rs.getString("before"), COVERAGE),
-                    json.readValue(rs.getString("now"), COVERAGE), settings);
-            if (!reasons.isEmpty()) {
-                byTool.put(rs.getString("tool"), reasons);
+        Map<String, UUID> baselines = new LinkedHashMap<>();
+        for (ToolBaseline tool : tools) {
+            if (tool.baseline() == null) {
+                continue;
             }
-            return null;
-        }).list();
+            List<String> reasons = Degradation.reasons(json.readValue(tool.before(), COVERAGE), json.readValue(tool.now(), COVERAGE), settings);
+            if (!reasons.isEmpty()) {
+                byTool.put(tool.tool(), reasons);
+                baselines.put(tool.tool(), tool.baseline());
+            }
+        }
         if (byTool.isEmpty()) {
             return;
         }
         Map<String, Object> degradation = new LinkedHashMap<>();
-        degradation.put("baseline_scan_id", baseline);
+        // why: the tools' baselines are usually one scan; the reasons say which tool, baselines say against what
+        degradation.put("baseline_scan_id", baselines.values().iterator().next());
+        degradation.put("baselines", baselines);
         degradation.put("tools", byTool);
         jdbc.sql(MARK_DEGRADED).param("id", scanId).param("reasons", json.writeValueAsString(degradation)).update();
         Map<String, Object> data = new LinkedHashMap<>();
@@ -107,25 +126,31 @@ class SettledScanReview {
         announcements.publish(scanId, ScanEvents.degraded(scanId, status, SOURCE, now, data), now);
         meters.counter("nubicustos.scans.degraded", "profile", profile).increment();
         byTool.keySet().forEach(tool -> meters.counter("nubicustos.scan.degraded.tools", "tool", tool).increment());
-        log.warn("Scan {} ({}) {} but is degraded against scan {}: {}", scanId, profile, status, baseline, byTool);
+        log.warn("Scan {} ({}) {} but is degraded: {} (baselines {})", scanId, profile, status, byTool, baselines);
     }
 
-    private void newFindings(UUID scanId, UUID baseline, String status, String profile, OffsetDateTime now) {
+    private void newFindings(UUID scanId, List<ToolBaseline> tools, String status, String profile, OffsetDateTime now) {
         Map<String, Long> counts = new LinkedHashMap<>();
         for (Severity severity : Severity.values()) {
             counts.put(severity.db(), 0L);
         }
-        jdbc.sql(NEW_FINDINGS).param("id", scanId).param("baseline", baseline)
+        if (tools.isEmpty()) {
+            return;
+        }
+        jdbc.sql(NEW_FINDINGS).param("id", scanId).param("tools", tools.stream().map(ToolBaseline::tool).toArray(String[]::new))
+                .param("baselines", tools.stream().map(t -> t.baseline() == null ? null : t.baseline().toString()).toArray(String[]::new))
                 .query((rs, n) -> counts.put(rs.getString("severity"), rs.getLong("count"))).list();
         Optional<Severity> highest = java.util.Arrays.stream(Severity.values()).filter(s -> counts.get(s.db()) > 0).findFirst();
         if (highest.isEmpty()) {
             return;
         }
+        Map<String, UUID> baselines = new LinkedHashMap<>();
+        tools.forEach(tool -> baselines.put(tool.tool(), tool.baseline()));
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("scan_id", scanId);
         data.put("status", status);
         data.put("profile", profile);
-        data.put("baseline_scan_id", baseline);
+        data.put("baselines", baselines);
         data.put("new_findings", counts);
         Map<String, Object> event = ScanEvents.of(WebhookFanout.CLOUDEVENTS_PREFIX + WebhookFanout.FINDINGS_NEW, scanId, SOURCE, now, data);
         announcements.toWebhooks(scanId, event, WebhookFanout.rank(highest.get()), now);

@@ -23,6 +23,7 @@ final class StepCoverage implements FindingSink {
 
     private final FindingSink next;
     private long results;
+    private long passes;
     private final Set<Long> checks = new HashSet<>();
     private final Set<Long> resources = new HashSet<>();
     private final Set<Long> regions = new HashSet<>();
@@ -39,6 +40,7 @@ final class StepCoverage implements FindingSink {
 
     @Override
     public void passed(String checkId, String resourceId, String region) {
+        passes++;
         count(checkId, resourceId, region);
     }
 
@@ -69,6 +71,8 @@ final class StepCoverage implements FindingSink {
     Map<String, Object> toMap(LogSignals.Counts log) {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("results", results);
+        // why: only a parser that reports passing results measures what was evaluated; for the others, results are failures
+        map.put("passes", passes);
         map.put("checks", checks.size());
         map.put("resources", resources.size());
         map.put("regions", regions.size());

@@ -12,7 +12,7 @@ class DegradationTest {
     static final ProcessorProperties.Degraded HALF = new ProcessorProperties.Degraded(0.5, 20, 10);
 
     static Map<String, Long> coverage(long results, long checks, long resources, long regions, long denied, long throttled) {
-        return Map.of("results", results, "checks", checks, "resources", resources, "regions", regions,
+        return Map.of("results", results, "passes", results / 2, "checks", checks, "resources", resources, "regions", regions,
                 "access_denied_lines", denied, "throttling_lines", throttled);
     }
 
@@ -49,5 +49,14 @@ class DegradationTest {
     void throttlingIsNamed() {
         assertThat(Degradation.reasons(coverage(731, 101, 81, 17, 0, 0), coverage(731, 101, 81, 17, 0, 25), HALF))
                 .containsExactly("25 throttling line(s) in its log, 0 in the baseline's");
+    }
+
+    @Test
+    void aToolThatReportsFailuresOnlyIsNotDegradedForFixingThemUnlessItsReportIsEmpty() {
+        Map<String, Long> before = Map.of("results", 400L, "passes", 0L, "checks", 50L, "resources", 300L, "regions", 10L);
+        assertThat(Degradation.reasons(before, Map.of("results", 40L, "passes", 0L, "checks", 5L, "resources", 30L, "regions", 1L), HALF))
+                .as("fewer failures: fixed, not unseen").isEmpty();
+        assertThat(Degradation.reasons(before, Map.of("results", 0L, "passes", 0L), HALF))
+                .containsExactly("an empty report: 0 results where the baseline had 400");
     }
 }

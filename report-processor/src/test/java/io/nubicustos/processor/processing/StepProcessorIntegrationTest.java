@@ -290,7 +290,7 @@ class StepProcessorIntegrationTest {
             assertThat(degraded(baseline)).isFalse();
             assertThat(io.nubicustos.processor.report.JsonReports.MAPPER.readValue(jdbc.sql("select coverage::text from scan_steps where id = :id")
                     .param("id", full).query(String.class).single(), Map.class))
-                    .as("passes counted: 441 PASSED, 286 FAILED, 4 INFOED").isEqualTo(Map.of("results", 731, "checks", 101, "resources", 81,
+                    .as("passes counted: 441 PASSED, 286 FAILED, 4 INFOED").isEqualTo(Map.of("results", 731, "passes", 441, "checks", 101, "resources", 81,
                             "regions", 17, "access_denied_lines", 0, "throttling_lines", 0));
             assertThat(deliveries(hook, baseline)).as("the first scan's critical findings are new").containsExactly("findings.new");
 
@@ -330,6 +330,29 @@ class StepProcessorIntegrationTest {
         } finally {
             jdbc.sql("delete from webhooks where id = :id").param("id", hook).update();
         }
+    }
+
+    @Test
+    void eachToolIsComparedWithTheLastScanInWhichItSucceeded() throws IOException {
+        String account = "per-tool-" + UUID.randomUUID();
+        UUID first = scan("", account);
+        report(first, "prowler", "prowler/prowler330_output.asff.json", "p.asff.json");
+        processor.process(step(first, "prowler", "prowler", "reporting"));
+
+        clock.advance(Duration.ofHours(1));
+        UUID broken = scan("", account);
+        Files.writeString(Files.createDirectories(reports.resolve(broken.toString()).resolve("prowler")).resolve("p.asff.json"), "[{\"Compl");
+        processor.process(step(broken, "prowler", "prowler", "reporting"));
+        assertThat(jdbc.sql("select status from scans where id = :id").param("id", broken).query(String.class).single()).isEqualTo("failed");
+
+        clock.advance(Duration.ofHours(1));
+        UUID empty = scan("", account);
+        Files.writeString(Files.createDirectories(reports.resolve(empty.toString()).resolve("prowler")).resolve("p.asff.json"), "[]");
+        processor.process(step(empty, "prowler", "prowler", "reporting"));
+
+        String reasons = jdbc.sql("select degraded_reasons::text from scans where id = :id").param("id", empty).query(String.class).single();
+        assertThat(reasons).as("compared with the first scan: prowler failed in the one between")
+                .contains("\"baseline_scan_id\": \"" + first + "\"").contains("an empty report: 0 results where the baseline had 731");
     }
 
     private boolean degraded(UUID scan) {

@@ -60,11 +60,14 @@ public class StepLogs {
     /** Starts copying the running container's output into the step's log; never throws (a failed copy is logged). */
     public Live follow(UUID scanId, String tool, String containerId, Redaction redaction) {
         try {
-            directories.logsDirectory(scanId);
+            Path dir = directories.logsDirectory(scanId);
             Path file = directories.logFile(scanId, tool);
-            OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-            directories.makeGroupReadable(file);
+            // why: a new file renamed into place, never the old one truncated: a worker that still copies into the old
+            // one (it lost the step to this one) writes to a file nobody reads, not into the middle of this copy
+            Path fresh = Files.createTempFile(dir, "." + tool + "-live-", ".part");
+            directories.makeGroupReadable(fresh);
+            OutputStream out = Files.newOutputStream(fresh, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            Files.move(fresh, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             Lines lines = new Lines(out, redaction, maxBytes, true);
             engine.client().logContainerCmd(containerId).withStdOut(true).withStdErr(true).withFollowStream(true).exec(lines);
             return () -> {
@@ -190,6 +193,8 @@ public class StepLogs {
                 out.write(("[nubicustos] log truncated: the first " + written + " bytes are kept (the limit is " + maxBytes
                         + " bytes); the tool wrote more\n").getBytes(StandardCharsets.UTF_8));
                 out.flush();
+                // why: nothing more is kept, so nothing more is read (a tool may write gigabytes)
+                closeQuietly(this);
                 return;
             }
             if (isStderr) {

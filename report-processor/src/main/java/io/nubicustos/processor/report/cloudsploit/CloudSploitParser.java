@@ -64,7 +64,8 @@ public final class CloudSploitParser implements ReportParser {
             };
             if (severity == null) {
                 if ("OK".equalsIgnoreCase(status)) {
-                    sink.passed(plugin, JsonReports.text(result, "resource"), region(result.get("region")));
+                    String passed = JsonReports.text(result, "resource");
+                    sink.passed(plugin, "N/A".equalsIgnoreCase(passed) ? null : passed, region(result.get("region")));
                 }
                 return;
             }

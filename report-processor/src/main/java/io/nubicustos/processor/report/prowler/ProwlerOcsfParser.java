@@ -65,7 +65,7 @@ public final class ProwlerOcsfParser implements ReportParser {
             if (finding == null) {
                 counts.pass++;
                 JsonNode resource = record.path("resources").path(0);
-                sink.passed(text(record.path("metadata"), "event_code"), text(resource, "uid"),
+                sink.passed(text(record.path("metadata"), "event_code"), text(resource, "uid") != null ? text(resource, "uid") : text(resource, "name"),
                         text(resource, "region") != null ? text(resource, "region") : text(record.path("cloud"), "region"));
                 return;
             }
