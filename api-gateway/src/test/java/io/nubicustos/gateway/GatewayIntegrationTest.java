@@ -132,6 +132,53 @@ class GatewayIntegrationTest {
     }
 
     @Test
+    void errorsSayWhatHappenedToEachToolAndTheStatusSaysWhenItIsOver() throws Exception {
+        UUID scan = UUID.randomUUID();
+        jdbc.sql("insert into scans (id, profile, aws_profile, status, source, created_at) values (:id, 'comprehensive', 'default', 'running', 'rest', now())")
+                .param("id", scan).update();
+        UUID retried = step(scan, "prowler", "succeeded", 2, "attempt 1 ended: the container vanished; retrying");
+        jdbc.sql("""
+                insert into step_attempts (step_id, attempt, worker, docker_host, started_at, finished_at, outcome, error) values
+                (:id, 1, 'worker-a', 'host-a', now() - interval '2 minutes', now() - interval '90 seconds', 'retried', 'the container vanished'),
+                (:id, 2, 'worker-b', 'host-b', now() - interval '80 seconds', now(), 'exited 3', null)
+                """).param("id", retried).update();
+        step(scan, "scoutsuite", "failed", 1, "scoutsuite exited with code 2");
+        step(scan, "cloudfox", "cancelled", 1, "cancelled by request");
+        step(scan, "cloudsploit", "cancelled", 1, null);
+        step(scan, "cartography", "queued", 1, null);
+
+        JsonNode errors = json.readTree(get("/api/scans/" + scan + "/errors").body());
+        assertThat(errors.at("/tool_errors/prowler").isNull()).as("it succeeded on its second attempt").isTrue();
+        assertThat(errors.at("/details/prowler/attempts")).extracting(a -> a.get("outcome").asString()).containsExactly("retried", "exited 3");
+        assertThat(errors.at("/details/prowler/status").asString()).isEqualTo("succeeded");
+        assertThat(errors.at("/tool_errors/scoutsuite").asString()).isEqualTo("scoutsuite exited with code 2");
+        assertThat(errors.at("/tool_errors/cloudfox").asString()).isEqualTo("cancelled by request");
+        assertThat(errors.at("/tool_errors/cloudsploit").asString()).isEqualTo("cancelled by request");
+        assertThat(errors.at("/tool_errors/cartography").isNull()).isTrue();
+        assertThat(errors.get("total_tools").asInt()).isEqualTo(5);
+        assertThat(errors.get("success_tools").asInt()).isEqualTo(1);
+        assertThat(errors.get("failed_tools").asInt()).isEqualTo(1);
+        assertThat(errors.get("cancelled_tools").asInt()).isEqualTo(2);
+        assertThat(errors.get("pending_tools").asInt()).as("cancelled steps are not pending").isEqualTo(1);
+        assertThat(json.readTree(get("/api/scans/" + scan + "/status").body()).get("terminal").asBoolean()).isFalse();
+
+        jdbc.sql("update scans set status = 'cancelled', completed_at = now() where id = :id").param("id", scan).update();
+        JsonNode status = json.readTree(get("/api/scans/" + scan + "/status").body());
+        assertThat(status.get("status").asString()).isEqualTo("cancelled");
+        assertThat(status.get("terminal").asBoolean()).as("the CI/CD script's loop ends on this, not on completed|failed").isTrue();
+    }
+
+    private UUID step(UUID scan, String tool, String status, int attempt, String error) {
+        UUID id = UUID.randomUUID();
+        jdbc.sql("""
+                insert into scan_steps (id, scan_id, tool, position, status, attempt, plan, queued_at, error)
+                values (:id, :scan, :tool, 0, :status, :attempt, '{}'::jsonb, now(), :error)
+                """).param("id", id).param("scan", scan).param("tool", tool).param("status", status).param("attempt", attempt)
+                .param("error", error).update();
+        return id;
+    }
+
+    @Test
     void stepsAcceptedTogetherGetContainerNamesOfTheirOwn() throws Exception {
         // why: a container is named {tool}-scan-{first 12 digits of the step id}; steps created in one millisecond
         // (a burst, a bulk retry) must not share one, or a worker takes another step's container for its own

@@ -132,7 +132,7 @@ class WorkerIntegrationTest {
     void theEnginesDieEventTellsAnExitEvenToOneWhoAsksAfterIt() throws Exception {
         ContainerExits exits = context.getBean(ContainerExits.class);
         var docker = DockerClients.local();
-        String exited = docker.createContainerCmd(BROKEN).withLabels(Map.of(ContainerRunner.LABEL_MANAGED, "true"))
+        String exited = docker.createContainerCmd(BROKEN).withLabels(context.getBean(ContainerRunner.class).ownLabels())
                 .exec().getId();
         try {
             docker.startContainerCmd(exited).exec();
@@ -268,13 +268,28 @@ class WorkerIntegrationTest {
                 .exec().getId();
         docker.startContainerCmd(leftover).exec();
         String stranger = docker.createContainerCmd(HANGS).withName("not-ours").exec().getId();
+        // another installation on the same engine: its step id even names one of ours
+        String neighbours = docker.createContainerCmd(HANGS).withName("prowler-scan-neighbour-1").withLabels(Map.of("io.nubicustos.managed", "true",
+                "io.nubicustos.installation", "staging", "io.nubicustos.step", finished.toString(), "io.nubicustos.attempt", "1")).exec().getId();
+        docker.startContainerCmd(neighbours).exec();
+        // from a version before installation ids, of a step this installation never had
+        String unknownLegacy = docker.createContainerCmd(HANGS).withName("prowler-scan-legacy-1").withLabels(Map.of("io.nubicustos.managed", "true",
+                "io.nubicustos.step", UUID.randomUUID().toString(), "io.nubicustos.attempt", "1")).exec().getId();
 
         context.publishEvent(new ApplicationReadyEvent(
                 new SpringApplication(), new String[0], context, Duration.ZERO));
 
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(TestRows.managedContainers()).isEmpty());
-        assertThat(docker.inspectContainerCmd(stranger).exec().getName()).as("containers without our label are left alone").isEqualTo("/not-ours");
-        docker.removeContainerCmd(stranger).withForce(true).exec();
+        try {
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(TestRows.managedContainers()).extracting(c -> c.getNames()[0])
+                    .as("our leftover (no installation label: from before ids, and its step is ours) is reaped")
+                    .containsExactlyInAnyOrder("/prowler-scan-neighbour-1", "/prowler-scan-legacy-1"));
+            assertThat(docker.inspectContainerCmd(stranger).exec().getName()).as("containers without our label are left alone").isEqualTo("/not-ours");
+            assertThat(docker.inspectContainerCmd(neighbours).exec().getState().getRunning()).as("another installation's").isTrue();
+        } finally {
+            for (String id : new String[] {stranger, neighbours, unknownLegacy}) {
+                docker.removeContainerCmd(id).withForce(true).exec();
+            }
+        }
     }
 
     private void vanished(UUID step, int attempt) {

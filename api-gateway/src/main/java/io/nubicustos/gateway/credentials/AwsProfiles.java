@@ -1,5 +1,7 @@
 package io.nubicustos.gateway.credentials;
 
+import io.nubicustos.model.credentials.AmbientCredentials;
+
 import io.nubicustos.gateway.system.GatewayProperties;
 import org.springframework.stereotype.Component;
 
@@ -30,9 +32,16 @@ public class AwsProfiles {
     private static final Pattern SECTION = Pattern.compile("^\\s*\\[\\s*(?:profile\\s+)?([^\\]]+?)\\s*]\\s*$");
 
     private final Path directory;
+    private final boolean allowAmbient;
 
     AwsProfiles(GatewayProperties properties) {
         this.directory = properties.credentials().awsPath();
+        this.allowAmbient = properties.credentials().allowAmbient();
+    }
+
+    /** Whether the profile runs with the workers' own AWS environment: allowed, {@code default}, and in neither file. */
+    public boolean ambient(String name) {
+        return allowAmbient && AmbientCredentials.PROFILE.equals(name) && !contains(name);
     }
 
     public Path directory() {

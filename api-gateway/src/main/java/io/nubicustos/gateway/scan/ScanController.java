@@ -15,11 +15,13 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.nubicustos.gateway.system.GatewayProperties;
+import io.nubicustos.gateway.security.AuditTrail;
 import io.nubicustos.gateway.web.ApiException;
 import io.nubicustos.gateway.web.Paging;
 import io.nubicustos.model.finding.Severity;
 import io.nubicustos.model.reports.ReportLayout;
 import io.nubicustos.model.reports.StepMounts;
+import io.nubicustos.model.credentials.AmbientCredentials;
 import io.nubicustos.model.scan.ScanStatus;
 import io.nubicustos.model.scan.StepPlan;
 import org.springframework.http.HttpStatus;
@@ -89,18 +91,29 @@ class ScanController {
         // why: the worker mounts only the attempt's staged profile, never the whole credentials directory
         String stagedProfile = layout.onHost(hostRoot, layout.credentialsDirectory(EXECUTION_PLACEHOLDER))
                 .replace(EXECUTION_PLACEHOLDER, "{execution_id}");
+        boolean ambient = false;
+        boolean usesAws = false;
         for (StepPlan step : creator.plan(request, placeholder)) {
             String reportDirectory = layout.onHost(hostRoot, layout.stepDirectory(placeholder, step.tool()))
                     .replace(placeholder.toString(), "{scan_id}");
             List<StepMounts.Mount> mounts = StepMounts.of(step, reportDirectory,
                     kind -> "aws".equals(kind) ? stagedProfile : "{" + kind + "_credentials}");
+            boolean stepUsesAws = step.credentials() != null && "aws".equals(step.credentials().kind());
+            usesAws |= stepUsesAws;
+            List<String> environment = new ArrayList<>(step.environment().keySet());
+            if (stepUsesAws && step.credentials().ambient()) {
+                ambient = true;
+                environment.addAll(AmbientCredentials.PASSED_VARIABLES);
+            }
             List<String> command = step.command().stream()
                     .map(arg -> arg.replace(placeholder.toString(), "{scan_id}")).toList();
             tools.add(new PlannedTool(step.tool(), step.image(), step.containerNamePattern(), step.entrypoint(), command,
-                    mounts, step.environment().keySet().stream().sorted().toList(), step.network(),
+                    mounts, environment.stream().sorted().toList(), step.network(),
                     step.expectedExitCodes(), step.stdoutReport(), step.limits()));
         }
-        return new DryRun(true, request.profile().name(), request.awsProfile(),
+        String source = !usesAws ? null : ambient ? AmbientCredentials.describe()
+                : "file: aws_profile '" + request.awsProfile() + "' of the mounted credentials, staged alone for each step";
+        return new DryRun(true, request.profile().name(), request.awsProfile(), source,
                 request.severityFilter().stream().map(Severity::db).toList(), tools);
     }
 
@@ -139,8 +152,25 @@ class ScanController {
     @GetMapping("/{id}/status")
     Status status(@PathVariable("id") UUID id) {
         ScanView scan = queries.scan(id);
-        return new Status(scan.id(), scan.status(), scan.startedAt(), scan.completedAt(), scan.findings(), scan.degraded(),
-                scan.degradation());
+        return new Status(scan.id(), scan.status(), ScanStatus.fromDb(scan.status()).isTerminal(), scan.startedAt(), scan.completedAt(),
+                scan.findings(), scan.degraded(), scan.degradation());
+    }
+
+    /**
+     * Accepts a degraded scan's loss of coverage (regions disabled on purpose, accounts closed): the scan stays marked
+     * degraded, with who accepted it, and is a baseline for the scans after it.
+     */
+    @PostMapping("/{id}/degradation/accept")
+    Status acceptDegradation(@PathVariable("id") UUID id) {
+        ScanView scan = queries.scan(id);
+        if (!scan.degraded()) {
+            throw new ApiException(HttpStatus.CONFLICT, "scan_not_degraded", null, "scan " + id + " is not degraded; nothing to accept");
+        }
+        if (!queries.acceptDegradation(id, AuditTrail.actor())) {
+            throw new ApiException(HttpStatus.CONFLICT, "degradation_accepted", null, "scan " + id + "'s degradation was accepted already");
+        }
+        AuditTrail.detail(Map.of("accepted_degradation_of_scan", id, "tools", scan.degradation() == null ? Map.of() : scan.degradation().tools()));
+        return status(id);
     }
 
     @GetMapping("/{id}/errors")
@@ -153,22 +183,37 @@ class ScanController {
         Map<String, String> notes = new LinkedHashMap<>();
         int failed = 0;
         int succeeded = 0;
+        int cancelled = 0;
         for (StepView step : steps) {
-            toolErrors.put(step.tool(), step.error());
-            if ("failed".equals(step.status())) {
-                failed++;
-                // why: a step that failed after several attempts names the hosts they ran on and why each ended
-                details.put(step.tool(), new FailedStep(step.status(), step.exitCode(), step.oomKilled(), step.attempt(), step.logTail(),
-                        attempts.getOrDefault(step.id(), List.of())));
-            } else if ("succeeded".equals(step.status())) {
-                succeeded++;
+            List<ScanQueries.AttemptView> tried = attempts.getOrDefault(step.id(), List.of());
+            switch (step.status()) {
+                case "failed" -> {
+                    failed++;
+                    toolErrors.put(step.tool(), step.error());
+                    // why: a step that failed after several attempts names the hosts they ran on and why each ended
+                    details.put(step.tool(), new FailedStep(step.status(), step.exitCode(), step.oomKilled(), step.attempt(), step.logTail(), tried));
+                }
+                case "succeeded" -> {
+                    succeeded++;
+                    // why: the tool succeeded; an earlier attempt's failure is history, not its error
+                    toolErrors.put(step.tool(), null);
+                    if (step.attempt() > 1) {
+                        details.put(step.tool(), new FailedStep(step.status(), step.exitCode(), step.oomKilled(), step.attempt(), null, tried));
+                    }
+                }
+                case "cancelled" -> {
+                    cancelled++;
+                    toolErrors.put(step.tool(), step.error() == null ? "cancelled by request" : step.error());
+                }
+                default -> toolErrors.put(step.tool(), step.error());
             }
             if (step.note() != null && !"failed".equals(step.status())) {
                 // why: a tool that succeeded may still have had its output cut or cleaned; that belongs next to the errors
                 notes.put(step.tool(), step.note());
             }
         }
-        return new Errors(id, toolErrors, steps.size(), failed, succeeded, steps.size() - failed - succeeded, details, notes,
+        return new Errors(id, toolErrors, steps.size(), failed, succeeded, steps.size() - failed - succeeded - cancelled, cancelled,
+                details, notes,
                 scan.degraded(), scan.degradation());
     }
 

@@ -1,5 +1,7 @@
 package io.nubicustos.gateway.scan;
 
+import io.nubicustos.gateway.credentials.AwsProfiles;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nubicustos.gateway.outbox.OutboxWakeup;
 import io.nubicustos.model.finding.Severity;
@@ -64,9 +66,12 @@ public class ScanCreator {
     private final Clock clock;
     private final MeterRegistry meters;
     private final OutboxWakeup outbox;
+    private final AwsProfiles awsProfiles;
     private final Map<String, Counter> submitted = new ConcurrentHashMap<>();
 
-    ScanCreator(JdbcClient jdbc, ScanPlanner planner, ObjectMapper json, Clock clock, MeterRegistry meters, OutboxWakeup outbox) {
+    ScanCreator(JdbcClient jdbc, ScanPlanner planner, ObjectMapper json, Clock clock, MeterRegistry meters, OutboxWakeup outbox,
+                AwsProfiles awsProfiles) {
+        this.awsProfiles = awsProfiles;
         this.outbox = outbox;
         this.jdbc = jdbc;
         this.planner = planner;
@@ -77,7 +82,9 @@ public class ScanCreator {
 
     /** The steps a request would run, without creating anything. */
     public List<StepPlan> plan(ScanRequest request, UUID scanId) {
-        return planner.plan(request.profile(), request.awsProfile(), request.severityFilter(), request.limits(), scanId);
+        List<StepPlan> plans = planner.plan(request.profile(), request.awsProfile(), request.severityFilter(), request.limits(), scanId);
+        // why: decided here, once, and written into the plan: a worker that sees other files never picks another source
+        return awsProfiles.ambient(request.awsProfile()) ? plans.stream().map(StepPlan::withAmbientCredentials).toList() : plans;
     }
 
     /**

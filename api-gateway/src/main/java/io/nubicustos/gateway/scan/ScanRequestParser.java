@@ -1,6 +1,7 @@
 package io.nubicustos.gateway.scan;
 
 import io.nubicustos.gateway.credentials.AwsProfiles;
+import io.nubicustos.model.credentials.AmbientCredentials;
 import io.nubicustos.gateway.web.ApiException;
 import io.nubicustos.gateway.web.Printable;
 import io.nubicustos.model.catalog.InvalidLimit;
@@ -161,14 +162,14 @@ public class ScanRequestParser {
         }
         boolean needsAws = profile.tools().stream().map(catalog::requireTool).map(ToolDefinition::credentials)
                 .anyMatch(c -> c != null && "aws".equals(c.kind()));
-        if (needsAws) {
-            if (!awsProfiles.contains(name)) {
-                Set<String> known = awsProfiles.names();
-                String where = awsProfiles.directory().resolve("credentials").toString();
-                throw ApiException.unprocessable("unknown_aws_profile", "aws_profile", known.isEmpty()
-                        ? "aws_profile '" + name + "' cannot be used: no AWS credentials are mounted at " + where
-                        : "aws_profile '" + name + "' is not in " + where + "; available: " + String.join(", ", known));
-            }
+        if (needsAws && !awsProfiles.contains(name) && !awsProfiles.ambient(name)) {
+            Set<String> known = awsProfiles.names();
+            String where = awsProfiles.directory().resolve("credentials").toString();
+            String ambient = AmbientCredentials.PROFILE.equals(name)
+                    ? " (workers with an instance role or environment credentials: set nubicustos.credentials.allow-ambient=true)" : "";
+            throw ApiException.unprocessable("unknown_aws_profile", "aws_profile", known.isEmpty()
+                    ? "aws_profile '" + name + "' cannot be used: no AWS credentials are mounted at " + where + ambient
+                    : "aws_profile '" + name + "' is not in " + where + "; available: " + String.join(", ", known) + ambient);
         }
         return name;
     }

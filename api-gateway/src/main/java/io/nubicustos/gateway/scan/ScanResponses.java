@@ -20,7 +20,9 @@ final class ScanResponses {
     record Accepted(UUID scanId, String status, String profile, List<String> tools, String statusUrl) {
     }
 
-    record DryRun(boolean dryRun, String profile, String awsProfile, List<String> severityFilter, List<PlannedTool> tools) {
+    /** {@code credentials_source}: where the tools' AWS credentials come from (a file's profile, or ambient), never a value. */
+    record DryRun(boolean dryRun, String profile, String awsProfile, @Nullable String credentialsSource, List<String> severityFilter,
+                  List<PlannedTool> tools) {
     }
 
     record PlannedTool(String tool, String image, String containerNamePattern, @Nullable List<String> entrypoint,
@@ -44,18 +46,29 @@ final class ScanResponses {
     record Cancelled(UUID scanId, String status, boolean changed) {
     }
 
-    /** {@code degraded}: the scan settled but a tool saw far less than in its baseline; {@code degradation} says how. */
-    record Status(UUID scanId, String status, @Nullable OffsetDateTime startedAt, @Nullable OffsetDateTime completedAt,
+    /**
+     * {@code terminal}: the status will not change again (completed, failed or cancelled), what a client polling for
+     * the end should test; {@code degraded}: the scan settled but a tool saw far less than in its baseline, and
+     * {@code degradation} says how.
+     */
+    record Status(UUID scanId, String status, boolean terminal, @Nullable OffsetDateTime startedAt, @Nullable OffsetDateTime completedAt,
                   Map<String, Integer> findings, boolean degraded, ScanQueries.@Nullable Degradation degradation) {
     }
 
-    /** Why a failed step failed: its last attempt's exit and log tail, and every attempt's host and outcome. */
+    /**
+     * A failed step (why: its last attempt's exit and log tail), or a step that succeeded after failed attempts; with every
+     * attempt's host and outcome.
+     */
     record FailedStep(String status, @Nullable Integer exitCode, @Nullable Boolean oomKilled, int attempt, @Nullable String logTail,
                       List<AttemptView> attempts) {
     }
 
+    /**
+     * {@code tool_errors}: null for a tool that succeeded (even after failed attempts, which are under {@code details}),
+     * else why it failed or was cancelled, or, while it waits for another attempt, why the last one ended.
+     */
     record Errors(UUID scanId, Map<String, @Nullable String> toolErrors, int totalTools, int failedTools, int successTools,
-                  int pendingTools, Map<String, FailedStep> details, Map<String, String> notes, boolean degraded,
+                  int pendingTools, int cancelledTools, Map<String, FailedStep> details, Map<String, String> notes, boolean degraded,
                   ScanQueries.@Nullable Degradation degradation) {
     }
 }

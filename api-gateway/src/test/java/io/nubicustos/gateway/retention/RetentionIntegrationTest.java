@@ -96,6 +96,36 @@ class RetentionIntegrationTest {
         assertThat(exists(latestOfSchedule)).isTrue();
     }
 
+    @Test
+    void oldWebhookDeliveriesGoWithTheirAttemptsAndPendingOnesStay() {
+        UUID hook = UUID.randomUUID();
+        jdbc.sql("""
+                insert into webhooks (id, url, event_types, format, secret, created_at)
+                values (:id, 'https://hooks.example.com/x', array['scan.completed'], 'cloudevents', 'a-secret-of-16-chars', :now)
+                """).param("id", hook).param("now", CLOCK.instant().atOffset(java.time.ZoneOffset.UTC)).update();
+        OffsetDateTime now = CLOCK.instant().atOffset(java.time.ZoneOffset.UTC);
+        long oldDelivered = delivery(hook, "delivered", now.minusDays(31));
+        long oldPending = delivery(hook, "pending", now.minusDays(31));
+        long oldFailed = delivery(hook, "failed", now.minusDays(40));
+        long young = delivery(hook, "delivered", now.minusDays(29));
+        jdbc.sql("insert into webhook_attempts (delivery_id, attempt, at, status_code, duration_ms) values (:id, 1, :at, 200, 12)")
+                .param("id", oldDelivered).param("at", now.minusDays(31)).update();
+
+        assertThat(retention.runOnce().webhookDeliveries()).isEqualTo(2);
+
+        assertThat(jdbc.sql("select id from webhook_deliveries order by id").query(Long.class).list()).containsExactly(oldPending, young);
+        assertThat(jdbc.sql("select count(*) from webhook_attempts").query(Long.class).single()).isZero();
+        assertThat(oldFailed).isNotEqualTo(young);
+    }
+
+    private long delivery(UUID hook, String status, OffsetDateTime at) {
+        return jdbc.sql("""
+                insert into webhook_deliveries (webhook_id, event_id, event_type, payload, created_at, status, next_attempt_at)
+                values (:hook, :event, 'scan.completed', '{}', :at, :status, :at) returning id
+                """).param("hook", hook).param("event", UUID.randomUUID().toString()).param("at", at).param("status", status)
+                .query(Long.class).single();
+    }
+
     private UUID scan(String status, OffsetDateTime at, UUID schedule) throws IOException {
         UUID id = UUID.randomUUID();
         UUID step = UUID.randomUUID();

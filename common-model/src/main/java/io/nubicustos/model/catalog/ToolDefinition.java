@@ -87,10 +87,28 @@ public record ToolDefinition(
         }
     }
 
-    /** The credentials a tool reads: which kind (aws, kube) and where they are mounted, read-only. */
-    public record CredentialsMount(String kind, String mount) {
+    /**
+     * The credentials a tool reads: which kind (aws, kube) and where they are mounted, read-only. In a step's plan,
+     * {@code source} says where the API decided they come from: {@code ambient} for a {@code default} AWS profile made
+     * from the worker's own environment, null for the mounted files. The worker follows it, so the two never disagree.
+     */
+    public record CredentialsMount(String kind, String mount, String source) {
+        public static final String AMBIENT = "ambient";
+
         public CredentialsMount {
             Objects.requireNonNull(kind, "kind");
+        }
+
+        public CredentialsMount(String kind, String mount) {
+            this(kind, mount, null);
+        }
+
+        public boolean ambient() {
+            return AMBIENT.equals(source);
+        }
+
+        public CredentialsMount fromAmbient() {
+            return new CredentialsMount(kind, mount, AMBIENT);
         }
     }
 

@@ -55,6 +55,15 @@ public record StepPlan(
         return containerNamePrefix + "-" + executionId;
     }
 
+    /** The same plan with its AWS credentials made from the worker's environment (see {@link CredentialsMount#source()}). */
+    public StepPlan withAmbientCredentials() {
+        if (credentials == null || !"aws".equals(credentials.kind())) {
+            return this;
+        }
+        return new StepPlan(tool, image, containerNamePrefix, command, entrypoint, reportPath, credentials.fromAmbient(), network, environment,
+                expectedExitCodes, namedVolumes, stdoutReport, reportFormat, limits);
+    }
+
     public boolean acceptsExitCode(int exitCode) {
         return expectedExitCodes.contains(exitCode);
     }

@@ -146,6 +146,16 @@ class ContinuousMonitoringEndToEndTest {
             assertThat(degraded.verifies()).isTrue();
             assertThat(degraded.event().at("/data/scan_id").asString()).isEqualTo(lessened);
             assertThat(degraded.event().at("/data/tools/prowler/0").asString()).startsWith("results fell to 74 from 731");
+
+            // an operator who knows why (regions disabled on purpose) accepts it: the next scan like it is not degraded
+            var accepted = api.post("/api/scans/" + lessened + "/degradation/accept", "");
+            assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+            assertThat(api.read(accepted.body()).at("/degradation/accepted_at").isNull()).isFalse();
+            assertThat(api.post("/api/scans/" + lessened + "/degradation/accept", "").statusCode()).isEqualTo(409);
+            assertThat(api.post("/api/scans/" + baseline + "/degradation/accept", "").statusCode()).as("not degraded").isEqualTo(409);
+            String next = api.submit("{\"profile\": \"quick\", \"aws_profile\": \"monitored-account\"}");
+            JsonNode nextStatus = api.awaitTerminal(next, Duration.ofMinutes(2));
+            assertThat(nextStatus.get("degraded").asBoolean()).as("compared with the accepted scan").isFalse();
         } finally {
             api.delete("/api/webhooks/" + webhook);
             StandInTools.prowler330Asff();

@@ -1,5 +1,10 @@
 package io.nubicustos.worker.credentials;
 
+import io.nubicustos.model.credentials.AmbientCredentials;
+import org.springframework.beans.factory.annotation.Autowired;
+import java.util.Map;
+import java.util.function.Supplier;
+
 import io.nubicustos.model.files.SafeTree;
 import io.nubicustos.worker.docker.StepFailure;
 import io.nubicustos.worker.reports.ReportDirectories;
@@ -25,7 +30,9 @@ import java.util.function.Supplier;
  * that profile's sections of {@code credentials} and {@code config} (and the sections it refers to:
  * {@code source_profile} chains, its {@code sso-session}) into a directory of the step's own, which is
  * mounted read-only in place of the whole credentials directory, and removed when the step ends. Every
- * other profile (other accounts, other teams) stays out of reach of the third-party code in the image.
+ * other profile (other accounts, other teams) stays out of reach of the third-party code in the image. A scan the
+ * API accepted with ambient credentials gets a {@code [default]} profile made from this worker's environment instead
+ * ({@link AmbientCredentials}), staged the same way.
  */
 @Component
 public class StagedCredentials {
@@ -36,18 +43,81 @@ public class StagedCredentials {
 
     private final Path awsPath;
     private final ReportDirectories directories;
+    private final boolean allowAmbient;
+    private final Supplier<Map<String, String>> environment;
 
+    @Autowired
     StagedCredentials(WorkerProperties properties, ReportDirectories directories) {
-        this.awsPath = properties.credentials().awsPath();
-        this.directories = directories;
+        this(properties, directories, System::getenv);
     }
 
-    /** A staged profile: where it was written, and its secret values (for redacting the tool's output). */
-    public record Staged(Path directory, String hostPath, List<String> secrets) {
+    StagedCredentials(WorkerProperties properties, ReportDirectories directories, Supplier<Map<String, String>> environment) {
+        this.awsPath = properties.credentials().awsPath();
+        this.directories = directories;
+        this.allowAmbient = properties.credentials().allowAmbient();
+        this.environment = environment;
+    }
+
+    /**
+     * A staged profile: where it was written, its secret values (for redacting the tool's output), and the variables
+     * passed to the container by name (ambient credentials only: region, credentials endpoints).
+     */
+    public record Staged(Path directory, String hostPath, List<String> secrets, Map<String, String> environment) {
+        Staged(Path directory, String hostPath, List<String> secrets) {
+            this(directory, hostPath, secrets, Map.of());
+        }
+
+        @Override
+        public String toString() {
+            // why: never print a secret, whoever logs this
+            return "Staged[" + directory + ", passed " + environment.keySet() + "]";
+        }
+    }
+
+    /**
+     * Stages the plan's AWS profile for one execution: from the mounted files, or, when the API decided the scan runs
+     * with ambient credentials, made from this worker's environment.
+     */
+    public Staged stage(String executionId, String profile, boolean ambient) {
+        if (!ambient) {
+            return stage(executionId, profile);
+        }
+        if (!allowAmbient || !AmbientCredentials.PROFILE.equals(profile)) {
+            throw new StepFailure("the scan was accepted to run with ambient credentials, which this worker does not allow"
+                    + " (set nubicustos.credentials.allow-ambient=true on the workers as on the API)");
+        }
+        Map<String, String> keys = AmbientCredentials.from(environment.get(), AmbientCredentials.PROFILE_VARIABLES);
+        Map<String, String> passed = AmbientCredentials.from(environment.get(), AmbientCredentials.PASSED_VARIABLES);
+        StringBuilder credentialsOut = new StringBuilder("[default]\n");
+        if (keys.containsKey("AWS_ACCESS_KEY_ID") && keys.containsKey("AWS_SECRET_ACCESS_KEY")) {
+            credentialsOut.append("aws_access_key_id = ").append(keys.get("AWS_ACCESS_KEY_ID")).append('\n')
+                    .append("aws_secret_access_key = ").append(keys.get("AWS_SECRET_ACCESS_KEY")).append('\n');
+            String token = keys.getOrDefault("AWS_SESSION_TOKEN", keys.get("AWS_SECURITY_TOKEN"));
+            if (token != null) {
+                credentialsOut.append("aws_session_token = ").append(token).append('\n');
+            }
+        }
+        // why: an empty [default] still names a profile that exists, so tools given --profile default find it and the SDK
+        // goes on to the instance role or the task's endpoint when there is no key
+        StringBuilder configOut = new StringBuilder("[default]\n");
+        String region = passed.getOrDefault("AWS_REGION", passed.get("AWS_DEFAULT_REGION"));
+        if (region != null) {
+            configOut.append("region = ").append(region).append('\n');
+        }
+        try {
+            Path dir = directories.credentialsDirectory(executionId);
+            write(dir.resolve("credentials"), credentialsOut.toString());
+            write(dir.resolve("config"), configOut.toString());
+            List<String> secrets = new ArrayList<>(ambientSecrets(keys));
+            secrets.addAll(ambientSecrets(passed));
+            return new Staged(dir, directories.hostPathOf(dir), List.copyOf(secrets), passed);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot stage the ambient credentials of aws_profile 'default'", e);
+        }
     }
 
     /** Writes the profile's sections for one execution; fails the step if the profile is not there any more. */
-    public Staged stage(String executionId, String profile) {
+    Staged stage(String executionId, String profile) {
         try {
             AwsConfigFile credentials = AwsConfigFile.read(awsPath.resolve("credentials"));
             AwsConfigFile config = AwsConfigFile.read(awsPath.resolve("config"));
@@ -72,8 +142,30 @@ public class StagedCredentials {
         }
     }
 
+    /**
+     * The secret values an execution's tool may print, for redaction, without staging anything: those of the profile it
+     * was staged with (read back from its staged files while they exist: a worker that adopts the step may not share the
+     * environment the profile was made from), of the mounted profile, and of this worker's ambient credentials.
+     */
+    public List<String> secretsOf(String profile, String executionId) {
+        List<String> secrets = new ArrayList<>(secretsOf(profile));
+        if (executionId != null) {
+            Path staged = directories.credentialsDirectory(executionId, false);
+            try {
+                copy("default".equals(profile) ? "default" : profile, AwsConfigFile.read(staged.resolve("credentials")),
+                        AwsConfigFile.read(staged.resolve("config")), new StringBuilder(), new StringBuilder(), secrets, new LinkedHashSet<>());
+            } catch (IOException | RuntimeException gone) {
+                // why: the staged files are removed with the step; the other sources remain
+            }
+        }
+        if (allowAmbient && AmbientCredentials.PROFILE.equals(profile)) {
+            secrets.addAll(ambientSecrets(AmbientCredentials.from(environment.get(), AmbientCredentials.SECRET_VARIABLES)));
+        }
+        return secrets;
+    }
+
     /** The secret values of the profile, for redaction, without staging anything. */
-    public List<String> secretsOf(String profile) {
+    List<String> secretsOf(String profile) {
         try {
             List<String> secrets = new ArrayList<>();
             copy(profile, AwsConfigFile.read(awsPath.resolve("credentials")), AwsConfigFile.read(awsPath.resolve("config")),
@@ -82,6 +174,10 @@ public class StagedCredentials {
         } catch (IOException | RuntimeException e) {
             return List.of();
         }
+    }
+
+    private static List<String> ambientSecrets(Map<String, String> variables) {
+        return AmbientCredentials.SECRET_VARIABLES.stream().map(variables::get).filter(v -> v != null && !v.isBlank()).toList();
     }
 
     private static boolean copy(String profile, AwsConfigFile credentials, AwsConfigFile config, StringBuilder credentialsOut,

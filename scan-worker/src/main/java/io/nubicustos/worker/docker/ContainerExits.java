@@ -53,7 +53,10 @@ public class ContainerExits {
     private volatile ResultCallback.Adapter<Event> subscription;
     private volatile long lastEventNanos;
 
-    ContainerExits(DockerEngine engine) {
+    private final Map<String, String> labels;
+
+    ContainerExits(DockerEngine engine, ContainerRunner containers) {
+        this.labels = containers.ownLabels();
         this.engine = engine;
         thread.setDaemon(true);
     }
@@ -119,7 +122,7 @@ public class ContainerExits {
         engine.client().eventsCmd()
                 .withEventTypeFilter(EventType.CONTAINER)
                 .withEventFilter("die", "oom")
-                .withLabelFilter(Map.of(ContainerRunner.LABEL_MANAGED, "true"))
+                .withLabelFilter(labels)
                 .withSince(since / 1_000_000_000L + "." + String.format("%09d", since % 1_000_000_000L))
                 .exec(callback);
         if (stopped) {

@@ -1,5 +1,7 @@
 package io.nubicustos.worker.docker;
 
+import io.nubicustos.worker.system.InstallationId;
+
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;
@@ -56,6 +58,8 @@ public class ContainerRunner {
     public static final String LABEL_TOOL = "io.nubicustos.tool";
     public static final String LABEL_ATTEMPT = "io.nubicustos.attempt";
     public static final String LABEL_WORKER = "io.nubicustos.worker";
+    /** The installation a container belongs to: only its own installation's workers reap, adopt or cancel it. */
+    public static final String LABEL_INSTALLATION = "io.nubicustos.installation";
     /** A container made only to see whether the engine can make one; never started, removed at once. */
     public static final String LABEL_PROBE = "io.nubicustos.probe";
 
@@ -68,11 +72,14 @@ public class ContainerRunner {
     private final Map<String, String> networkIds = new ConcurrentHashMap<>();
     private final Set<String> knownImages = ConcurrentHashMap.newKeySet();
 
-    ContainerRunner(DockerEngine engine, EngineLocks locks, WorkerProperties properties) {
+    ContainerRunner(DockerEngine engine, EngineLocks locks, WorkerProperties properties, InstallationId installation) {
+        this.installation = installation;
         this.engine = engine;
         this.locks = locks;
         this.settings = properties.docker();
     }
+
+    private final InstallationId installation;
 
     private DockerClient docker() {
         return engine.client();
@@ -200,11 +207,12 @@ public class ContainerRunner {
         ensureImage(image);
         String networkId = ensureNetwork(network);
         // why: a probe left behind by an engine that died between create and remove is never started; clear it
-        docker().listContainersCmd().withShowAll(true).withLabelFilter(Map.of(LABEL_PROBE, "true")).exec().forEach(c -> remove(c.getId()));
+        docker().listContainersCmd().withShowAll(true).withLabelFilter(Map.of(LABEL_PROBE, "true", LABEL_INSTALLATION, installation.value()))
+                .exec().forEach(c -> remove(c.getId()));
         String name = "nubicustos-probe-" + UUID.randomUUID().toString().substring(0, 12);
         String id = null;
         try (CreateContainerCmd cmd = docker().createContainerCmd(image)) {
-            cmd.withName(name).withLabels(Map.of(LABEL_PROBE, "true"))
+            cmd.withName(name).withLabels(Map.of(LABEL_PROBE, "true", LABEL_INSTALLATION, installation.value()))
                     .withHostConfig(HostConfig.newHostConfig().withNetworkMode(networkId).withCapDrop(Capability.ALL));
             if (command != null && !command.isEmpty()) {
                 cmd.withCmd(command);
@@ -274,10 +282,10 @@ public class ContainerRunner {
      * the engine, this attempt's container that already ran) is never started: the attempt fails and the step's
      * next attempt, under a name of its own, is retried.
      */
-    private static String ownNeverStarted(ContainerSpec spec, InspectContainerResponse existing) {
+    private String ownNeverStarted(ContainerSpec spec, InspectContainerResponse existing) {
         Map<String, String> labels = existing.getConfig() == null || existing.getConfig().getLabels() == null
                 ? Map.of() : existing.getConfig().getLabels();
-        boolean ours = spec.labels().get(LABEL_STEP).equals(labels.get(LABEL_STEP))
+        boolean ours = isOurs(existing) && spec.labels().get(LABEL_STEP).equals(labels.get(LABEL_STEP))
                 && spec.labels().get(LABEL_ATTEMPT).equals(labels.get(LABEL_ATTEMPT));
         if (!ours) {
             throw new NameTaken("container name " + spec.name() + " is taken by container " + existing.getId().substring(0, 12)
@@ -396,8 +404,11 @@ public class ContainerRunner {
         }
     }
 
-    /** Kills a running container; one already stopped or gone is fine; never throws. */
+    /** Kills a running container of this installation; one already stopped or gone is fine; never throws. */
     public void kill(String containerId) {
+        if (!mayTouch(containerId)) {
+            return;
+        }
         try {
             docker().killContainerCmd(containerId).exec();
         } catch (NotFoundException | ConflictException gone) {
@@ -431,7 +442,7 @@ public class ContainerRunner {
 
     /** Removes the container and its anonymous volumes; a container already gone is fine; never throws. */
     public void remove(String containerId) {
-        if (containerId == null) {
+        if (containerId == null || !mayTouch(containerId)) {
             return;
         }
         try {
@@ -443,9 +454,53 @@ public class ContainerRunner {
         }
     }
 
-    /** Containers with our label on this engine, running or not. */
+    /**
+     * This installation's containers on this engine, running or not, and those of a version before installation ids
+     * (no installation label; {@link #isLegacy}: ours only if their step is in our database). Another installation's
+     * are none of our business.
+     */
     public List<Container> managedContainers() {
-        return docker().listContainersCmd().withShowAll(true).withLabelFilter(Map.of(LABEL_MANAGED, "true")).exec();
+        return docker().listContainersCmd().withShowAll(true).withLabelFilter(Map.of(LABEL_MANAGED, "true")).exec().stream()
+                .filter(c -> c.getLabels() != null && (installation.value().equals(c.getLabels().get(LABEL_INSTALLATION)) || isLegacy(c)))
+                .toList();
+    }
+
+    /**
+     * Whether a container found by name or id is this installation's (or from before installation ids): another
+     * installation's is never started, followed, killed or removed, even when its step id is the same (a database copied
+     * from that installation).
+     */
+    public boolean isOurs(InspectContainerResponse container) {
+        Map<String, String> labels = container.getConfig() == null || container.getConfig().getLabels() == null
+                ? Map.of() : container.getConfig().getLabels();
+        String owner = labels.get(LABEL_INSTALLATION);
+        return owner == null || owner.equals(installation.value());
+    }
+
+    /** Whether this installation may kill or remove the container: its own, or gone already. */
+    private boolean mayTouch(String containerId) {
+        try {
+            Optional<InspectContainerResponse> container = find(containerId);
+            if (container.isPresent() && !isOurs(container.get())) {
+                log.warn("Container {} belongs to another installation ({}); it is left alone", containerId,
+                        container.get().getConfig().getLabels().get(LABEL_INSTALLATION));
+                return false;
+            }
+            return true;
+        } catch (RuntimeException unknown) {
+            // why: the engine did not say; the kill or removal itself reports what happens
+            return true;
+        }
+    }
+
+    /** A container created before installations had ids: it may be any installation's. */
+    public static boolean isLegacy(Container container) {
+        return container.getLabels() != null && !container.getLabels().containsKey(LABEL_INSTALLATION);
+    }
+
+    /** The labels every container of this installation has. */
+    public Map<String, String> ownLabels() {
+        return Map.of(LABEL_MANAGED, "true", LABEL_INSTALLATION, installation.value());
     }
 
     private static String firstLine(String message) {

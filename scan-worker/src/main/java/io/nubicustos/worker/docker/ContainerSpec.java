@@ -27,4 +27,10 @@ public record ContainerSpec(String name, String image, List<String> entrypoint, 
 
     public record BindMount(String hostPath, String containerPath, boolean readOnly) {
     }
+
+    @Override
+    public String toString() {
+        // why: the environment may hold credentials (ambient ones); only the names are ever printed
+        return "ContainerSpec[name=" + name + ", image=" + image + ", environment=" + environment.keySet() + ", labels=" + labels + "]";
+    }
 }

@@ -151,7 +151,15 @@ public class OrphanRecovery implements SchedulingConfigurer {
         }
     }
 
-    /** Removes containers with our labels whose step attempt is not running any more. */
+    private static boolean isKnown(String step, Set<UUID> known) {
+        try {
+            return step != null && known.contains(UUID.fromString(step));
+        } catch (IllegalArgumentException notOurs) {
+            return false;
+        }
+    }
+
+    /** Removes this installation's containers whose step attempt is not running any more. */
     void reapUnowned() {
         reap(containers.managedContainers());
     }
@@ -172,9 +180,14 @@ public class OrphanRecovery implements SchedulingConfigurer {
             }
         }
         Set<String> live = steps.liveAttempts(ids);
+        // why: a container from before installation ids may be another installation's; it is ours only if its step is
+        Set<UUID> known = managed.stream().anyMatch(ContainerRunner::isLegacy) ? steps.knownSteps(ids) : Set.of();
         for (Container c : managed) {
             Map<String, String> labels = c.getLabels();
             String key = labels.get(ContainerRunner.LABEL_STEP) + "#" + labels.get(ContainerRunner.LABEL_ATTEMPT);
+            if (ContainerRunner.isLegacy(c) && !isKnown(labels.get(ContainerRunner.LABEL_STEP), known)) {
+                continue;
+            }
             if (!live.contains(key)) {
                 log.info("Removing container {} ({}): no running step owns it", c.getNames() == null ? c.getId() : String.join(",", c.getNames()),
                         c.getState());

@@ -1,5 +1,8 @@
 package io.nubicustos.worker.step;
 
+import io.nubicustos.worker.credentials.StagedCredentials;
+import io.nubicustos.worker.system.InstallationId;
+
 import io.nubicustos.model.reports.StepMounts;
 import io.nubicustos.model.scan.StepPlan;
 import io.nubicustos.worker.docker.ContainerRunner;
@@ -27,16 +30,24 @@ class ContainerSpecs {
     private final WorkerProperties properties;
     private final ReportDirectories directories;
     private final String workerId;
+    private final InstallationId installation;
 
-    ContainerSpecs(WorkerProperties properties, ReportDirectories directories, WorkerIdentity identity) {
+    ContainerSpecs(WorkerProperties properties, ReportDirectories directories, WorkerIdentity identity, InstallationId installation) {
+        this.installation = installation;
         this.properties = properties;
         this.directories = directories;
         this.workerId = identity.id();
     }
 
     /** @param network the network's id on this engine (see {@code ContainerRunner.ensureNetwork}) */
-    ContainerSpec of(ClaimedStep step, Path reportDir, String stagedCredentialsHostPath, String network) {
+    ContainerSpec of(ClaimedStep step, Path reportDir, StagedCredentials.Staged staged, String network) {
         StepPlan plan = step.plan();
+        String stagedCredentialsHostPath = staged == null ? null : staged.hostPath();
+        Map<String, String> environment = new LinkedHashMap<>(plan.environment());
+        if (staged != null) {
+            // why: ambient credentials pass the region and the credentials endpoints by name; the keys are in the staged file
+            environment.putAll(staged.environment());
+        }
         List<BindMount> binds = new ArrayList<>();
         Map<String, String> volumes = new LinkedHashMap<>();
         for (StepMounts.Mount mount : StepMounts.of(plan, directories.hostPathOf(reportDir), kind -> "aws".equals(kind)
@@ -49,13 +60,14 @@ class ContainerSpecs {
         }
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(ContainerRunner.LABEL_MANAGED, "true");
+        labels.put(ContainerRunner.LABEL_INSTALLATION, installation.value());
         labels.put(ContainerRunner.LABEL_SCAN, step.scanId().toString());
         labels.put(ContainerRunner.LABEL_STEP, step.id().toString());
         labels.put(ContainerRunner.LABEL_TOOL, step.tool());
         labels.put(ContainerRunner.LABEL_ATTEMPT, Integer.toString(step.attempt()));
         labels.put(ContainerRunner.LABEL_WORKER, workerId);
         Integer pids = plan.limits().pids();
-        return new ContainerSpec(step.containerName(), plan.image(), plan.entrypoint(), plan.command(), plan.environment(),
+        return new ContainerSpec(step.containerName(), plan.image(), plan.entrypoint(), plan.command(), environment,
                 labels, binds, volumes, network, plan.limits().memoryBytes(), plan.limits().nanoCpus(),
                 pids == null ? null : pids.longValue(), List.of(Integer.toString(directories.group())));
     }

@@ -110,13 +110,14 @@ public class StepRunner {
         boolean neverStarted = true;
         Instant started = null;
         try {
-            Optional<InspectContainerResponse> existing = mayExist ? containers.find(step.containerName()) : Optional.empty();
+            Optional<InspectContainerResponse> existing = mayExist ? containers.find(step.containerName()).filter(containers::isOurs)
+                    : Optional.empty();
             if (existing.isPresent()) {
                 // why: this attempt created its container before the previous owner died; it is this attempt's container,
                 // and it is started only if it never was (an exited container started again would run the tool twice)
                 containerId = existing.get().getId();
                 neverStarted = "created".equals(existing.get().getState().getStatus());
-                redaction = Redaction.of(credentials.secretsOf(awsProfile(step)));
+                redaction = Redaction.of(credentials.secretsOf(awsProfile(step), step.executionId()));
             } else {
                 Path reportDir = directories.prepare(step.scanId(), step.tool());
                 StagedCredentials.Staged staged = stageCredentials(step);
@@ -125,7 +126,7 @@ public class StepRunner {
                 }
                 containers.ensureImage(step.plan().image());
                 String network = containers.ensureNetwork(step.plan().network());
-                containerId = containers.create(specs.of(step, reportDir, staged == null ? null : staged.hostPath(), network));
+                containerId = containers.create(specs.of(step, reportDir, staged, network));
             }
             if (!steps.recordContainer(step, containerId)) {
                 // why: cancelled or taken over before the container started; it never ran, so it can go
@@ -167,7 +168,9 @@ public class StepRunner {
         try {
             containerId = step.containerId() != null ? step.containerId()
                     : containers.find(step.containerName()).map(InspectContainerResponse::getId).orElse(null);
-            Optional<InspectContainerResponse> container = containerId == null ? Optional.empty() : containers.find(containerId);
+            // why: a container of another installation (one whose database this one was copied from) is not this step's
+            Optional<InspectContainerResponse> container = containerId == null ? Optional.empty()
+                    : containers.find(containerId).filter(containers::isOurs);
             switch (recovery.orphan(step.containerId() != null, container.map(c -> c.getState().getStatus()).orElse(null))) {
                 case START -> {
                     log.info("Step {} ({}) was claimed but its container was never started; starting it now", step.id(), step.tool());
@@ -189,7 +192,7 @@ public class StepRunner {
             return;
         }
         log.info("Step {} ({}) of scan {}: adopting container {}", step.id(), step.tool(), step.scanId(), step.containerName());
-        follow(step.withContainer(containerId), slot, null, Redaction.of(credentials.secretsOf(awsProfile(step))), timing);
+        follow(step.withContainer(containerId), slot, null, Redaction.of(credentials.secretsOf(awsProfile(step), step.executionId())), timing);
     }
 
     /**
@@ -356,7 +359,7 @@ public class StepRunner {
         if (mount == null || !"aws".equals(mount.kind())) {
             return null;
         }
-        return credentials.stage(step.executionId(), awsProfile(step));
+        return credentials.stage(step.executionId(), awsProfile(step), mount.ambient());
     }
 
     private static String awsProfile(ClaimedStep step) {

@@ -2,7 +2,9 @@ package io.nubicustos.worker.system;
 
 import io.nubicustos.model.catalog.ToolCatalog;
 import io.nubicustos.model.messaging.Topics;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
@@ -36,6 +38,13 @@ class WorkerConfiguration {
             }
         }
         return new WorkerIdentity(id);
+    }
+
+    /** Read (or generated and stored) once the database is migrated: every container of this installation carries it. */
+    @Bean
+    @DependsOnDatabaseInitialization
+    InstallationId installationId(WorkerProperties properties, JdbcClient jdbc, Clock clock) {
+        return InstallationId.of(properties.installationId(), jdbc, clock);
     }
 
     @Bean

@@ -106,7 +106,7 @@ class EngineNetworkIntegrationTest {
                 .bindOrCreate("nubicustos", WorkerProperties.class);
         DockerEngine client = new DockerEngine(properties, Clock.systemUTC());
         clients.add(client);
-        return new ContainerRunner(client, locks, properties);
+        return new ContainerRunner(client, locks, properties, new io.nubicustos.worker.system.InstallationId("network-test"));
     }
 
     private static List<Network> networksNamed() {

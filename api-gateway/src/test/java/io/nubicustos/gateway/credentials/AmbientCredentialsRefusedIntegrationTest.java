@@ -1,0 +1,48 @@
+package io.nubicustos.gateway.credentials;
+
+import io.nubicustos.testsupport.RealInfrastructure;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** No credentials file, and ambient credentials not allowed (the default): an AWS scan is refused, saying how to allow it. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"spring.config.name=api-gateway"})
+@RealInfrastructure
+class AmbientCredentialsRefusedIntegrationTest {
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) throws IOException {
+        var empty = Files.createTempDirectory("no-aws-credentials");
+        registry.add("nubicustos.credentials.aws-path", empty::toString);
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Test
+    void withoutAFileAndWithoutAmbientCredentialsAnAwsScanIsRefusedSayingHowToAllowIt() throws Exception {
+        for (String body : new String[] {"{\"profile\": \"quick\"}", "{\"profile\": \"quick\", \"dry_run\": true}"}) {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/scans"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(422);
+            JsonNode error = JsonMapper.builder().build().readTree(response.body());
+            assertThat(error.get("error").asString()).isEqualTo("unknown_aws_profile");
+            assertThat(error.get("message").asString()).contains("no AWS credentials are mounted")
+                    .contains("nubicustos.credentials.allow-ambient=true");
+        }
+    }
+}
