@@ -9,7 +9,6 @@ import tools.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,17 +43,8 @@ class AmbientCredentialsTest {
                 .exitsWith(3).buildWith(StandInTools.DOCKER);
         Path data = Files.createTempDirectory("nubicustos-ambient");
         children = new ChildProcesses(data);
-        Map<String, String> env = new HashMap<>(Map.of(
-                "NUBICUSTOS_DATA_DIR", data.toString(),
-                "PORT", Integer.toString(Ports.free()),
-                "WORKER_PORT", Integer.toString(Ports.free()),
-                "PROCESSOR_PORT", Integer.toString(Ports.free()),
-                "KAFKA_PORT", Integer.toString(Ports.free()),
-                "KAFKA_CONTROLLER_PORT", Integer.toString(Ports.free()),
-                "EMBEDDED_POSTGRES_PORT", Integer.toString(Ports.free()),
-                "NUBICUSTOS_PROCESSOR_SWEEPINTERVAL", "1s",
-                "NUBICUSTOS_WORKER_POLLINTERVAL", "500ms",
-                "NUBICUSTOS_CREDENTIALS_ALLOWAMBIENT", "true"));
+        Map<String, String> env = ChildProcesses.environment(data);
+        env.put("NUBICUSTOS_CREDENTIALS_ALLOWAMBIENT", "true");
         env.putAll(Map.of("AWS_ACCESS_KEY_ID", KEY_ID, "AWS_SECRET_ACCESS_KEY", SECRET, "AWS_SESSION_TOKEN", TOKEN,
                 "AWS_REGION", "eu-central-1"));
         Api api = new Api(Integer.parseInt(env.get("PORT")));

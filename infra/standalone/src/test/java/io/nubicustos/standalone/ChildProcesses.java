@@ -19,6 +19,18 @@ final class ChildProcesses implements AutoCloseable {
         this.directory = directory;
     }
 
+    /** What a launched system needs: its data directory, free ports, and quick sweeps (a test adds its own settings). */
+    static Map<String, String> environment(Path data) {
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put("NUBICUSTOS_DATA_DIR", data.toString());
+        for (String port : new String[] {"PORT", "WORKER_PORT", "PROCESSOR_PORT", "KAFKA_PORT", "KAFKA_CONTROLLER_PORT", "EMBEDDED_POSTGRES_PORT"}) {
+            env.put(port, Integer.toString(Ports.free()));
+        }
+        env.put("NUBICUSTOS_PROCESSOR_SWEEPINTERVAL", "1s");
+        env.put("NUBICUSTOS_WORKER_POLLINTERVAL", "500ms");
+        return env;
+    }
+
     /** Runs {@link NubicustosStandalone} in a new JVM with only {@code env} (no inherited Nubicustos settings). */
     Process launch(Map<String, String> env, String logName) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");

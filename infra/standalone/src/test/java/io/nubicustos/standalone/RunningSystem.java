@@ -28,6 +28,7 @@ final class RunningSystem {
 
     private static NubicustosStandalone system;
     private static int kafkaPort;
+    private static String installation;
 
     private RunningSystem() {
     }
@@ -39,18 +40,35 @@ final class RunningSystem {
                 Files.createDirectories(data.resolve("credentials/aws"));
                 Files.writeString(data.resolve("credentials/aws/credentials"), CREDENTIALS);
                 kafkaPort = Ports.free();
-                system = NubicustosStandalone.start(new NubicustosStandalone.Settings(data, TestPostgres.newDatabase(), null,
+                String database = TestPostgres.newDatabase();
+                system = NubicustosStandalone.start(new NubicustosStandalone.Settings(data, database, null,
                         kafkaPort, Ports.free(), 0, 8000, 0, 0, Map.of(
                         "spring.datasource.username", "postgres", "spring.datasource.password", "",
                         "nubicustos.worker.poll-interval", "500ms", "nubicustos.processor.sweep-interval", "1s",
                         "nubicustos.outbox.poll-interval", "200ms", "nubicustos.webhooks.poll-interval", "200ms",
                         "nubicustos.webhooks.retry-backoff", "300ms", "nubicustos.logs.follow-interval", "100ms",
                         "nubicustos.webhooks.allow-private-addresses", "true")));
+                try (var connection = java.sql.DriverManager.getConnection(database, "postgres", "");
+                     var rows = connection.createStatement().executeQuery("select id from installation")) {
+                    rows.next();
+                    installation = rows.getString(1);
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException("the standalone system's installation id could not be read", e);
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(system::close));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                system.close();
+                // why: systems of this JVM that closed while a tool ran left their containers; nothing else reaps them now
+                StandInTools.managedContainers().forEach(c -> StandInTools.DOCKER.removeContainerCmd(c.getId()).withForce(true).exec());
+            }));
         }
+        // why: a test class that ran its own system (an installation of its own) and closed it while a tool ran left the
+        // container; this system's reaper leaves other installations' containers alone, so the tests clear them here
+        StandInTools.managedContainers().stream()
+                .filter(c -> !installation.equals(c.getLabels().get("io.nubicustos.installation")))
+                .forEach(c -> StandInTools.DOCKER.removeContainerCmd(c.getId()).withForce(true).exec());
         return system;
     }
 

@@ -58,16 +58,7 @@ class StandaloneRestartTest {
         children = new ChildProcesses(data);
         Files.createDirectories(data.resolve("credentials/aws"));
         Files.writeString(data.resolve("credentials/aws/credentials"), "[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n");
-        Map<String, String> env = Map.of(
-                "NUBICUSTOS_DATA_DIR", data.toString(),
-                "PORT", Integer.toString(Ports.free()),
-                "WORKER_PORT", Integer.toString(Ports.free()),
-                "PROCESSOR_PORT", Integer.toString(Ports.free()),
-                "KAFKA_PORT", Integer.toString(Ports.free()),
-                "KAFKA_CONTROLLER_PORT", Integer.toString(Ports.free()),
-                "EMBEDDED_POSTGRES_PORT", Integer.toString(Ports.free()),
-                "NUBICUSTOS_PROCESSOR_SWEEPINTERVAL", "1s",
-                "NUBICUSTOS_WORKER_POLLINTERVAL", "500ms");
+        Map<String, String> env = ChildProcesses.environment(data);
         Api api = new Api(Integer.parseInt(env.get("PORT")));
 
         Process first = children.launch(env, "first.log");
