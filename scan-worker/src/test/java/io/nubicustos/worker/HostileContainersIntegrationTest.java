@@ -36,12 +36,14 @@ import static org.awaitility.Awaitility.await;
  * A scanner image is third-party code: what it leaves in its report directory, what it prints and what
  * it can read are hostile until proven otherwise. Real Docker engine, real PostgreSQL, real KRaft broker.
  */
-@SpringBootTest(properties = {"spring.config.name=scan-worker", "nubicustos.worker.id=worker-hostile",
+@SpringBootTest(properties = {"spring.config.name=scan-worker", "nubicustos.worker.id=worker-hostile", "nubicustos.installation-id=worker-hostile",
         "nubicustos.worker.concurrency=4", "nubicustos.worker.poll-interval=300ms", "nubicustos.worker.orphan-sweep-interval=1h",
         "nubicustos.worker.cancel-check-interval=500ms", "nubicustos.worker.retry-backoff=1s", "nubicustos.worker.stdout-max-size=1MB", "nubicustos.reports.group-id=47991",
         "nubicustos.worker.log-max-size=512KB"})
 @RealInfrastructure
 class HostileContainersIntegrationTest {
+
+    static final String INSTALLATION = "worker-hostile";
 
     static final String SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY1";
     static final String LINKS_OUT = "nubicustos-test/cloudmapper:links-out";
@@ -104,7 +106,7 @@ class HostileContainersIntegrationTest {
 
     @AfterEach
     void noContainerIsLeft() {
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(TestRows.managedContainers()).isEmpty());
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(TestRows.managedContainers(INSTALLATION)).isEmpty());
     }
 
     @Test
@@ -130,7 +132,7 @@ class HostileContainersIntegrationTest {
     void aDeviceNodePlantedWhileTheToolRunsIsNotOpened() throws Exception {
         UUID scan = TestRows.scan(jdbc);
         UUID step = step(scan, stdoutTool(SLOW_STDOUT));
-        await().atMost(Duration.ofSeconds(60)).until(() -> status(step).equals("running") && !TestRows.managedContainers().isEmpty());
+        await().atMost(Duration.ofSeconds(60)).until(() -> status(step).equals("running") && !TestRows.managedContainers(INSTALLATION).isEmpty());
         Path planted = reports.resolve(scan + "/cloudmapper/out.jsonl");
         // what a container could do with CAP_MKNOD; ours have none, so the test plants it from the host
         Process mknod = new ProcessBuilder("mknod", planted.toString(), "c", "1", "3").inheritIO().start();
@@ -186,8 +188,8 @@ class HostileContainersIntegrationTest {
     @Test
     void aStepTakenOverByAnotherWorkerKeepsItsContainerRunning() {
         UUID step = step(TestRows.scan(jdbc), prowler(LINGERS));
-        await().atMost(Duration.ofSeconds(60)).until(() -> status(step).equals("running") && !TestRows.managedContainers().isEmpty());
-        String container = TestRows.managedContainers().get(0).getId();
+        await().atMost(Duration.ofSeconds(60)).until(() -> status(step).equals("running") && !TestRows.managedContainers(INSTALLATION).isEmpty());
+        String container = TestRows.managedContainers(INSTALLATION).get(0).getId();
 
         // another worker's sweeper takes the step over (same attempt): it now waits for the same container
         jdbc.sql("update scan_steps set owner = 'other-worker', lease_until = now() + interval '1 hour' where id = :id")
@@ -199,7 +201,7 @@ class HostileContainersIntegrationTest {
         assertThat(DockerClients.local().inspectContainerCmd(container).exec().getState().getExitCodeLong()).as("it ran to its end").isZero();
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).untilAsserted(() -> {
             assertThat(status(step)).as("left for its new owner to settle").isEqualTo("running");
-            assertThat(TestRows.managedContainers()).as("not removed by the worker that let go").isNotEmpty();
+            assertThat(TestRows.managedContainers(INSTALLATION)).as("not removed by the worker that let go").isNotEmpty();
         });
         DockerClients.local().removeContainerCmd(container).withForce(true).exec();
     }

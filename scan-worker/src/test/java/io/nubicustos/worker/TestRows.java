@@ -21,8 +21,12 @@ final class TestRows {
         return id;
     }
 
-    static List<Container> managedContainers() {
+    /**
+     * The containers of the test's own installation (each test class configures its id): what another installation on
+     * the engine left (a run that failed, a standalone test) is none of its business, as it is none of the worker's.
+     */
+    static List<Container> managedContainers(String installation) {
         return DockerClients.local().listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of("io.nubicustos.managed", "true")).exec();
+                .withLabelFilter(Map.of("io.nubicustos.managed", "true", "io.nubicustos.installation", installation)).exec();
     }
 }
