@@ -21,7 +21,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
@@ -72,8 +72,7 @@ class WebhookSender {
     private final GatewayProperties.Webhooks settings;
     private final MeterRegistry meters;
     private final HttpClient http;
-    private volatile boolean stopped;
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "webhook-sender");
         t.setDaemon(true);
         return t;
@@ -91,30 +90,23 @@ class WebhookSender {
 
     @PostConstruct
     void start() {
-        thread.execute(this::loop);
+        thread.scheduleWithFixedDelay(this::round, 0, settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @PreDestroy
     void stop() throws InterruptedException {
-        stopped = true;
         thread.shutdownNow();
         thread.awaitTermination(5, TimeUnit.SECONDS);
     }
 
-    private void loop() {
-        while (!stopped) {
-            try {
-                while (!stopped && sendOnce() >= settings.batch()) {
-                    // a backlog: the next batch at once
-                }
-            } catch (RuntimeException e) {
-                log.warn("A webhook round failed ({}); the deliveries stay pending and are sent next round", e.toString());
+    /** Sends due deliveries until no full batch is left; the schedule runs it again after the poll interval. */
+    private void round() {
+        try {
+            while (!thread.isShutdown() && sendOnce() >= settings.batch()) {
+                // a backlog: the next batch at once
             }
-            try {
-                Thread.sleep(settings.pollInterval().toMillis());
-            } catch (InterruptedException e) {
-                return;
-            }
+        } catch (RuntimeException e) {
+            log.warn("A webhook round failed ({}); the deliveries stay pending and are sent next round", e.toString());
         }
     }
 

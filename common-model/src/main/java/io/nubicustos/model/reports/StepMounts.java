@@ -26,15 +26,13 @@ public final class StepMounts {
 
     /**
      * @param reportDirectoryOnHost the step's report directory as the Docker host sees it
-     * @param credentialsOnHost     the host path mounted for a credentials kind ({@code aws}: the staged profile); null
-     *                              when nothing is mounted (ambient credentials, passed in the environment)
+     * @param credentialsOnHost     the host path mounted for a credentials kind ({@code aws}: the staged profile)
      */
     public static List<Mount> of(StepPlan plan, String reportDirectoryOnHost, Function<String, String> credentialsOnHost) {
         List<Mount> mounts = new ArrayList<>();
         mounts.add(new Mount(BIND, reportDirectoryOnHost, plan.reportPath(), false));
-        String credentials = plan.credentials() == null ? null : credentialsOnHost.apply(plan.credentials().kind());
-        if (credentials != null) {
-            mounts.add(new Mount(BIND, credentials, plan.credentials().mount(), true));
+        if (plan.credentials() != null) {
+            mounts.add(new Mount(BIND, credentialsOnHost.apply(plan.credentials().kind()), plan.credentials().mount(), true));
         }
         if (plan.namedVolumes() != null) {
             plan.namedVolumes().forEach((name, path) -> mounts.add(new Mount(VOLUME, name, path, false)));
