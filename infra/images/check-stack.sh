@@ -44,7 +44,7 @@ STANDIN_SLEEP=2 "$repo/infra/dev/standin-images.sh" "$repo/../shared/samples" >/
 mkdir -p "$NUBICUSTOS_DATA/reports" "$NUBICUSTOS_DATA/credentials/aws" "$NUBICUSTOS_DATA/credentials/kube"
 printf '[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = example\n' > "$NUBICUSTOS_DATA/credentials/aws/credentials"
 echo "stack: up"
-compose up -d >/dev/null 2>&1 || fail "docker-compose up failed"
+compose up -d >"$NUBICUSTOS_DATA/compose-up.log" 2>&1 || { cat "$NUBICUSTOS_DATA/compose-up.log" >&2; fail "docker-compose up failed"; }
 for _ in $(seq 1 90); do
   curl -sf localhost:8000/actuator/health/readiness >/dev/null 2>&1 && break
   sleep 2
