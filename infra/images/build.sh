@@ -3,15 +3,20 @@
 # Central only (no image registry is needed):
 #
 #   nubicustos/jre:17                 Debian 12 (debootstrap, minbase) + openjdk-17-jre-headless
-#   nubicustos/debian-services:12     Debian 12 + postgresql-15 + prometheus (the base of the two below)
+#   nubicustos/postgres-base:15       Debian 12 + postgresql-15
+#   nubicustos/prometheus-base:12     Debian 12 + prometheus
 #   nubicustos/kafka:<version>        Apache Kafka's broker jars from Maven Central, KRaft, one node
 #   nubicustos/postgres:15            Debian's PostgreSQL 15, configured by POSTGRES_USER/PASSWORD/DB
 #   nubicustos/prometheus:12          Debian's Prometheus
-#   nubicustos/{api-gateway,scan-worker,report-processor}:0.1.0-SNAPSHOT   Jib, on nubicustos/jre:17
+#   nubicustos/{api-gateway,scan-worker,report-processor}:0.1.0-SNAPSHOT   the Spring Boot jar, on nubicustos/jre:17
 #
-#   infra/images/build.sh            (as root: debootstrap and chroot; needs docker, debootstrap, mvn)
+#   infra/images/build.sh            (as root: debootstrap and chroot; needs docker, debootstrap, mvn, java)
 #
-# JIB_BASE=eclipse-temurin:17-jre builds the service images on a public JRE base instead (a machine that
+# Every image adds at most one file-system layer to its base, and no two images share a base they do not
+# need: engines on the vfs storage driver (ours in CI) keep a whole copy of the file system per layer and
+# per container, so layers, not bytes, decide the disk a stack takes (fifteen layers and 15 GB before).
+#
+# SERVICE_BASE=eclipse-temurin:17-jre builds the service images on a public JRE base instead (a machine that
 # can pull it). A base image that exists already is kept; REBUILD_BASE=1 builds it again.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -51,6 +56,9 @@ rootfs_image() {
   chroot "$root" /bin/sh -c "dpkg -s $* >/dev/null" || { echo "images: installing $* failed" >&2; exit 1; }
   umount "$root/proc"
   rm -f "$root/usr/sbin/policy-rc.d"
+  # documentation and message translations are not read in a container (and would be copied once per layer and
+  # per container)
+  rm -rf "$root"/usr/share/doc/* "$root"/usr/share/man/* "$root"/usr/share/info/* "$root"/usr/share/locale/*
   : > "$root/etc/resolv.conf"
   tar -C "$root" -c . | docker import - "$tag" >/dev/null
   log "built $tag"
@@ -65,7 +73,8 @@ dockerfile() {
 }
 
 rootfs_image nubicustos/jre:17 openjdk-17-jre-headless ca-certificates
-rootfs_image nubicustos/debian-services:12 postgresql-15 prometheus
+rootfs_image nubicustos/postgres-base:15 postgresql-15
+rootfs_image nubicustos/prometheus-base:12 prometheus
 
 # the broker is the Kafka version the services are built against (Spring Boot's kafka.version)
 kafka_version=$(cd "$repo" && mvn -B -q -Dstyle.color=never -Dstyle.color=never help:evaluate -Dexpression=kafka.version -DforceStdout -pl infra/standalone \
@@ -80,10 +89,25 @@ docker tag "nubicustos/kafka:$kafka_version" nubicustos/kafka:latest
 dockerfile nubicustos/postgres:15 "$here/postgres"
 dockerfile nubicustos/prometheus:12 "$here/prometheus"
 
-log "the services (Jib, base ${JIB_BASE:-docker://nubicustos/jre:17})"
-# why: jib:dockerBuild runs in every module of the reactor; what the services depend on (the parent, the shared
-# model, and test-support, which even a build that skips tests resolves) is installed first, not built with them
-(cd "$repo" && mvn -B -q -Dstyle.color=never -DskipTests -pl common-model,infra/test-support -am install \
-  && mvn -B -q -Dstyle.color=never -DskipTests -Djib.base="${JIB_BASE:-docker://nubicustos/jre:17}" \
-     -pl api-gateway,scan-worker,report-processor package jib:dockerBuild)
+log "the services (base ${SERVICE_BASE:-nubicustos/jre:17})"
+(cd "$repo" && mvn -B -q -Dstyle.color=never -DskipTests -pl api-gateway,scan-worker,report-processor -am package)
+version=$(cd "$repo" && mvn -B -q -Dstyle.color=never help:evaluate -Dexpression=project.version -DforceStdout \
+  | sed 's/\x1b\[[0-9;]*m//g' | tr -cd '0-9A-Za-z.-')
+for service in api-gateway:8000 scan-worker:8001 report-processor:8002; do
+  name=${service%%:*}
+  mkdir -p "$work/$name"
+  cp "$here/service/Dockerfile" "$work/$name/"
+  # Spring Boot's own extraction: the application jar and its libraries side by side, started with java -jar
+  # (faster than the nested jar, and one directory that goes into the image's one layer)
+  java -Djarmode=tools -jar "$repo/$name/target/$name-$version-exec.jar" extract \
+    --destination "$work/$name/app" --application-filename app.jar >/dev/null
+  previous=$(docker image inspect --format '{{.Id}}' "nubicustos/$name:$version" 2>/dev/null || true)
+  dockerfile "nubicustos/$name:$version" "$work/$name" --build-arg "BASE=${SERVICE_BASE:-nubicustos/jre:17}" \
+    --build-arg "PORT=${service#*:}"
+  docker tag "nubicustos/$name:$version" "nubicustos/$name:latest"
+  # the image this build replaced, unless a container still uses it: every rebuild would otherwise keep a copy
+  if [ -n "$previous" ] && [ "$previous" != "$(docker image inspect --format '{{.Id}}' "nubicustos/$name:$version")" ]; then
+    docker rmi "$previous" >/dev/null 2>&1 || true
+  fi
+done
 log "done: $(docker images --format '{{.Repository}}:{{.Tag}}' | grep '^nubicustos/' | sort | tr '\n' ' ')"

@@ -17,8 +17,11 @@ project=nubicustos-check
 export NUBICUSTOS_DATA
 NUBICUSTOS_DATA=$(mktemp -d /tmp/nubicustos-stack.XXXXXX)
 compose() { docker-compose -p "$project" -f "$repo/compose.yaml" --project-directory "$repo" "$@"; }
+docker_root=$(docker info --format '{{.DockerRootDir}}' 2>/dev/null || echo /var/lib/docker)
+disk() { echo "stack: disk $(df -h --output=avail,size "$docker_root" | tail -n 1 | awk '{print $1 " free of " $2}') under $docker_root"; }
 fail() {
   echo "stack: $*" >&2
+  disk >&2
   compose ps >&2 || true
   compose logs --tail=60 >&2 || true
   exit 1
@@ -43,6 +46,7 @@ STANDIN_SLEEP=2 "$repo/infra/dev/standin-images.sh" "$repo/../shared/samples" >/
 
 mkdir -p "$NUBICUSTOS_DATA/reports" "$NUBICUSTOS_DATA/credentials/aws" "$NUBICUSTOS_DATA/credentials/kube"
 printf '[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = example\n' > "$NUBICUSTOS_DATA/credentials/aws/credentials"
+disk
 echo "stack: up"
 compose up -d >"$NUBICUSTOS_DATA/compose-up.log" 2>&1 || { cat "$NUBICUSTOS_DATA/compose-up.log" >&2; fail "docker-compose up failed"; }
 for _ in $(seq 1 90); do
