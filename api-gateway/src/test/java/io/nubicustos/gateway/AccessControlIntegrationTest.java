@@ -1,5 +1,6 @@
 package io.nubicustos.gateway;
 
+import io.nubicustos.testsupport.TestDirectories;
 import io.nubicustos.testsupport.RawHttp;
 import io.nubicustos.testsupport.RealInfrastructure;
 import org.junit.jupiter.api.Test;
@@ -45,7 +46,7 @@ class AccessControlIntegrationTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
-        Path aws = Files.createTempDirectory("aws");
+        Path aws = TestDirectories.create("aws");
         Files.writeString(aws.resolve("credentials"), "[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n");
         registry.add("nubicustos.credentials.aws-path", aws::toString);
         registry.add("nubicustos.archives.path", () -> aws.resolveSibling(aws.getFileName() + "-archives").toString());

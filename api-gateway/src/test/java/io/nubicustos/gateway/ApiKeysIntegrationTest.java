@@ -1,5 +1,6 @@
 package io.nubicustos.gateway;
 
+import io.nubicustos.testsupport.TestDirectories;
 import io.nubicustos.testsupport.RealInfrastructure;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -31,7 +32,7 @@ class ApiKeysIntegrationTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
-        Path aws = Files.createTempDirectory("aws");
+        Path aws = TestDirectories.create("aws");
         Files.writeString(aws.resolve("credentials"), "[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n");
         registry.add("nubicustos.credentials.aws-path", aws::toString);
     }

@@ -1,5 +1,6 @@
 package io.nubicustos.gateway;
 
+import io.nubicustos.testsupport.TestDirectories;
 import io.nubicustos.model.messaging.Topics;
 import io.nubicustos.testsupport.RealInfrastructure;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -53,7 +54,7 @@ class GatewayIntegrationTest {
 
     @BeforeAll
     static void credentialsFile() throws IOException {
-        credentials = Files.createTempDirectory("aws");
+        credentials = TestDirectories.create("aws");
         Files.writeString(credentials.resolve("credentials"), """
                 [default]
                 aws_access_key_id = AKIAEXAMPLE

@@ -1,5 +1,6 @@
 package io.nubicustos.gateway;
 
+import io.nubicustos.testsupport.TestDirectories;
 import io.nubicustos.testsupport.RealInfrastructure;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -37,7 +38,7 @@ class GatewayOperationsIntegrationTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
-        data = Files.createTempDirectory("gateway-ops");
+        data = TestDirectories.create("gateway-ops");
         Files.createDirectories(data.resolve("aws"));
         Files.writeString(data.resolve("aws/credentials"), "[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n");
         registry.add("nubicustos.credentials.aws-path", () -> data.resolve("aws").toString());

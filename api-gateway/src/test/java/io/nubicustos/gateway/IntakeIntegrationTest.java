@@ -1,5 +1,6 @@
 package io.nubicustos.gateway;
 
+import io.nubicustos.testsupport.TestDirectories;
 import io.nubicustos.model.messaging.Topics;
 import io.nubicustos.testsupport.RealInfrastructure;
 import io.nubicustos.testsupport.TcpProxy;
@@ -59,7 +60,7 @@ class IntakeIntegrationTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
-        Path aws = Files.createTempDirectory("aws");
+        Path aws = TestDirectories.create("aws");
         Files.writeString(aws.resolve("credentials"), "[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n");
         String url = TestPostgres.newDatabase();
         database = new TcpProxy("localhost", TestPostgres.port());

@@ -1,5 +1,6 @@
 package io.nubicustos.worker;
 
+import io.nubicustos.testsupport.TestDirectories;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
 import io.nubicustos.model.catalog.ResourceLimits;
@@ -79,8 +80,8 @@ class HostileContainersIntegrationTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
-        reports = Files.createTempDirectory("reports");
-        credentials = Files.createTempDirectory("aws");
+        reports = TestDirectories.create("reports");
+        credentials = TestDirectories.create("aws");
         Files.writeString(credentials.resolve("credentials"), """
                 [default]
                 aws_access_key_id = AKIAIOSFODNN7EXAMPLE

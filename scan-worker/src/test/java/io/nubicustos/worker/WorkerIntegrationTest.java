@@ -1,5 +1,6 @@
 package io.nubicustos.worker;
 
+import io.nubicustos.testsupport.TestDirectories;
 import io.nubicustos.model.catalog.ResourceLimits;
 import io.nubicustos.model.catalog.ToolDefinition;
 import com.github.dockerjava.api.model.HostConfig;
@@ -84,8 +85,8 @@ class WorkerIntegrationTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
-        reports = Files.createTempDirectory("reports");
-        credentials = Files.createTempDirectory("aws");
+        reports = TestDirectories.create("reports");
+        credentials = TestDirectories.create("aws");
         Files.writeString(credentials.resolve("credentials"), "[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n");
         registry.add("nubicustos.reports.path", () -> reports.toString());
         registry.add("nubicustos.credentials.aws-path", () -> credentials.toString());

@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.contract;
 
+import io.nubicustos.testsupport.TestDirectories;
 import io.nubicustos.testsupport.ApiContract;
 import io.nubicustos.testsupport.OpenApiSchema;
 import io.nubicustos.testsupport.RawHttp;
@@ -46,13 +47,13 @@ class ApiContractIntegrationTest {
 
     @BeforeAll
     static void credentialsFile() throws IOException {
-        credentials = Files.createTempDirectory("aws");
+        credentials = TestDirectories.create("aws");
         Files.writeString(credentials.resolve("credentials"), "[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n");
     }
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
-        Path aws = Files.createTempDirectory("aws");
+        Path aws = TestDirectories.create("aws");
         Files.writeString(aws.resolve("credentials"), "[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n");
         registry.add("nubicustos.credentials.aws-path", aws::toString);
         registry.add("nubicustos.reports.path", () -> tempDirectory("reports"));
@@ -210,7 +211,7 @@ class ApiContractIntegrationTest {
 
     private static String tempDirectory(String name) {
         try {
-            return Files.createTempDirectory(name).toString();
+            return TestDirectories.create(name).toString();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

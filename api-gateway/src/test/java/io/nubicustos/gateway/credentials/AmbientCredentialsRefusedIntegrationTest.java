@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.credentials;
 
+import io.nubicustos.testsupport.TestDirectories;
 import io.nubicustos.testsupport.RealInfrastructure;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -14,7 +15,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,7 +25,7 @@ class AmbientCredentialsRefusedIntegrationTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
-        var empty = Files.createTempDirectory("no-aws-credentials");
+        var empty = TestDirectories.create("no-aws-credentials");
         registry.add("nubicustos.credentials.aws-path", empty::toString);
     }
 

@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.retention;
 
+import io.nubicustos.testsupport.TestDirectories;
 import io.nubicustos.testsupport.RealInfrastructure;
 import io.nubicustos.testsupport.SettableClock;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,7 +40,7 @@ class RetentionIntegrationTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
-        reports = Files.createTempDirectory("reports");
+        reports = TestDirectories.create("reports");
         registry.add("nubicustos.reports.path", reports::toString);
     }
 

@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.schedule;
 
+import io.nubicustos.testsupport.TestDirectories;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nubicustos.gateway.scan.ScanCreator;
 import io.nubicustos.gateway.scan.ScanRequestParser;
@@ -54,7 +55,7 @@ class ScheduleIntegrationTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
-        Path aws = Files.createTempDirectory("aws");
+        Path aws = TestDirectories.create("aws");
         Files.writeString(aws.resolve("credentials"), "[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n");
         registry.add("nubicustos.credentials.aws-path", aws::toString);
     }

@@ -1,5 +1,6 @@
 package io.nubicustos.standalone;
 
+import io.nubicustos.testsupport.TestDirectories;
 import io.nubicustos.testsupport.Samples;
 import io.nubicustos.testsupport.StandInImage;
 import org.junit.jupiter.api.AfterEach;
@@ -41,7 +42,7 @@ class AmbientCredentialsTest {
                 .writes("prowler-output-123456789012-20250101000000.ocsf.json", Samples.file("prowler/prowler5_example_output_aws.ocsf.json"))
                 .alsoRuns("$B env | $B grep '^AWS_' | $B sort; $B cat /home/prowler/.aws/credentials /home/prowler/.aws/config")
                 .exitsWith(3).buildWith(StandInTools.DOCKER);
-        Path data = Files.createTempDirectory("nubicustos-ambient");
+        Path data = TestDirectories.create("nubicustos-ambient");
         children = new ChildProcesses(data);
         Map<String, String> env = ChildProcesses.environment(data);
         env.put("NUBICUSTOS_CREDENTIALS_ALLOWAMBIENT", "true");

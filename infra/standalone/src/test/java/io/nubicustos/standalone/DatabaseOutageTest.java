@@ -1,5 +1,6 @@
 package io.nubicustos.standalone;
 
+import io.nubicustos.testsupport.TestDirectories;
 import io.nubicustos.testsupport.Samples;
 import io.nubicustos.testsupport.StandInImage;
 import org.junit.jupiter.api.AfterEach;
@@ -39,7 +40,7 @@ class DatabaseOutageTest {
         StandInImage.tagged("toniblyx/prowler:4.2.4").runsFor(100)
                 .writes("prowler-output-123456789012-20240603141519.ocsf.json", Samples.file("prowler/prowler421_aws_many_vuln_muted.ocsf.json"))
                 .exitsWith(3).buildWith(StandInTools.DOCKER);
-        Path data = Files.createTempDirectory("nubicustos-db-outage");
+        Path data = TestDirectories.create("nubicustos-db-outage");
         Files.createDirectories(data.resolve("credentials/aws"));
         Files.writeString(data.resolve("credentials/aws/credentials"), RunningSystem.CREDENTIALS);
         int postgresPort = Ports.free();

@@ -1,5 +1,6 @@
 package io.nubicustos.standalone;
 
+import io.nubicustos.testsupport.TestDirectories;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.Socket;
 import java.net.SocketException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Optional;
@@ -28,7 +28,7 @@ class EmbeddedServersListenOnLoopbackTest {
     void theEmbeddedBrokerAndDatabaseDoNotListenOnTheMachinesOtherAddresses() throws Exception {
         Optional<InetAddress> external = nonLoopbackAddress();
         assumeTrue(external.isPresent(), "this machine has no non-loopback IPv4 address to try");
-        Path data = Files.createTempDirectory("nubicustos-listen");
+        Path data = TestDirectories.create("nubicustos-listen");
         int kafkaPort = Ports.free();
         int controllerPort = Ports.free();
         int postgresPort = Ports.free();

@@ -1,5 +1,6 @@
 package io.nubicustos.standalone;
 
+import io.nubicustos.testsupport.TestDirectories;
 import io.nubicustos.testsupport.DockerEngineProcess;
 import io.nubicustos.testsupport.Samples;
 import io.nubicustos.testsupport.StandInImage;
@@ -51,7 +52,7 @@ class EngineRestartTest {
         StandInImage.tagged("toniblyx/prowler:4.2.4").runsFor(15)
                 .writes("prowler-output-123456789012-20240603141519.ocsf.json", Samples.file("prowler/prowler421_aws_many_vuln_muted.ocsf.json"))
                 .exitsWith(3).buildWith(engine.client());
-        Path data = Files.createTempDirectory("nubicustos-engine-restart");
+        Path data = TestDirectories.create("nubicustos-engine-restart");
         Files.createDirectories(data.resolve("credentials/aws"));
         Files.writeString(data.resolve("credentials/aws/credentials"), RunningSystem.CREDENTIALS);
         String database = TestPostgres.newDatabase();

@@ -1,5 +1,6 @@
 package io.nubicustos.standalone;
 
+import io.nubicustos.testsupport.TestDirectories;
 import io.nubicustos.testsupport.DockerEngineProcess;
 import io.nubicustos.testsupport.Samples;
 import io.nubicustos.testsupport.StandInImage;
@@ -202,7 +203,7 @@ class FleetOfHostsTest {
     }
 
     private void apiAndProcessor() throws Exception {
-        data = Files.createTempDirectory("nubicustos-fleet-of-hosts");
+        data = TestDirectories.create("nubicustos-fleet-of-hosts");
         Files.createDirectories(data.resolve("credentials/aws"));
         Files.writeString(data.resolve("credentials/aws/credentials"), RunningSystem.CREDENTIALS);
         database = TestPostgres.newDatabase();

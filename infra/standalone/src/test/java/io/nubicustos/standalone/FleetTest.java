@@ -1,5 +1,6 @@
 package io.nubicustos.standalone;
 
+import io.nubicustos.testsupport.TestDirectories;
 import io.nubicustos.testsupport.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +32,7 @@ class FleetTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path data = Files.createTempDirectory("nubicustos-fleet");
+        Path data = TestDirectories.create("nubicustos-fleet");
         Files.createDirectories(data.resolve("credentials/aws"));
         Files.writeString(data.resolve("credentials/aws/credentials"), RunningSystem.CREDENTIALS);
         database = TestPostgres.newDatabase();

@@ -1,5 +1,6 @@
 package io.nubicustos.standalone;
 
+import io.nubicustos.testsupport.TestDirectories;
 import io.nubicustos.testsupport.Samples;
 import io.nubicustos.testsupport.StandInImage;
 import io.nubicustos.testsupport.TestPostgres;
@@ -58,7 +59,7 @@ class HostileReportsEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path data = Files.createTempDirectory("nubicustos-hostile");
+        Path data = TestDirectories.create("nubicustos-hostile");
         Path files = Files.createDirectories(data.resolve("hostile"));
         victim = Files.writeString(Files.createTempFile("victim", ".txt"), "untouched\n");
         buildImages(files);

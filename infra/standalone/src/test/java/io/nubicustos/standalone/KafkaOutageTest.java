@@ -1,5 +1,6 @@
 package io.nubicustos.standalone;
 
+import io.nubicustos.testsupport.TestDirectories;
 import io.nubicustos.testsupport.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,7 @@ class KafkaOutageTest {
     @Test
     void everyScanAcceptedWhileKafkaWasDownCompletesAndNoneRunsTwice() throws Exception {
         StandInTools.prowler421(0);
-        Path data = Files.createTempDirectory("nubicustos-outage");
+        Path data = TestDirectories.create("nubicustos-outage");
         Files.createDirectories(data.resolve("credentials/aws"));
         Files.writeString(data.resolve("credentials/aws/credentials"), RunningSystem.CREDENTIALS);
         int port = Ports.free();

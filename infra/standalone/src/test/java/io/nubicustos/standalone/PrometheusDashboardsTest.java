@@ -1,5 +1,6 @@
 package io.nubicustos.standalone;
 
+import io.nubicustos.testsupport.TestDirectories;
 import io.nubicustos.testsupport.Samples;
 import io.nubicustos.testsupport.StandInImage;
 import io.nubicustos.testsupport.TestPostgres;
@@ -64,7 +65,7 @@ class PrometheusDashboardsTest {
 
     @Test
     void everyPanelOfEveryDashboardAnswersFromTheRunningSystem() throws Exception {
-        Path data = Files.createTempDirectory("nubicustos-prometheus");
+        Path data = TestDirectories.create("nubicustos-prometheus");
         Files.createDirectories(data.resolve("credentials/aws"));
         Files.writeString(data.resolve("credentials/aws/credentials"), RunningSystem.CREDENTIALS);
         int api = Ports.free();

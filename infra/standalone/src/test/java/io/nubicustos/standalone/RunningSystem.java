@@ -1,5 +1,7 @@
 package io.nubicustos.standalone;
 
+import io.nubicustos.testsupport.TestDirectories;
+import io.nubicustos.testsupport.TestShutdown;
 import io.nubicustos.testsupport.TestPostgres;
 
 import java.io.IOException;
@@ -36,7 +38,7 @@ final class RunningSystem {
     static synchronized NubicustosStandalone get() {
         if (system == null) {
             try {
-                Path data = Files.createTempDirectory("nubicustos-e2e");
+                Path data = TestDirectories.create("nubicustos-e2e");
                 Files.createDirectories(data.resolve("credentials/aws"));
                 Files.writeString(data.resolve("credentials/aws/credentials"), CREDENTIALS);
                 kafkaPort = Ports.free();
@@ -58,11 +60,11 @@ final class RunningSystem {
             } catch (java.sql.SQLException e) {
                 throw new IllegalStateException("the standalone system's installation id could not be read", e);
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            TestShutdown.register(TestShutdown.Stage.SYSTEMS, () -> {
                 system.close();
                 // why: systems of this JVM that closed while a tool ran left their containers; nothing else reaps them now
                 StandInTools.managedContainers().forEach(c -> StandInTools.DOCKER.removeContainerCmd(c.getId()).withForce(true).exec());
-            }));
+            });
         }
         // why: a test class that ran its own system (an installation of its own) and closed it while a tool ran left the
         // container; this system's reaper leaves other installations' containers alone, so the tests clear them here

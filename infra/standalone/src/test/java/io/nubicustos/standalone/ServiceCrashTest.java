@@ -1,5 +1,6 @@
 package io.nubicustos.standalone;
 
+import io.nubicustos.testsupport.TestDirectories;
 import io.nubicustos.model.messaging.Topics;
 import io.nubicustos.testsupport.LargeProwlerReport;
 import io.nubicustos.testsupport.TestPostgres;
@@ -49,7 +50,7 @@ class ServiceCrashTest {
     }
 
     private Map<String, String> start(String service) throws Exception {
-        data = Files.createTempDirectory("nubicustos-crash");
+        data = TestDirectories.create("nubicustos-crash");
         Files.createDirectories(data.resolve("credentials/aws"));
         Files.writeString(data.resolve("credentials/aws/credentials"), RunningSystem.CREDENTIALS);
         children = new ChildProcesses(data);

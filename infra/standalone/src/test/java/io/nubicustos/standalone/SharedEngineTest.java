@@ -1,5 +1,6 @@
 package io.nubicustos.standalone;
 
+import io.nubicustos.testsupport.TestDirectories;
 import com.github.dockerjava.api.model.Container;
 import io.nubicustos.testsupport.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
@@ -36,7 +37,7 @@ class SharedEngineTest {
 
     record Installation(Path data, String database) {
         static Installation create(String name) throws IOException {
-            Path data = Files.createTempDirectory("nubicustos-" + name);
+            Path data = TestDirectories.create("nubicustos-" + name);
             Files.createDirectories(data.resolve("credentials/aws"));
             Files.writeString(data.resolve("credentials/aws/credentials"), RunningSystem.CREDENTIALS);
             return new Installation(data, TestPostgres.newDatabase());

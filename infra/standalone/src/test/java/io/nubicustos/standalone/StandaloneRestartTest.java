@@ -1,5 +1,6 @@
 package io.nubicustos.standalone;
 
+import io.nubicustos.testsupport.TestDirectories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -54,7 +55,7 @@ class StandaloneRestartTest {
 
     private void stopWhileAToolRunsAndRestart(Stop stop) throws Exception {
         StandInTools.prowler421(20);
-        data = Files.createTempDirectory("nubicustos-restart");
+        data = TestDirectories.create("nubicustos-restart");
         children = new ChildProcesses(data);
         Files.createDirectories(data.resolve("credentials/aws"));
         Files.writeString(data.resolve("credentials/aws/credentials"), "[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n");

@@ -1,5 +1,6 @@
 package io.nubicustos.standalone;
 
+import io.nubicustos.testsupport.TestDirectories;
 import io.nubicustos.testsupport.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +43,7 @@ class WorkerFailoverTest {
     @Test
     void aWorkerKilledWhileItsContainerRunsIsAdoptedByTheSurvivorWithNoSecondRun() throws Exception {
         StandInTools.prowler421(15);
-        data = Files.createTempDirectory("nubicustos-failover");
+        data = TestDirectories.create("nubicustos-failover");
         Files.createDirectories(data.resolve("credentials/aws"));
         Files.writeString(data.resolve("credentials/aws/credentials"), RunningSystem.CREDENTIALS);
         children = new ChildProcesses(data);

@@ -24,17 +24,19 @@ public final class TestPostgres {
     private static synchronized EmbeddedPostgres server() {
         if (server == null) {
             try {
-                server = EmbeddedPostgres.builder().start();
+                // why: its own hook would stop it at the same time as the systems that still use it (TestShutdown)
+                server = EmbeddedPostgres.builder().setRegisterShutdownHook(false).start();
             } catch (IOException e) {
                 throw new UncheckedIOException("could not start embedded PostgreSQL", e);
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            EmbeddedPostgres started = server;
+            TestShutdown.register(TestShutdown.Stage.DATABASE, () -> {
                 try {
-                    server.close();
+                    started.close();
                 } catch (IOException ignored) {
                     // why: the JVM is exiting; a server that will not stop dies with its temp directory
                 }
-            }));
+            });
         }
         return server;
     }
