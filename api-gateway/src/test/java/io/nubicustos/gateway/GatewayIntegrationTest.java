@@ -1,8 +1,8 @@
 package io.nubicustos.gateway;
 
-import io.nubicustos.testsupport.TestDirectories;
 import io.nubicustos.model.messaging.Topics;
 import io.nubicustos.testsupport.RealInfrastructure;
+import io.nubicustos.testsupport.TestDirectories;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

@@ -1,7 +1,7 @@
 package io.nubicustos.gateway;
 
-import io.nubicustos.testsupport.TestDirectories;
 import io.nubicustos.testsupport.RealInfrastructure;
+import io.nubicustos.testsupport.TestDirectories;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;

@@ -1,9 +1,9 @@
 package io.nubicustos.gateway;
 
-import io.nubicustos.testsupport.TestDirectories;
 import io.nubicustos.model.messaging.Topics;
 import io.nubicustos.testsupport.RealInfrastructure;
 import io.nubicustos.testsupport.TcpProxy;
+import io.nubicustos.testsupport.TestDirectories;
 import io.nubicustos.testsupport.TestPostgres;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;

@@ -1,6 +1,5 @@
 package io.nubicustos.worker;
 
-import io.nubicustos.testsupport.TestDirectories;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
 import io.nubicustos.model.catalog.ResourceLimits;
@@ -10,6 +9,8 @@ import io.nubicustos.testsupport.DockerClients;
 import io.nubicustos.testsupport.RealInfrastructure;
 import io.nubicustos.testsupport.Samples;
 import io.nubicustos.testsupport.StandInImage;
+import io.nubicustos.testsupport.TestDirectories;
+import io.nubicustos.worker.docker.StdoutCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -104,6 +106,8 @@ class HostileContainersIntegrationTest {
     JdbcClient jdbc;
     @Autowired
     ObjectMapper json;
+    @Autowired
+    StdoutCapture capture;
 
     @AfterEach
     void noContainerIsLeft() {
@@ -160,6 +164,31 @@ class HostileContainersIntegrationTest {
         assertThat(Files.size(log)).as("the whole log is bounded too").isLessThan(512 * 1024 + 200).isGreaterThan(500 * 1024);
         assertThat(Files.readAllLines(log).get(Files.readAllLines(log).size() - 1))
                 .startsWith("[nubicustos] log truncated: the first").endsWith("(the limit is 524288 bytes); the tool wrote more");
+    }
+
+    @Test
+    void readingStdoutPastItsTimeLimitStopsThereCutAtALineAndTheNoteSaysSo() throws IOException {
+        DockerClient docker = DockerClients.local();
+        // the flood's three megabytes, read with a limit of one millisecond: no engine serves them that fast
+        String container = docker.createContainerCmd(FLOODS).exec().getId();
+        try {
+            docker.startContainerCmd(container).exec();
+            docker.waitContainerCmd(container).start().awaitStatusCode(60, TimeUnit.SECONDS);
+            Path directory = Files.createDirectories(reports.resolve("capture-" + UUID.randomUUID()));
+
+            StdoutCapture.Result saved = capture.save(container, directory, "out.jsonl", 64L * 1024 * 1024, Duration.ofMillis(1));
+
+            assertThat(saved.timedOut()).isTrue();
+            assertThat(saved.truncated()).isFalse();
+            Path report = directory.resolve("out.jsonl");
+            assertThat(Files.size(report)).isEqualTo(saved.bytes()).isLessThan(3_000_000);
+            String content = Files.readString(report);
+            assertThat(content.isEmpty() || content.endsWith("}\n")).as("cut at a whole line").isTrue();
+            assertThat(saved.note("out.jsonl", 64L * 1024 * 1024, Duration.ofMillis(1)))
+                    .isEqualTo("standard output cut short: reading it took longer than PT0.001S; out.jsonl keeps " + saved.bytes() + " bytes");
+        } finally {
+            docker.removeContainerCmd(container).withForce(true).exec();
+        }
     }
 
     @Test

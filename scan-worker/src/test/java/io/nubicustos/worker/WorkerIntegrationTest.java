@@ -1,6 +1,5 @@
 package io.nubicustos.worker;
 
-import io.nubicustos.testsupport.TestDirectories;
 import io.nubicustos.model.catalog.ResourceLimits;
 import io.nubicustos.model.catalog.ToolDefinition;
 import com.github.dockerjava.api.model.HostConfig;
@@ -8,6 +7,7 @@ import com.github.dockerjava.api.model.Bind;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
+import io.nubicustos.testsupport.TestDirectories;
 import io.nubicustos.worker.recovery.OrphanRecovery;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.WaitContainerResultCallback;

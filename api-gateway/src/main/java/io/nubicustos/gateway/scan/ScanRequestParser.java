@@ -58,7 +58,7 @@ public class ScanRequestParser {
         }
         ResourceLimits limits = limits(body.get("limits"));
         for (String tool : profile.tools()) {
-            ResourceLimits ceiling = catalog.requireTool(tool).limits().overriddenBy(profile.limitsFor(tool));
+            ResourceLimits ceiling = catalog.limits(profile, tool);
             try {
                 limits.requireWithin(ceiling, "limits", tool);
             } catch (InvalidLimit e) {

@@ -1,10 +1,10 @@
 package io.nubicustos.gateway.contract;
 
-import io.nubicustos.testsupport.TestDirectories;
 import io.nubicustos.testsupport.ApiContract;
 import io.nubicustos.testsupport.OpenApiSchema;
 import io.nubicustos.testsupport.RawHttp;
 import io.nubicustos.testsupport.RealInfrastructure;
+import io.nubicustos.testsupport.TestDirectories;
 import com.networknt.schema.InputFormat;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;

@@ -1,7 +1,7 @@
 package io.nubicustos.gateway.credentials;
 
-import io.nubicustos.testsupport.TestDirectories;
 import io.nubicustos.testsupport.RealInfrastructure;
+import io.nubicustos.testsupport.TestDirectories;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;

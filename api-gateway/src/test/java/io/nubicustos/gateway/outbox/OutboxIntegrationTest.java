@@ -1,6 +1,7 @@
 package io.nubicustos.gateway.outbox;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.nubicustos.model.messaging.OutboxChannel;
 import io.nubicustos.model.messaging.Topics;
 import io.nubicustos.testsupport.RealInfrastructure;
@@ -51,6 +52,8 @@ class OutboxIntegrationTest {
     TransactionTemplate tx;
     @Autowired
     HikariDataSource dataSource;
+    @Autowired
+    MeterRegistry meters;
 
     @Test
     void aRowTheBrokerRefusesIsRetriedThenParkedAndNeverHoldsUpTheRowsBehindIt() {
@@ -70,6 +73,9 @@ class OutboxIntegrationTest {
         assertThat(parked.get("published_at")).isNull();
 
         maintenance.refreshGauges();
+        long parkedRows = jdbc.sql("select count(*) from outbox where parked_at is not null").query(Long.class).single();
+        assertThat(parkedRows).isPositive();
+        assertThat(meters.get("nubicustos.outbox.parked.rows").gauge().value()).as("the parked rows' gauge").isEqualTo(parkedRows);
         long later = insert(Topics.TOOL_STEPS, "{\"step_id\": \"c\"}");
         relay.relayOnce();
         assertThat(published(List.of(later))).isEqualTo(1);

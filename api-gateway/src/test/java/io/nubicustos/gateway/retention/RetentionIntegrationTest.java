@@ -1,12 +1,12 @@
 package io.nubicustos.gateway.retention;
 
-import io.nubicustos.testsupport.TestDirectories;
 import io.nubicustos.testsupport.RealInfrastructure;
 import io.nubicustos.testsupport.SettableClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import io.nubicustos.gateway.TestClock;
+import io.nubicustos.testsupport.TestDirectories;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;

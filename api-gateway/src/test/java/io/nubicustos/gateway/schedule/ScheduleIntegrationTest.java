@@ -1,6 +1,5 @@
 package io.nubicustos.gateway.schedule;
 
-import io.nubicustos.testsupport.TestDirectories;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nubicustos.gateway.scan.ScanCreator;
 import io.nubicustos.gateway.scan.ScanRequestParser;
@@ -12,6 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import io.nubicustos.gateway.TestClock;
+import io.nubicustos.testsupport.TestDirectories;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.boot.test.web.server.LocalServerPort;

@@ -118,6 +118,14 @@ public final class ToolCatalog {
         return tool(name).orElseThrow(() -> new CatalogException("tool '" + name + "' is not in the catalog"));
     }
 
+    /**
+     * A tool's limits in a profile: the catalog's, replaced value by value by the profile's {@code tool_limits}. The
+     * most a request may ask for: its own limits can only tighten these.
+     */
+    public ResourceLimits limits(ScanProfile profile, String tool) {
+        return requireTool(tool).limits().overriddenBy(profile.limitsFor(tool));
+    }
+
     public Optional<ScanProfile> profile(String name) {
         return Optional.ofNullable(profiles.get(name));
     }

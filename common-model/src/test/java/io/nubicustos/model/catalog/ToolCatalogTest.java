@@ -87,4 +87,42 @@ class ToolCatalogTest {
                 .isInstanceOf(CatalogException.class)
                 .hasMessageContaining("expected_exit_code");
     }
+
+    @Test
+    void aProfilesToolLimitsAreTheCeilingOfARequestsLimits(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("catalog.yaml");
+        Files.writeString(file, """
+                tools:
+                  prowler:
+                    image: p:1
+                    container_name_prefix: p
+                    report_path: /r
+                    expected_exit_codes: [0]
+                    report_format: prowler-ocsf
+                    limits: {memory: 2g, cpus: 2, pids: 1024, timeout: 4h}
+                profiles:
+                  frugal:
+                    description: x
+                    duration_estimate: x
+                    tools: [prowler]
+                    tool_limits:
+                      prowler: {memory: 1g, timeout: 1h}
+                """);
+        ToolCatalog catalog = ToolCatalog.load(file);
+        ScanProfile frugal = catalog.profile("frugal").orElseThrow();
+
+        ResourceLimits ceiling = catalog.limits(frugal, "prowler");
+
+        assertThat(ceiling).isEqualTo(new ResourceLimits("1g", 2.0, 1024, "1h"));
+        // within the catalog's 2g but above the profile's 1g: refused, naming the profile's value
+        assertThatThrownBy(() -> new ResourceLimits("1536m", null, null, null).requireWithin(ceiling, "limits", "prowler"))
+                .isInstanceOfSatisfying(InvalidLimit.class, e -> assertThat(e.field()).isEqualTo("limits.memory"))
+                .hasMessageContaining("above prowler's limit 1g");
+        assertThatThrownBy(() -> new ResourceLimits(null, null, null, "2h").requireWithin(ceiling, "limits", "prowler"))
+                .isInstanceOfSatisfying(InvalidLimit.class, e -> assertThat(e.field()).isEqualTo("limits.timeout"));
+        // the catalog's values the profile leaves alone still bound a request; tighter values pass
+        assertThatThrownBy(() -> new ResourceLimits(null, 3.0, null, null).requireWithin(ceiling, "limits", "prowler"))
+                .isInstanceOfSatisfying(InvalidLimit.class, e -> assertThat(e.field()).isEqualTo("limits.cpus"));
+        new ResourceLimits("512m", 1.0, 64, "30m").requireWithin(ceiling, "limits", "prowler");
+    }
 }

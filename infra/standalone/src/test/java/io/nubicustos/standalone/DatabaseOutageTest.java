@@ -1,8 +1,8 @@
 package io.nubicustos.standalone;
 
-import io.nubicustos.testsupport.TestDirectories;
 import io.nubicustos.testsupport.Samples;
 import io.nubicustos.testsupport.StandInImage;
+import io.nubicustos.testsupport.TestDirectories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;

@@ -1,9 +1,9 @@
 package io.nubicustos.standalone;
 
-import io.nubicustos.testsupport.TestDirectories;
 import io.nubicustos.testsupport.DockerEngineProcess;
 import io.nubicustos.testsupport.Samples;
 import io.nubicustos.testsupport.StandInImage;
+import io.nubicustos.testsupport.TestDirectories;
 import io.nubicustos.testsupport.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -76,11 +76,15 @@ class EngineRestartTest {
             JsonNode step = api.getJson("/api/scans/" + scanId).at("/steps/0");
             assertThat(status.get("status").asString()).as(step.toString()).isEqualTo("completed");
             assertThat(status.at("/findings/suppressed").asInt()).isEqualTo(3);
+            assertThat(step.get("exit_code").asInt()).as("the tool's own exit code: its container ran to its end").isEqualTo(3);
             if (liveRestore) {
                 assertThat(step.get("attempt").asInt()).as("found again, not run again").isEqualTo(1);
             }
         }
-        if (!liveRestore) {
+        if (liveRestore) {
+            assertThat(attemptOutcomes(database)).as("each tool ran once, to its end: none killed or removed by the recovery")
+                    .containsExactly("1 exited 3: ", "1 exited 3: ", "1 exited 3: ");
+        } else {
             assertThat(attemptOutcomes(database)).as("stopped by the engine, then run again")
                     .anySatisfy(outcome -> assertThat(outcome).contains("retried").contains("stopped from outside the tool"));
         }

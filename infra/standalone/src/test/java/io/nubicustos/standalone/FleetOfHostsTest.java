@@ -1,9 +1,9 @@
 package io.nubicustos.standalone;
 
-import io.nubicustos.testsupport.TestDirectories;
 import io.nubicustos.testsupport.DockerEngineProcess;
 import io.nubicustos.testsupport.Samples;
 import io.nubicustos.testsupport.StandInImage;
+import io.nubicustos.testsupport.TestDirectories;
 import io.nubicustos.testsupport.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;

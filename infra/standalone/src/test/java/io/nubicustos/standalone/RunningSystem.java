@@ -1,8 +1,8 @@
 package io.nubicustos.standalone;
 
 import io.nubicustos.testsupport.TestDirectories;
-import io.nubicustos.testsupport.TestShutdown;
 import io.nubicustos.testsupport.TestPostgres;
+import io.nubicustos.testsupport.TestShutdown;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

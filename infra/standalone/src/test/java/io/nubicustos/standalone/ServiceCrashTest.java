@@ -1,8 +1,8 @@
 package io.nubicustos.standalone;
 
-import io.nubicustos.testsupport.TestDirectories;
 import io.nubicustos.model.messaging.Topics;
 import io.nubicustos.testsupport.LargeProwlerReport;
+import io.nubicustos.testsupport.TestDirectories;
 import io.nubicustos.testsupport.TestPostgres;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

@@ -1,7 +1,7 @@
 package io.nubicustos.standalone;
 
-import io.nubicustos.testsupport.TestDirectories;
 import com.github.dockerjava.api.model.Container;
+import io.nubicustos.testsupport.TestDirectories;
 import io.nubicustos.testsupport.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -9,6 +9,7 @@ import io.nubicustos.processor.report.prowler.ProwlerParser;
 import io.nubicustos.processor.report.scoutsuite.ScoutSuiteParser;
 import io.nubicustos.testsupport.Samples;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -106,7 +107,27 @@ class HostileReportsTest {
                     Path outside = Files.createTempFile("outside", ".ocsf.json");
                     Files.copy(Samples.file("prowler/prowler5_example_output_aws.ocsf.json"), outside, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                     Files.createSymbolicLink(dir.resolve("link.ocsf.json"), outside);
-                }, "no Prowler report"));
+                }, "no Prowler report"),
+                // a FIFO would block a reader for ever, and /dev/zero's node would feed one without end
+                arguments("a FIFO named as the report", new ProwlerParser(), "fifo.ocsf.json",
+                        (Writer) dir -> special(dir.resolve("fifo.ocsf.json"), "mkfifo"), "no Prowler report"),
+                arguments("a device node (/dev/zero's) named as the report", new ProwlerParser(), "zero.ocsf.json",
+                        (Writer) dir -> special(dir.resolve("zero.ocsf.json"), "mknod", "c", "1", "5"), "no Prowler report"));
+    }
+
+    /** Makes a special file with {@code mkfifo} or {@code mknod} (the tests run as root, as CI does). */
+    static void special(Path file, String command, String... arguments) throws IOException {
+        List<String> line = new ArrayList<>(List.of(command, file.toString()));
+        line.addAll(List.of(arguments));
+        try {
+            Process process = new ProcessBuilder(line).inheritIO().start();
+            if (process.waitFor() != 0) {
+                throw new IOException(String.join(" ", line) + " failed");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
     }
 
     /** A file of {@code megabytes} MB without a line break, written a megabyte at a time. */
@@ -121,13 +142,14 @@ class HostileReportsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("reports")
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)  // a parser blocked on a FIFO fails, not hangs
     void isRefusedNamingTheFileAndPosition(String kind, ReportParser parser, String file, Writer writer, String detail,
                                            @TempDir Path dir) throws IOException {
         writer.write(dir);
 
         List<Object> read = new ArrayList<>();
-        // why: a link is never followed, so the report is missing: the error names the directory, not the link's target
-        boolean link = kind.startsWith("a symlink");
+        // why: a link or a special file is never opened, so the report is missing: the error names the directory
+        boolean link = kind.startsWith("a symlink") || kind.startsWith("a FIFO") || kind.startsWith("a device");
         Throwable refused = catchThrowable(() -> parser.parse(dir, read::add));
         assertThat(refused).isInstanceOf(ReportException.class)
                 .hasMessageContaining(link ? dir.toString() : file)
@@ -161,5 +183,19 @@ class HostileReportsTest {
         new ProwlerParser().parse(dir, found::add);
 
         org.assertj.core.api.Assertions.assertThat(found).hasSize(5).allSatisfy(f -> org.assertj.core.api.Assertions.assertThat(f.observedAt()).isNull());
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aCustodianMetadataFileThatIsAFifoIsNotOpened(@TempDir Path dir) throws Exception {
+        Path policy = Files.createDirectories(dir.resolve("public-buckets"));
+        Files.writeString(policy.resolve("resources.json"), "[{\"Name\": \"open-bucket\"}]");
+        special(policy.resolve("metadata.json"), "mkfifo");
+        List<Object> found = new ArrayList<>();
+
+        String note = new CustodianParser().parse(dir, found::add);
+
+        assertThat(found).as("the policy's resources are still read").hasSize(1);
+        assertThat(note).contains("1 matched resource(s)");
     }
 }

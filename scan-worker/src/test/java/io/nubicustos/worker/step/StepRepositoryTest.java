@@ -100,6 +100,28 @@ class StepRepositoryTest {
     }
 
     @Test
+    void leasesFollowTheDatabasesClockWhateverTheWorkersClocksSay() {
+        StepRepository first = worker("w1", 0);
+        StepRepository second = worker("w2", 0);
+        UUID step = step(scan("default", null), 0);
+        first.claimNext(1, "engine-1", "engine one");
+
+        // the workers' clock jumps a year ahead (a corrected clock, a resumed VM): no lease expires for that
+        clock.advance(Duration.ofDays(365));
+        assertThat(second.expired("engine-1", Duration.ZERO, 10)).isEmpty();
+        assertThat(second.takeOver(step)).isEmpty();
+
+        // and two years back: a renewal still runs from the database's now, not from the worker's
+        clock.advance(Duration.ofDays(-730));
+        jdbc.sql("update scan_steps set lease_until = clock_timestamp() + interval '1 second' where id = :id").param("id", step).update();
+        assertThat(first.renew(List.of(step))).isEqualTo(1);
+        assertThat(jdbc.sql("select lease_until > clock_timestamp() + interval '10 seconds' from scan_steps where id = :id")
+                .param("id", step).query(Boolean.class).single()).as("renewed from the database's clock").isTrue();
+        expireLease(step);
+        assertThat(second.expired("engine-1", Duration.ZERO, 10)).as("expired by the database's clock").containsExactly(step);
+    }
+
+    @Test
     void aScansMaxParallelHoldsAtItsEdge() {
         UUID scan = scan("default", 2);
         for (int i = 0; i < 3; i++) {
