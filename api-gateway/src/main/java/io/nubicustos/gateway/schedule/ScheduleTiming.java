@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.util.List;
 
 /**
  * When a schedule fires: a cron expression in a time zone, or a fixed interval from an anchor. Only the
@@ -16,9 +17,13 @@ import java.time.ZonedDateTime;
  *
  * <p>Cron expressions have the usual five fields (minute, hour, day of month, month, day of week) or are
  * one of Spring's macros ({@code @hourly}, {@code @daily}, …); a seconds field is refused, so no schedule
- * fires more than once a minute.
+ * fires more than once a minute. As in Unix cron, when both day fields are restricted a day matching either
+ * one is due ({@code 0 9 1 * MON}: the first of the month and every Monday); Spring's own expressions would
+ * need both to match, so such an expression is kept as two, one per day field, and the earlier time wins.
+ *
+ * @param cron one expression, or two when both day fields are restricted
  */
-record ScheduleTiming(CronExpression cron, String cronText, ZoneId zone, Duration interval, Instant anchor) {
+record ScheduleTiming(List<CronExpression> cron, String cronText, ZoneId zone, Duration interval, Instant anchor) {
 
     static ScheduleTiming cron(String expression, String zone) {
         String text = expression == null ? "" : expression.trim();
@@ -27,13 +32,25 @@ record ScheduleTiming(CronExpression cron, String cronText, ZoneId zone, Duratio
             throw new InvalidSchedule("cron", "cron must have five fields (minute hour day-of-month month day-of-week) or be a macro"
                     + " such as @hourly; got " + fields.length + " field(s)");
         }
-        CronExpression parsed;
+        List<CronExpression> parsed;
         try {
-            parsed = CronExpression.parse(text.startsWith("@") ? text : "0 " + text);
+            if (text.startsWith("@")) {
+                parsed = List.of(CronExpression.parse(text));
+            } else if (restricted(fields[2]) && restricted(fields[4])) {
+                parsed = List.of(CronExpression.parse(String.join(" ", "0", fields[0], fields[1], fields[2], fields[3], "*")),
+                        CronExpression.parse(String.join(" ", "0", fields[0], fields[1], "*", fields[3], fields[4])));
+            } else {
+                parsed = List.of(CronExpression.parse("0 " + text));
+            }
         } catch (IllegalArgumentException e) {
             throw new InvalidSchedule("cron", "cron '" + Printable.of(text, 100) + "' is not valid: " + e.getMessage());
         }
         return new ScheduleTiming(parsed, text, zone(zone), null, null);
+    }
+
+    /** A day field that does not start with {@code *} (or Spring's {@code ?}) restricts the days, as Unix cron reads it. */
+    private static boolean restricted(String dayField) {
+        return !dayField.startsWith("*") && !dayField.startsWith("?");
     }
 
     static ScheduleTiming every(Duration interval, Duration shortest, Instant anchor) {
@@ -54,7 +71,13 @@ record ScheduleTiming(CronExpression cron, String cronText, ZoneId zone, Duratio
     /** The first due time strictly after {@code now}. */
     Instant nextAfter(Instant now) {
         if (cron != null) {
-            ZonedDateTime next = cron.next(now.atZone(zone));
+            ZonedDateTime next = null;
+            for (CronExpression expression : cron) {
+                ZonedDateTime candidate = expression.next(now.atZone(zone));
+                if (candidate != null && (next == null || candidate.isBefore(next))) {
+                    next = candidate;
+                }
+            }
             if (next == null) {
                 throw new InvalidSchedule("cron", "cron '" + cronText + "' never fires");
             }

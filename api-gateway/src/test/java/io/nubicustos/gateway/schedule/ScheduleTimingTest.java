@@ -21,6 +21,20 @@ class ScheduleTimingTest {
     }
 
     @Test
+    void withBothDayFieldsRestrictedADayMatchingEitherIsDueAsInUnixCron() {
+        // the first of the month and every Monday; 2026-11-29 is a Sunday
+        ScheduleTiming timing = ScheduleTiming.cron("0 9 1 * MON", "UTC");
+        assertThat(timing.nextAfter(Instant.parse("2026-11-29T10:00:00Z"))).as("a Monday").isEqualTo(Instant.parse("2026-11-30T09:00:00Z"));
+        assertThat(timing.nextAfter(Instant.parse("2026-11-30T09:00:00Z"))).as("the first").isEqualTo(Instant.parse("2026-12-01T09:00:00Z"));
+        assertThat(timing.nextAfter(Instant.parse("2026-12-01T09:00:00Z"))).isEqualTo(Instant.parse("2026-12-07T09:00:00Z"));
+        // one restricted day field keeps its plain meaning
+        assertThat(ScheduleTiming.cron("0 9 * * MON", "UTC").nextAfter(Instant.parse("2026-11-30T09:00:00Z")))
+                .isEqualTo(Instant.parse("2026-12-07T09:00:00Z"));
+        assertThat(ScheduleTiming.cron("0 9 1 * *", "UTC").nextAfter(Instant.parse("2026-11-29T10:00:00Z")))
+                .isEqualTo(Instant.parse("2026-12-01T09:00:00Z"));
+    }
+
+    @Test
     void afterDowntimeOnlyTheNextSlotAfterNowIsDue() {
         ScheduleTiming everyMinute = ScheduleTiming.cron("* * * * *", "UTC");
         assertThat(everyMinute.nextAfter(Instant.parse("2026-11-29T10:47:12Z"))).isEqualTo(Instant.parse("2026-11-29T10:48:00Z"));
