@@ -10,14 +10,15 @@
 #   nubicustos/prometheus:12          Debian's Prometheus
 #   nubicustos/{api-gateway,scan-worker,report-processor}:0.1.0-SNAPSHOT   the Spring Boot jar, on nubicustos/jre:17
 #
-#   infra/images/build.sh            (as root: debootstrap and chroot; needs docker, debootstrap, mvn, java)
+#   infra/images/build.sh            (as root: debootstrap and chroot; needs docker, debootstrap, mvn, java 17+)
 #
 # Every image adds at most one file-system layer to its base, and no two images share a base they do not
 # need: engines on the vfs storage driver (ours in CI) keep a whole copy of the file system per layer and
-# per container, so layers, not bytes, decide the disk a stack takes (fifteen layers and 15 GB before).
+# per container, so layers, not bytes, decide the disk a stack takes (the running stack took 15 GB there with
+# Jib's five layers per service and a shared base; 7.5 GB now).
 #
 # SERVICE_BASE=eclipse-temurin:17-jre builds the service images on a public JRE base instead (a machine that
-# can pull it). A base image that exists already is kept; REBUILD_BASE=1 builds it again.
+# can pull it; its several layers are copied once each on a vfs engine). A base image that exists already is kept; REBUILD_BASE=1 builds it again.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -26,6 +27,9 @@ work=$(mktemp -d /tmp/nubicustos-images.XXXXXX)
 trap 'umount "$work"/*/proc 2>/dev/null || true; rm -rf "$work"' EXIT
 
 log() { echo "images: $*"; }
+for tool in docker mvn java; do
+  command -v "$tool" >/dev/null || { echo "images: $tool is missing" >&2; exit 1; }
+done
 have() { docker image inspect "$1" >/dev/null 2>&1; }
 
 # rootfs NAME PACKAGES... : a copy of the minimal Debian root with the packages installed, imported as an image
@@ -64,6 +68,18 @@ rootfs_image() {
   log "built $tag"
 }
 
+# the image ID a tag names now, or nothing
+image_id() { docker image inspect --format '{{.Id}}' "$1" 2>/dev/null || true; }
+
+# forget ID: removes an image a rebuild replaced, once no tag names it and no container uses it (an operator's own
+# tag, such as a rollback, keeps it); each rebuild would otherwise keep a whole copy on a vfs engine
+forget() {
+  local id=$1
+  [ -n "$id" ] || return 0
+  [ "$(docker image inspect --format '{{len .RepoTags}}' "$id" 2>/dev/null || echo 1)" = 0 ] || return 0
+  docker rmi "$id" >/dev/null 2>&1 || true
+}
+
 # dockerfile TAG DIR [BUILD_ARGS...]: COPY-only Dockerfiles, built without a network (none is needed)
 dockerfile() {
   local tag=$1 dir=$2; shift 2
@@ -84,15 +100,21 @@ log "Kafka $kafka_version from Maven Central"
 cp -a "$here/kafka" "$work/kafka"
 mvn -B -q -Dstyle.color=never -f "$here/kafka/pom.xml" -Dkafka.version="$kafka_version" dependency:copy-dependencies \
   -DincludeScope=runtime -DoutputDirectory="$work/kafka/libs"
+previous=$(image_id "nubicustos/kafka:$kafka_version")
 dockerfile "nubicustos/kafka:$kafka_version" "$work/kafka"
 docker tag "nubicustos/kafka:$kafka_version" nubicustos/kafka:latest
-dockerfile nubicustos/postgres:15 "$here/postgres"
-dockerfile nubicustos/prometheus:12 "$here/prometheus"
+forget "$previous"
+for image in postgres:15 prometheus:12; do
+  previous=$(image_id "nubicustos/$image")
+  dockerfile "nubicustos/$image" "$here/${image%%:*}"
+  forget "$previous"
+done
 
 log "the services (base ${SERVICE_BASE:-nubicustos/jre:17})"
 (cd "$repo" && mvn -B -q -Dstyle.color=never -DskipTests -pl api-gateway,scan-worker,report-processor -am package)
-version=$(cd "$repo" && mvn -B -q -Dstyle.color=never help:evaluate -Dexpression=project.version -DforceStdout \
+version=$(cd "$repo" && mvn -B -q -N -Dstyle.color=never help:evaluate -Dexpression=project.version -DforceStdout \
   | sed 's/\x1b\[[0-9;]*m//g' | tr -cd '0-9A-Za-z.-')
+[[ $version =~ ^[0-9][0-9A-Za-z.-]*$ ]] || { echo "images: could not read the project's version (got '$version')" >&2; exit 1; }
 for service in api-gateway:8000 scan-worker:8001 report-processor:8002; do
   name=${service%%:*}
   mkdir -p "$work/$name"
@@ -101,13 +123,10 @@ for service in api-gateway:8000 scan-worker:8001 report-processor:8002; do
   # (faster than the nested jar, and one directory that goes into the image's one layer)
   java -Djarmode=tools -jar "$repo/$name/target/$name-$version-exec.jar" extract \
     --destination "$work/$name/app" --application-filename app.jar >/dev/null
-  previous=$(docker image inspect --format '{{.Id}}' "nubicustos/$name:$version" 2>/dev/null || true)
+  previous=$(image_id "nubicustos/$name:$version")
   dockerfile "nubicustos/$name:$version" "$work/$name" --build-arg "BASE=${SERVICE_BASE:-nubicustos/jre:17}" \
     --build-arg "PORT=${service#*:}"
   docker tag "nubicustos/$name:$version" "nubicustos/$name:latest"
-  # the image this build replaced, unless a container still uses it: every rebuild would otherwise keep a copy
-  if [ -n "$previous" ] && [ "$previous" != "$(docker image inspect --format '{{.Id}}' "nubicustos/$name:$version")" ]; then
-    docker rmi "$previous" >/dev/null 2>&1 || true
-  fi
+  forget "$previous"
 done
 log "done: $(docker images --format '{{.Repository}}:{{.Tag}}' | grep '^nubicustos/' | sort | tr '\n' ' ')"

@@ -4,7 +4,7 @@
 # writes a real sample report), check that Prometheus scrapes the three services and loaded the alert
 # rules, stop each service with SIGTERM (each must be gone within 10 s), and bring the stack down.
 #
-#   infra/images/check-stack.sh        (as root; needs docker, docker-compose, debootstrap, mvn, curl, jq)
+#   infra/images/check-stack.sh        (as root; needs docker, docker-compose, debootstrap, mvn, java, curl, jq)
 #
 # For CI machines and scratch engines only: it tags stand-in images as the catalog's scanner images (so real
 # scans on this engine afterwards would run stand-ins), and its worker removes containers of other
@@ -40,6 +40,7 @@ fi
 # a Prometheus of this machine (Debian's package starts one on :9090) must not be in the way
 export NUBICUSTOS_PROMETHEUS_PORT=${NUBICUSTOS_PROMETHEUS_PORT:-19090}
 
+disk
 "$here/build.sh"
 # the tools' images cannot be pulled here: stand-ins tagged as the catalog's images, writing real reports
 STANDIN_SLEEP=2 "$repo/infra/dev/standin-images.sh" "$repo/../shared/samples" >/dev/null
@@ -54,6 +55,7 @@ for _ in $(seq 1 90); do
   sleep 2
 done
 curl -sf localhost:8000/actuator/health/readiness >/dev/null || fail "the API did not become ready in 3 minutes"
+disk  # with the stack up: what its containers took is the difference from the line before
 
 echo "stack: the specification's CI/CD script"
 output=$(timeout 300 bash "$here/spec-ci-cd.sh" 2>&1) || fail "the CI/CD script failed: $output"

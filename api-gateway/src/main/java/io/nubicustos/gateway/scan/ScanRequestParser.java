@@ -57,13 +57,10 @@ public class ScanRequestParser {
             throw ApiException.badRequest("dry_run", "dry_run must be true or false");
         }
         ResourceLimits limits = limits(body.get("limits"));
-        for (String tool : profile.tools()) {
-            ResourceLimits ceiling = catalog.limits(profile, tool);
-            try {
-                limits.requireWithin(ceiling, "limits", tool);
-            } catch (InvalidLimit e) {
-                throw ApiException.unprocessable("invalid_limits", e.field(), e.getMessage());
-            }
+        try {
+            catalog.requireWithinLimits(profile, limits);
+        } catch (InvalidLimit e) {
+            throw ApiException.unprocessable("invalid_limits", e.field(), e.getMessage());
         }
         return new ScanRequest(profile, awsProfile, severities, dryRun != null && dryRun.asBoolean(false),
                 limits, maxParallel(body.get("max_parallel")));

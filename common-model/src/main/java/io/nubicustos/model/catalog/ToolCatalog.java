@@ -126,6 +126,13 @@ public final class ToolCatalog {
         return requireTool(tool).limits().overriddenBy(profile.limitsFor(tool));
     }
 
+    /** Checks that a request's limits only tighten every one of the profile's tools' {@link #limits}. */
+    public void requireWithinLimits(ScanProfile profile, ResourceLimits request) {
+        for (String tool : profile.tools()) {
+            request.requireWithin(limits(profile, tool), "limits", tool);
+        }
+    }
+
     public Optional<ScanProfile> profile(String name) {
         return Optional.ofNullable(profiles.get(name));
     }

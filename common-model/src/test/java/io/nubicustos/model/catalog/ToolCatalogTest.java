@@ -1,11 +1,16 @@
 package io.nubicustos.model.catalog;
 
+import io.nubicustos.model.scan.ScanPlanner;
+import io.nubicustos.model.scan.StepPlan;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -114,15 +119,20 @@ class ToolCatalogTest {
         ResourceLimits ceiling = catalog.limits(frugal, "prowler");
 
         assertThat(ceiling).isEqualTo(new ResourceLimits("1g", 2.0, 1024, "1h"));
-        // within the catalog's 2g but above the profile's 1g: refused, naming the profile's value
-        assertThatThrownBy(() -> new ResourceLimits("1536m", null, null, null).requireWithin(ceiling, "limits", "prowler"))
+        // within the catalog's 2g but above the profile's 1g: refused, naming the profile's value (as the API's parser asks)
+        assertThatThrownBy(() -> catalog.requireWithinLimits(frugal, new ResourceLimits("1536m", null, null, null)))
                 .isInstanceOfSatisfying(InvalidLimit.class, e -> assertThat(e.field()).isEqualTo("limits.memory"))
                 .hasMessageContaining("above prowler's limit 1g");
-        assertThatThrownBy(() -> new ResourceLimits(null, null, null, "2h").requireWithin(ceiling, "limits", "prowler"))
+        assertThatThrownBy(() -> catalog.requireWithinLimits(frugal, new ResourceLimits(null, null, null, "2h")))
                 .isInstanceOfSatisfying(InvalidLimit.class, e -> assertThat(e.field()).isEqualTo("limits.timeout"));
         // the catalog's values the profile leaves alone still bound a request; tighter values pass
-        assertThatThrownBy(() -> new ResourceLimits(null, 3.0, null, null).requireWithin(ceiling, "limits", "prowler"))
+        assertThatThrownBy(() -> catalog.requireWithinLimits(frugal, new ResourceLimits(null, 3.0, null, null)))
                 .isInstanceOfSatisfying(InvalidLimit.class, e -> assertThat(e.field()).isEqualTo("limits.cpus"));
-        new ResourceLimits("512m", 1.0, 64, "30m").requireWithin(ceiling, "limits", "prowler");
+        catalog.requireWithinLimits(frugal, new ResourceLimits("512m", 1.0, 64, "30m"));
+
+        // and a step's plan runs with them: the profile's, the catalog's where the profile says nothing, the request's on top
+        List<StepPlan> plan = new ScanPlanner(catalog).plan(frugal, "default", Set.of(), new ResourceLimits(null, 1.0, null, null),
+                UUID.randomUUID());
+        assertThat(plan).singleElement().extracting(StepPlan::limits).isEqualTo(new ResourceLimits("1g", 1.0, 1024, "1h"));
     }
 }

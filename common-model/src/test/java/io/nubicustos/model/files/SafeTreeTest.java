@@ -1,6 +1,7 @@
 package io.nubicustos.model.files;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -29,6 +30,7 @@ class SafeTreeTest {
     }
 
     @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)  // opening the FIFO would block: fail, not hang
     void walkingVisitsRegularFilesOnlyAndNeverEntersALink(@TempDir Path dir) throws Exception {
         Path outside = Files.createDirectories(dir.resolve("outside"));
         Files.writeString(outside.resolve("secret.txt"), "secret");
@@ -37,8 +39,10 @@ class SafeTreeTest {
         Files.createSymbolicLink(dir.resolve("tree/link-dir"), outside);
         Files.createSymbolicLink(dir.resolve("tree/link-file"), outside.resolve("secret.txt"));
         assertThat(new ProcessBuilder("mkfifo", dir.resolve("tree/pipe").toString()).start().waitFor()).isZero();
-        // /dev/zero's node: opened, it would feed an archive without end (the tests run as root, as CI does)
-        assertThat(new ProcessBuilder("mknod", dir.resolve("tree/sub/zero").toString(), "c", "1", "5").start().waitFor()).isZero();
+        if ("root".equals(System.getProperty("user.name"))) {
+            // /dev/zero's node (only root makes one; CI runs as root): opened, it would feed an archive without end
+            assertThat(new ProcessBuilder("mknod", dir.resolve("tree/sub/zero").toString(), "c", "1", "5").start().waitFor()).isZero();
+        }
 
         List<String> seen = new ArrayList<>();
         SafeTree.forEachFile(dir.resolve("tree"), (relative, size, in) -> seen.add(relative + "=" + new String(in.readAllBytes())));

@@ -1,11 +1,10 @@
 package io.nubicustos.testsupport;
 
+import io.nubicustos.model.files.SafeTree;
+
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -16,7 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Deleted at the JVM's end, after the systems under test are closed ({@link TestShutdown}), rather than after
  * each test, and on a best-effort basis, since a system a test closed may still have a tool container writing
- * into its reports for a moment; a directory that cannot be deleted must not fail a test. Links are deleted,
+ * into its reports for a moment; a directory that cannot be deleted must not fail a test. Deleted as the product
+ * deletes report directories ({@link SafeTree}): a link, even one a container swaps in meanwhile, is removed and
  * never followed.
  */
 public final class TestDirectories {
@@ -37,36 +37,11 @@ public final class TestDirectories {
         return directory;
     }
 
-    static void deleteQuietly(Path root) {
+    private static void deleteQuietly(Path directory) {
         try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-                    tryDelete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException failure) {
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path directory, IOException failure) {
-                    tryDelete(directory);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException | RuntimeException ignored) {
+            SafeTree.delete(directory);
+        } catch (RuntimeException ignored) {
             // best effort: what is left stays in the temporary directory
-        }
-    }
-
-    private static void tryDelete(Path path) {
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException ignored) {
-            // a file still being written, or a directory not yet empty: left behind
         }
     }
 }

@@ -8,6 +8,7 @@ import io.nubicustos.processor.report.kubescape.KubescapeParser;
 import io.nubicustos.processor.report.prowler.ProwlerParser;
 import io.nubicustos.processor.report.scoutsuite.ScoutSuiteParser;
 import io.nubicustos.testsupport.Samples;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -115,8 +116,9 @@ class HostileReportsTest {
                         (Writer) dir -> special(dir.resolve("zero.ocsf.json"), "mknod", "c", "1", "5"), "no Prowler report"));
     }
 
-    /** Makes a special file with {@code mkfifo} or {@code mknod} (the tests run as root, as CI does). */
+    /** Makes a special file with {@code mkfifo}, or with {@code mknod} when running as root (as CI does; else skipped). */
     static void special(Path file, String command, String... arguments) throws IOException {
+        Assumptions.assumeTrue(!command.equals("mknod") || "root".equals(System.getProperty("user.name")), "mknod needs root");
         List<String> line = new ArrayList<>(List.of(command, file.toString()));
         line.addAll(List.of(arguments));
         try {

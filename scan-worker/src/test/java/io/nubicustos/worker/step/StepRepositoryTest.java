@@ -106,13 +106,15 @@ class StepRepositoryTest {
         UUID step = step(scan("default", null), 0);
         first.claimNext(1, "engine-1", "engine one");
 
-        // the workers' clock jumps a year ahead (a corrected clock, a resumed VM): no lease expires for that
-        clock.advance(Duration.ofDays(365));
+        Instant databaseNow = jdbc.sql("select clock_timestamp()").query(OffsetDateTime.class).single().toInstant();
+
+        // the workers' clock a year ahead of the database's (a corrected clock, a resumed VM): no lease expires for that
+        clock.set(databaseNow.plus(Duration.ofDays(365)));
         assertThat(second.expired("engine-1", Duration.ZERO, 10)).isEmpty();
         assertThat(second.takeOver(step)).isEmpty();
 
-        // and two years back: a renewal still runs from the database's now, not from the worker's
-        clock.advance(Duration.ofDays(-730));
+        // and a year behind it: a renewal still runs from the database's now, not from the worker's
+        clock.set(databaseNow.minus(Duration.ofDays(365)));
         jdbc.sql("update scan_steps set lease_until = clock_timestamp() + interval '1 second' where id = :id").param("id", step).update();
         assertThat(first.renew(List.of(step))).isEqualTo(1);
         assertThat(jdbc.sql("select lease_until > clock_timestamp() + interval '10 seconds' from scan_steps where id = :id")
