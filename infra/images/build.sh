@@ -80,12 +80,24 @@ forget() {
   docker rmi "$id" >/dev/null 2>&1 || true
 }
 
-# dockerfile TAG DIR [BUILD_ARGS...]: COPY-only Dockerfiles, built without a network (none is needed)
+# dockerfile TAG ALSO DIR [BUILD_ARGS...]: COPY-only Dockerfiles, built without a network (none is needed), also
+# tagged ALSO unless it is -; the image the build replaced is forgotten once neither tag names it
 dockerfile() {
-  local tag=$1 dir=$2; shift 2
+  local tag=$1 also=$2 dir=$3; shift 3
+  local previous
+  previous=$(image_id "$tag")
   DOCKER_BUILDKIT=0 docker build -q --network none "$@" -t "$tag" "$dir" >/dev/null 2>"$work/build.log" \
     || { cat "$work/build.log" >&2; exit 1; }
+  [ "$also" = - ] || docker tag "$tag" "$also"
+  forget "$previous"
   log "built $tag"
+}
+
+# mvn_value EXPRESSION [MVN_ARGS...]: a value of the build's model, as Maven evaluates it
+mvn_value() {
+  local expression=$1; shift
+  (cd "$repo" && mvn -B -q -Dstyle.color=never help:evaluate -Dexpression="$expression" -DforceStdout "$@" \
+    | sed 's/\x1b\[[0-9;]*m//g' | tr -cd '0-9A-Za-z.-')
 }
 
 rootfs_image nubicustos/jre:17 openjdk-17-jre-headless ca-certificates
@@ -93,27 +105,19 @@ rootfs_image nubicustos/postgres-base:15 postgresql-15
 rootfs_image nubicustos/prometheus-base:12 prometheus
 
 # the broker is the Kafka version the services are built against (Spring Boot's kafka.version)
-kafka_version=$(cd "$repo" && mvn -B -q -Dstyle.color=never -Dstyle.color=never help:evaluate -Dexpression=kafka.version -DforceStdout -pl infra/standalone \
-  | sed 's/\x1b\[[0-9;]*m//g' | tr -cd '0-9A-Za-z.-')
+kafka_version=$(mvn_value kafka.version -pl infra/standalone)
 [ -n "$kafka_version" ] || { echo "images: could not read kafka.version from the build" >&2; exit 1; }
 log "Kafka $kafka_version from Maven Central"
 cp -a "$here/kafka" "$work/kafka"
 mvn -B -q -Dstyle.color=never -f "$here/kafka/pom.xml" -Dkafka.version="$kafka_version" dependency:copy-dependencies \
   -DincludeScope=runtime -DoutputDirectory="$work/kafka/libs"
-previous=$(image_id "nubicustos/kafka:$kafka_version")
-dockerfile "nubicustos/kafka:$kafka_version" "$work/kafka"
-docker tag "nubicustos/kafka:$kafka_version" nubicustos/kafka:latest
-forget "$previous"
-for image in postgres:15 prometheus:12; do
-  previous=$(image_id "nubicustos/$image")
-  dockerfile "nubicustos/$image" "$here/${image%%:*}"
-  forget "$previous"
-done
+dockerfile "nubicustos/kafka:$kafka_version" nubicustos/kafka:latest "$work/kafka"
+dockerfile nubicustos/postgres:15 - "$here/postgres"
+dockerfile nubicustos/prometheus:12 - "$here/prometheus"
 
 log "the services (base ${SERVICE_BASE:-nubicustos/jre:17})"
 (cd "$repo" && mvn -B -q -Dstyle.color=never -DskipTests -pl api-gateway,scan-worker,report-processor -am package)
-version=$(cd "$repo" && mvn -B -q -N -Dstyle.color=never help:evaluate -Dexpression=project.version -DforceStdout \
-  | sed 's/\x1b\[[0-9;]*m//g' | tr -cd '0-9A-Za-z.-')
+version=$(mvn_value project.version -N)
 [[ $version =~ ^[0-9][0-9A-Za-z.-]*$ ]] || { echo "images: could not read the project's version (got '$version')" >&2; exit 1; }
 for service in api-gateway:8000 scan-worker:8001 report-processor:8002; do
   name=${service%%:*}
@@ -123,10 +127,7 @@ for service in api-gateway:8000 scan-worker:8001 report-processor:8002; do
   # (faster than the nested jar, and one directory that goes into the image's one layer)
   java -Djarmode=tools -jar "$repo/$name/target/$name-$version-exec.jar" extract \
     --destination "$work/$name/app" --application-filename app.jar >/dev/null
-  previous=$(image_id "nubicustos/$name:$version")
-  dockerfile "nubicustos/$name:$version" "$work/$name" --build-arg "BASE=${SERVICE_BASE:-nubicustos/jre:17}" \
-    --build-arg "PORT=${service#*:}"
-  docker tag "nubicustos/$name:$version" "nubicustos/$name:latest"
-  forget "$previous"
+  dockerfile "nubicustos/$name:$version" "nubicustos/$name:latest" "$work/$name" \
+    --build-arg "BASE=${SERVICE_BASE:-nubicustos/jre:17}" --build-arg "PORT=${service#*:}"
 done
 log "done: $(docker images --format '{{.Repository}}:{{.Tag}}' | grep '^nubicustos/' | sort | tr '\n' ' ')"

@@ -41,7 +41,12 @@ public class AwsProfiles {
 
     /** Whether the profile runs with the workers' own AWS environment: allowed, {@code default}, and in neither file. */
     public boolean ambient(String name) {
-        return allowAmbient && AmbientCredentials.PROFILE.equals(name) && !contains(name);
+        return mayBeAmbient(name) && !contains(name);
+    }
+
+    /** Whether the profile would run with the workers' environment if the files do not have it (no file is read). */
+    public boolean mayBeAmbient(String name) {
+        return allowAmbient && AmbientCredentials.PROFILE.equals(name);
     }
 
     public Path directory() {

@@ -159,7 +159,7 @@ public class ScanRequestParser {
         }
         boolean needsAws = profile.tools().stream().map(catalog::requireTool).map(ToolDefinition::credentials)
                 .anyMatch(c -> c != null && "aws".equals(c.kind()));
-        if (needsAws && !awsProfiles.contains(name) && !awsProfiles.ambient(name)) {
+        if (needsAws && !awsProfiles.contains(name) && !awsProfiles.mayBeAmbient(name)) {
             Set<String> known = awsProfiles.names();
             String where = awsProfiles.directory().resolve("credentials").toString();
             String ambient = AmbientCredentials.PROFILE.equals(name)

@@ -108,9 +108,7 @@ public class StagedCredentials {
             Path dir = directories.credentialsDirectory(executionId);
             write(dir.resolve("credentials"), credentialsOut.toString());
             write(dir.resolve("config"), configOut.toString());
-            List<String> secrets = new ArrayList<>(ambientSecrets(keys));
-            secrets.addAll(ambientSecrets(passed));
-            return new Staged(dir, directories.hostPathOf(dir), List.copyOf(secrets), passed);
+            return new Staged(dir, directories.hostPathOf(dir), ambientSecrets(environment.get()), passed);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot stage the ambient credentials of aws_profile 'default'", e);
         }
@@ -150,32 +148,35 @@ public class StagedCredentials {
     public List<String> secretsOf(String profile, String executionId) {
         List<String> secrets = new ArrayList<>(secretsOf(profile));
         if (executionId != null) {
-            Path staged = directories.credentialsDirectory(executionId, false);
-            try {
-                copy("default".equals(profile) ? "default" : profile, AwsConfigFile.read(staged.resolve("credentials")),
-                        AwsConfigFile.read(staged.resolve("config")), new StringBuilder(), new StringBuilder(), secrets, new LinkedHashSet<>());
-            } catch (IOException | RuntimeException gone) {
-                // why: the staged files are removed with the step; the other sources remain
-            }
+            // why: the staged files are removed with the step; the other sources remain
+            secretsIn(directories.credentialsDirectory(executionId, false), profile, secrets);
         }
         if (allowAmbient && AmbientCredentials.PROFILE.equals(profile)) {
-            secrets.addAll(ambientSecrets(AmbientCredentials.from(environment.get(), AmbientCredentials.SECRET_VARIABLES)));
+            secrets.addAll(ambientSecrets(environment.get()));
         }
         return secrets;
     }
 
     /** The secret values of the profile, for redaction, without staging anything. */
     List<String> secretsOf(String profile) {
-        try {
-            List<String> secrets = new ArrayList<>();
-            copy(profile, AwsConfigFile.read(awsPath.resolve("credentials")), AwsConfigFile.read(awsPath.resolve("config")),
-                    new StringBuilder(), new StringBuilder(), secrets, new LinkedHashSet<>());
-            return secrets;
-        } catch (IOException | RuntimeException e) {
-            return List.of();
-        }
+        List<String> secrets = new ArrayList<>();
+        secretsIn(awsPath, profile, secrets);
+        return secrets;
     }
 
+    /** Adds the secret values of {@code profile} in the credentials files of {@code directory}; none if they cannot be read. */
+    private static void secretsIn(Path directory, String profile, List<String> secrets) {
+        List<String> found = new ArrayList<>();
+        try {
+            copy(profile, AwsConfigFile.read(directory.resolve("credentials")), AwsConfigFile.read(directory.resolve("config")),
+                    new StringBuilder(), new StringBuilder(), found, new LinkedHashSet<>());
+        } catch (IOException | RuntimeException unreadable) {
+            return;
+        }
+        secrets.addAll(found);
+    }
+
+    /** The values of the secret variables among {@code variables} (blank ones are no secret to redact). */
     private static List<String> ambientSecrets(Map<String, String> variables) {
         return AmbientCredentials.SECRET_VARIABLES.stream().map(variables::get).filter(v -> v != null && !v.isBlank()).toList();
     }

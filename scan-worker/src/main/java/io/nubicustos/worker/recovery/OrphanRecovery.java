@@ -181,7 +181,7 @@ public class OrphanRecovery implements SchedulingConfigurer {
         }
         Set<String> live = steps.liveAttempts(ids);
         // why: a container from before installation ids may be another installation's; it is ours only if its step is
-        Set<UUID> known = managed.stream().anyMatch(ContainerRunner::isLegacy) ? steps.knownSteps(ids) : Set.of();
+        Set<UUID> known = managed.stream().anyMatch(ContainerRunner::isLegacy) ? steps.statesOf(ids).keySet() : Set.of();
         for (Container c : managed) {
             Map<String, String> labels = c.getLabels();
             String key = labels.get(ContainerRunner.LABEL_STEP) + "#" + labels.get(ContainerRunner.LABEL_ATTEMPT);

@@ -318,15 +318,6 @@ public class StepRepository {
         return new HashSet<>(jdbc.sql(LIVE_ATTEMPTS).param("ids", stepIds).query(String.class).list());
     }
 
-    /** Which of these steps exist in this installation's database. */
-    public Set<UUID> knownSteps(Collection<UUID> stepIds) {
-        if (stepIds.isEmpty()) {
-            return Set.of();
-        }
-        return new HashSet<>(jdbc.sql("select id from scan_steps where id = any(:ids)").param("ids", stepIds.toArray(UUID[]::new))
-                .query(UUID.class).list());
-    }
-
     private boolean guarded(String transition, ClaimedStep step, int rows) {
         if (rows > 1) {
             throw new IllegalStateException(transition + " of step " + step.id() + " changed " + rows + " rows; this indicates a bug");

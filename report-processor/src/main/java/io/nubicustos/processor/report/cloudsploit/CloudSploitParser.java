@@ -62,16 +62,13 @@ public final class CloudSploitParser implements ReportParser {
                 case "OK", "UNKNOWN" -> null;
                 default -> throw new ReportException(file, JsonReports.position(at), "unknown status '" + status + "'");
             };
+            String named = JsonReports.text(result, "resource");
+            String resource = "N/A".equalsIgnoreCase(named) ? null : named;
             if (severity == null) {
                 if ("OK".equalsIgnoreCase(status)) {
-                    String passed = JsonReports.text(result, "resource");
-                    sink.passed(plugin, "N/A".equalsIgnoreCase(passed) ? null : passed, region(result.get("region")));
+                    sink.passed(plugin, resource, region(result.get("region")));
                 }
                 return;
-            }
-            String resource = JsonReports.text(result, "resource");
-            if ("N/A".equalsIgnoreCase(resource)) {
-                resource = null;
             }
             sink.accept(new Finding(TOOL, plugin, JsonReports.text(result, "title"), severity, FindingStatus.FAIL,
                     accountOf(resource), region(result.get("region")), JsonReports.text(result, "category"), resource,

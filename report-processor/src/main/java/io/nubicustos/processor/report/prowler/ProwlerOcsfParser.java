@@ -65,8 +65,7 @@ public final class ProwlerOcsfParser implements ReportParser {
             if (finding == null) {
                 counts.pass++;
                 JsonNode resource = record.path("resources").path(0);
-                sink.passed(text(record.path("metadata"), "event_code"), text(resource, "uid") != null ? text(resource, "uid") : text(resource, "name"),
-                        text(resource, "region") != null ? text(resource, "region") : text(record.path("cloud"), "region"));
+                sink.passed(text(record.path("metadata"), "event_code"), resourceId(resource), region(record, resource));
                 return;
             }
             switch (finding.status()) {
@@ -76,6 +75,18 @@ public final class ProwlerOcsfParser implements ReportParser {
             }
             sink.accept(finding);
         });
+    }
+
+    /** A result's resource: its uid, else its name (passes and failures name resources alike). */
+    private static String resourceId(JsonNode resource) {
+        String uid = text(resource, "uid");
+        return uid != null ? uid : text(resource, "name");
+    }
+
+    /** A result's region: its resource's, else the cloud's. */
+    private static String region(JsonNode record, JsonNode resource) {
+        String region = text(resource, "region");
+        return region != null ? region : text(record.path("cloud"), "region");
     }
 
     /** One OCSF record as a finding, or null when it is a PASS. */
@@ -101,14 +112,8 @@ public final class ProwlerOcsfParser implements ReportParser {
             throw new ReportException(file, position(at), "finding without metadata.event_code (the check id)");
         }
         JsonNode resource = record.path("resources").path(0);
-        String resourceId = text(resource, "uid");
-        if (resourceId == null) {
-            resourceId = text(resource, "name");
-        }
-        String region = text(resource, "region");
-        if (region == null) {
-            region = text(record.path("cloud"), "region");
-        }
+        String resourceId = resourceId(resource);
+        String region = region(record, resource);
         Severity severity = Severity.parse(text(record, "severity")).orElse(Severity.INFO);
         return new Finding(TOOL, checkId, text(record.path("finding_info"), "title"), severity, status,
                 text(record.path("cloud").path("account"), "uid"), region, text(resource.path("group"), "name"), resourceId,
