@@ -2,9 +2,12 @@
 # Builds stand-in scanner images for trying Nubicustos on a machine that cannot pull the real ones.
 # Each image is FROM scratch with a static busybox: it prints its arguments, waits a few seconds,
 # writes a REAL report from ../shared/samples into the tool's report path, and exits with the tool's
-# real exit code. Tagged as the catalog's image, so the worker runs it as it would run the real tool.
+# real exit code. It never carries a real tool's image name: each is named as infra/dev/standin-catalog.yaml
+# says (nubicustos-standin/<tool>:<version>) and labelled io.nubicustos.standin=true, so an engine that ran them
+# can never report their sample findings as a real tool's. Run the system with that overlay to use them:
 #
 #   infra/dev/standin-images.sh [samples-dir]     (needs docker and /bin/busybox from busybox-static)
+#   NUBICUSTOS_CATALOG_OVERLAY=infra/dev/standin-catalog.yaml NUBICUSTOS_ALLOW_STANDINS=true <the README's first command>
 #
 # Override per image: STANDIN_SLEEP (seconds, default 5), PROWLER_EXIT (default 3).
 set -euo pipefail
@@ -17,6 +20,7 @@ sleep_s=${STANDIN_SLEEP:-5}
 # build TAG EXIT REPORT_PATH [SRC:DEST]...
 build() {
   local tag=$1 code=$2 report_path=$3; shift 3
+  case "$tag" in nubicustos-standin/*) ;; *) echo "refusing to tag a stand-in '$tag': not a nubicustos-standin/ name" >&2; exit 1;; esac
   local ctx; ctx=$(mktemp -d)
   mkdir -p "$ctx/standin"
   cp /bin/busybox "$ctx/busybox"
@@ -36,20 +40,25 @@ build() {
     echo "\$B echo \"stand-in $tag exiting with $code\""
     echo "exit $code"
   } > "$ctx/standin/entry.sh"
-  printf 'FROM scratch\nCOPY busybox /bin/busybox\nCOPY standin /standin\nENTRYPOINT ["/bin/busybox", "sh", "/standin/entry.sh"]\n' > "$ctx/Dockerfile"
+  printf 'FROM scratch\nCOPY busybox /bin/busybox\nCOPY standin /standin\nLABEL io.nubicustos.standin="true"\nENTRYPOINT ["/bin/busybox", "sh", "/standin/entry.sh"]\n' > "$ctx/Dockerfile"
   DOCKER_BUILDKIT=0 docker build -q -t "$tag" "$ctx" >/dev/null 2>&1 || { echo "docker build of $tag failed" >&2; exit 1; }
   rm -rf "$ctx"
   echo "built $tag"
 }
 
-build toniblyx/prowler:4.2.4 "${PROWLER_EXIT:-3}" /reports \
+overlay=$here/infra/dev/standin-catalog.yaml
+# the stand-in's name for a tool, from the overlay (one "  tool: {image: "name"}" line each)
+image() { sed -n "s/^  $1: {image: \"\\(nubicustos-standin\/[^\"]*\\)\"}.*/\\1/p" "$overlay"; }
+
+build "$(image prowler)" "${PROWLER_EXIT:-3}" /reports \
   "prowler/prowler5_example_output_aws.ocsf.json:prowler-output-123456789012-20250101000000.ocsf.json"
-build opendevsecops/scoutsuite:5.12.0 0 /reports \
+build "$(image scoutsuite)" 0 /reports \
   "scoutsuite/scoutsuite_results_aws-430150006394.js:scoutsuite-results/scoutsuite_results_aws-430150006394.js"
-build bishopfox/cloudfox:1.14.2 0 /reports
-build cloudsploit:local 0 /reports "cloudsploit/cloudsploit_many_vul.json:cloudsploit-results.json"
-build cloudcustodian/c7n:0.9.34 0 /reports \
+build "$(image cloudfox)" 0 /reports
+build "$(image cloudsploit)" 0 /reports "cloudsploit/cloudsploit_many_vul.json:cloudsploit-results.json"
+build "$(image cloud-custodian)" 0 /reports \
   "custodian/ec2-running-instances/resources.json:ec2-running-instances/resources.json"
-build cloudmapper:local 0 /opt/cloudmapper/account-data
-build ghcr.io/lyft/cartography:0.94.0 0 /reports
-build quay.io/armosec/kubescape:v3.0.8 0 /reports "kubescape/kubescape_v3.0.3_with_a_failure.json:kubescape-results.json"
+build "$(image cloudmapper)" 0 /opt/cloudmapper/account-data
+build "$(image cartography)" 0 /reports
+build "$(image kubescape)" 0 /reports "kubescape/kubescape_v3.0.3_with_a_failure.json:kubescape-results.json"
+echo "start the system with NUBICUSTOS_CATALOG_OVERLAY=$overlay NUBICUSTOS_ALLOW_STANDINS=true to run them"

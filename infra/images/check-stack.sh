@@ -6,9 +6,9 @@
 #
 #   infra/images/check-stack.sh        (as root; needs docker, docker-compose, debootstrap, mvn, java, curl, jq)
 #
-# For CI machines and scratch engines only: it tags stand-in images as the catalog's scanner images (so real
-# scans on this engine afterwards would run stand-ins), and its worker removes containers of other
-# installations at start-up. It refuses to run where Nubicustos containers already run.
+# For CI machines and scratch engines only: its worker removes containers of other installations at start-up. It
+# refuses to run where Nubicustos containers already run. The stand-ins it builds never carry a real tool's name
+# (nubicustos-standin/..., labelled io.nubicustos.standin): the stack runs them through a catalog overlay.
 set -euo pipefail
 unset API_KEY  # the specification's script calls the API without a key
 here=$(cd "$(dirname "$0")" && pwd)
@@ -42,10 +42,13 @@ export NUBICUSTOS_PROMETHEUS_PORT=${NUBICUSTOS_PROMETHEUS_PORT:-19090}
 
 disk
 "$here/build.sh"
-# the tools' images cannot be pulled here: stand-ins tagged as the catalog's images, writing real reports
+# the tools' images cannot be pulled here: stand-ins under names of their own, writing real reports, run through
+# the stand-in catalog overlay
 STANDIN_SLEEP=2 "$repo/infra/dev/standin-images.sh" "$repo/../shared/samples" >/dev/null
 
-mkdir -p "$NUBICUSTOS_DATA/reports" "$NUBICUSTOS_DATA/credentials/aws" "$NUBICUSTOS_DATA/credentials/kube"
+mkdir -p "$NUBICUSTOS_DATA/reports" "$NUBICUSTOS_DATA/credentials/aws" "$NUBICUSTOS_DATA/credentials/kube" "$NUBICUSTOS_DATA/catalog"
+cp "$repo/infra/dev/standin-catalog.yaml" "$NUBICUSTOS_DATA/catalog/standin-catalog.yaml"
+export NUBICUSTOS_CATALOG_OVERLAY=/app/catalog/standin-catalog.yaml NUBICUSTOS_ALLOW_STANDINS=true
 printf '[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = example\n' > "$NUBICUSTOS_DATA/credentials/aws/credentials"
 disk
 echo "stack: up"

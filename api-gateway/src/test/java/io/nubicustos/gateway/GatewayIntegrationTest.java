@@ -208,7 +208,7 @@ class GatewayIntegrationTest {
 
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode plan = json.readTree(response.body()).at("/tools/0");
-        assertThat(plan.get("image").asString()).isEqualTo("toniblyx/prowler:4.2.4");
+        assertThat(plan.get("image").asString()).isEqualTo(io.nubicustos.testsupport.StandIns.image("prowler"));
         assertThat(plan.get("container_name_pattern").asString()).isEqualTo("prowler-scan-{execution_id}");
         assertThat(plan.get("command").toString()).isEqualTo(
                 "[\"aws\",\"--output-formats\",\"json-ocsf\",\"html\",\"csv\",\"--output-directory\",\"/reports\",\"--severity\",\"critical\",\"high\",\"medium\"]");

@@ -41,7 +41,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class FleetRow {
 
-    static final String IMAGE = "toniblyx/prowler:4.2.4";
+    static final String IMAGE = io.nubicustos.testsupport.StandIns.image("prowler");
     static final String NETWORK = "nubicustos_security-net";
     static final int SCANS = 40;
     static final int CONCURRENCY = 4;

@@ -33,7 +33,7 @@ final class ScaleOutRow {
             for (int i = 0; i < 3; i++) {
                 DockerEngineProcess engine = DockerEngineProcess.start(false);
                 opened.add(engine);
-                StandInImage.tagged("toniblyx/prowler:4.2.4").runsFor(TOOL_SECONDS).writes("prowler-output-123456789012-bench.ocsf.json",
+                StandInImage.forTool("prowler").runsFor(TOOL_SECONDS).writes("prowler-output-123456789012-bench.ocsf.json",
                         Samples.file("prowler/prowler5_example_output_aws.ocsf.json")).exitsWith(3).buildWith(engine.client());
                 engines.add(engine);
             }

@@ -66,6 +66,7 @@ class WorkerIntegrationTest {
     static final String SLOW = "nubicustos-test/prowler:slow";
     static final String HANGS = "nubicustos-test/prowler:hangs";
     static final String GREEDY = "nubicustos-test/prowler:greedy";
+    static final String NO_ENTRYPOINT = "nubicustos-test/scoutsuite:no-entrypoint";
     static Path reports;
     static Path credentials;
 
@@ -79,6 +80,7 @@ class WorkerIntegrationTest {
         StandInImage.tagged(SLOW).runsFor(4).writes("p.ocsf.json", Samples.file("prowler/prowler5_example_output_aws.ocsf.json"))
                 .exitsWith(0).buildWith(docker);
         StandInImage.tagged(HANGS).runsFor(600).exitsWith(0).buildWith(docker);
+        StandInImage.tagged(NO_ENTRYPOINT).withMissingEntrypoint("scout").buildWith(docker);
         // a shell variable of 100 MB in a container limited to 32 MB
         StandInImage.tagged(GREEDY).alsoRuns("X=$($B head -c 104857600 /dev/zero | $B tr '\\0' 'a')").exitsWith(0).buildWith(docker);
     }
@@ -162,6 +164,27 @@ class WorkerIntegrationTest {
         assertThat(row).containsEntry("exit_code", 2);
         assertThat((String) row.get("error")).contains("exited with code 2").contains("[0, 1, 3]");
         assertThat((String) row.get("log_tail")).contains("[stderr] botocore.exceptions.NoCredentialsError");
+    }
+
+    @Test
+    void anImageThatCannotStartIsTheToolsFailureNotTheHostsAndOtherToolsKeepRunning() throws Exception {
+        UUID scan = TestRows.scan(jdbc);
+        UUID broken = step(scan, NO_ENTRYPOINT);
+        UUID absent = step(scan, "nubicustos-test/absent:never-built");
+
+        send(scan, broken);
+        send(scan, absent);
+
+        await().atMost(Duration.ofSeconds(90)).until(() -> status(broken).equals("failed") && status(absent).equals("failed"));
+        assertThat(jdbc.sql("select error from scan_steps where id = :id").param("id", broken).query(String.class).single())
+                .contains("image " + NO_ENTRYPOINT + " cannot start").contains("executable file not found");
+        assertThat(jdbc.sql("select error from scan_steps where id = :id").param("id", absent).query(String.class).single())
+                .contains("image nubicustos-test/absent:never-built is not present on Docker host").contains("could not be pulled");
+        assertThat(context.getBean(io.nubicustos.worker.docker.HostHealth.class).mayClaim()).as("the worker stays healthy").isTrue();
+
+        UUID after = step(scan, FINDS);
+        send(scan, after);
+        await().atMost(Duration.ofSeconds(60)).until(() -> status(after).equals("reporting"));
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.nubicustos.gateway.system;
 import io.nubicustos.model.catalog.ToolCatalog;
 import io.nubicustos.model.messaging.Topics;
 import io.nubicustos.model.scan.ScanPlanner;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
@@ -19,8 +20,9 @@ class GatewayConfiguration {
     }
 
     @Bean
-    ToolCatalog toolCatalog(GatewayProperties properties) {
-        return ToolCatalog.loadOrBuiltIn(properties.catalog());
+    ToolCatalog toolCatalog(GatewayProperties properties, @Value("${nubicustos.catalog-overlay:}") String overlay) {
+        // why: an overlay changes a few fields (the stand-ins\' images, an operator\'s registry mirror) without copying the catalog
+        return ToolCatalog.load(properties.catalog(), overlay);
     }
 
     @Bean

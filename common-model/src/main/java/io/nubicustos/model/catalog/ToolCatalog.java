@@ -2,6 +2,8 @@ package io.nubicustos.model.catalog;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
@@ -18,7 +20,7 @@ import java.util.Optional;
 /**
  * The tools Nubicustos can run and the profiles that group them, read from a YAML data file.
  * The built-in file is {@code nubicustos/catalog.yaml} on the classpath; an operator's own file
- * replaces it whole (see {@link #load(Path)}).
+ * replaces it whole (see {@link #load(Path)}), and an overlay changes it field by field (see {@link #load(String, String)}).
  */
 public final class ToolCatalog {
 
@@ -59,13 +61,77 @@ public final class ToolCatalog {
 
     /** The operator's file when one is given, else the built-in catalog. */
     public static ToolCatalog loadOrBuiltIn(String file) {
-        return file == null || file.isBlank() ? builtIn() : load(Path.of(file));
+        return load(file, null);
+    }
+
+    /**
+     * The operator's file when one is given, else the built-in catalog, with {@code overlay} (when given) laid over
+     * it: a YAML file of the same shape whose maps are merged key by key into the catalog's and whose other values
+     * (lists, text, numbers) replace the catalog's. {@code tools: {prowler: {image: my/prowler:4.2.4}}} changes one
+     * image and nothing else; a tool or profile the catalog lacks is added. The result is validated as a whole.
+     */
+    public static ToolCatalog load(String file, String overlay) {
+        boolean own = file != null && !file.isBlank();
+        String origin = own ? file : "classpath:" + BUILT_IN;
+        JsonNode tree = own ? tree(Path.of(file)) : builtInTree();
+        if (overlay != null && !overlay.isBlank()) {
+            JsonNode layer = tree(Path.of(overlay));
+            if (!(layer instanceof ObjectNode) || !(tree instanceof ObjectNode base)) {
+                throw new CatalogException("catalog overlay " + overlay + " is not a YAML map of the catalog's shape");
+            }
+            merge(base, (ObjectNode) layer);
+            origin = origin + " with overlay " + overlay;
+        }
+        return read(tree, origin);
+    }
+
+    private static JsonNode builtInTree() {
+        try (InputStream in = ToolCatalog.class.getClassLoader().getResourceAsStream(BUILT_IN)) {
+            if (in == null) {
+                throw new CatalogException("built-in catalog " + BUILT_IN + " is missing from the classpath");
+            }
+            return YAML.readTree(in);
+        } catch (IOException | JacksonException e) {
+            throw new CatalogException("cannot read built-in catalog: " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonNode tree(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return YAML.readTree(in);
+        } catch (IOException e) {
+            throw new CatalogException("cannot read catalog file " + file + ": " + e.getMessage(), e);
+        } catch (JacksonException e) {
+            throw new CatalogException("catalog " + file + " is not valid YAML: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** Maps merge key by key; anything else in the overlay replaces what the base has. */
+    private static void merge(ObjectNode base, ObjectNode overlay) {
+        for (Map.Entry<String, JsonNode> entry : overlay.properties()) {
+            JsonNode mine = base.get(entry.getKey());
+            if (mine instanceof ObjectNode mineObject && entry.getValue() instanceof ObjectNode theirs) {
+                merge(mineObject, theirs);
+            } else {
+                base.set(entry.getKey(), entry.getValue());
+            }
+        }
     }
 
     static ToolCatalog read(InputStream in, String origin) {
+        JsonNode tree;
+        try {
+            tree = YAML.readTree(in);
+        } catch (JacksonException e) {
+            throw new CatalogException("catalog " + origin + " is not valid: " + e.getOriginalMessage(), e);
+        }
+        return read(tree, origin);
+    }
+
+    private static ToolCatalog read(JsonNode tree, String origin) {
         CatalogFile file;
         try {
-            file = YAML.readValue(in, CatalogFile.class);
+            file = tree == null || tree.isMissingNode() || tree.isNull() ? null : YAML.treeToValue(tree, CatalogFile.class);
         } catch (JacksonException e) {
             throw new CatalogException("catalog " + origin + " is not valid: " + e.getOriginalMessage(), e);
         }
@@ -76,6 +142,7 @@ public final class ToolCatalog {
         file.tools().forEach((key, tool) -> {
             ToolDefinition named = tool.withName(key);
             named.validate();
+            requireSafe(named, List.of(), "tool '" + key + "'");
             tools.put(key, named);
         });
         Map<String, ScanProfile> profiles = new LinkedHashMap<>();
@@ -104,9 +171,25 @@ public final class ToolCatalog {
                     throw new CatalogException("profile '" + key + "' has options for '" + tool + "', which it does not run");
                 }
             }
+            for (String tool : named.tools()) {
+                requireSafe(tools.get(tool), named.toolOptions().getOrDefault(tool, List.of()), "profile '" + key + "'");
+            }
             profiles.put(key, named);
         });
         return new ToolCatalog(tools, profiles);
+    }
+
+    /** A Pacu step runs only modules that read, whoever wrote the catalog (see {@link PacuModules}). */
+    private static void requireSafe(ToolDefinition tool, List<String> options, String where) {
+        if (!PacuModules.REPORT_FORMAT.equals(tool.reportFormat())) {
+            return;
+        }
+        List<String> argv = new java.util.ArrayList<>(tool.defaultCommand());
+        argv.addAll(options);
+        List<String> unsafe = PacuModules.unsafe(argv);
+        if (!unsafe.isEmpty()) {
+            throw new CatalogException(where + ": " + String.join("; ", unsafe));
+        }
     }
 
     public Optional<ToolDefinition> tool(String name) {

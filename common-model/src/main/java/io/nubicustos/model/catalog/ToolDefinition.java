@@ -24,6 +24,10 @@ import java.util.Objects;
  * @param severityOption       how the tool takes a severity filter, when it can
  * @param reportFormat         which parser reads the report
  * @param limits               memory, CPU, pids and timeout of the tool's container
+ * @param imageSource          for an image the project does not take from upstream as it is: the folder of this
+ *                             repository that says how the image is made, named when the image is missing on a host
+ * @param reportStreams        which of the container's streams {@code stdout_report} keeps: {@code [stdout]} (the
+ *                             default), or {@code [stdout, stderr]} for tools that log their results on stderr
  */
 public record ToolDefinition(
         String name,
@@ -40,7 +44,11 @@ public record ToolDefinition(
         @JsonProperty("stdout_report") String stdoutReport,
         @JsonProperty("severity_option") SeverityOption severityOption,
         @JsonProperty("report_format") String reportFormat,
-        ResourceLimits limits) {
+        ResourceLimits limits,
+        @JsonProperty("image_source") String imageSource,
+        @JsonProperty("report_streams") List<String> reportStreams) {
+
+    public static final List<String> STREAMS = List.of("stdout", "stderr");
 
     public ToolDefinition {
         limits = limits == null ? ResourceLimits.NONE : limits;
@@ -49,11 +57,12 @@ public record ToolDefinition(
         expectedExitCodes = expectedExitCodes == null ? List.of() : List.copyOf(expectedExitCodes);
         entrypoint = entrypoint == null ? null : List.copyOf(entrypoint);
         namedVolumes = namedVolumes == null ? Map.of() : Map.copyOf(namedVolumes);
+        reportStreams = reportStreams == null ? List.of("stdout") : List.copyOf(reportStreams);
     }
 
     ToolDefinition withName(String key) {
         return new ToolDefinition(key, image, containerNamePrefix, reportPath, credentials, network, environment,
-                defaultCommand, expectedExitCodes, entrypoint, namedVolumes, stdoutReport, severityOption, reportFormat, limits);
+                defaultCommand, expectedExitCodes, entrypoint, namedVolumes, stdoutReport, severityOption, reportFormat, limits, imageSource, reportStreams);
     }
 
     public boolean acceptsExitCode(int exitCode) {
@@ -74,6 +83,11 @@ public record ToolDefinition(
                     "credentials (kind and an absolute mount)");
         }
         namedVolumes.forEach((volume, path) -> require(path.startsWith("/"), "named_volumes." + volume));
+        if (imageSource != null) {
+            require(imageSource.matches("[A-Za-z0-9][A-Za-z0-9_./-]*") && !imageSource.contains(".."), "image_source (a folder of this repository)");
+        }
+        require(!reportStreams.isEmpty() && STREAMS.containsAll(reportStreams), "report_streams (stdout, stderr)");
+        require(stdoutReport != null || reportStreams.equals(List.of("stdout")), "report_streams (only with stdout_report)");
         try {
             limits.validate("limits");
         } catch (IllegalArgumentException e) {

@@ -61,7 +61,7 @@ public final class ScanPlanner {
             steps.add(new StepPlan(toolName, tool.image(), tool.containerNamePrefix(), List.copyOf(command),
                     tool.entrypoint(), tool.reportPath(), tool.credentials(), tool.network(), Map.copyOf(env),
                     tool.expectedExitCodes(), tool.namedVolumes(), tool.stdoutReport(), tool.reportFormat(),
-                    catalog.limits(profile, toolName).overriddenBy(requestLimits)));
+                    catalog.limits(profile, toolName).overriddenBy(requestLimits), tool.reportStreams()));
         }
         return List.copyOf(steps);
     }

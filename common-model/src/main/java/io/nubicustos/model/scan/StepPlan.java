@@ -25,6 +25,7 @@ import java.util.Map;
  * @param stdoutReport         file to write the container's stdout to, for tools that report on stdout
  * @param reportFormat         the parser the processor uses
  * @param limits               memory, CPU, pids and timeout (catalog, then profile, then request)
+ * @param reportStreams        the streams {@code stdoutReport} keeps (null in plans made before there was a choice: stdout)
  */
 public record StepPlan(
         String tool,
@@ -40,10 +41,25 @@ public record StepPlan(
         @JsonProperty("named_volumes") Map<String, String> namedVolumes,
         @JsonProperty("stdout_report") String stdoutReport,
         @JsonProperty("report_format") String reportFormat,
-        ResourceLimits limits) {
+        ResourceLimits limits,
+        @JsonProperty("report_streams") List<String> reportStreams) {
 
     public StepPlan {
         limits = limits == null ? ResourceLimits.NONE : limits;
+        reportStreams = reportStreams == null ? List.of("stdout") : List.copyOf(reportStreams);
+    }
+
+    /** A plan whose standard-output report (if any) keeps stdout only. */
+    public StepPlan(String tool, String image, String containerNamePrefix, List<String> command, List<String> entrypoint, String reportPath,
+                    CredentialsMount credentials, String network, Map<String, String> environment, List<Integer> expectedExitCodes,
+                    Map<String, String> namedVolumes, String stdoutReport, String reportFormat, ResourceLimits limits) {
+        this(tool, image, containerNamePrefix, command, entrypoint, reportPath, credentials, network, environment, expectedExitCodes,
+                namedVolumes, stdoutReport, reportFormat, limits, null);
+    }
+
+    /** Whether the standard-output report keeps the tool's stderr too. */
+    public boolean reportKeepsStderr() {
+        return reportStreams.contains("stderr");
     }
 
     /** The pattern the API shows before an execution id exists. */
@@ -61,7 +77,7 @@ public record StepPlan(
             return this;
         }
         return new StepPlan(tool, image, containerNamePrefix, command, entrypoint, reportPath, credentials.fromAmbient(), network, environment,
-                expectedExitCodes, namedVolumes, stdoutReport, reportFormat, limits);
+                expectedExitCodes, namedVolumes, stdoutReport, reportFormat, limits, reportStreams);
     }
 
     public boolean acceptsExitCode(int exitCode) {

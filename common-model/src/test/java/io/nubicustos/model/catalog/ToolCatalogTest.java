@@ -36,7 +36,9 @@ class ToolCatalogTest {
         assertThat(prowler.network()).isEqualTo("nubicustos_security-net");
         assertThat(prowler.defaultCommand()).containsExactly(
                 "aws", "--output-formats", "json-ocsf", "html", "csv", "--output-directory", "/reports");
-        assertThat(catalog.requireTool("kubescape").image()).isEqualTo("quay.io/armosec/kubescape:v3.0.8");
+        assertThat(catalog.requireTool("kubescape").image()).isEqualTo("quay.io/kubescape/kubescape-cli:v3.0.8");
+        assertThat(catalog.requireTool("scoutsuite").imageSource()).isEqualTo("infra/images/tools/scoutsuite");
+        assertThat(catalog.requireTool("cartography").reportStreams()).containsExactly("stdout", "stderr");
     }
 
     @Test
@@ -62,6 +64,68 @@ class ToolCatalogTest {
 
         assertThat(catalog.requireTool("prowler").image()).isEqualTo("toniblyx/prowler:5.0.0");
         assertThat(catalog.profiles()).extracting(ScanProfile::name).containsExactly("nightly");
+    }
+
+    @Test
+    void anOverlayChangesOnlyTheFieldsItNamesAndAddsWhatTheCatalogLacks(@TempDir Path dir) throws IOException {
+        Path overlay = dir.resolve("overlay.yaml");
+        Files.writeString(overlay, """
+                tools:
+                  prowler: {image: "mirror.example/prowler:4.2.4", environment: {HTTPS_PROXY: "http://proxy:3128"}}
+                  trivy: {image: "aquasec/trivy:0.50.0", container_name_prefix: trivy, report_path: /r, expected_exit_codes: [0], report_format: sarif}
+                profiles:
+                  quick: {tool_options: {prowler: [--severity, critical]}}
+                """);
+
+        ToolCatalog catalog = ToolCatalog.load(null, overlay.toString());
+
+        ToolDefinition prowler = catalog.requireTool("prowler");
+        assertThat(prowler.image()).isEqualTo("mirror.example/prowler:4.2.4");
+        assertThat(prowler.environment()).containsEntry("HTTPS_PROXY", "http://proxy:3128")
+                .as("maps merge key by key").containsEntry("HOME", "/home/prowler");
+        assertThat(prowler.defaultCommand()).isEqualTo(ToolCatalog.builtIn().requireTool("prowler").defaultCommand());
+        assertThat(catalog.requireTool("trivy").image()).isEqualTo("aquasec/trivy:0.50.0");
+        assertThat(catalog.profile("quick").orElseThrow().toolOptions().get("prowler")).as("lists replace").containsExactly("--severity", "critical");
+        assertThat(catalog.profile("quick").orElseThrow().tools()).containsExactly("prowler");
+    }
+
+    @Test
+    void anOverlayThatBreaksTheCatalogIsRefusedLikeABrokenCatalog(@TempDir Path dir) throws IOException {
+        Path overlay = dir.resolve("overlay.yaml");
+        Files.writeString(overlay, "tools:\n  prowler: {report_path: relative/path}\n");
+
+        assertThatThrownBy(() -> ToolCatalog.load(null, overlay.toString()))
+                .isInstanceOf(CatalogException.class).hasMessageContaining("tool 'prowler': missing or invalid report_path");
+        Files.writeString(overlay, "- not a map\n");
+        assertThatThrownBy(() -> ToolCatalog.load(null, overlay.toString()))
+                .isInstanceOf(CatalogException.class).hasMessageContaining("is not a YAML map");
+        Files.writeString(overlay, "tools: {prowler: {imagee: x}}\n");
+        assertThatThrownBy(() -> ToolCatalog.load(null, overlay.toString()))
+                .isInstanceOf(CatalogException.class).hasMessageContaining("imagee");
+    }
+
+    @Test
+    void aPacuStepRunsOnlyModulesThatReadWhoeverWroteTheCatalog(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("catalog.yaml");
+        String pacu = "  pacu: {image: p:1, container_name_prefix: p, report_path: /r, expected_exit_codes: [0], report_format: pacu-session,"
+                + " default_command: [--new-session, s, --module-name, %s, --exec]}\n";
+        String profile = "profiles:\n  p: {description: x, duration_estimate: x, tools: [pacu]%s}\n";
+
+        Files.writeString(file, "tools:\n" + pacu.formatted("iam__privesc_scan") + profile.formatted(""));
+        assertThatThrownBy(() -> ToolCatalog.load(file)).isInstanceOf(CatalogException.class)
+                .hasMessageContaining("tool 'pacu': Pacu module iam__privesc_scan runs only with --module-args=--scan-only");
+
+        Files.writeString(file, "tools:\n" + pacu.formatted("iam__privesc_scan, --module-args=--scan-only") + profile.formatted(""));
+        assertThat(ToolCatalog.load(file).requireTool("pacu").defaultCommand()).contains("--module-args=--scan-only");
+
+        Files.writeString(file, "tools:\n" + pacu.formatted("iam__enum_permissions")
+                + profile.formatted(", tool_options: {pacu: [--module-name, iam__backdoor_users_keys]}"));
+        assertThatThrownBy(() -> ToolCatalog.load(file)).isInstanceOf(CatalogException.class)
+                .hasMessageContaining("profile 'p': Pacu module 'iam__backdoor_users_keys' is not one of the modules that only read");
+
+        Files.writeString(file, "tools:\n" + pacu.formatted("iam__enum_roles") + profile.formatted(""));
+        assertThatThrownBy(() -> ToolCatalog.load(file)).as("an ENUM module that creates a role").isInstanceOf(CatalogException.class)
+                .hasMessageContaining("'iam__enum_roles' is not one of the modules that only read");
     }
 
     @Test

@@ -41,8 +41,8 @@ class ScanPlannerTest {
                 EnumSet.of(Severity.HIGH), scanId);
         assertThat(compliance.get(1).tool()).isEqualTo("scoutsuite");
         assertThat(compliance.get(1).command()).doesNotContain("--severity")
-                .containsSequence("--profile", "audit").endsWith("--ruleset", "cis");
-        assertThat(compliance.get(0).command()).endsWith("--compliance", "cis_2.0_aws", "soc2_aws", "pci_dss_v4.0_aws",
+                .containsSequence("--profile", "audit").endsWith("--ruleset", "cis-1.2.0");
+        assertThat(compliance.get(0).command()).endsWith("--compliance", "cis_2.0_aws", "soc2_aws", "pci_3.2.1_aws",
                 "--severity", "high");
     }
 

@@ -38,7 +38,7 @@ class AmbientCredentialsTest {
 
     @Test
     void aScanRunsWithTheWorkersEnvironmentCredentialsWhenAllowedAndTheirValuesAreNeverShown() throws Exception {
-        StandInImage.tagged("toniblyx/prowler:4.2.4")
+        StandInImage.forTool("prowler")
                 .writes("prowler-output-123456789012-20250101000000.ocsf.json", Samples.file("prowler/prowler5_example_output_aws.ocsf.json"))
                 .alsoRuns("$B env | $B grep '^AWS_' | $B sort; $B cat /home/prowler/.aws/credentials /home/prowler/.aws/config")
                 .exitsWith(3).buildWith(StandInTools.DOCKER);

@@ -1,5 +1,7 @@
 package io.nubicustos.standalone;
 
+import io.nubicustos.testsupport.StandIns;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +30,9 @@ final class ChildProcesses implements AutoCloseable {
         }
         env.put("NUBICUSTOS_PROCESSOR_SWEEPINTERVAL", "1s");
         env.put("NUBICUSTOS_WORKER_POLLINTERVAL", "500ms");
+        // why: like the test JVM's own systems, a launched one plans and runs the stand-ins, never a real tool's image
+        env.put("NUBICUSTOS_CATALOG_OVERLAY", StandIns.overlay().toString());
+        env.put("NUBICUSTOS_ALLOW_STANDINS", "true");
         return env;
     }
 

@@ -125,7 +125,7 @@ class ContinuousMonitoringEndToEndTest {
             }
             Path cut = Files.createTempFile("prowler-tenth", ".asff.json");
             Files.writeString(cut, tenth.toString());
-            StandInImage.tagged("toniblyx/prowler:4.2.4").writes("prowler-output-123456789012.asff.json", cut).exitsWith(3)
+            StandInImage.forTool("prowler").writes("prowler-output-123456789012.asff.json", cut).exitsWith(3)
                     .buildWith(StandInTools.DOCKER);
             String lessened = api.submit("{\"profile\": \"quick\", \"aws_profile\": \"monitored-account\"}");
             JsonNode status = api.awaitTerminal(lessened, Duration.ofMinutes(2));
@@ -164,7 +164,7 @@ class ContinuousMonitoringEndToEndTest {
 
     @Test
     void aRunningToolsLogIsFollowedLiveAndTheFinishedStepsWholeLogIsServedAndArchived() throws Exception {
-        StandInImage.tagged("toniblyx/prowler:4.2.4")
+        StandInImage.forTool("prowler")
                 .writes("prowler-output-123456789012-20250101000000.ocsf.json", Samples.file("prowler/prowler5_example_output_aws.ocsf.json"))
                 .alsoRuns("for i in 1 2 3 4 5 6 7 8; do $B echo \"progress line $i\"; $B sleep 1; done")
                 .complainsOnStderr("aws_secret_access_key = example3 was printed by a careless tool")

@@ -37,7 +37,7 @@ class DatabaseOutageTest {
 
     @Test
     void runningToolsOutliveASixtySecondDatabaseOutageAndEachStepRunsOnce() throws Exception {
-        StandInImage.tagged("toniblyx/prowler:4.2.4").runsFor(100)
+        StandInImage.forTool("prowler").runsFor(100)
                 .writes("prowler-output-123456789012-20240603141519.ocsf.json", Samples.file("prowler/prowler421_aws_many_vuln_muted.ocsf.json"))
                 .exitsWith(3).buildWith(StandInTools.DOCKER);
         Path data = TestDirectories.create("nubicustos-db-outage");

@@ -49,7 +49,7 @@ class EngineRestartTest {
     @ValueSource(booleans = {true, false})
     void aDockerEngineRestartedWhileStepsRunFailsNoStep(boolean liveRestore) throws Exception {
         engine = DockerEngineProcess.start(liveRestore);
-        StandInImage.tagged("toniblyx/prowler:4.2.4").runsFor(15)
+        StandInImage.forTool("prowler").runsFor(15)
                 .writes("prowler-output-123456789012-20240603141519.ocsf.json", Samples.file("prowler/prowler421_aws_many_vuln_muted.ocsf.json"))
                 .exitsWith(3).buildWith(engine.client());
         Path data = TestDirectories.create("nubicustos-engine-restart");

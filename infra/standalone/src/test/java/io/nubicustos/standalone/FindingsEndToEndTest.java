@@ -63,11 +63,11 @@ class FindingsEndToEndTest {
         Path second = Files.createTempFile("second", ".asff.json");
         JSON.writeValue(second.toFile(), changed);
 
-        StandInImage.tagged("toniblyx/prowler:4.2.4").writes("prowler-output-123456789012.asff.json", original).exitsWith(3)
+        StandInImage.forTool("prowler").writes("prowler-output-123456789012.asff.json", original).exitsWith(3)
                 .buildWith(StandInTools.DOCKER);
         String first = api.submit("{\"profile\": \"quick\", \"aws_profile\": \"diff-account\"}");
         assertThat(api.awaitTerminal(first, Duration.ofMinutes(2)).at("/findings/total").asInt()).isEqualTo(286);
-        StandInImage.tagged("toniblyx/prowler:4.2.4").writes("prowler-output-123456789012.asff.json", second).exitsWith(3)
+        StandInImage.forTool("prowler").writes("prowler-output-123456789012.asff.json", second).exitsWith(3)
                 .buildWith(StandInTools.DOCKER);
         String next = api.submit("{\"profile\": \"quick\", \"aws_profile\": \"diff-account\"}");
         assertThat(api.awaitTerminal(next, Duration.ofMinutes(2)).at("/findings/total").asInt()).isEqualTo(286);
@@ -101,7 +101,7 @@ class FindingsEndToEndTest {
         String whole = Files.readString(Samples.file("prowler/prowler5_example_output_aws.ocsf.json"));
         Path truncated = Files.createTempFile("truncated", ".ocsf.json");
         Files.writeString(truncated, whole.substring(0, whole.length() / 2));
-        StandInImage.tagged("toniblyx/prowler:4.2.4").writes("prowler-output-123456789012.ocsf.json", truncated).exitsWith(3)
+        StandInImage.forTool("prowler").writes("prowler-output-123456789012.ocsf.json", truncated).exitsWith(3)
                 .buildWith(StandInTools.DOCKER);
         StandInTools.comprehensiveRest(0);
 

@@ -3,6 +3,7 @@ package io.nubicustos.standalone;
 import io.nubicustos.testsupport.DockerEngineProcess;
 import io.nubicustos.testsupport.Samples;
 import io.nubicustos.testsupport.StandInImage;
+import io.nubicustos.testsupport.StandIns;
 import io.nubicustos.testsupport.TestDirectories;
 import io.nubicustos.testsupport.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
@@ -39,7 +40,7 @@ import static org.awaitility.Awaitility.await;
  */
 class FleetOfHostsTest {
 
-    static final String IMAGE = "toniblyx/prowler:4.2.4";
+    static final String IMAGE = StandIns.image("prowler");
     static final String NETWORK = "nubicustos_security-net";
 
     private final List<AutoCloseable> opened = new ArrayList<>();
@@ -79,17 +80,17 @@ class FleetOfHostsTest {
     }
 
     @Test
-    void aWorkerWhoseEngineCannotRunTheImageTakesNoWorkAndSaysWhyUntilItsEngineIsFixed() throws Exception {
-        DockerEngineProcess broken = engine(false);
+    void aWorkerWhoseEngineCannotRunContainersTakesNoWorkAndSaysWhyUntilItsEngineIsFixed() throws Exception {
+        DockerEngineProcess broken = engine(true);
         apiAndProcessor();
         NubicustosStandalone first = worker("healthy-1", engine(true), Map.of());
         NubicustosStandalone second = worker("healthy-2", engine(true), Map.of());
-        NubicustosStandalone sick = worker("no-image", broken, Map.of("nubicustos.docker.pull-policy", "never"));
+        NubicustosStandalone sick = worker("no-image", broken, BROKEN);
 
         List<String> scans = submit(24);
 
         JsonNode report = awaitWorker("no-image", w -> !w.get("healthy").asBoolean());
-        assertThat(report.get("unhealthy_reason").asString()).contains("image " + IMAGE + " is not present");
+        assertThat(report.get("unhealthy_reason").asString()).contains("Docker network " + NETWORK + " does not exist");
         assertThat(report.at("/engine/address").asString()).isEqualTo(broken.host());
         long claimedWhileHealthy = query("select count(*) from step_attempts where worker = 'no-image'");
         assertThat(readiness(sick).statusCode()).as("readiness of the sick worker").isEqualTo(503);
@@ -102,7 +103,7 @@ class FleetOfHostsTest {
 
         second.close();
         first.close();
-        broken.load(IMAGE);
+        fix(broken);
         awaitWorker("no-image", w -> w.get("healthy").asBoolean());
         assertThat(readiness(sick).statusCode()).isEqualTo(200);
         for (String scan : submit(4)) {
@@ -114,9 +115,9 @@ class FleetOfHostsTest {
 
     @Test
     void whileTheOnlyHostIsBrokenStepsStayQueuedAndRunWhenItRecovers() throws Exception {
-        DockerEngineProcess broken = engine(false);
+        DockerEngineProcess broken = engine(true);
         apiAndProcessor();
-        worker("only", broken, Map.of("nubicustos.docker.pull-policy", "never"));
+        worker("only", broken, BROKEN);
 
         List<String> scans = submit(3);
 
@@ -124,7 +125,7 @@ class FleetOfHostsTest {
         await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(8)).until(() ->
                 query("select count(*) from scan_steps where status = 'queued'") == 3 && query("select count(*) from scans where status = 'failed'") == 0);
 
-        broken.load(IMAGE);
+        fix(broken);
 
         for (String scan : scans) {
             assertThat(api.awaitTerminal(scan, Duration.ofMinutes(2)).get("status").asString()).as(scan).isEqualTo("completed");
@@ -135,10 +136,10 @@ class FleetOfHostsTest {
 
     @Test
     void aStepWhoseEveryAttemptFailedOnInfrastructureFailsNamingEachHostAndReason() throws Exception {
-        DockerEngineProcess broken = engine(false);
+        DockerEngineProcess broken = engine(true);
         apiAndProcessor();
         // why: a worker that never gives up on its host, so that the step's attempts run out there
-        worker("stubborn", broken, Map.of("nubicustos.docker.pull-policy", "never", "nubicustos.host.sick-after", "100",
+        worker("stubborn", broken, Map.of("nubicustos.docker.create-networks", "false", "nubicustos.host.sick-after", "100",
                 "nubicustos.worker.max-attempts", "2"));
 
         String scan = submit(1).get(0);
@@ -148,14 +149,59 @@ class FleetOfHostsTest {
         assertThat(errors.at("/tool_errors/prowler").asString())
                 .contains("every attempt failed on infrastructure")
                 .contains("attempt 1 on worker stubborn, Docker engine").contains("attempt 2 on worker stubborn, Docker engine")
-                .contains(broken.host()).contains("image " + IMAGE + " is not present");
+                .contains(broken.host()).contains("Docker network " + NETWORK + " does not exist");
         JsonNode attempts = errors.at("/details/prowler/attempts");
         assertThat(attempts.size()).isEqualTo(2);
         for (JsonNode attempt : attempts) {
             assertThat(attempt.get("worker").asString()).isEqualTo("stubborn");
             assertThat(attempt.get("docker_host").asString()).contains(broken.host());
-            assertThat(attempt.get("error").asString()).contains("is not present");
+            assertThat(attempt.get("error").asString()).contains("does not exist");
         }
+    }
+
+    @Test
+    void anImageNoHostHasFailsItsStepsNamingTheImageAndHowToGetItWhileEveryWorkerStaysHealthy() throws Exception {
+        DockerEngineProcess without = engine(false);
+        apiAndProcessor();
+        worker("lacks-image", without, Map.of("nubicustos.docker.pull-policy", "never", "nubicustos.worker.max-attempts", "2"));
+
+        List<String> scans = submit(3);
+
+        for (String scan : scans) {
+            assertThat(api.awaitTerminal(scan, Duration.ofMinutes(1)).get("status").asString()).as(scan).isEqualTo("failed");
+            assertThat(api.getJson("/api/scans/" + scan + "/errors").at("/tool_errors/prowler").asString())
+                    .contains("image " + IMAGE + " is not present on Docker host").contains(without.host())
+                    .contains("docker pull " + IMAGE);
+        }
+        JsonNode worker = awaitWorker("lacks-image", w -> true);
+        assertThat(worker.get("healthy").asBoolean()).as("a missing image is the tool's problem, not the host's").isTrue();
+
+        without.load(IMAGE);
+        for (String scan : submit(4)) {
+            assertThat(api.awaitTerminal(scan, Duration.ofMinutes(1)).get("status").asString()).as(scan).isEqualTo("completed");
+        }
+    }
+
+    @Test
+    void aStandInIsRefusedByAWorkerNotToldToRunStandInsWhichStaysHealthy() throws Exception {
+        DockerEngineProcess engine = engine(true);
+        apiAndProcessor();
+        worker("careful", engine, Map.of("nubicustos.docker.allow-standins", "false", "nubicustos.worker.max-attempts", "1"));
+
+        String scan = submit(1).get(0);
+
+        assertThat(api.awaitTerminal(scan, Duration.ofMinutes(1)).get("status").asString()).isEqualTo("failed");
+        assertThat(api.getJson("/api/scans/" + scan + "/errors").at("/tool_errors/prowler").asString())
+                .contains("image " + IMAGE + " is a test stand-in (label io.nubicustos.standin=true)");
+        assertThat(query("select count(*) from step_attempts where outcome like 'exited%'")).as("it never ran").isEqualTo(0);
+        assertThat(awaitWorker("careful", w -> true).get("healthy").asBoolean()).isTrue();
+    }
+
+    /** Settings under which an engine without the tool network cannot run containers (the worker may not create it). */
+    private static final Map<String, String> BROKEN = Map.of("nubicustos.docker.create-networks", "false");
+
+    private static void fix(DockerEngineProcess engine) {
+        engine.client().createNetworkCmd().withName(NETWORK).withDriver("bridge").exec();
     }
 
     @Test
@@ -166,7 +212,7 @@ class FleetOfHostsTest {
         DockerEngineProcess second = engine(true);
         Assumptions.assumeTrue(first.client().infoCmd().exec().getId().equals(second.client().infoCmd().exec().getId()),
                 "the engines of this machine have IDs of their own (Docker 23 and later), so they cannot be mistaken for each other");
-        StandInImage.tagged(IMAGE).runsFor(25)
+        StandInImage.forTool("prowler").runsFor(25)
                 .writes("prowler-output-123456789012-20250101000000.ocsf.json", Samples.file("prowler/prowler5_example_output_aws.ocsf.json"))
                 .exitsWith(3).buildWith(first.client());
         apiAndProcessor();
@@ -190,12 +236,12 @@ class FleetOfHostsTest {
         DockerEngineProcess engine = DockerEngineProcess.start(false);
         opened.add(engine);
         if (withImage) {
-            StandInImage.tagged(IMAGE).runsFor(1)
+            StandInImage.forTool("prowler").runsFor(1)
                     .writes("prowler-output-123456789012-20250101000000.ocsf.json", Samples.file("prowler/prowler5_example_output_aws.ocsf.json"))
                     .exitsWith(3).buildWith(engine.client());
         } else {
             // why: the image a later load copies into this engine, built on the machine's engine
-            StandInImage.tagged(IMAGE).runsFor(1)
+            StandInImage.forTool("prowler").runsFor(1)
                     .writes("prowler-output-123456789012-20250101000000.ocsf.json", Samples.file("prowler/prowler5_example_output_aws.ocsf.json"))
                     .exitsWith(3).buildWith(StandInTools.DOCKER);
         }

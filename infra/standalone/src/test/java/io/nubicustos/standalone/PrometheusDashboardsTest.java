@@ -87,7 +87,7 @@ class PrometheusDashboardsTest {
         assertThat(client.getJson("/api/scans/" + settled.get(0) + "/status").get("status").asString()).as("the failing scan")
                 .isEqualTo("failed");
         // why: scans that run and wait, so that the queue and the running steps have something to show
-        StandInImage.tagged("toniblyx/prowler:4.2.4").runsFor(120)
+        StandInImage.forTool("prowler").runsFor(120)
                 .writes("prowler-output-123456789012-20250101000000.ocsf.json", Samples.file("prowler/prowler5_example_output_aws.ocsf.json"))
                 .exitsWith(3).buildWith(StandInTools.DOCKER);
         for (int i = 0; i < 4; i++) {

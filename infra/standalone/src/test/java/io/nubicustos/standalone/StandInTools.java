@@ -19,38 +19,38 @@ final class StandInTools {
 
     /** Prowler 4.2.1's real json-ocsf report (3 FAIL findings, all muted), exit 3. */
     static void prowler421(int seconds) {
-        StandInImage.tagged("toniblyx/prowler:4.2.4").runsFor(seconds)
+        StandInImage.forTool("prowler").runsFor(seconds)
                 .writes("prowler-output-123456789012-20240603141519.ocsf.json", Samples.file("prowler/prowler421_aws_many_vuln_muted.ocsf.json"))
                 .exitsWith(3).buildWith(DOCKER);
     }
 
     /** Prowler 3.3.0's real ASFF report (290 results, critical ones among its failures), exit 3. */
     static void prowler330Asff() {
-        StandInImage.tagged("toniblyx/prowler:4.2.4")
+        StandInImage.forTool("prowler")
                 .writes("prowler-output-123456789012.asff.json", Samples.file("prowler/prowler330_output.asff.json"))
                 .exitsWith(3).buildWith(DOCKER);
     }
 
     /** Prowler's 5.x example json-ocsf report (FAIL: 1 medium, 1 low; MANUAL: 3), exit 3. */
     static void prowler5() {
-        StandInImage.tagged("toniblyx/prowler:4.2.4")
+        StandInImage.forTool("prowler")
                 .writes("prowler-output-123456789012-20250101000000.ocsf.json", Samples.file("prowler/prowler5_example_output_aws.ocsf.json"))
                 .exitsWith(3).buildWith(DOCKER);
     }
 
     /** The other six tools of the comprehensive profile; {@code cloudsploitExit} lets one of them fail. */
     static void comprehensiveRest(int cloudsploitExit) {
-        StandInImage.tagged("opendevsecops/scoutsuite:5.12.0")
+        StandInImage.forTool("scoutsuite")
                 .writes("scoutsuite-results/scoutsuite_results_aws-430150006394.js", Samples.file("scoutsuite/scoutsuite_results_aws-430150006394.js"))
                 .exitsWith(0).buildWith(DOCKER);
-        StandInImage.tagged("bishopfox/cloudfox:1.14.2").exitsWith(0).buildWith(DOCKER);
-        StandInImage.tagged("cloudsploit:local").writes("cloudsploit-results.json", Samples.file("cloudsploit/cloudsploit_many_vul.json"))
+        StandInImage.forTool("cloudfox").exitsWith(0).buildWith(DOCKER);
+        StandInImage.forTool("cloudsploit").writes("cloudsploit-results.json", Samples.file("cloudsploit/cloudsploit_many_vul.json"))
                 .complainsOnStderr("plugin flowLogsEnabled: AccessDenied on ec2:DescribeFlowLogs").exitsWith(cloudsploitExit).buildWith(DOCKER);
-        StandInImage.tagged("cloudcustodian/c7n:0.9.34")
+        StandInImage.forTool("cloud-custodian")
                 .writes("ec2-running-instances/resources.json", Samples.file("custodian/ec2-running-instances/resources.json"))
                 .exitsWith(0).buildWith(DOCKER);
-        StandInImage.tagged("cloudmapper:local").reportPath("/opt/cloudmapper/account-data").exitsWith(0).buildWith(DOCKER);
-        StandInImage.tagged("ghcr.io/lyft/cartography:0.94.0").exitsWith(0).buildWith(DOCKER);
+        StandInImage.forTool("cloudmapper").reportPath("/opt/cloudmapper/account-data").exitsWith(0).buildWith(DOCKER);
+        StandInImage.forTool("cartography").exitsWith(0).buildWith(DOCKER);
     }
 
     static List<Container> managedContainers() {

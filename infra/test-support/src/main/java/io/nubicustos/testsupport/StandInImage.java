@@ -3,6 +3,9 @@ package io.nubicustos.testsupport;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.BuildImageResultCallback;
 
+import io.nubicustos.testsupport.facts.ArgumentCheck;
+import io.nubicustos.testsupport.facts.ToolFacts;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -16,7 +19,10 @@ import java.util.stream.Stream;
  * A stand-in for a scanner image, built from {@code scratch} with a static busybox: it prints its
  * arguments (so the log tail shows the command it was given), waits if asked, copies real sample
  * reports into the tool's report path, optionally prints a sample on stdout, and exits with the
- * tool's real exit code. Tagged as the catalog's image, so the worker cannot tell it apart.
+ * tool's real exit code. Its name is never a real tool's: {@link #forTool} names it as the stand-in catalog overlay
+ * ({@code infra/dev/standin-catalog.yaml}) does, {@code nubicustos-standin/<tool>:<version>}, and other test images are
+ * {@code nubicustos-test/...}; every stand-in is labelled {@code io.nubicustos.standin=true}, which workers refuse
+ * unless allowed, so an engine that ran the tests never reports sample findings as a real tool's.
  */
 public final class StandInImage {
 
@@ -30,13 +36,31 @@ public final class StandInImage {
     private int sleepSeconds;
     private String stderrLine;
     private String extraScript;
+    private ToolFacts facts;
+    private String entrypoint = "[\"/bin/busybox\", \"sh\", \"/standin/entry.sh\"]";
 
     private StandInImage(String tag) {
         this.tag = tag;
     }
 
+    /** A test image under a name of the test's own, whose repository starts with {@code nubicustos-} (never a real tool's). */
     public static StandInImage tagged(String tag) {
+        if (!tag.startsWith("nubicustos-") || tag.indexOf('/') < 0) {
+            throw new IllegalArgumentException("a stand-in never carries a real tool's image name: " + tag
+                    + " (use forTool, or a nubicustos-test/ name)");
+        }
         return new StandInImage(tag);
+    }
+
+    /**
+     * The stand-in for a catalog tool, under the name the stand-in catalog overlay gives it, held to the tool's fact
+     * sheet: it refuses arguments the real tool's parser refuses (exit with the tool's usage code, argparse-style
+     * message), runs as the image's real uid with its HOME, and logs on the tool's own stream.
+     */
+    public static StandInImage forTool(String tool) {
+        StandInImage image = new StandInImage(StandIns.image(tool));
+        image.facts = ToolFacts.require(tool);
+        return image;
     }
 
     /** Where the tool writes its reports inside the container (the catalog's {@code report_path}). */
@@ -74,6 +98,12 @@ public final class StandInImage {
         return this;
     }
 
+    /** An image whose entrypoint is this program, which does not exist in it: the engine cannot start it. */
+    public StandInImage withMissingEntrypoint(String program) {
+        this.entrypoint = "[\"" + program.replace("\"", "") + "\"]";
+        return this;
+    }
+
     public StandInImage complainsOnStderr(String line) {
         this.stderrLine = line;
         return this;
@@ -89,8 +119,13 @@ public final class StandInImage {
             context = Files.createTempDirectory("standin-");
             Path standin = Files.createDirectories(context.resolve("standin"));
             Files.copy(BUSYBOX, context.resolve("busybox"));
+            // why: a strict stand-in logs where the real tool logs, so a report that is the log is tested as it is kept
+            String log = facts != null && "stderr".equals(facts.logStream()) ? " >&2" : "";
             StringBuilder script = new StringBuilder("B=/bin/busybox\n")
-                    .append("$B echo \"stand-in ").append(tag).append(" started with: $*\"\n");
+                    .append("$B echo \"stand-in ").append(tag).append(" started with: $*\"").append(log).append('\n');
+            if (facts != null) {
+                script.append(ArgumentCheck.script(facts));
+            }
             if (sleepSeconds > 0) {
                 script.append("$B sleep ").append(sleepSeconds).append('\n');
             }
@@ -113,15 +148,17 @@ public final class StandInImage {
             if (stderrLine != null) {
                 script.append("$B echo '").append(stderrLine.replace("'", "")).append("' >&2\n");
             }
-            script.append("$B echo \"stand-in ").append(tag).append(" exiting with ").append(exitCode).append("\"\n")
+            script.append("$B echo \"stand-in ").append(tag).append(" exiting with ").append(exitCode).append("\"").append(log).append('\n')
                     .append("exit ").append(exitCode).append('\n');
             Files.writeString(standin.resolve("entry.sh"), script);
+            String user = facts == null ? "" : "USER " + facts.image().uid() + "\nENV HOME=" + facts.image().home() + "\n";
             Files.writeString(context.resolve("Dockerfile"), """
                     FROM scratch
                     COPY busybox /bin/busybox
                     COPY standin /standin
-                    ENTRYPOINT ["/bin/busybox", "sh", "/standin/entry.sh"]
-                    """);
+                    LABEL io.nubicustos.standin="true"
+                    %sENTRYPOINT %s
+                    """.formatted(user, entrypoint));
             docker.buildImageCmd(context.toFile())
                     .withTags(Set.of(tag))
                     .withPull(false)

@@ -6,6 +6,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
@@ -33,8 +34,9 @@ class ProcessorConfiguration {
     }
 
     @Bean
-    ToolCatalog toolCatalog(ProcessorProperties properties) {
-        return ToolCatalog.loadOrBuiltIn(properties.catalog());
+    ToolCatalog toolCatalog(ProcessorProperties properties, @Value("${nubicustos.catalog-overlay:}") String overlay) {
+        // why: an overlay changes a few fields (the stand-ins\' images, an operator\'s registry mirror) without copying the catalog
+        return ToolCatalog.load(properties.catalog(), overlay);
     }
 
     @Bean

@@ -6,8 +6,10 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.command.PullImageResultCallback;
 import com.github.dockerjava.api.command.WaitContainerResultCallback;
+import com.github.dockerjava.api.exception.BadRequestException;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
@@ -62,6 +64,8 @@ public class ContainerRunner {
     public static final String LABEL_INSTALLATION = "io.nubicustos.installation";
     /** A container made only to see whether the engine can make one; never started, removed at once. */
     public static final String LABEL_PROBE = "io.nubicustos.probe";
+    /** A test stand-in's image: it writes sample reports, never real findings. */
+    public static final String LABEL_STANDIN = "io.nubicustos.standin";
 
     private static final Logger log = LoggerFactory.getLogger(ContainerRunner.class);
     private static final int MAX_TAIL_CHARS = 16_384;
@@ -96,11 +100,13 @@ public class ContainerRunner {
         }
         boolean present = isPresent(image);
         if (present && !"always".equals(policy)) {
+            refuseStandIn(image);
             knownImages.add(image);
             return;
         }
         if (!present && "never".equals(policy)) {
-            throw new HostFailure("image " + image + " is not present on the Docker host and the pull policy is 'never'");
+            throw new ImageUnavailable(image, "image " + image + " is not present on Docker host " + engine.describe()
+                    + " and the pull policy is 'never'");
         }
         try {
             docker().pullImageCmd(image).exec(new PullImageResultCallback()).awaitCompletion(30, TimeUnit.MINUTES);
@@ -110,14 +116,39 @@ public class ContainerRunner {
         } catch (DockerException | DockerClientException e) {
             if (present) {
                 log.warn("Pulling {} failed ({}); using the local copy", image, e.getMessage());
+                refuseStandIn(image);
                 return;
             }
-            throw new HostFailure("image " + image + " is not present on the Docker host and could not be pulled: "
-                    + firstLine(e.getMessage()), e);
+            throw new ImageUnavailable(image, "image " + image + " is not present on Docker host " + engine.describe()
+                    + " and could not be pulled: " + firstLine(e.getMessage()), e);
         }
         if (!isPresent(image)) {
-            throw new HostFailure("image " + image + " is not present on the Docker host after pulling it");
+            throw new ImageUnavailable(image, "image " + image + " is not present on Docker host " + engine.describe() + " after pulling it");
         }
+        refuseStandIn(image);
+    }
+
+    /**
+     * A stand-in (a test image that writes sample reports, labelled {@value #LABEL_STANDIN}) reports sample findings as
+     * if they were real: it runs only where the operator said so. Stand-ins never carry a real tool's name, but an image
+     * can be retagged; the label is what the worker trusts.
+     */
+    private void refuseStandIn(String image) {
+        if (settings.allowStandins()) {
+            return;
+        }
+        Map<String, String> labels = imageLabels(image);
+        if ("true".equals(labels.get(LABEL_STANDIN))) {
+            throw new ImageUnavailable(image, "image " + image + " is a test stand-in (label " + LABEL_STANDIN
+                    + "=true) whose reports are sample data; this worker runs stand-ins only with nubicustos.docker.allow-standins=true");
+        }
+    }
+
+    /** The image's labels (its own, which include the base image's), empty when it has none. */
+    public Map<String, String> imageLabels(String image) {
+        InspectImageResponse inspected = docker().inspectImageCmd(image).exec();
+        Map<String, String> labels = inspected.getConfig() == null ? null : inspected.getConfig().getLabels();
+        return labels == null ? Map.of() : labels;
     }
 
     private boolean isPresent(String image) {
@@ -306,14 +337,33 @@ public class ContainerRunner {
         }
     }
 
-    public void start(String containerId) {
+    /**
+     * Starts the container. An image whose entrypoint, working directory or user does not exist cannot start
+     * anywhere: the engine answers 400 naming what it could not exec; that is the image's failure, not the host's.
+     */
+    public void start(String containerId, String image) {
         try {
             docker().startContainerCmd(containerId).exec();
         } catch (NotModifiedException alreadyRunning) {
             // why: adopting a container that is already running is the normal case after a crash
         } catch (NotFoundException e) {
             throw new HostFailure("the container could not be started: " + firstLine(e.getMessage()), e);
+        } catch (BadRequestException e) {
+            if (cannotStartImage(e.getMessage())) {
+                throw new ImageUnavailable(image, "image " + image + " cannot start: " + firstLine(e.getMessage()), e);
+            }
+            throw e;
         }
+    }
+
+    /** The engine's words (runc's) for an image that has no such entrypoint, working directory or user. */
+    static boolean cannotStartImage(String engineMessage) {
+        String message = String.valueOf(engineMessage);
+        return message.contains("unable to start container process: exec:")
+                || message.contains("executable file not found")
+                || message.contains("unable to find user")
+                || message.contains("no users found")
+                || message.contains("chdir to cwd");
     }
 
     public Optional<InspectContainerResponse> find(String nameOrId) {

@@ -60,6 +60,11 @@ public class StdoutCapture {
     }
 
     public Result save(String containerId, Path directory, String fileName, long maxBytes, Duration timeout) {
+        return save(containerId, directory, fileName, maxBytes, timeout, false);
+    }
+
+    /** @param withStderr keep stderr too, interleaved as the engine recorded it (for tools that log their results there) */
+    public Result save(String containerId, Path directory, String fileName, long maxBytes, Duration timeout, boolean withStderr) {
         Path target = directory.resolve(fileName);
         refusePlanted(target);
         Path temp = null;
@@ -67,7 +72,7 @@ public class StdoutCapture {
             temp = Files.createTempFile(directory, ".stdout-", ".part");
             // why: the report-processor may run as another user of the reports group
             Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r-----"));
-            Written written = stream(containerId, temp, maxBytes, timeout);
+            Written written = stream(containerId, temp, maxBytes, timeout, withStderr);
             if (written.cut()) {
                 try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
                     channel.truncate(written.lastLineEnd());
@@ -112,7 +117,7 @@ public class StdoutCapture {
         }
     }
 
-    private Written stream(String containerId, Path file, long maxBytes, Duration timeout) throws IOException {
+    private Written stream(String containerId, Path file, long maxBytes, Duration timeout, boolean withStderr) throws IOException {
         // why: the callback writes them on the engine client's thread; this thread reads them after the wait
         AtomicBoolean over = new AtomicBoolean();
         AtomicLong total = new AtomicLong();
@@ -147,7 +152,7 @@ public class StdoutCapture {
                      }
                  }
              }) {
-            engine.client().logContainerCmd(containerId).withStdOut(true).withStdErr(false).withFollowStream(false).exec(callback);
+            engine.client().logContainerCmd(containerId).withStdOut(true).withStdErr(withStderr).withFollowStream(false).exec(callback);
             boolean done = callback.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!done) {
                 closeQuietly(callback);

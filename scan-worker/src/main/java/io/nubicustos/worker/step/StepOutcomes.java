@@ -92,7 +92,7 @@ class StepOutcomes {
             long max = properties.worker().stdoutMaxSize().toBytes();
             Duration limit = properties.worker().stdoutTimeout();
             StdoutCapture.Result saved = stdout.save(step.containerId(), directories.reportDirectory(step.scanId(), step.tool()),
-                    plan.stdoutReport(), max, limit);
+                    plan.stdoutReport(), max, limit, plan.reportKeepsStderr());
             String note = saved.note(plan.stdoutReport(), max, limit);
             captureNote = note.isEmpty() ? null : note;
         }

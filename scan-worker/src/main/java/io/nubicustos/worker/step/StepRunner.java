@@ -11,6 +11,7 @@ import io.nubicustos.worker.docker.ContainerRunner;
 import io.nubicustos.worker.docker.DockerEngine;
 import io.nubicustos.worker.docker.EngineUnavailable;
 import io.nubicustos.worker.docker.HostHealth;
+import io.nubicustos.worker.docker.ImageUnavailable;
 import io.nubicustos.worker.docker.StepFailure;
 import io.nubicustos.worker.docker.StepLogs;
 import io.nubicustos.worker.docker.Watch;
@@ -62,6 +63,7 @@ public class StepRunner {
     private final HostHealth health;
     private final RecoveryPolicy recovery;
     private final StepLogs logs;
+    private final ImageSources images;
     private final ExecutorService cleanup = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "container-cleanup");
         t.setDaemon(true);
@@ -76,8 +78,9 @@ public class StepRunner {
     StepRunner(StepRepository steps, ContainerRunner containers, DockerEngine engine, StepOutcomes outcomes,
                StepExecutor executor, WorkerProperties properties, MeterRegistry meters, RunningContainers running,
                ReportDirectories directories, StagedCredentials credentials, ContainerSpecs specs,
-               ContainerExits exits, HostHealth health, RecoveryPolicy recovery, StepLogs logs) {
+               ContainerExits exits, HostHealth health, RecoveryPolicy recovery, StepLogs logs, ImageSources images) {
         this.logs = logs;
+        this.images = images;
         this.recovery = recovery;
         this.exits = exits;
         this.health = health;
@@ -134,10 +137,17 @@ public class StepRunner {
                 return;
             }
             if (neverStarted) {
-                containers.start(containerId);
+                containers.start(containerId, step.plan().image());
                 started = Instant.now();
                 health.containerStarted();
             }
+        } catch (ImageUnavailable e) {
+            // why: the image's problem, not the host's: never counted against this worker's health (one missing image
+            // used to make every worker sick and stop every tool); another attempt may land on a host that has it
+            String reason = e.withHint(images.howToGet(step)).getMessage();
+            log.warn("Step {} ({}): {}; this worker stays healthy and runs other tools", step.id(), step.tool(), reason);
+            settledRemove(step, containerId, outcomes.retryOrFail(step, reason, timing));
+            return;
         } catch (StepFailure e) {
             settledRemove(step, containerId, outcomes.fail(step, null, null, "", e.getMessage(), timing));
             return;

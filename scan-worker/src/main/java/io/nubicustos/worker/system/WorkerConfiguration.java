@@ -3,6 +3,7 @@ package io.nubicustos.worker.system;
 import io.nubicustos.model.catalog.ToolCatalog;
 import io.nubicustos.model.messaging.Topics;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.context.annotation.Configuration;
@@ -23,8 +24,9 @@ class WorkerConfiguration {
 
     /** Validated at start-up so that a broken operator file stops the worker before it claims anything. */
     @Bean
-    ToolCatalog toolCatalog(WorkerProperties properties) {
-        return ToolCatalog.loadOrBuiltIn(properties.catalog());
+    ToolCatalog toolCatalog(WorkerProperties properties, @Value("${nubicustos.catalog-overlay:}") String overlay) {
+        // why: an overlay changes a few fields (the stand-ins\' images, an operator\'s registry mirror) without copying the catalog
+        return ToolCatalog.load(properties.catalog(), overlay);
     }
 
     @Bean

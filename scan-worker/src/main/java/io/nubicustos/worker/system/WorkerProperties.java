@@ -127,10 +127,13 @@ public record WorkerProperties(@DefaultValue Worker worker, @DefaultValue Report
      * @param pullPolicy       if-not-present (default), never, or always
      * @param createNetworks   create the catalog's network when the engine does not have it
      * @param pingInterval     how often the engine's reachability is checked before claiming work
+     * @param allowStandins    run images labelled {@code io.nubicustos.standin=true} (test stand-ins that write sample
+     *                         reports); off by default, so sample findings are never reported as real
      */
     public record Docker(String host,
                          @DefaultValue("if-not-present") String pullPolicy,
                          @DefaultValue("true") boolean createNetworks,
-                         @DefaultValue("1s") Duration pingInterval) {
+                         @DefaultValue("1s") Duration pingInterval,
+                         @DefaultValue("false") boolean allowStandins) {
     }
 }

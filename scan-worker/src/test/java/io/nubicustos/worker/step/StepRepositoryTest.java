@@ -219,7 +219,7 @@ class StepRepositoryTest {
     private UUID step(UUID scan, int position) {
         UUID id = UUID.randomUUID();
         String tool = TOOLS.get(position);
-        StepPlan plan = new StepPlan(tool, "toniblyx/prowler:4.2.4", tool + "-scan", List.of("aws"), null, "/reports",
+        StepPlan plan = new StepPlan(tool, "nubicustos-test/prowler:1", tool + "-scan", List.of("aws"), null, "/reports",
                 new CredentialsMount("aws", "/home/prowler/.aws"), "nubicustos_security-net", Map.of("AWS_PROFILE", "default"),
                 List.of(0, 3), Map.of(), null, "prowler", ResourceLimits.NONE);
         jdbc.sql("""
