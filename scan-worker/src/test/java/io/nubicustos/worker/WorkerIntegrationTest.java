@@ -169,11 +169,12 @@ class WorkerIntegrationTest {
     @Test
     void anImageThatCannotStartIsTheToolsFailureNotTheHostsAndOtherToolsKeepRunning() throws Exception {
         UUID scan = TestRows.scan(jdbc);
+        UUID other = TestRows.scan(jdbc);
         UUID broken = step(scan, NO_ENTRYPOINT);
-        UUID absent = step(scan, "nubicustos-test/absent:never-built");
+        UUID absent = step(other, "nubicustos-test/absent:never-built");
 
         send(scan, broken);
-        send(scan, absent);
+        send(other, absent);
 
         await().atMost(Duration.ofSeconds(90)).until(() -> status(broken).equals("failed") && status(absent).equals("failed"));
         assertThat(jdbc.sql("select error from scan_steps where id = :id").param("id", broken).query(String.class).single())
@@ -182,8 +183,9 @@ class WorkerIntegrationTest {
                 .contains("image nubicustos-test/absent:never-built is not present on Docker host").contains("could not be pulled");
         assertThat(context.getBean(io.nubicustos.worker.docker.HostHealth.class).mayClaim()).as("the worker stays healthy").isTrue();
 
-        UUID after = step(scan, FINDS);
-        send(scan, after);
+        UUID third = TestRows.scan(jdbc);
+        UUID after = step(third, FINDS);
+        send(third, after);
         await().atMost(Duration.ofSeconds(60)).until(() -> status(after).equals("reporting"));
     }
 
