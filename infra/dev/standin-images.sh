@@ -60,5 +60,7 @@ build "$(image cloud-custodian)" 0 /reports \
   "custodian/ec2-running-instances/resources.json:ec2-running-instances/resources.json"
 build "$(image cloudmapper)" 0 /opt/cloudmapper/account-data
 build "$(image cartography)" 0 /reports
+build "$(image pacu)" 0 /root/.local/share/pacu
+build "$(image enumerate-iam)" 0 /reports
 build "$(image kubescape)" 0 /reports "kubescape/kubescape_v3.0.3_with_a_failure.json:kubescape-results.json"
 echo "start the system with NUBICUSTOS_CATALOG_OVERLAY=$overlay NUBICUSTOS_ALLOW_STANDINS=true to run them"

@@ -219,6 +219,41 @@ class GatewayIntegrationTest {
         assertThat(jdbc.sql("select count(*) from scans").query(Long.class).single()).isEqualTo(before);
     }
 
+    @Test
+    void aDryRunSaysWhatOfTheScopeEachToolCannotTake() throws Exception {
+        HttpResponse<String> response = post("/api/scans", """
+                {"profile": "comprehensive", "dry_run": true,
+                 "scope": {"regions": ["eu-west-1"], "services": ["s3"], "frameworks": ["cis"]}}""");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode dryRun = json.readTree(response.body());
+        assertThat(dryRun.get("scope").toString()).isEqualTo("{\"regions\":[\"eu-west-1\"],\"services\":[\"s3\"],\"frameworks\":[\"cis\"]}");
+        JsonNode prowler = dryRun.at("/tools/0");
+        assertThat(prowler.get("command").toString()).endsWith("\"--region\",\"eu-west-1\",\"--service\",\"s3\"]");
+        assertThat(prowler.get("scope_not_honoured").toString()).contains("services are passed, frameworks are not");
+        JsonNode cloudfox = dryRun.at("/tools/2");
+        assertThat(cloudfox.get("tool").asString()).isEqualTo("cloudfox");
+        assertThat(cloudfox.get("scope_not_honoured")).hasSize(3);
+        assertThat(dryRun.at("/tools/1/scope_not_honoured")).as("scoutsuite takes all three").isEmpty();
+        assertThat(dryRun.get("tools")).extracting(t -> t.get("tool").asString()).doesNotContain("cartography");
+        assertThat(dryRun.at("/left_out/cartography").asString()).contains("needs neo4j, and none is configured");
+    }
+
+    @Test
+    void aToolWhoseServiceIsNotConfiguredGetsNoStepAndErrorsSayWhy() throws Exception {
+        HttpResponse<String> response = post("/api/scans", "{\"profile\": \"comprehensive\"}");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        JsonNode accepted = json.readTree(response.body());
+        assertThat(accepted.get("tools")).extracting(JsonNode::asString).hasSize(6).doesNotContain("cartography");
+        String scan = accepted.get("scan_id").asString();
+        assertThat(jdbc.sql("select count(*) from scan_steps where scan_id = cast(:id as uuid)").param("id", scan).query(Long.class).single())
+                .isEqualTo(6);
+        JsonNode errors = json.readTree(get("/api/scans/" + scan + "/errors").body());
+        assertThat(errors.at("/notes/cartography").asString()).contains("cartography was left out: it needs neo4j");
+        assertThat(errors.get("total_tools").asInt()).isEqualTo(6);
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
             "unknown profile        | {\"profile\": \"everything\"}                          | 422 | profile         | does not exist",
@@ -230,6 +265,11 @@ class GatewayIntegrationTest {
             "hostile aws_profile    | {\"profile\": \"quick\", \"aws_profile\": \"../../etc\"}    | 422 | aws_profile     | letters, digits",
             "dry_run not a boolean  | {\"profile\": \"quick\", \"dry_run\": \"yes\"}              | 400 | dry_run         | true or false",
             "unknown field          | {\"profile\": \"quick\", \"profle\": \"x\"}                 | 400 | profle          | unknown field",
+            "scope not an object    | {\"profile\": \"quick\", \"scope\": [\"eu-west-1\"]}      | 400 | scope           | must be an object",
+            "unknown scope part     | {\"profile\": \"quick\", \"scope\": {\"zones\": []}}       | 400 | scope.zones     | unknown scope 'zones'",
+            "scope value not a list | {\"profile\": \"quick\", \"scope\": {\"regions\": \"eu\"}}  | 400 | scope.regions   | must be an array",
+            "scope value a flag     | {\"profile\": \"quick\", \"scope\": {\"checks\": [\"--fixer\"]}} | 422 | scope.checks | starting with a letter or digit",
+            "scope value spaced     | {\"profile\": \"quick\", \"scope\": {\"services\": [\"s3 iam\"]}} | 422 | scope.services | letters, digits",
             "not an object          | [1, 2]                                                 | 400 |                 | JSON object",
     })
     void badRequestsGetA4xxNamingTheField(String name, String body, int status, String field, String message) throws Exception {

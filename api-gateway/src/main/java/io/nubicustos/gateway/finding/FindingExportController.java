@@ -48,6 +48,18 @@ class FindingExportController {
         this.scans = scans;
     }
 
+    // why: a tool that ran in several steps of a scan (never today) would show its latest version
+    private static final String TOOL_VERSIONS = """
+            select distinct on (tool) tool, tool_version from scan_steps
+             where scan_id = ? and tool_version is not null order by tool, completed_at desc nulls last
+            """;
+
+    private Map<String, String> toolVersions(UUID scan) {
+        Map<String, String> versions = new java.util.HashMap<>();
+        jdbc.query(TOOL_VERSIONS, (RowCallbackHandler) rs -> versions.put(rs.getString("tool"), rs.getString("tool_version")), scan);
+        return versions;
+    }
+
     @GetMapping("/api/scans/{id}/findings/export")
     @ApiResponse(responseCode = "200", description = "the scan's findings as a download, streamed", content = {
             @Content(mediaType = "text/csv", schema = @Schema(type = "string")),
@@ -64,7 +76,7 @@ class FindingExportController {
         FindingStreamWriter writer = switch (format) {
             case "csv" -> new CsvFindingWriter();
             case "json" -> new JsonFindingWriter(id);
-            case "sarif" -> new SarifFindingWriter();
+            case "sarif" -> new SarifFindingWriter(toolVersions(id));
             default -> throw ApiException.badRequest("format", "unknown format '" + format + "'; use csv, json or sarif");
         };
         String file = "nubicustos-scan-" + id + "-findings." + writer.extension();

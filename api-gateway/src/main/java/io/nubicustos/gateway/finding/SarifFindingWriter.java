@@ -36,6 +36,12 @@ final class SarifFindingWriter implements FindingStreamWriter {
     private JsonGenerator json;
     private String currentTool;
     private final Map<String, Rule> rules = new LinkedHashMap<>();
+    private final Map<String, String> versions;
+
+    /** @param versions each tool's version as its step recorded it (the image's version label, else its tag) */
+    SarifFindingWriter(Map<String, String> versions) {
+        this.versions = Map.copyOf(versions);
+    }
 
     @Override
     public String extension() {
@@ -129,6 +135,10 @@ final class SarifFindingWriter implements FindingStreamWriter {
         json.writeObjectPropertyStart("tool");
         json.writeObjectPropertyStart("driver");
         json.writeStringProperty("name", currentTool);
+        String version = versions.get(currentTool);
+        if (version != null) {
+            json.writeStringProperty("version", version);
+        }
         String home = HOMES.get(currentTool);
         if (home != null) {
             json.writeStringProperty("informationUri", home);

@@ -93,6 +93,7 @@ class ScanController {
                 .replace(EXECUTION_PLACEHOLDER, "{execution_id}");
         boolean ambient = false;
         boolean usesAws = false;
+        Map<String, List<String>> notHonoured = creator.scopeNotHonoured(request);
         for (StepPlan step : creator.plan(request, placeholder)) {
             String reportDirectory = layout.onHost(hostRoot, layout.stepDirectory(placeholder, step.tool()))
                     .replace(placeholder.toString(), "{scan_id}");
@@ -109,12 +110,12 @@ class ScanController {
                     .map(arg -> arg.replace(placeholder.toString(), "{scan_id}")).toList();
             tools.add(new PlannedTool(step.tool(), step.image(), step.containerNamePattern(), step.entrypoint(), command,
                     mounts, environment.stream().sorted().toList(), step.network(),
-                    step.expectedExitCodes(), step.stdoutReport(), step.limits()));
+                    step.expectedExitCodes(), step.stdoutReport(), step.limits(), notHonoured.getOrDefault(step.tool(), List.of())));
         }
         String source = !usesAws ? null : ambient ? AmbientCredentials.describe()
                 : "file: aws_profile '" + request.awsProfile() + "' of the mounted credentials, staged alone for each step";
         return new DryRun(true, request.profile().name(), request.awsProfile(), source,
-                request.severityFilter().stream().map(Severity::db).toList(), tools);
+                request.severityFilter().stream().map(Severity::db).toList(), request.scope().asMap(), tools, creator.leftOut(request));
     }
 
     @GetMapping
@@ -212,6 +213,8 @@ class ScanController {
                 notes.put(step.tool(), step.note());
             }
         }
+        // why: a tool the scan was planned without ran nowhere; why is said beside the tools that did
+        notes.putAll(scan.leftOut());
         return new Errors(id, toolErrors, steps.size(), failed, succeeded, steps.size() - failed - succeeded - cancelled, cancelled,
                 details, notes,
                 scan.degraded(), scan.degradation());

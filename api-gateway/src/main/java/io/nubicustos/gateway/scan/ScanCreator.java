@@ -40,9 +40,10 @@ public class ScanCreator {
      */
     private static final String CREATE = """
             with scan as (
-                insert into scans (id, profile, aws_profile, severity_filter, status, source, request_id, created_at, max_parallel, schedule_id)
+                insert into scans (id, profile, aws_profile, severity_filter, status, source, request_id, created_at, max_parallel, schedule_id,
+                                   left_out)
                 values (:id, :profile, :awsProfile, string_to_array(:severities, ','), 'queued', :source, :requestId, :now, :maxParallel,
-                        cast(:scheduleId as uuid))
+                        cast(:scheduleId as uuid), cast(:leftOut as jsonb))
                 on conflict (request_id) do nothing
                 returning id
             ), planned as (
@@ -82,7 +83,8 @@ public class ScanCreator {
 
     /** The steps a request would run, without creating anything. */
     public List<StepPlan> plan(ScanRequest request, UUID scanId) {
-        List<StepPlan> plans = planner.plan(request.profile(), request.awsProfile(), request.severityFilter(), request.limits(), scanId);
+        List<StepPlan> plans = planner.plan(request.profile(), request.awsProfile(), request.severityFilter(), request.limits(),
+                request.scope(), scanId);
         // why: decided here, once, and written into the plan: a worker that sees other files never picks another source
         return awsProfiles.ambient(request.awsProfile()) ? plans.stream().map(StepPlan::withAmbientCredentials).toList() : plans;
     }
@@ -117,17 +119,33 @@ public class ScanCreator {
                 .param("now", now)
                 .param("maxParallel", request.effectiveMaxParallel())
                 .param("steps", json.writeValueAsString(steps))
+                .param("leftOut", leftOut(request).isEmpty() ? null : json.writeValueAsString(leftOut(request)))
                 .param("topic", Topics.TOOL_STEPS)
                 .query(Long.class).single();
         if (inserted == 0) {
             UUID existing = jdbc.sql(SCAN_BY_REQUEST).param("requestId", requestId).query(UUID.class).single();
-            return new CreatedScan(existing, request.profile().tools(), false);
+            return new CreatedScan(existing, planned(request), false);
         }
         // why: a caller's own transaction (if any) decides when the rows are visible to the relay
         outbox.afterCommit();
         submitted.computeIfAbsent(request.profile().name() + "|" + source, key -> meters.counter("nubicustos.scans.submitted",
                 "profile", request.profile().name(), "source", source)).increment();
-        return new CreatedScan(scanId, request.profile().tools(), true);
+        return new CreatedScan(scanId, planned(request), true);
+    }
+
+    /** The profile's tools that cannot run here, with why (for the dry run and the scan's /errors). */
+    public Map<String, String> leftOut(ScanRequest request) {
+        return planner.leftOut(request.profile());
+    }
+
+    private List<String> planned(ScanRequest request) {
+        Map<String, String> left = leftOut(request);
+        return request.profile().tools().stream().filter(t -> !left.containsKey(t)).toList();
+    }
+
+    /** What each tool cannot take of the request's scope (for the dry run). */
+    public java.util.Map<String, List<String>> scopeNotHonoured(ScanRequest request) {
+        return planner.notHonoured(request.profile(), request.scope());
     }
 
     /** The scan a request created, or found already created by an earlier delivery of the same request. */

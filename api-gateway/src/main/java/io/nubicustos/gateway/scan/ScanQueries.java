@@ -30,7 +30,7 @@ public class ScanQueries {
             s.id, profile, aws_profile, array_to_string(severity_filter, ',') as severity_filter, status, source,
             created_at, started_at, completed_at, findings_total, findings_critical, findings_high, findings_medium,
             findings_low, findings_info, findings_needs_review, findings_suppressed, schedule_id, degraded, degraded_reasons::text,
-            degradation_accepted_at, degradation_accepted_by,
+            degradation_accepted_at, degradation_accepted_by, left_out::text,
             coalesce(tc.total, 0) as triaged_total, coalesce(tc.critical, 0) as triaged_critical, coalesce(tc.high, 0) as triaged_high,
             coalesce(tc.medium, 0) as triaged_medium, coalesce(tc.low, 0) as triaged_low, coalesce(tc.info, 0) as triaged_info
             """;
@@ -64,7 +64,7 @@ public class ScanQueries {
             select id, tool, status, attempt, owner, execution_id, container_name, exit_code, oom_killed, error,
                    nullif(concat_ws('; ', note, capture_note), '') as note,
                    log_tail, findings_count, queued_at, started_at, container_started_at, container_finished_at, completed_at,
-                   plan ->> 'image' as image
+                   plan ->> 'image' as image, image_id, tool_version, reports
             from scan_steps where scan_id = :scanId order by position
             """;
 
@@ -119,7 +119,8 @@ public class ScanQueries {
                 (Integer) rs.getObject("exit_code"), (Boolean) rs.getObject("oom_killed"), rs.getString("error"),
                 rs.getString("note"), rs.getString("log_tail"), (Integer) rs.getObject("findings_count"),
                 time(rs, "queued_at"), time(rs, "started_at"), time(rs, "container_started_at"),
-                time(rs, "container_finished_at"), time(rs, "completed_at"))).list();
+                time(rs, "container_finished_at"), time(rs, "completed_at"), rs.getString("image_id"), rs.getString("tool_version"),
+                reportFiles(rs.getString("reports")))).list();
     }
 
     /** Every attempt of every step of the scan, by step, oldest first: where it ran and how it ended. */
@@ -146,7 +147,16 @@ public class ScanQueries {
                 severities == null || severities.isEmpty() ? List.of() : List.of(severities.split(",")),
                 rs.getString("status"), rs.getString("source"), time(rs, "created_at"), time(rs, "started_at"),
                 time(rs, "completed_at"), findings, rs.getObject("schedule_id", UUID.class), rs.getBoolean("degraded"),
-                degradation(rs.getString("degraded_reasons"), time(rs, "degradation_accepted_at"), rs.getString("degradation_accepted_by")));
+                degradation(rs.getString("degraded_reasons"), time(rs, "degradation_accepted_at"), rs.getString("degradation_accepted_by")),
+                leftOut(rs.getString("left_out")));
+    }
+
+    private static Map<String, String> leftOut(@Nullable String stored) {
+        Map<String, String> left = new LinkedHashMap<>();
+        if (stored != null) {
+            STORED_JSON.readTree(stored).properties().forEach(e -> left.put(e.getKey(), e.getValue().asString()));
+        }
+        return left;
     }
 
     /** What the report-processor stored when it marked the scan degraded: its baseline and the reasons per tool. */
@@ -194,7 +204,7 @@ public class ScanQueries {
     public record ScanView(UUID id, String profile, String awsProfile, List<String> severityFilter, String status,
                            String source, OffsetDateTime createdAt, @Nullable OffsetDateTime startedAt,
                            @Nullable OffsetDateTime completedAt, Map<String, Integer> findings, @Nullable UUID scheduleId,
-                           boolean degraded, @Nullable Degradation degradation) {
+                           boolean degraded, @Nullable Degradation degradation, Map<String, String> leftOut) {
     }
 
     /** One attempt of a step: the worker and Docker host it ran on, and how it ended. */
@@ -202,11 +212,35 @@ public class ScanQueries {
                               @Nullable OffsetDateTime finishedAt, @Nullable String outcome, @Nullable String error) {
     }
 
+    /**
+     * @param image       the image the plan named
+     * @param imageId     the engine's id of the image the container really ran ({@code sha256:...}); null before it was created
+     * @param toolVersion the image's OCI version label ({@code org.opencontainers.image.version}), else the tag the plan named
+     * @param reports     every file the tool left, with its size and SHA-256, as the report-processor read them; null before
+     *                    the step was processed
+     */
     public record StepView(UUID id, String tool, String status, int attempt, @Nullable String owner, String image,
                            @Nullable String containerName, @Nullable Integer exitCode, @Nullable Boolean oomKilled,
                            @Nullable String error, @Nullable String note, @Nullable String logTail, @Nullable Integer findingsCount,
                            @Nullable OffsetDateTime queuedAt, @Nullable OffsetDateTime startedAt,
                            @Nullable OffsetDateTime containerStartedAt, @Nullable OffsetDateTime containerFinishedAt,
-                           @Nullable OffsetDateTime completedAt) {
+                           @Nullable OffsetDateTime completedAt, @Nullable String imageId, @Nullable String toolVersion,
+                           @Nullable List<ReportFile> reports) {
+    }
+
+    /** @param sha256 the file's SHA-256 in hex; null for a file past the processor's hashing budget */
+    public record ReportFile(String path, long size, @Nullable String sha256) {
+    }
+
+    private static @Nullable List<ReportFile> reportFiles(@Nullable String stored) {
+        if (stored == null) {
+            return null;
+        }
+        List<ReportFile> files = new ArrayList<>();
+        for (JsonNode file : STORED_JSON.readTree(stored)) {
+            files.add(new ReportFile(file.path("path").asString(), file.path("size").asLong(),
+                    file.path("sha256").isNull() || file.path("sha256").isMissingNode() ? null : file.path("sha256").asString()));
+        }
+        return files;
     }
 }

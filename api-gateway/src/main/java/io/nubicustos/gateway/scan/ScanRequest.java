@@ -3,6 +3,7 @@ package io.nubicustos.gateway.scan;
 import io.nubicustos.model.catalog.ResourceLimits;
 import io.nubicustos.model.catalog.ScanProfile;
 import io.nubicustos.model.finding.Severity;
+import io.nubicustos.model.scan.ScanScope;
 
 import java.util.Set;
 
@@ -11,12 +12,17 @@ import java.util.Set;
  *
  * @param limits       limits for every tool of the scan, overriding the catalog's and the profile's
  * @param maxParallel  steps of this scan running at once; null: the profile's cap, if any
+ * @param scope        regions, services, checks, frameworks the scan is narrowed to (each tool takes what it can)
  */
 public record ScanRequest(ScanProfile profile, String awsProfile, Set<Severity> severityFilter, boolean dryRun,
-                          ResourceLimits limits, Integer maxParallel) {
+                          ResourceLimits limits, Integer maxParallel, ScanScope scope) {
+
+    public ScanRequest {
+        scope = scope == null ? ScanScope.NONE : scope;
+    }
 
     public ScanRequest(ScanProfile profile, String awsProfile, Set<Severity> severityFilter, boolean dryRun) {
-        this(profile, awsProfile, severityFilter, dryRun, ResourceLimits.NONE, null);
+        this(profile, awsProfile, severityFilter, dryRun, ResourceLimits.NONE, null, ScanScope.NONE);
     }
 
     /** The request's cap, else the profile's. */

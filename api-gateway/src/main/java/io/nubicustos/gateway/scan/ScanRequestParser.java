@@ -10,6 +10,8 @@ import io.nubicustos.model.catalog.ScanProfile;
 import io.nubicustos.model.catalog.ToolCatalog;
 import io.nubicustos.model.catalog.ToolDefinition;
 import io.nubicustos.model.finding.Severity;
+import io.nubicustos.model.scan.ScanPlanner;
+import io.nubicustos.model.scan.ScanScope;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 
@@ -27,16 +29,21 @@ import java.util.regex.Pattern;
 @Component
 public class ScanRequestParser {
 
-    static final List<String> FIELDS = List.of("profile", "aws_profile", "severity_filter", "dry_run", "limits", "max_parallel");
+    static final List<String> FIELDS = List.of("profile", "aws_profile", "severity_filter", "dry_run", "limits", "max_parallel", "scope");
+    /** A region, service, check or framework name: what the tools' own names are made of, and nothing a shell or a flag parser reads. */
+    private static final Pattern SCOPE_VALUE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:/-]{0,127}");
+    static final int MAX_SCOPE_VALUES = 100;
     static final List<String> LIMIT_FIELDS = List.of("memory", "cpus", "pids", "timeout");
     private static final Pattern PROFILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.@+-]{0,127}");
 
     private final ToolCatalog catalog;
     private final AwsProfiles awsProfiles;
+    private final ScanPlanner planner;
 
-    ScanRequestParser(ToolCatalog catalog, AwsProfiles awsProfiles) {
+    ScanRequestParser(ToolCatalog catalog, AwsProfiles awsProfiles, ScanPlanner planner) {
         this.catalog = catalog;
         this.awsProfiles = awsProfiles;
+        this.planner = planner;
     }
 
     public ScanRequest parse(JsonNode body) {
@@ -50,6 +57,11 @@ public class ScanRequestParser {
             }
         }
         ScanProfile profile = profile(body.get("profile"));
+        java.util.Map<String, String> leftOut = planner.leftOut(profile);
+        if (leftOut.size() == profile.tools().size()) {
+            throw ApiException.unprocessable("nothing_to_run", "profile", "profile '" + profile.name() + "' has no tool that can run here: "
+                    + String.join("; ", leftOut.values()));
+        }
         String awsProfile = awsProfile(body.get("aws_profile"), profile);
         Set<Severity> severities = severities(body.get("severity_filter"));
         JsonNode dryRun = body.get("dry_run");
@@ -63,7 +75,51 @@ public class ScanRequestParser {
             throw ApiException.unprocessable("invalid_limits", e.field(), e.getMessage());
         }
         return new ScanRequest(profile, awsProfile, severities, dryRun != null && dryRun.asBoolean(false),
-                limits, maxParallel(body.get("max_parallel")));
+                limits, maxParallel(body.get("max_parallel")), scope(body.get("scope")));
+    }
+
+    private static ScanScope scope(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return ScanScope.NONE;
+        }
+        if (!node.isObject()) {
+            throw ApiException.badRequest("scope", "scope must be an object such as {\"regions\": [\"eu-west-1\"], \"services\": [\"s3\"]}");
+        }
+        for (String name : node.propertyNames()) {
+            if (!ScanScope.DIMENSIONS.contains(name)) {
+                throw ApiException.badRequest("scope." + abbreviate(name), "unknown scope '" + abbreviate(name) + "'; allowed: "
+                        + String.join(", ", ScanScope.DIMENSIONS));
+            }
+        }
+        java.util.Map<String, List<String>> values = new java.util.LinkedHashMap<>();
+        for (String dimension : ScanScope.DIMENSIONS) {
+            JsonNode list = node.get(dimension);
+            List<String> items = new ArrayList<>();
+            if (list != null && !list.isNull()) {
+                if (!list.isArray()) {
+                    throw ApiException.badRequest("scope." + dimension, "scope." + dimension + " must be an array of names");
+                }
+                if (list.size() > MAX_SCOPE_VALUES) {
+                    throw ApiException.badRequest("scope." + dimension, "scope." + dimension + " names at most " + MAX_SCOPE_VALUES);
+                }
+                for (JsonNode item : list) {
+                    if (!item.isString()) {
+                        throw ApiException.badRequest("scope." + dimension, "scope." + dimension + " entries must be strings");
+                    }
+                    String value = item.asString();
+                    // why: values become tool arguments; one that starts with '-' would be read as a flag
+                    if (!SCOPE_VALUE.matcher(value).matches()) {
+                        throw ApiException.unprocessable("invalid_scope", "scope." + dimension, "scope." + dimension + " entries are 1-128"
+                                + " letters, digits or _.:/- starting with a letter or digit (got '" + abbreviate(value) + "')");
+                    }
+                    if (!items.contains(value)) {
+                        items.add(value);
+                    }
+                }
+            }
+            values.put(dimension, items);
+        }
+        return new ScanScope(values.get("regions"), values.get("services"), values.get("checks"), values.get("frameworks"));
     }
 
     private static ResourceLimits limits(JsonNode node) {

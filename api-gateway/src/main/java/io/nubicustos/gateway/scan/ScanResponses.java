@@ -21,13 +21,19 @@ final class ScanResponses {
     }
 
     /** {@code credentials_source}: where the tools' AWS credentials come from (a file's profile, or ambient), never a value. */
+    /**
+     * {@code scope}: the request's scope, by part; each tool says what of it it cannot take. {@code left_out}: the profile's
+     * tools that get no step here, with why (a service they require is not configured).
+     */
     record DryRun(boolean dryRun, String profile, String awsProfile, @Nullable String credentialsSource, List<String> severityFilter,
-                  List<PlannedTool> tools) {
+                  Map<String, List<String>> scope, List<PlannedTool> tools, Map<String, String> leftOut) {
     }
 
+    /** {@code scope_not_honoured}: the parts of the request's scope this tool cannot take, said instead of dropped. */
     record PlannedTool(String tool, String image, String containerNamePattern, @Nullable List<String> entrypoint,
                        List<String> command, List<StepMounts.Mount> mounts, List<String> environmentVariables, String network,
-                       List<Integer> expectedExitCodes, @Nullable String stdoutReport, ResourceLimits limits) {
+                       List<Integer> expectedExitCodes, @Nullable String stdoutReport, ResourceLimits limits,
+                       List<String> scopeNotHonoured) {
     }
 
     record ScanPage(List<ScanSummary> scans, int page, int size, long total) {

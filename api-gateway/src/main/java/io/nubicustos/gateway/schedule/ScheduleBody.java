@@ -28,8 +28,8 @@ import java.util.stream.Collectors;
 @Component
 class ScheduleBody {
 
-    static final List<String> SCAN_FIELDS = List.of("profile", "aws_profile", "severity_filter", "limits", "max_parallel");
-    static final List<String> FIELDS = List.of("name", "profile", "aws_profile", "severity_filter", "limits", "max_parallel", "cron",
+    static final List<String> SCAN_FIELDS = List.of("profile", "aws_profile", "severity_filter", "limits", "max_parallel", "scope");
+    static final List<String> FIELDS = List.of("name", "profile", "aws_profile", "severity_filter", "limits", "max_parallel", "scope", "cron",
             "time_zone", "interval", "overlap", "enabled");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -156,6 +156,10 @@ class ScheduleBody {
         }
         if (request.maxParallel() != null) {
             scan.put("max_parallel", request.maxParallel());
+        }
+        if (!request.scope().isEmpty()) {
+            ObjectNode scope = scan.putObject("scope");
+            request.scope().asMap().forEach((dimension, values) -> values.forEach(scope.putArray(dimension)::add));
         }
         return scan;
     }

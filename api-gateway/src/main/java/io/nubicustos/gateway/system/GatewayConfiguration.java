@@ -21,13 +21,17 @@ class GatewayConfiguration {
 
     @Bean
     ToolCatalog toolCatalog(GatewayProperties properties, @Value("${nubicustos.catalog-overlay:}") String overlay) {
-        // why: an overlay changes a few fields (the stand-ins\' images, an operator\'s registry mirror) without copying the catalog
+        // why: an overlay changes a few fields (the stand-ins' images, an operator's registry mirror) without copying the catalog
         return ToolCatalog.load(properties.catalog(), overlay);
     }
 
+    /** With where the services tools may require are: {@code nubicustos.services.neo4j=bolt://neo4j:7687} (NUBICUSTOS_SERVICES_NEO4J). */
     @Bean
-    ScanPlanner scanPlanner(ToolCatalog catalog) {
-        return new ScanPlanner(catalog);
+    ScanPlanner scanPlanner(ToolCatalog catalog, org.springframework.core.env.Environment environment) {
+        java.util.Map<String, String> services = org.springframework.boot.context.properties.bind.Binder.get(environment)
+                .bind("nubicustos.services", org.springframework.boot.context.properties.bind.Bindable.mapOf(String.class, String.class))
+                .orElse(java.util.Map.of());
+        return new ScanPlanner(catalog, services);
     }
 
     @Bean

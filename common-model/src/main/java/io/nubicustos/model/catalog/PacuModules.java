@@ -16,7 +16,9 @@ import java.util.Set;
  * records with the line of each; a test holds this list to the sheet. Left out for the writes they make:
  * iam__enum_roles (CreateRole, UpdateAssumeRolePolicy), iam__enum_users (UpdateAssumeRolePolicy),
  * iam__detect_honeytokens (SNS Publish), iam__get_credential_report (GenerateCredentialReport), cognito__enum (GetId
- * creates identities), inspector__get_reports (GetAssessmentReport produces a report).
+ * creates identities), inspector__get_reports (GetAssessmentReport produces a report). Left out although they only read,
+ * because they copy secrets into the step's report, which archives serve: secrets__enum (secret values),
+ * systemsmanager__download_parameters (parameter values), ec2__download_userdata (user data).
  */
 public final class PacuModules {
 
@@ -25,12 +27,12 @@ public final class PacuModules {
     public static final Set<String> READ_ONLY = Set.of(
             "acm__enum", "apigateway__enum", "aws__enum_account", "aws__enum_spend", "cloudformation__download_data",
             "codebuild__enum", "ds__enum", "dynamodb__enum", "ebs__enum_snapshots_unauth", "ebs__enum_volumes_snapshots",
-            "ec2__check_termination_protection", "ec2__download_userdata", "ec2__enum", "ecr__enum", "ecs__enum",
+            "ec2__check_termination_protection", "ec2__enum", "ecr__enum", "ecs__enum",
             "ecs__enum_task_def", "eks__enum", "elasticbeanstalk__enum", "glue__enum", "guardduty__list_accounts",
             "guardduty__list_findings", "iam__bruteforce_permissions", "iam__decode_accesskey_id", "iam__enum_action_query",
             "iam__enum_permissions", "iam__enum_users_roles_policies_groups", "lambda__enum", "lightsail__enum", "mq__enum",
-            "organizations__enum", "rds__enum", "rds__enum_snapshots", "route53__enum", "secrets__enum", "sns__enum",
-            "systemsmanager__download_parameters", "transfer_family__enum");
+            "organizations__enum", "rds__enum", "rds__enum_snapshots", "route53__enum", "sns__enum",
+            "transfer_family__enum");
 
     /** A module that writes unless told to only look, and the argument that tells it. */
     public static final String PRIVESC_SCAN = "iam__privesc_scan";
@@ -39,22 +41,35 @@ public final class PacuModules {
     private PacuModules() {
     }
 
-    /** What is unsafe in a Pacu argument list; empty when it runs only modules that read. */
+    /**
+     * What is unsafe in a Pacu argument list; empty when it runs only modules that read. Read as Pacu's argparse parser
+     * reads it: a long flag may be abbreviated to any prefix no other flag shares ({@code --module-n}), a value may follow
+     * {@code =}, and the last {@code --module-args} is the one that counts.
+     */
     public static List<String> unsafe(List<String> argv) {
         List<String> problems = new ArrayList<>();
+        List<String> modules = new ArrayList<>();
+        String moduleArgs = "";
         for (int i = 0; i < argv.size(); i++) {
             String token = argv.get(i);
-            String module = null;
-            if (token.equals("--module-name") && i + 1 < argv.size()) {
-                module = argv.get(i + 1);
-            } else if (token.startsWith("--module-name=")) {
-                module = token.substring("--module-name=".length());
-            }
-            if (module == null) {
+            int eq = token.indexOf('=');
+            String name = token.startsWith("--") && eq > 0 ? token.substring(0, eq) : token;
+            String inline = token.startsWith("--") && eq > 0 ? token.substring(eq + 1) : null;
+            String flag = flagNamed(name);
+            if (flag == null) {
                 continue;
             }
+            String value = inline != null ? inline : i + 1 < argv.size() ? argv.get(++i) : "";
+            if (flag.equals(MODULE_NAME)) {
+                modules.add(value);
+            } else {
+                moduleArgs = value;
+            }
+        }
+        List<String> args = List.of(moduleArgs.trim().split("\\s+"));
+        for (String module : modules) {
             if (module.equals(PRIVESC_SCAN)) {
-                if (!moduleArgs(argv).contains(SCAN_ONLY)) {
+                if (!args.contains(SCAN_ONLY)) {
                     problems.add("Pacu module " + PRIVESC_SCAN + " runs only with --module-args=" + SCAN_ONLY
                             + " (without it, it attaches AdministratorAccess to the scanning user when it can)");
                 }
@@ -66,17 +81,19 @@ public final class PacuModules {
         return problems;
     }
 
-    /** The words of {@code --module-args} (one string, split on spaces by Pacu: pacu/main.py:1884 at v1.7.0). */
-    private static List<String> moduleArgs(List<String> argv) {
-        List<String> words = new ArrayList<>();
-        for (int i = 0; i < argv.size(); i++) {
-            String token = argv.get(i);
-            String value = token.startsWith("--module-args=") ? token.substring("--module-args=".length())
-                    : token.equals("--module-args") && i + 1 < argv.size() ? argv.get(i + 1) : null;
-            if (value != null) {
-                words.addAll(List.of(value.trim().split("\\s+")));
+    private static final String MODULE_NAME = "--module-name";
+    private static final String MODULE_ARGS = "--module-args";
+
+    /**
+     * Which of the two flags that matter a word names, as argparse's prefix matching would (pacu/main.py's parser leaves
+     * allow_abbrev on): the flag itself, or a prefix of it that is past {@code --module-}, the part both share.
+     */
+    private static String flagNamed(String word) {
+        for (String flag : List.of(MODULE_NAME, MODULE_ARGS)) {
+            if (word.equals(flag) || (word.length() > "--module-".length() && flag.startsWith(word))) {
+                return flag;
             }
         }
-        return words;
+        return null;
     }
 }

@@ -28,6 +28,14 @@ import java.util.Objects;
  *                             repository that says how the image is made, named when the image is missing on a host
  * @param reportStreams        which of the container's streams {@code stdout_report} keeps: {@code [stdout]} (the
  *                             default), or {@code [stdout, stderr]} for tools that log their results on stderr
+ * @param outputRequired       a successful run of this tool always leaves a non-empty file: a step that left none failed,
+ *                             whatever its exit code said
+ * @param scopeOptions         how the tool takes a request's scope (regions, services, checks, frameworks), from its own flags
+ * @param requires             a service the tool cannot run without (e.g. {@code neo4j}); unless the API is told where it is
+ *                             ({@code nubicustos.services.<name>}), the tool is left out of every plan, saying why; its
+ *                             address is {@code {<name>}} in the command
+ * @param failureLines         regular expressions of log lines the tool prints when it failed but exits as if it had not
+ *                             (bad credentials, nothing collected): a step whose log has one failed, saying that line
  */
 public record ToolDefinition(
         String name,
@@ -46,9 +54,14 @@ public record ToolDefinition(
         @JsonProperty("report_format") String reportFormat,
         ResourceLimits limits,
         @JsonProperty("image_source") String imageSource,
-        @JsonProperty("report_streams") List<String> reportStreams) {
+        @JsonProperty("report_streams") List<String> reportStreams,
+        @JsonProperty("output_required") Boolean outputRequired,
+        @JsonProperty("failure_lines") List<String> failureLines,
+        @JsonProperty("scope_options") ScopeOptions scopeOptions,
+        String requires) {
 
     public static final List<String> STREAMS = List.of("stdout", "stderr");
+    private static final java.util.regex.Pattern NESTED_QUANTIFIER = java.util.regex.Pattern.compile("\\([^)]*[*+][^)]*\\)\\s*[*+{]");
 
     public ToolDefinition {
         limits = limits == null ? ResourceLimits.NONE : limits;
@@ -58,11 +71,14 @@ public record ToolDefinition(
         entrypoint = entrypoint == null ? null : List.copyOf(entrypoint);
         namedVolumes = namedVolumes == null ? Map.of() : Map.copyOf(namedVolumes);
         reportStreams = reportStreams == null ? List.of("stdout") : List.copyOf(reportStreams);
+        failureLines = failureLines == null ? List.of() : List.copyOf(failureLines);
+        outputRequired = Boolean.TRUE.equals(outputRequired);
+        scopeOptions = scopeOptions == null ? ScopeOptions.NONE : scopeOptions;
     }
 
     ToolDefinition withName(String key) {
         return new ToolDefinition(key, image, containerNamePrefix, reportPath, credentials, network, environment,
-                defaultCommand, expectedExitCodes, entrypoint, namedVolumes, stdoutReport, severityOption, reportFormat, limits, imageSource, reportStreams);
+                defaultCommand, expectedExitCodes, entrypoint, namedVolumes, stdoutReport, severityOption, reportFormat, limits, imageSource, reportStreams, outputRequired, failureLines, scopeOptions, requires);
     }
 
     public boolean acceptsExitCode(int exitCode) {
@@ -86,8 +102,27 @@ public record ToolDefinition(
         if (imageSource != null) {
             require(imageSource.matches("[A-Za-z0-9][A-Za-z0-9_./-]*") && !imageSource.contains(".."), "image_source (a folder of this repository)");
         }
-        require(!reportStreams.isEmpty() && STREAMS.containsAll(reportStreams), "report_streams (stdout, stderr)");
+        // why: stdout is always kept; stderr is what may be added (a report of stderr alone would be a tool's log without its results)
+        require(reportStreams.contains("stdout") && STREAMS.containsAll(reportStreams), "report_streams ([stdout] or [stdout, stderr])");
         require(stdoutReport != null || reportStreams.equals(List.of("stdout")), "report_streams (only with stdout_report)");
+        scopeOptions.validate(name);
+        if (requires != null) {
+            require(requires.matches("[a-z][a-z0-9-]{0,30}"), "requires (a service name such as neo4j)");
+        }
+        for (String line : failureLines) {
+            // why: the processor matches these against lines the tool (and the scanned account's names) wrote; a nested
+            // quantifier such as (a+)+ can take exponential time on a crafted line
+            if (NESTED_QUANTIFIER.matcher(line).find()) {
+                throw new CatalogException("tool '" + name + "': failure_lines '" + line + "' repeats a group that repeats itself;"
+                        + " write it without nested quantifiers");
+            }
+            try {
+                java.util.regex.Pattern.compile(line);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                throw new CatalogException("tool '" + name + "': failure_lines has an invalid regular expression '" + line + "': "
+                        + e.getDescription());
+            }
+        }
         try {
             limits.validate("limits");
         } catch (IllegalArgumentException e) {

@@ -61,8 +61,21 @@ public final class SafeTree {
         }
     }
 
+    /** Receives a regular file that cannot be opened (another user's, mode 0600): its path, its size and why. */
+    @FunctionalInterface
+    public interface UnreadableVisitor {
+        void visit(Path relative, long size, IOException why) throws IOException;
+    }
+
     /** Visits every regular file below {@code root} (links and special files skipped), at most {@link #MAX_DEPTH} deep. */
     public static void forEachFile(Path root, FileVisitor visitor) throws IOException {
+        forEachFile(root, visitor, (relative, size, why) -> {
+            throw why;
+        });
+    }
+
+    /** As {@link #forEachFile(Path, FileVisitor)}, with a file that cannot be opened handed to {@code unreadable}. */
+    public static void forEachFile(Path root, FileVisitor visitor, UnreadableVisitor unreadable) throws IOException {
         BasicFileAttributes attributes = attributesOf(root);
         if (attributes == null || !attributes.isDirectory()) {
             return;
@@ -71,11 +84,12 @@ public final class SafeTree {
             if (!(stream instanceof SecureDirectoryStream<Path> secure)) {
                 throw new IOException("this file system cannot walk " + root + " without following links");
             }
-            visit(secure, Path.of(""), visitor, 0);
+            visit(secure, Path.of(""), visitor, unreadable, 0);
         }
     }
 
-    private static void visit(SecureDirectoryStream<Path> directory, Path relative, FileVisitor visitor, int depth) throws IOException {
+    private static void visit(SecureDirectoryStream<Path> directory, Path relative, FileVisitor visitor, UnreadableVisitor unreadable,
+                              int depth) throws IOException {
         for (Path entry : directory) {
             Path name = entry.getFileName();
             BasicFileAttributes attributes;
@@ -86,13 +100,19 @@ public final class SafeTree {
             }
             if (attributes.isDirectory() && depth < MAX_DEPTH) {
                 try (SecureDirectoryStream<Path> child = directory.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
-                    visit(child, relative.resolve(name.toString()), visitor, depth + 1);
+                    visit(child, relative.resolve(name.toString()), visitor, unreadable, depth + 1);
                 } catch (IOException swappedOrGone) {
                     // why: it stopped being a directory between the two calls; a link is never entered
                 }
             } else if (attributes.isRegularFile()) {
-                try (SeekableByteChannel channel = directory.newByteChannel(name, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
-                     InputStream in = Channels.newInputStream(channel)) {
+                SeekableByteChannel channel;
+                try {
+                    channel = directory.newByteChannel(name, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+                } catch (java.nio.file.AccessDeniedException denied) {
+                    unreadable.visit(relative.resolve(name.toString()), attributes.size(), denied);
+                    continue;
+                }
+                try (channel; InputStream in = Channels.newInputStream(channel)) {
                     visitor.visit(relative.resolve(name.toString()), attributes.size(), in);
                 }
             }

@@ -21,9 +21,32 @@ import java.util.UUID;
 public final class ScanPlanner {
 
     private final ToolCatalog catalog;
+    private final Map<String, String> services;
 
     public ScanPlanner(ToolCatalog catalog) {
+        this(catalog, Map.of());
+    }
+
+    /** @param services where the services tools may require are (a name such as {@code neo4j} to its address) */
+    public ScanPlanner(ToolCatalog catalog, Map<String, String> services) {
         this.catalog = catalog;
+        this.services = Map.copyOf(services);
+    }
+
+    /**
+     * The profile's tools that cannot run here, with why: each requires a service nobody said where to find. They get no
+     * step (a guaranteed failure is no scan result), and the dry run and the scan's {@code /errors} say so.
+     */
+    public Map<String, String> leftOut(ScanProfile profile) {
+        Map<String, String> left = new LinkedHashMap<>();
+        for (String toolName : profile.tools()) {
+            String required = catalog.requireTool(toolName).requires();
+            if (required != null && !services.containsKey(required)) {
+                left.put(toolName, toolName + " was left out: it needs " + required + ", and none is configured (set nubicustos.services."
+                        + required + " on the API to its address)");
+            }
+        }
+        return left;
     }
 
     public List<StepPlan> plan(ScanProfile profile, String awsProfile, Set<Severity> severityFilter, UUID scanId) {
@@ -33,8 +56,21 @@ public final class ScanPlanner {
     /** As {@link #plan(ScanProfile, String, Set, UUID)}, with the request's limits overriding the profile's and the catalog's. */
     public List<StepPlan> plan(ScanProfile profile, String awsProfile, Set<Severity> severityFilter, ResourceLimits requestLimits,
                                UUID scanId) {
+        return plan(profile, awsProfile, severityFilter, requestLimits, ScanScope.NONE, scanId);
+    }
+
+    /**
+     * As above, narrowed to the request's scope: each tool gets the parts it can take with its own flags
+     * ({@link ScopeArguments}), and an AWS tool the first requested region as {@code AWS_DEFAULT_REGION}.
+     */
+    public List<StepPlan> plan(ScanProfile profile, String awsProfile, Set<Severity> severityFilter, ResourceLimits requestLimits,
+                               ScanScope scope, UUID scanId) {
         List<StepPlan> steps = new ArrayList<>();
+        Map<String, String> leftOut = leftOut(profile);
         for (String toolName : profile.tools()) {
+            if (leftOut.containsKey(toolName)) {
+                continue;
+            }
             ToolDefinition tool = catalog.requireTool(toolName);
             List<String> command = new ArrayList<>();
             for (String arg : tool.defaultCommand()) {
@@ -52,12 +88,18 @@ public final class ScanPlanner {
                     }
                 }
             }
-            for (String option : options) {
+            ScopeArguments.Applied scoped = ScopeArguments.apply(tool, scope, options);
+            for (String option : scoped.options()) {
                 command.add(substitute(option, awsProfile, scanId));
             }
+            // why: request values are not substituted: a region named {aws_profile} is refused by the parser anyway
+            command.addAll(scoped.arguments());
             Map<String, String> env = new LinkedHashMap<>(tool.environment());
             env.put("SCAN_ID", scanId.toString());
             env.put("AWS_PROFILE", awsProfile);
+            if (!scope.regions().isEmpty() && tool.credentials() != null && "aws".equals(tool.credentials().kind())) {
+                env.put("AWS_DEFAULT_REGION", scope.regions().get(0));
+            }
             steps.add(new StepPlan(toolName, tool.image(), tool.containerNamePrefix(), List.copyOf(command),
                     tool.entrypoint(), tool.reportPath(), tool.credentials(), tool.network(), Map.copyOf(env),
                     tool.expectedExitCodes(), tool.namedVolumes(), tool.stdoutReport(), tool.reportFormat(),
@@ -66,8 +108,28 @@ public final class ScanPlanner {
         return List.copyOf(steps);
     }
 
-    private static String substitute(String arg, String awsProfile, UUID scanId) {
-        return arg.replace("{aws_profile}", awsProfile).replace("{scan_id}", scanId.toString());
+    /** What each tool of the profile cannot take of the scope, by tool (tools that take all of it are left out). */
+    public Map<String, List<String>> notHonoured(ScanProfile profile, ScanScope scope) {
+        Map<String, List<String>> notes = new LinkedHashMap<>();
+        Map<String, String> leftOut = leftOut(profile);
+        for (String toolName : profile.tools()) {
+            if (leftOut.containsKey(toolName)) {
+                continue;
+            }
+            List<String> tool = ScopeArguments.apply(catalog.requireTool(toolName), scope, profile.optionsFor(toolName)).notHonoured();
+            if (!tool.isEmpty()) {
+                notes.put(toolName, tool);
+            }
+        }
+        return notes;
+    }
+
+    private String substitute(String arg, String awsProfile, UUID scanId) {
+        String out = arg.replace("{aws_profile}", awsProfile).replace("{scan_id}", scanId.toString());
+        for (Map.Entry<String, String> service : services.entrySet()) {
+            out = out.replace("{" + service.getKey() + "}", service.getValue());
+        }
+        return out;
     }
 
     /** Removes {@code flag} and the values that follow it (up to the next option). */

@@ -123,6 +123,19 @@ class ToolCatalogTest {
         assertThatThrownBy(() -> ToolCatalog.load(file)).isInstanceOf(CatalogException.class)
                 .hasMessageContaining("profile 'p': Pacu module 'iam__backdoor_users_keys' is not one of the modules that only read");
 
+        Files.writeString(file, "tools:\n" + pacu.formatted("iam__privesc_scan, --module-args=--scan-only, --module-args=--offline")
+                + profile.formatted(""));
+        assertThatThrownBy(() -> ToolCatalog.load(file)).as("argparse keeps the last --module-args").isInstanceOf(CatalogException.class)
+                .hasMessageContaining("iam__privesc_scan runs only with --module-args=--scan-only");
+
+        Files.writeString(file, "tools:\n" + pacu.formatted("iam__enum_permissions, --module-n=iam__backdoor_users_keys") + profile.formatted(""));
+        assertThatThrownBy(() -> ToolCatalog.load(file)).as("argparse takes an unambiguous prefix of a flag").isInstanceOf(CatalogException.class)
+                .hasMessageContaining("'iam__backdoor_users_keys' is not one of the modules that only read");
+
+        Files.writeString(file, "tools:\n" + pacu.formatted("secrets__enum") + profile.formatted(""));
+        assertThatThrownBy(() -> ToolCatalog.load(file)).as("reads, but copies secret values into the report").isInstanceOf(CatalogException.class)
+                .hasMessageContaining("'secrets__enum' is not one of the modules that only read");
+
         Files.writeString(file, "tools:\n" + pacu.formatted("iam__enum_roles") + profile.formatted(""));
         assertThatThrownBy(() -> ToolCatalog.load(file)).as("an ENUM module that creates a role").isInstanceOf(CatalogException.class)
                 .hasMessageContaining("'iam__enum_roles' is not one of the modules that only read");

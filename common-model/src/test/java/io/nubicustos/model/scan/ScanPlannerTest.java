@@ -1,5 +1,8 @@
 package io.nubicustos.model.scan;
 
+import io.nubicustos.model.catalog.ResourceLimits;
+import io.nubicustos.model.catalog.ScanProfile;
+
 import io.nubicustos.model.catalog.ToolCatalog;
 import io.nubicustos.model.finding.Severity;
 import org.junit.jupiter.api.Test;
@@ -44,6 +47,71 @@ class ScanPlannerTest {
                 .containsSequence("--profile", "audit").endsWith("--ruleset", "cis-1.2.0");
         assertThat(compliance.get(0).command()).endsWith("--compliance", "cis_2.0_aws", "soc2_aws", "pci_3.2.1_aws",
                 "--severity", "high");
+    }
+
+    @Test
+    void aScopeReachesEachToolThroughItsOwnFlagsAndWhatAToolCannotTakeIsSaid() {
+        ScanScope scope = new ScanScope(List.of("eu-west-1", "us-east-1"), List.of("s3"), List.of(), List.of("cis"));
+        ScanProfile comprehensive = catalog.profile("comprehensive").orElseThrow();
+
+        List<StepPlan> plan = planner.plan(comprehensive, "audit", Set.of(), ResourceLimits.NONE, scope, scanId);
+
+        StepPlan prowler = plan.get(0);
+        assertThat(prowler.command()).endsWith("--region", "eu-west-1", "us-east-1", "--service", "s3").doesNotContain("--compliance");
+        assertThat(prowler.environment()).as("the first region, for the SDKs").containsEntry("AWS_DEFAULT_REGION", "eu-west-1");
+        StepPlan scoutsuite = plan.get(1);
+        assertThat(scoutsuite.command()).endsWith("--regions", "eu-west-1", "us-east-1", "--services", "s3", "--ruleset", "cis-1.2.0");
+        StepPlan custodian = plan.get(4);
+        assertThat(custodian.command()).endsWith("/policies/policies.yml", "--region", "eu-west-1", "--region", "us-east-1");
+        assertThat(plan.get(2).command()).as("cloudfox takes none of it").doesNotContain("eu-west-1");
+
+        var notHonoured = planner.notHonoured(comprehensive, scope);
+        assertThat(notHonoured.get("prowler")).containsExactly(
+                "prowler takes one of checks, services and frameworks at a time: services are passed, frameworks are not");
+        assertThat(notHonoured.get("cloudfox")).containsExactly("cloudfox cannot be limited to regions: it scans them all",
+                "cloudfox cannot be limited to services: it scans them all", "cloudfox cannot be limited to frameworks: it scans them all");
+        assertThat(notHonoured).doesNotContainKey("scoutsuite");
+    }
+
+    @Test
+    void aRequestedCheckReplacesTheProfilesFrameworksForAToolThatTakesOneOfThem() {
+        ScanScope scope = new ScanScope(List.of(), List.of(), List.of("iam_root_mfa_enabled"), List.of());
+
+        List<StepPlan> plan = planner.plan(catalog.profile("compliance-only").orElseThrow(), "audit", Set.of(), ResourceLimits.NONE, scope, scanId);
+
+        assertThat(plan.get(0).command()).endsWith("--check", "iam_root_mfa_enabled").doesNotContain("--compliance", "cis_2.0_aws");
+        assertThat(plan.get(0).environment()).doesNotContainKey("AWS_DEFAULT_REGION");
+        assertThat(plan.get(1).command()).as("scoutsuite keeps the profile's ruleset").endsWith("--ruleset", "cis-1.2.0");
+        assertThat(planner.notHonoured(catalog.profile("compliance-only").orElseThrow(), scope).get("scoutsuite"))
+                .containsExactly("scoutsuite cannot be limited to checks: it scans them all");
+    }
+
+    @Test
+    void aFrameworkTheToolDoesNotKnowIsSaidAndNotPassed() {
+        ScanScope scope = new ScanScope(List.of(), List.of(), List.of(), List.of("hipaa"));
+
+        List<StepPlan> plan = planner.plan(catalog.profile("compliance-only").orElseThrow(), "audit", Set.of(), ResourceLimits.NONE, scope, scanId);
+
+        assertThat(plan.get(1).command()).as("the profile's ruleset stays").endsWith("--ruleset", "cis-1.2.0");
+        assertThat(planner.notHonoured(catalog.profile("compliance-only").orElseThrow(), scope).get("scoutsuite"))
+                .containsExactly("scoutsuite has no framework 'hipaa' (it knows cis, cis-1.2.0)");
+        assertThat(plan.get(0).command()).as("prowler passes it to --compliance, whose choices are Prowler's")
+                .endsWith("--compliance", "hipaa");
+    }
+
+    @Test
+    void aToolWhoseServiceIsNotConfiguredIsLeftOutSayingWhyAndOneThatIsGetsItsAddress() {
+        ScanProfile comprehensive = catalog.profile("comprehensive").orElseThrow();
+
+        assertThat(planner.plan(comprehensive, "audit", Set.of(), scanId)).extracting(StepPlan::tool).doesNotContain("cartography").hasSize(6);
+        assertThat(planner.leftOut(comprehensive)).containsOnlyKeys("cartography");
+        assertThat(planner.leftOut(comprehensive).get("cartography")).contains("needs neo4j").contains("nubicustos.services.neo4j");
+
+        ScanPlanner withGraph = new ScanPlanner(catalog, java.util.Map.of("neo4j", "bolt://graph.internal:7687"));
+        StepPlan cartography = withGraph.plan(comprehensive, "audit", Set.of(), scanId).get(6);
+        assertThat(cartography.tool()).isEqualTo("cartography");
+        assertThat(cartography.command()).containsExactly("--neo4j-uri", "bolt://graph.internal:7687");
+        assertThat(withGraph.leftOut(comprehensive)).isEmpty();
     }
 
     @Test

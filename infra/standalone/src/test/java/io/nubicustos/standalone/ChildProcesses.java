@@ -30,9 +30,6 @@ final class ChildProcesses implements AutoCloseable {
         }
         env.put("NUBICUSTOS_PROCESSOR_SWEEPINTERVAL", "1s");
         env.put("NUBICUSTOS_WORKER_POLLINTERVAL", "500ms");
-        // why: like the test JVM's own systems, a launched one plans and runs the stand-ins, never a real tool's image
-        env.put("NUBICUSTOS_CATALOG_OVERLAY", StandIns.overlay().toString());
-        env.put("NUBICUSTOS_ALLOW_STANDINS", "true");
         return env;
     }
 
@@ -47,6 +44,9 @@ final class ChildProcesses implements AutoCloseable {
         builder.environment().keySet().removeIf(k -> k.startsWith("DATABASE_") || k.startsWith("KAFKA_") || k.startsWith("NUBICUSTOS_")
                 || k.equals("WORKER_ID") || k.equals("PORT"));
         builder.environment().putAll(env);
+        // why: like the test JVM's own systems, a launched one plans and runs the stand-ins, never a real tool's image
+        builder.environment().putIfAbsent("NUBICUSTOS_CATALOG_OVERLAY", StandIns.overlay().toString());
+        builder.environment().putIfAbsent("NUBICUSTOS_ALLOW_STANDINS", "true");
         Process process = builder.start();
         processes.add(process);
         return process;

@@ -175,8 +175,14 @@ class FleetOfHostsTest {
         }
         JsonNode worker = awaitWorker("lacks-image", w -> true);
         assertThat(worker.get("healthy").asBoolean()).as("a missing image is the tool's problem, not the host's").isTrue();
+        JsonNode lacking = prowlerOn("lacks-image");
+        assertThat(lacking.get("present").asBoolean()).as("GET /api/tools says which host lacks it").isFalse();
+        assertThat(lacking.get("image").asString()).isEqualTo(IMAGE);
 
         without.load(IMAGE);
+        String loaded = without.client().inspectImageCmd(IMAGE).exec().getId();
+        await().atMost(Duration.ofSeconds(45)).untilAsserted(() -> assertThat(prowlerOn("lacks-image").get("image_id").asString()).isEqualTo(loaded));
+        assertThat(prowlerOn("lacks-image").get("present").asBoolean()).isTrue();
         for (String scan : submit(4)) {
             assertThat(api.awaitTerminal(scan, Duration.ofMinutes(1)).get("status").asString()).as(scan).isEqualTo("completed");
         }
@@ -195,6 +201,21 @@ class FleetOfHostsTest {
                 .contains("image " + IMAGE + " is a test stand-in (label io.nubicustos.standin=true)");
         assertThat(query("select count(*) from step_attempts where outcome like 'exited%'")).as("it never ran").isEqualTo(0);
         assertThat(awaitWorker("careful", w -> true).get("healthy").asBoolean()).isTrue();
+    }
+
+    /** What GET /api/tools says of the prowler image on one worker's host. */
+    private JsonNode prowlerOn(String worker) {
+        for (JsonNode tool : api.read(api.get("/api/tools").body())) {
+            if (tool.get("tool").asString().equals("prowler")) {
+                assertThat(tool.get("image").asString()).isEqualTo(IMAGE);
+                for (JsonNode entry : tool.get("workers")) {
+                    if (entry.get("worker_id").asString().equals(worker)) {
+                        return entry;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("GET /api/tools does not list worker " + worker + " for prowler");
     }
 
     /** Settings under which an engine without the tool network cannot run containers (the worker may not create it). */

@@ -29,6 +29,7 @@ final class RunningSystem {
             """;
 
     private static NubicustosStandalone system;
+    private static Path data;
     private static int kafkaPort;
     private static String installation;
 
@@ -38,7 +39,7 @@ final class RunningSystem {
     static synchronized NubicustosStandalone get() {
         if (system == null) {
             try {
-                Path data = TestDirectories.create("nubicustos-e2e");
+                data = TestDirectories.create("nubicustos-e2e");
                 Files.createDirectories(data.resolve("credentials/aws"));
                 Files.writeString(data.resolve("credentials/aws/credentials"), CREDENTIALS);
                 kafkaPort = Ports.free();
@@ -49,7 +50,9 @@ final class RunningSystem {
                         "nubicustos.worker.poll-interval", "500ms", "nubicustos.processor.sweep-interval", "1s",
                         "nubicustos.outbox.poll-interval", "200ms", "nubicustos.webhooks.poll-interval", "200ms",
                         "nubicustos.webhooks.retry-backoff", "300ms", "nubicustos.logs.follow-interval", "100ms",
-                        "nubicustos.webhooks.allow-private-addresses", "true")));
+                        "nubicustos.webhooks.allow-private-addresses", "true",
+                        // why: the comprehensive profile's Cartography runs only where a Neo4j is configured (its stand-in needs none)
+                        "nubicustos.services.neo4j", "bolt://neo4j:7687")));
                 try (var connection = java.sql.DriverManager.getConnection(database, "postgres", "");
                      var rows = connection.createStatement().executeQuery("select id from installation")) {
                     rows.next();
@@ -72,6 +75,12 @@ final class RunningSystem {
                 .filter(c -> !installation.equals(c.getLabels().get("io.nubicustos.installation")))
                 .forEach(c -> StandInTools.DOCKER.removeContainerCmd(c.getId()).withForce(true).exec());
         return system;
+    }
+
+    /** The shared system's data directory (reports under {@code reports/<scan>/<tool>/}). */
+    static Path data() {
+        get();
+        return data;
     }
 
     static Api api() {

@@ -1,6 +1,7 @@
 package io.nubicustos.standalone;
 
 import io.nubicustos.model.messaging.Topics;
+import io.nubicustos.testsupport.StandIns;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -153,6 +154,32 @@ class StandaloneEndToEndTest {
     }
 
     @Test
+    void eachStepSaysWhichImageItRanAndTheBytesOfEveryReportFileAndTheSarifExportTheToolsVersion() throws Exception {
+        StandInTools.prowler5();
+        String engineImageId = StandInTools.DOCKER.inspectImageCmd(StandIns.image("prowler")).exec().getId();
+
+        String scanId = api.submit("{\"profile\": \"quick\"}");
+        assertThat(api.awaitTerminal(scanId, Duration.ofMinutes(2)).get("status").asString()).isEqualTo("completed");
+
+        JsonNode step = api.getJson("/api/scans/" + scanId).at("/steps/0");
+        assertThat(step.get("image_id").asString()).as("the image the container ran, as the engine names it")
+                .startsWith("sha256:").isEqualTo(engineImageId);
+        assertThat(step.get("tool_version").asString()).as("no OCI version label: the tag").isEqualTo("4.2.4");
+        JsonNode reports = step.get("reports");
+        assertThat(reports).isNotEmpty();
+        for (JsonNode report : reports) {
+            Path file = RunningSystem.data().resolve("reports").resolve(scanId).resolve("prowler").resolve(report.get("path").asString());
+            assertThat(report.get("size").asLong()).as(report.toString()).isEqualTo(Files.size(file));
+            assertThat(report.get("sha256").asString()).as(report.toString())
+                    .isEqualTo(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))));
+        }
+        assertThat(reports).extracting(r -> r.get("path").asString()).contains("prowler-output-123456789012-20250101000000.ocsf.json");
+        JsonNode sarif = api.read(api.get("/api/scans/" + scanId + "/findings/export?format=sarif").body());
+        assertThat(sarif.at("/runs/0/tool/driver/name").asString()).isEqualTo("prowler");
+        assertThat(sarif.at("/runs/0/tool/driver/version").asString()).isEqualTo("4.2.4");
+    }
+
+    @Test
     void aQuickScanCountsEqualTheFindingsEndpointRows() {
         StandInTools.prowler5();
 
@@ -204,6 +231,30 @@ class StandaloneEndToEndTest {
         assertThat(steps.get(6).get("note").asString()).contains("inventory only: Cartography writes its asset graph to Neo4j");
         assertThat(status.at("/findings/suppressed").asInt()).as("prowler's findings are kept").isEqualTo(3);
         assertThat(StandInTools.managedContainers()).isEmpty();
+    }
+
+    @Test
+    void aComprehensiveScanWithOneToolsImageAbsentFailsThatToolAloneAndTheWorkerKeepsRunningScans() {
+        StandInTools.prowler5();
+        StandInTools.comprehensiveRest(0);
+        String absent = StandIns.image("cloudsploit");
+        StandInTools.DOCKER.removeImageCmd(absent).withForce(true).exec();
+
+        String scanId = api.submit("{\"profile\": \"comprehensive\"}");
+        JsonNode status = api.awaitTerminal(scanId, Duration.ofMinutes(3));
+
+        assertThat(status.get("status").asString()).isEqualTo("failed");
+        JsonNode errors = api.getJson("/api/scans/" + scanId + "/errors");
+        assertThat(errors.get("failed_tools").asInt()).isEqualTo(1);
+        assertThat(errors.get("success_tools").asInt()).isEqualTo(errors.get("total_tools").asInt() - 1);
+        assertThat(errors.at("/tool_errors/cloudsploit").asString()).contains("image " + absent + " is not present on Docker host")
+                .contains("infra/dev/standin-images.sh");
+        for (int i = 0; i < 4; i++) {
+            String quick = api.submit("{\"profile\": \"quick\"}");
+            assertThat(api.awaitTerminal(quick, Duration.ofMinutes(2)).get("status").asString()).as(quick).isEqualTo("completed");
+        }
+        JsonNode workers = api.getJson("/api/workers").get("workers");
+        assertThat(workers).isNotEmpty().allSatisfy(w -> assertThat(w.get("healthy").asBoolean()).as(w.toString()).isTrue());
     }
 
     @Test

@@ -2,6 +2,8 @@ package io.nubicustos.processor.processing;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.nubicustos.model.catalog.ToolCatalog;
+import io.nubicustos.model.catalog.ToolDefinition;
 import io.nubicustos.model.finding.Severity;
 import io.nubicustos.processor.report.FindingSink;
 import io.nubicustos.processor.report.ReportException;
@@ -20,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -58,11 +61,12 @@ public class StepProcessor {
     private static final String DELETE_FINDINGS = "delete from findings where step_id = :id";
     private static final String SUCCEED = """
             update scan_steps set status = 'succeeded', findings_count = :count, note = :note, completed_at = :now,
-                   coverage = cast(:coverage as jsonb)
+                   coverage = cast(:coverage as jsonb), reports = cast(:reports as jsonb)
              where id = :id and status = 'reporting'
             """;
     private static final String FAIL = """
-            update scan_steps set status = 'failed', findings_count = 0, error = :error, completed_at = :now
+            update scan_steps set status = 'failed', findings_count = 0, error = :error, completed_at = :now,
+                   reports = coalesce(cast(:reports as jsonb), reports)
              where id = :id and status = 'reporting'
             """;
     // why: the wait before the next attempt doubles with each failed one (the right side reads the old count)
@@ -73,6 +77,9 @@ public class StepProcessor {
             returning processing_attempts
             """;
 
+    /** The files listed in a step's provenance (the row and every answer that shows it stay small); more are said to be cut. */
+    static final int INVENTORY_MAX_FILES = 1_000;
+
     private final JdbcClient jdbc;
     private final DataSource dataSource;
     private final TransactionTemplate tx;
@@ -82,9 +89,11 @@ public class StepProcessor {
     private final Clock clock;
     private final MeterRegistry meters;
     private final ProcessorProperties properties;
+    private final ToolCatalog catalog;
 
     StepProcessor(JdbcClient jdbc, DataSource dataSource, TransactionTemplate tx, ReportParsers parsers, ScanFinalizer finalizer,
-                  ObjectMapper json, Clock clock, MeterRegistry meters, ProcessorProperties properties) {
+                  ObjectMapper json, Clock clock, MeterRegistry meters, ProcessorProperties properties, ToolCatalog catalog) {
+        this.catalog = catalog;
         this.jdbc = jdbc;
         this.dataSource = dataSource;
         this.tx = tx;
@@ -117,11 +126,23 @@ public class StepProcessor {
         }
         Path reportDir = properties.reports().layout().stepDirectory(step.scanId(), step.tool());
         Timer.Sample timing = Timer.start(meters);
+        // why: outside the transaction, so hashing a large report never holds the step's row lock
+        List<ReportInventory.ReportFile> files = inventory(stepId, reportDir);
+        String reports = files == null ? null : json.writeValueAsString(files);
+        Optional<ToolDefinition> tool = catalog.tool(step.tool());
+        Optional<String> noOutput = tool.flatMap(t -> SilentFailures.noOutput(t, files));
+        Optional<String> failureLine = tool.flatMap(t -> SilentFailures.failureLine(t, properties.reports().layout().logFile(step.scanId(), step.tool())));
         String outcome;
         try {
-            outcome = tx.execute(s -> store(stepId, step, reportDir));
+            if (noOutput.isPresent()) {
+                outcome = failStep(stepId, step, noOutput.get(), reports) ? "failed_silently" : "skipped";
+            } else {
+                outcome = tx.execute(s -> store(stepId, step, reportDir, reports, failureLine));
+            }
+        } catch (FailedSilently failed) {
+            outcome = failStep(stepId, step, failed.getMessage(), reports) ? "failed_silently" : "skipped";
         } catch (RejectedReport rejected) {
-            outcome = failStep(stepId, step, "report rejected: " + rejected.getCause().getMessage()) ? "rejected" : "skipped";
+            outcome = failStep(stepId, step, "report rejected: " + rejected.getCause().getMessage(), reports) ? "rejected" : "skipped";
         } catch (RuntimeException e) {
             outcome = attemptFailed(stepId, step, e instanceof FindingSink.StoreFailed storing ? storing.getCause() : e);
         }
@@ -129,6 +150,21 @@ public class StepProcessor {
         if ("succeeded".equals(outcome)) {
             reportBytes(reportDir).ifPresent(bytes -> DistributionSummary.builder("nubicustos.report.size").baseUnit("bytes")
                     .description("Bytes a tool left in its report directory").tag("tool", step.tool()).register(meters).record(bytes));
+        }
+    }
+
+    /** The step's report files with size and SHA-256; null (the step's provenance stays unknown) if unreadable. */
+    private List<ReportInventory.ReportFile> inventory(UUID stepId, Path reportDir) {
+        try {
+            ReportInventory.Inventory inventory = ReportInventory.of(reportDir, INVENTORY_MAX_FILES, properties.processor().hashMaxBytes().toBytes());
+            if (inventory.cut()) {
+                log.info("Step {}: its report has more than {} files or {} to hash; the rest are listed without a hash or not at all",
+                        stepId, INVENTORY_MAX_FILES, properties.processor().hashMaxBytes());
+            }
+            return inventory.files();
+        } catch (RuntimeException e) {
+            log.warn("Step {}: its report files could not be listed ({}); its provenance lists none", stepId, e.toString());
+            return null;
         }
     }
 
@@ -176,7 +212,7 @@ public class StepProcessor {
         }
         String reason = reason(failure);
         if (attempts.get() >= settings.maxAttempts()) {
-            failStep(stepId, step, "processing the report failed " + attempts.get() + " times; last error: " + abbreviate(reason));
+            failStep(stepId, step, "processing the report failed " + attempts.get() + " times; last error: " + abbreviate(reason), null);
             return "failed";
         }
         log.warn("Processing step {} ({}) of scan {} failed (attempt {} of {}): {}; it is retried later", stepId, step.tool(),
@@ -184,13 +220,13 @@ public class StepProcessor {
         return "retry";
     }
 
-    private boolean failStep(UUID stepId, StepRow step, String error) {
+    private boolean failStep(UUID stepId, StepRow step, String error, String reports) {
         Boolean failed = tx.execute(s -> {
             if (lockedStatus(stepId).filter("reporting"::equals).isEmpty()) {
                 return false;
             }
             jdbc.sql(DELETE_FINDINGS).param("id", stepId).update();
-            jdbc.sql(FAIL).param("id", stepId).param("error", error).param("now", now()).update();
+            jdbc.sql(FAIL).param("id", stepId).param("error", error).param("reports", reports).param("now", now()).update();
             finalizer.recount(step.scanId());
             finalizer.settleIfDone(step.scanId());
             return true;
@@ -219,7 +255,14 @@ public class StepProcessor {
         return text.length() > 2000 ? text.substring(0, 2000) + "…" : text;
     }
 
-    private String store(UUID stepId, StepRow step, Path reportDir) {
+    /** The tool's log says it failed and it reported nothing: the step fails with that line (the transaction rolls back). */
+    static final class FailedSilently extends RuntimeException {
+        FailedSilently(String message) {
+            super(message);
+        }
+    }
+
+    private String store(UUID stepId, StepRow step, Path reportDir, String reports, Optional<String> failureLine) {
         if (lockedStatus(stepId).filter("reporting"::equals).isEmpty()) {
             return "skipped";
         }
@@ -259,10 +302,16 @@ public class StepProcessor {
             if (!writer.cleaningSummary().isEmpty()) {
                 note += "; cleaned: " + writer.cleaningSummary();
             }
+            if (failureLine.isPresent()) {
+                if (count == 0 && writer.filteredOut() == 0) {
+                    throw new FailedSilently(step.tool() + "'s log says it failed, and it reported nothing: " + failureLine.get());
+                }
+                note += "; its log says: " + failureLine.get();
+            }
             meters.counter("nubicustos.findings.stored", "tool", step.tool()).increment(count);
             coverage = json.writeValueAsString(seen.toMap(LogSignals.of(properties.reports().layout().logFile(step.scanId(), step.tool()))));
         }
-        jdbc.sql(SUCCEED).param("id", stepId).param("count", count).param("note", note).param("coverage", coverage)
+        jdbc.sql(SUCCEED).param("id", stepId).param("count", count).param("note", note).param("coverage", coverage).param("reports", reports)
                 .param("now", now()).update();
         finalizer.recount(step.scanId());
         finalizer.settleIfDone(step.scanId());

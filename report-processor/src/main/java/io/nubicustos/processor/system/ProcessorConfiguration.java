@@ -35,7 +35,7 @@ class ProcessorConfiguration {
 
     @Bean
     ToolCatalog toolCatalog(ProcessorProperties properties, @Value("${nubicustos.catalog-overlay:}") String overlay) {
-        // why: an overlay changes a few fields (the stand-ins\' images, an operator\'s registry mirror) without copying the catalog
+        // why: an overlay changes a few fields (the stand-ins' images, an operator's registry mirror) without copying the catalog
         return ToolCatalog.load(properties.catalog(), overlay);
     }
 

@@ -6,6 +6,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Settings of the report-processor.
@@ -51,11 +52,13 @@ public record ProcessorProperties(@DefaultValue Reports reports, @DefaultValue P
      * @param maxAttempts    attempts at processing a step that fail for a reason other than its report's content
      *                       (a value the database refuses, a bug) before the step fails with the last error
      * @param retryBackoff   wait before the next attempt at such a step; doubled after each attempt
+     * @param hashMaxBytes   bytes of a step's report files hashed for its provenance; files past it are listed unhashed
      */
     public record Processor(@DefaultValue("5s") Duration sweepInterval,
                             @DefaultValue("15s") Duration reportingGrace,
                             @DefaultValue("3") int maxAttempts,
-                            @DefaultValue("30s") Duration retryBackoff) {
+                            @DefaultValue("30s") Duration retryBackoff,
+                            @DefaultValue("4GB") DataSize hashMaxBytes) {
         public Processor {
             if (maxAttempts < 1) {
                 throw new IllegalArgumentException("nubicustos.processor.max-attempts must be at least 1");

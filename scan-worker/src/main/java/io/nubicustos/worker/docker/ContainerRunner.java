@@ -66,6 +66,7 @@ public class ContainerRunner {
     public static final String LABEL_PROBE = "io.nubicustos.probe";
     /** A test stand-in's image: it writes sample reports, never real findings. */
     public static final String LABEL_STANDIN = "io.nubicustos.standin";
+    private static final String STANDIN = "true";
 
     private static final Logger log = LoggerFactory.getLogger(ContainerRunner.class);
     private static final int MAX_TAIL_CHARS = 16_384;
@@ -137,19 +138,70 @@ public class ContainerRunner {
         if (settings.allowStandins()) {
             return;
         }
-        Map<String, String> labels = imageLabels(image);
-        if ("true".equals(labels.get(LABEL_STANDIN))) {
+        InspectImageResponse inspected = docker().inspectImageCmd(image).exec();
+        Map<String, String> labels = inspected.getConfig() == null || inspected.getConfig().getLabels() == null ? Map.of()
+                : inspected.getConfig().getLabels();
+        if (STANDIN.equals(labels.get(LABEL_STANDIN)) || looksLikeOldStandIn(inspected)) {
             throw new ImageUnavailable(image, "image " + image + " is a test stand-in (label " + LABEL_STANDIN
                     + "=true) whose reports are sample data; this worker runs stand-ins only with nubicustos.docker.allow-standins=true");
         }
     }
 
-    /** The image's labels (its own, which include the base image's), empty when it has none. */
-    public Map<String, String> imageLabels(String image) {
-        InspectImageResponse inspected = docker().inspectImageCmd(image).exec();
-        Map<String, String> labels = inspected.getConfig() == null ? null : inspected.getConfig().getLabels();
-        return labels == null ? Map.of() : labels;
+    /** The OCI label an image states its version in. */
+    public static final String VERSION_LABEL = "org.opencontainers.image.version";
+
+    /**
+     * What a container really runs, for the step's provenance: the engine's id of its image ({@code sha256:...}, whatever
+     * tag pointed where when it was created) and the tool's version: the image's OCI version label, else the tag the
+     * plan named (null for a reference by digest alone).
+     */
+    public record Provenance(String imageId, String toolVersion) {
+        public static final Provenance UNKNOWN = new Provenance(null, null);
     }
+
+    public Provenance provenance(String containerId, String image) {
+        String imageId = docker().inspectContainerCmd(containerId).exec().getImageId();
+        InspectImageResponse inspected = imageId == null ? null : docker().inspectImageCmd(imageId).exec();
+        Map<String, String> labels = inspected == null || inspected.getConfig() == null || inspected.getConfig().getLabels() == null
+                ? Map.of() : inspected.getConfig().getLabels();
+        // why: the tag was checked when the image was looked up; the container was made from whatever the tag named then
+        if (!settings.allowStandins() && (STANDIN.equals(labels.get(LABEL_STANDIN)) || looksLikeOldStandIn(inspected))) {
+            throw new ImageUnavailable(image, "image " + image + " (" + imageId + ") is a test stand-in whose reports are sample data;"
+                    + " this worker runs stand-ins only with nubicustos.docker.allow-standins=true");
+        }
+        String version = storable(labels.get(VERSION_LABEL));
+        return new Provenance(imageId, version != null ? version : tagOf(image));
+    }
+
+    /** A label an image's author chose, as it may be stored: no control characters (PostgreSQL refuses NUL), 128 characters at most. */
+    static String storable(String label) {
+        if (label == null) {
+            return null;
+        }
+        String clean = label.replaceAll("\\p{Cntrl}", "").strip();
+        return clean.isEmpty() ? null : clean.length() > 128 ? clean.substring(0, 128) : clean;
+    }
+
+    /**
+     * A stand-in built by this project before stand-ins were labelled (they were tagged as the real tools' images): a
+     * static busybox running the stand-in script. Refused like a labelled one, so that an engine that once ran the old
+     * walkthrough never reports its sample findings as a real tool's.
+     */
+    static boolean looksLikeOldStandIn(InspectImageResponse image) {
+        List<String> entrypoint = image == null || image.getConfig() == null || image.getConfig().getEntrypoint() == null
+                ? List.of() : List.of(image.getConfig().getEntrypoint());
+        return entrypoint.equals(List.of("/bin/busybox", "sh", "/standin/entry.sh"));
+    }
+
+    static String tagOf(String image) {
+        String name = image.contains("@") ? image.substring(0, image.indexOf('@')) : image;
+        int colon = name.lastIndexOf(':');
+        if (colon > name.lastIndexOf('/')) {
+            return name.substring(colon + 1);
+        }
+        return image.contains("@") ? null : "latest";
+    }
+
 
     private boolean isPresent(String image) {
         try {
@@ -235,8 +287,14 @@ public class ContainerRunner {
     public void canary(String image, String network, List<String> entrypoint, List<String> command) {
         knownImages.remove(image);
         forgetNetworks();
-        ensureImage(image);
         String networkId = ensureNetwork(network);
+        try {
+            ensureImage(image);
+        } catch (ImageUnavailable toolsProblem) {
+            // why: an image the host lacks is that tool's problem (its steps fail saying so), never the host's: the host
+            // passed what it can be asked without that image
+            return;
+        }
         // why: a probe left behind by an engine that died between create and remove is never started; clear it
         docker().listContainersCmd().withShowAll(true).withLabelFilter(Map.of(LABEL_PROBE, "true", LABEL_INSTALLATION, installation.value()))
                 .exec().forEach(c -> remove(c.getId()));

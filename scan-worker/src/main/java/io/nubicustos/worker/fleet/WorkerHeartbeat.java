@@ -12,7 +12,12 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
+import tools.jackson.databind.ObjectMapper;
+
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -33,15 +38,15 @@ class WorkerHeartbeat {
 
     private static final String BEAT = """
             insert into workers (id, engine_id, engine_name, engine_address, slots, slots_in_use, healthy, unhealthy_reason,
-                                 unhealthy_since, started_at, last_heartbeat, heartbeat_interval_ms)
+                                 unhealthy_since, started_at, last_heartbeat, heartbeat_interval_ms, images)
             values (:id, :engineId, :engineName, :engineAddress, :slots, :inUse, :healthy, :reason, :since, :startedAt, clock_timestamp(),
-                    :intervalMillis)
+                    :intervalMillis, cast(:images as jsonb))
             on conflict (id) do update
                set engine_id = excluded.engine_id, engine_name = excluded.engine_name, engine_address = excluded.engine_address,
                    slots = excluded.slots, slots_in_use = excluded.slots_in_use, healthy = excluded.healthy,
                    unhealthy_reason = excluded.unhealthy_reason, unhealthy_since = excluded.unhealthy_since,
                    started_at = excluded.started_at, last_heartbeat = excluded.last_heartbeat,
-                   heartbeat_interval_ms = excluded.heartbeat_interval_ms
+                   heartbeat_interval_ms = excluded.heartbeat_interval_ms, images = coalesce(excluded.images, workers.images)
              where workers.started_at <= excluded.started_at
             """;
     // why: a newer incarnation of this worker id (a restart that overlapped) keeps its row
@@ -51,6 +56,8 @@ class WorkerHeartbeat {
 
     private final JdbcClient jdbc;
     private final HostHealth health;
+    private final ImagePresence images;
+    private final ObjectMapper json;
     private final DockerEngine engine;
     private final StepExecutor executor;
     private final String id;
@@ -63,7 +70,9 @@ class WorkerHeartbeat {
     });
 
     WorkerHeartbeat(JdbcClient jdbc, HostHealth health, DockerEngine engine, StepExecutor executor, WorkerIdentity identity,
-                    WorkerProperties properties, Clock clock) {
+                    WorkerProperties properties, Clock clock, ImagePresence images, ObjectMapper json) {
+        this.images = images;
+        this.json = json;
         this.jdbc = jdbc;
         this.health = health;
         this.engine = engine;
@@ -105,8 +114,24 @@ class WorkerHeartbeat {
                 .param("engineAddress", engine.address()).param("slots", executor.capacity()).param("inUse", executor.inUse())
                 .param("healthy", sickness.isEmpty()).param("reason", sickness.map(HostHealth.Sickness::reason).orElse(null))
                 .param("since", sickness.map(s -> s.since().atOffset(ZoneOffset.UTC)).orElse(null))
-                .param("startedAt", startedAt).param("intervalMillis", interval.toMillis()).update();
+                .param("startedAt", startedAt).param("intervalMillis", interval.toMillis()).param("images", imagesJson()).update();
         jdbc.sql(FORGET_DEAD).update();
+    }
+
+    /** The catalog's images on this host; null (the row keeps what it had) while the engine does not answer. */
+    private String imagesJson() {
+        if (!engine.wasReachable()) {
+            return null;
+        }
+        List<ImagePresence.Entry> current = images.current();
+        return current.isEmpty() ? null : json.writeValueAsString(current.stream().map(e -> {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("tool", e.tool());
+            entry.put("image", e.image());
+            entry.put("present", e.present());
+            entry.put("image_id", e.imageId());
+            return entry;
+        }).toList());
     }
 
     private void beatQuietly() {

@@ -20,6 +20,9 @@ class ImageSources {
 
     String howToGet(ClaimedStep step) {
         String image = step.plan().image();
+        if (image.startsWith("nubicustos-standin/")) {
+            return "it is a test stand-in: build the stand-ins with infra/dev/standin-images.sh";
+        }
         ToolDefinition tool = catalog.tool(step.tool()).orElse(null);
         if (tool != null && tool.imageSource() != null && image.equals(tool.image())) {
             return "no registry publishes it: build it on this host as " + tool.imageSource() + "/README.md says";

@@ -1,5 +1,7 @@
 package io.nubicustos.worker.step;
 
+import io.nubicustos.worker.docker.ContainerRunner;
+
 import io.nubicustos.model.scan.StepPlan;
 import io.nubicustos.worker.system.WorkerIdentity;
 import io.nubicustos.worker.system.WorkerProperties;
@@ -78,7 +80,7 @@ public class StepRepository {
                        execution_id = left(s.id::text, 12) || '-' || (s.attempt + 1),
                        container_name = (s.plan ->> 'container_name_prefix') || '-' || left(s.id::text, 12) || '-' || (s.attempt + 1),
                        started_at = clock_timestamp(), container_id = null, container_started_at = null, docker_host = :dockerHost,
-                       exit_code = null, oom_killed = null, container_finished_at = null
+                       exit_code = null, oom_killed = null, container_finished_at = null, image_id = null, tool_version = null
                   from picked where s.id = picked.id and s.status = 'queued'
              returning s.id, s.scan_id, s.tool, s.plan::text as plan, s.attempt, s.execution_id, s.container_name, s.container_id
             ), started as (
@@ -98,7 +100,7 @@ public class StepRepository {
     private static final String CLAIM_LOCK = "select pg_advisory_xact_lock(" + CLAIM_LOCK_KEY + ")";
     private static final String REQUEUE = """
             update scan_steps set status = 'queued', owner = null, lease_until = null, container_id = null, queued_at = :now,
-                   error = :reason, claimable_after = clock_timestamp() + :backoffMillis * interval '1 millisecond'
+                   image_id = null, tool_version = null, error = :reason, claimable_after = clock_timestamp() + :backoffMillis * interval '1 millisecond'
              where id = :id and status = 'running' and owner = :owner and attempt = :attempt
             """;
     private static final String ATTEMPTS_BEFORE = """
@@ -110,7 +112,8 @@ public class StepRepository {
              where step_id = :id and attempt = :attempt and finished_at is null
             """;
     private static final String RECORD_CONTAINER = """
-            update scan_steps set container_id = :containerId, container_started_at = :now
+            update scan_steps set container_id = :containerId, container_started_at = :now,
+                   image_id = :imageId, tool_version = :toolVersion
              where id = :id and status = 'running' and owner = :owner and attempt = :attempt
             """;
     // why: the exit is on the row the moment it is known; the log tail and the report follow in the transition
@@ -230,8 +233,9 @@ public class StepRepository {
                 .param("id", step.id()).param("attempt", step.attempt()).update();
     }
 
-    public boolean recordContainer(ClaimedStep step, String containerId) {
+    public boolean recordContainer(ClaimedStep step, String containerId, ContainerRunner.Provenance provenance) {
         return guarded("record container", step, jdbc.sql(RECORD_CONTAINER).param("containerId", containerId)
+                .param("imageId", provenance.imageId()).param("toolVersion", provenance.toolVersion())
                 .param("now", now()).param("id", step.id()).param("owner", owner).param("attempt", step.attempt()).update());
     }
 

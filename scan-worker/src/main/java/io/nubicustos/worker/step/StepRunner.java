@@ -131,7 +131,7 @@ public class StepRunner {
                 String network = containers.ensureNetwork(step.plan().network());
                 containerId = containers.create(specs.of(step, reportDir, staged, network));
             }
-            if (!steps.recordContainer(step, containerId)) {
+            if (!steps.recordContainer(step, containerId, provenance(step, containerId))) {
                 // why: cancelled or taken over before the container started; it never ran, so it can go
                 settledRemove(step, containerId, neverStarted);
                 return;
@@ -362,6 +362,19 @@ public class StepRunner {
                 log.warn("Cleaning up after step {} failed ({}); the next sweep removes what is left", step.id(), e.toString());
             }
         });
+    }
+
+    /** The image the container really runs and the tool's version; unknown (never a failure of the step) if the engine will not say. */
+    private ContainerRunner.Provenance provenance(ClaimedStep step, String containerId) {
+        try {
+            return containers.provenance(containerId, step.plan().image());
+        } catch (ImageUnavailable refused) {
+            throw refused;
+        } catch (RuntimeException e) {
+            log.warn("Step {} ({}): the image container {} runs could not be looked up ({}); its provenance stays unknown", step.id(),
+                    step.tool(), containerId, e.toString());
+            return ContainerRunner.Provenance.UNKNOWN;
+        }
     }
 
     private StagedCredentials.Staged stageCredentials(ClaimedStep step) {

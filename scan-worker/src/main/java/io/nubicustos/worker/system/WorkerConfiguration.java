@@ -25,7 +25,7 @@ class WorkerConfiguration {
     /** Validated at start-up so that a broken operator file stops the worker before it claims anything. */
     @Bean
     ToolCatalog toolCatalog(WorkerProperties properties, @Value("${nubicustos.catalog-overlay:}") String overlay) {
-        // why: an overlay changes a few fields (the stand-ins\' images, an operator\'s registry mirror) without copying the catalog
+        // why: an overlay changes a few fields (the stand-ins' images, an operator's registry mirror) without copying the catalog
         return ToolCatalog.load(properties.catalog(), overlay);
     }
 

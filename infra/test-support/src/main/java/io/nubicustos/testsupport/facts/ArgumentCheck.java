@@ -22,7 +22,7 @@ public final class ArgumentCheck {
         for (ToolFacts.Command command : facts.commands().values()) {
             command.flags().forEach(flags::putIfAbsent);
         }
-        String prog = facts.tool();
+        String prog = inert(facts.tool());
         StringBuilder sh = new StringBuilder()
                 .append("usage() { $B echo \"usage: ").append(prog).append(" [options]\" >&2; $B echo \"").append(prog)
                 .append(": error: $1\" >&2; exit ").append(usageExitCode(facts)).append("; }\n")
@@ -35,7 +35,7 @@ public final class ArgumentCheck {
         for (Map.Entry<ToolFacts.Flag, List<String>> entry : names.entrySet()) {
             ToolFacts.Flag flag = entry.getKey();
             sh.append("    ").append(entry.getValue().stream().map(ArgumentCheck::quote).collect(Collectors.joining("|"))).append(")\n");
-            String label = "argument " + String.join("/", entry.getValue());
+            String label = inert("argument " + String.join("/", entry.getValue()));
             switch (flag.value()) {
                 case "none" -> sh.append("      [ -z \"$inline\" ] || usage \"").append(label).append(": ignored explicit argument\"; shift;;\n");
                 case "many" -> sh.append("      shift; n=0\n")
@@ -60,7 +60,7 @@ public final class ArgumentCheck {
             return ":";
         }
         String choices = flag.choices().stream().map(ArgumentCheck::quote).collect(Collectors.joining("|"));
-        String shown = flag.choices().stream().map(c -> "'" + c.replace("'", "") + "'").collect(Collectors.joining(", "));
+        String shown = inert(flag.choices().stream().map(c -> "'" + c.replace("'", "") + "'").collect(Collectors.joining(", ")));
         return "case \"" + value + "\" in " + choices + ") ;; *) usage \"" + label + ": invalid choice: '" + value + "' (choose from "
                 + shown.replace("\"", "") + ")\";; esac";
     }
@@ -70,6 +70,11 @@ public final class ArgumentCheck {
         return facts.exitCodes().entrySet().stream()
                 .filter(e -> e.getValue() != null && e.getValue().toLowerCase().contains("usage"))
                 .map(Map.Entry::getKey).findFirst().orElse(2);
+    }
+
+    /** Text that sits inside double quotes of the script: nothing in it is expanded. */
+    private static String inert(String text) {
+        return text.replaceAll("[$`\\\\\"]", "");
     }
 
     private static String quote(String word) {

@@ -1,6 +1,9 @@
 package io.nubicustos.testsupport.facts;
 
 import io.nubicustos.model.catalog.ScanProfile;
+import io.nubicustos.model.catalog.ScopeOptions;
+import io.nubicustos.model.scan.ScanScope;
+import io.nubicustos.model.scan.ScopeArguments;
 import io.nubicustos.model.catalog.ToolCatalog;
 import io.nubicustos.model.catalog.ToolDefinition;
 
@@ -8,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 
 /**
@@ -47,6 +51,12 @@ public final class CatalogContract {
             }
         }
         credentials(tool, facts, out);
+        List<String> known = facts.failureLines().stream().map(line -> line.startsWith("^") ? line.substring(1) : line).toList();
+        for (String line : tool.failureLines()) {
+            if (!known.contains(line)) {
+                out.add("failure line '" + line + "' is not one the fact sheet records the tool printing");
+            }
+        }
         // why: a tool whose log is its report (no results of its own on stdout) must have its stderr kept
         boolean resultsOnStdout = !facts.raw().path("stdout").isMissingNode();
         if ("stderr".equals(facts.logStream()) && !resultsOnStdout && tool.stdoutReport() != null && !tool.reportStreams().contains("stderr")) {
@@ -138,6 +148,22 @@ public final class CatalogContract {
             List<String> line = new ArrayList<>(tool.defaultCommand());
             line.add(tool.severityOption().flag());
             line.addAll(tool.severityOption().values().values());
+            lines.add(line);
+        }
+        // each part of a scope the tool takes, as the planner passes it: every value it maps, or two placeholders
+        for (String dimension : ScanScope.DIMENSIONS) {
+            ScopeOptions.ScopeFlag flag = tool.scopeOptions().of(dimension);
+            if (flag == null) {
+                continue;
+            }
+            List<String> values = flag.values() == null ? List.of("{" + dimension + "-1}", "{" + dimension + "-2}")
+                    : List.copyOf(flag.values().keySet());
+            Map<String, List<String>> parts = new java.util.HashMap<>();
+            ScanScope.DIMENSIONS.forEach(d -> parts.put(d, d.equals(dimension) ? values : List.of()));
+            ScanScope scope = new ScanScope(parts.get("regions"), parts.get("services"), parts.get("checks"), parts.get("frameworks"));
+            ScopeArguments.Applied applied = ScopeArguments.apply(tool, scope, List.of());
+            List<String> line = new ArrayList<>(tool.defaultCommand());
+            line.addAll(applied.arguments());
             lines.add(line);
         }
         return lines;

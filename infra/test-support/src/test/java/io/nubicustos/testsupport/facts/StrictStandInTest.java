@@ -36,7 +36,9 @@ class StrictStandInTest {
     void theCatalogsCommandLinesAreTakenAndTheToolsExitCodeComesBack() {
         ToolCatalog catalog = ToolCatalog.load(null, StandIns.overlay().toString());
         for (String tool : List.of("prowler", "scoutsuite")) {
-            for (List<String> argv : CatalogContract.commandLines(catalog, catalog.requireTool(tool))) {
+            // why: a scope's placeholder values stand for a request's, which the tool checks itself (Prowler's region choices)
+            for (List<String> argv : CatalogContract.commandLines(catalog, catalog.requireTool(tool)).stream()
+                    .filter(line -> line.stream().noneMatch(arg -> arg.matches("\\{(regions|services|checks|frameworks)-\\d}"))).toList()) {
                 Run run = run(catalog.requireTool(tool).image(), argv);
                 assertThat(run.exitCode()).as(tool + " " + argv + ": " + run.stderr()).isEqualTo("prowler".equals(tool) ? 3 : 0);
             }
