@@ -25,11 +25,11 @@ class GatewayConfiguration {
         return ToolCatalog.load(properties.catalog(), overlay);
     }
 
-    /** With where the services tools may require are: {@code nubicustos.services.neo4j=bolt://neo4j:7687} (NUBICUSTOS_SERVICES_NEO4J). */
+    /** With where the services tools may require are: {@code nubicustos.tool-services.neo4j=bolt://neo4j:7687} (NUBICUSTOS_TOOLSERVICES_NEO4J). */
     @Bean
     ScanPlanner scanPlanner(ToolCatalog catalog, org.springframework.core.env.Environment environment) {
         java.util.Map<String, String> services = org.springframework.boot.context.properties.bind.Binder.get(environment)
-                .bind("nubicustos.services", org.springframework.boot.context.properties.bind.Bindable.mapOf(String.class, String.class))
+                .bind("nubicustos.tool-services", org.springframework.boot.context.properties.bind.Bindable.mapOf(String.class, String.class))
                 .orElse(java.util.Map.of());
         return new ScanPlanner(catalog, services);
     }

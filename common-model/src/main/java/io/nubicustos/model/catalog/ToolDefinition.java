@@ -32,7 +32,7 @@ import java.util.Objects;
  *                             whatever its exit code said
  * @param scopeOptions         how the tool takes a request's scope (regions, services, checks, frameworks), from its own flags
  * @param requires             a service the tool cannot run without (e.g. {@code neo4j}); unless the API is told where it is
- *                             ({@code nubicustos.services.<name>}), the tool is left out of every plan, saying why; its
+ *                             ({@code nubicustos.tool-services.<name>}), the tool is left out of every plan, saying why; its
  *                             address is {@code {<name>}} in the command
  * @param failureLines         regular expressions of log lines the tool prints when it failed but exits as if it had not
  *                             (bad credentials, nothing collected): a step whose log has one failed, saying that line

@@ -42,7 +42,7 @@ public final class ScanPlanner {
         for (String toolName : profile.tools()) {
             String required = catalog.requireTool(toolName).requires();
             if (required != null && !services.containsKey(required)) {
-                left.put(toolName, toolName + " was left out: it needs " + required + ", and none is configured (set nubicustos.services."
+                left.put(toolName, toolName + " was left out: it needs " + required + ", and none is configured (set nubicustos.tool-services."
                         + required + " on the API to its address)");
             }
         }

@@ -105,7 +105,7 @@ class ScanPlannerTest {
 
         assertThat(planner.plan(comprehensive, "audit", Set.of(), scanId)).extracting(StepPlan::tool).doesNotContain("cartography").hasSize(6);
         assertThat(planner.leftOut(comprehensive)).containsOnlyKeys("cartography");
-        assertThat(planner.leftOut(comprehensive).get("cartography")).contains("needs neo4j").contains("nubicustos.services.neo4j");
+        assertThat(planner.leftOut(comprehensive).get("cartography")).contains("needs neo4j").contains("nubicustos.tool-services.neo4j");
 
         ScanPlanner withGraph = new ScanPlanner(catalog, java.util.Map.of("neo4j", "bolt://graph.internal:7687"));
         StepPlan cartography = withGraph.plan(comprehensive, "audit", Set.of(), scanId).get(6);

@@ -52,7 +52,7 @@ final class RunningSystem {
                         "nubicustos.webhooks.retry-backoff", "300ms", "nubicustos.logs.follow-interval", "100ms",
                         "nubicustos.webhooks.allow-private-addresses", "true",
                         // why: the comprehensive profile's Cartography runs only where a Neo4j is configured (its stand-in needs none)
-                        "nubicustos.services.neo4j", "bolt://neo4j:7687")));
+                        "nubicustos.tool-services.neo4j", "bolt://neo4j:7687")));
                 try (var connection = java.sql.DriverManager.getConnection(database, "postgres", "");
                      var rows = connection.createStatement().executeQuery("select id from installation")) {
                     rows.next();

@@ -42,6 +42,7 @@ public class StagedCredentials {
             "aws_security_token");
 
     private final Path awsPath;
+    private final Path kubePath;
     private final ReportDirectories directories;
     private final boolean allowAmbient;
     private final Supplier<Map<String, String>> environment;
@@ -53,6 +54,7 @@ public class StagedCredentials {
 
     StagedCredentials(WorkerProperties properties, ReportDirectories directories, Supplier<Map<String, String>> environment) {
         this.awsPath = properties.credentials().awsPath();
+        this.kubePath = properties.credentials().kubePath();
         this.directories = directories;
         this.allowAmbient = properties.credentials().allowAmbient();
         this.environment = environment;
@@ -239,6 +241,42 @@ public class StagedCredentials {
     private void write(Path file, String text) throws IOException {
         Files.writeString(file, text, StandardCharsets.UTF_8);
         directories.makeGroupReadable(file);
+    }
+
+    /** The kubeconfig's lines whose values are secrets (bearer tokens, client keys, passwords). */
+    private static final java.util.regex.Pattern KUBE_SECRET = java.util.regex.Pattern.compile(
+            "^\\s*-?\\s*(token|client-key-data|password|client-certificate-data)\\s*:\\s*[\"']?([^\"'\\s]+)");
+    private static final long KUBECONFIG_MAX_SIZE = 1024 * 1024;
+
+    /**
+     * Stages the kubeconfig for one execution, as an AWS profile is staged: a copy of {@code <kube>/config} in the
+     * execution's own directory, group-readable, so that a tool running as a user of its own (Kubescape's uid 65532) can
+     * read it whatever the operator's file's mode is, and the tool never sees the rest of the kube directory. Paths the
+     * kubeconfig names (a client certificate on disk, an exec plugin) are not copied: use the inline {@code -data} forms.
+     */
+    public Staged stageKube(String executionId) {
+        Path source = kubePath.resolve("config");
+        try {
+            if (!Files.isRegularFile(source)) {
+                throw new StepFailure("no kubeconfig at " + source + " (mount one there for Kubescape)");
+            }
+            if (Files.size(source) > KUBECONFIG_MAX_SIZE) {
+                throw new StepFailure("the kubeconfig at " + source + " is larger than 1 MB; it is not one");
+            }
+            String text = Files.readString(source, StandardCharsets.UTF_8);
+            List<String> secrets = new ArrayList<>();
+            for (String line : text.split("\n")) {
+                java.util.regex.Matcher secret = KUBE_SECRET.matcher(line);
+                if (secret.find()) {
+                    secrets.add(secret.group(2));
+                }
+            }
+            Path dir = directories.credentialsDirectory(executionId);
+            write(dir.resolve("config"), text);
+            return new Staged(dir, directories.hostPathOf(dir), List.copyOf(secrets));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot stage the kubeconfig " + source, e);
+        }
     }
 
     /** Removes an execution's staged credentials; never throws. */

@@ -50,7 +50,9 @@ class ContainerSpecs {
         }
         List<BindMount> binds = new ArrayList<>();
         Map<String, String> volumes = new LinkedHashMap<>();
-        for (StepMounts.Mount mount : StepMounts.of(plan, directories.hostPathOf(reportDir), kind -> "aws".equals(kind)
+        // why: credentials of every kind are staged for the execution (an AWS profile, a kubeconfig): the tool never
+        // sees the whole directory they come from
+        for (StepMounts.Mount mount : StepMounts.of(plan, directories.hostPathOf(reportDir), kind -> stagedCredentialsHostPath != null
                 ? stagedCredentialsHostPath : properties.credentials().hostPathFor(kind))) {
             if (StepMounts.BIND.equals(mount.type())) {
                 binds.add(new BindMount(mount.source(), mount.target(), mount.readOnly()));

@@ -379,10 +379,14 @@ public class StepRunner {
 
     private StagedCredentials.Staged stageCredentials(ClaimedStep step) {
         var mount = step.plan().credentials();
-        if (mount == null || !"aws".equals(mount.kind())) {
+        if (mount == null) {
             return null;
         }
-        return credentials.stage(step.executionId(), awsProfile(step), mount.ambient());
+        return switch (mount.kind()) {
+            case "aws" -> credentials.stage(step.executionId(), awsProfile(step), mount.ambient());
+            case "kube" -> credentials.stageKube(step.executionId());
+            default -> null;
+        };
     }
 
     private static String awsProfile(ClaimedStep step) {
