@@ -171,7 +171,7 @@ class FleetOfHostsTest {
             assertThat(api.awaitTerminal(scan, Duration.ofMinutes(1)).get("status").asString()).as(scan).isEqualTo("failed");
             assertThat(api.getJson("/api/scans/" + scan + "/errors").at("/tool_errors/prowler").asString())
                     .contains("image " + IMAGE + " is not present on Docker host").contains(without.host())
-                    .contains("docker pull " + IMAGE);
+                    .contains("it is a test stand-in: build the stand-ins with infra/dev/standin-images.sh");
         }
         JsonNode worker = awaitWorker("lacks-image", w -> true);
         assertThat(worker.get("healthy").asBoolean()).as("a missing image is the tool's problem, not the host's").isTrue();
