@@ -160,10 +160,11 @@ class FleetOfHostsTest {
     }
 
     @Test
-    void anImageNoHostHasFailsItsStepsNamingTheImageAndHowToGetItWhileEveryWorkerStaysHealthy() throws Exception {
+    void anImageNoHostHasFailsItsStepsNamingTheImageAndHowToGetItWhileEveryWorkerStaysHealthyAndAStandInIsRunOnlyWhereAllowed() throws Exception {
         DockerEngineProcess without = engine(false);
         apiAndProcessor();
-        worker("lacks-image", without, Map.of("nubicustos.docker.pull-policy", "never", "nubicustos.worker.max-attempts", "2"));
+        NubicustosStandalone lacking = worker("lacks-image", without, Map.of("nubicustos.docker.pull-policy", "never",
+                "nubicustos.worker.max-attempts", "2"));
 
         List<String> scans = submit(3);
 
@@ -175,9 +176,9 @@ class FleetOfHostsTest {
         }
         JsonNode worker = awaitWorker("lacks-image", w -> true);
         assertThat(worker.get("healthy").asBoolean()).as("a missing image is the tool's problem, not the host's").isTrue();
-        JsonNode lacking = prowlerOn("lacks-image");
-        assertThat(lacking.get("present").asBoolean()).as("GET /api/tools says which host lacks it").isFalse();
-        assertThat(lacking.get("image").asString()).isEqualTo(IMAGE);
+        JsonNode absentHere = prowlerOn("lacks-image");
+        assertThat(absentHere.get("present").asBoolean()).as("GET /api/tools says which host lacks it").isFalse();
+        assertThat(absentHere.get("image").asString()).isEqualTo(IMAGE);
 
         without.load(IMAGE);
         String loaded = without.client().inspectImageCmd(IMAGE).exec().getId();
@@ -186,20 +187,16 @@ class FleetOfHostsTest {
         for (String scan : submit(4)) {
             assertThat(api.awaitTerminal(scan, Duration.ofMinutes(1)).get("status").asString()).as(scan).isEqualTo("completed");
         }
-    }
 
-    @Test
-    void aStandInIsRefusedByAWorkerNotToldToRunStandInsWhichStaysHealthy() throws Exception {
-        DockerEngineProcess engine = engine(true);
-        apiAndProcessor();
-        worker("careful", engine, Map.of("nubicustos.docker.allow-standins", "false", "nubicustos.worker.max-attempts", "1"));
-
-        String scan = submit(1).get(0);
-
-        assertThat(api.awaitTerminal(scan, Duration.ofMinutes(1)).get("status").asString()).isEqualTo("failed");
-        assertThat(api.getJson("/api/scans/" + scan + "/errors").at("/tool_errors/prowler").asString())
+        // the same stand-in, on a worker not told to run stand-ins: refused, never run, and the worker stays healthy
+        lacking.close();
+        worker("careful", without, Map.of("nubicustos.docker.allow-standins", "false", "nubicustos.worker.max-attempts", "1"));
+        long ran = query("select count(*) from step_attempts where outcome like 'exited%'");
+        String refused = submit(1).get(0);
+        assertThat(api.awaitTerminal(refused, Duration.ofMinutes(1)).get("status").asString()).isEqualTo("failed");
+        assertThat(api.getJson("/api/scans/" + refused + "/errors").at("/tool_errors/prowler").asString())
                 .contains("image " + IMAGE + " is a test stand-in (label io.nubicustos.standin=true)");
-        assertThat(query("select count(*) from step_attempts where outcome like 'exited%'")).as("it never ran").isEqualTo(0);
+        assertThat(query("select count(*) from step_attempts where outcome like 'exited%'")).as("it never ran").isEqualTo(ran);
         assertThat(awaitWorker("careful", w -> true).get("healthy").asBoolean()).isTrue();
     }
 
