@@ -102,6 +102,7 @@ public class ScanCreator {
         UUID scanId = Ids.timeOrdered(clock);
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
         List<StepPlan> plans = plan(request, scanId);
+        Map<String, String> leftOut = leftOut(request);
         List<Map<String, Object>> steps = new ArrayList<>(plans.size());
         for (int position = 0; position < plans.size(); position++) {
             StepPlan plan = plans.get(position);
@@ -119,7 +120,7 @@ public class ScanCreator {
                 .param("now", now)
                 .param("maxParallel", request.effectiveMaxParallel())
                 .param("steps", json.writeValueAsString(steps))
-                .param("leftOut", leftOut(request).isEmpty() ? null : json.writeValueAsString(leftOut(request)))
+                .param("leftOut", leftOut.isEmpty() ? null : json.writeValueAsString(leftOut))
                 .param("topic", Topics.TOOL_STEPS)
                 .query(Long.class).single();
         if (inserted == 0) {

@@ -4,12 +4,16 @@ import io.nubicustos.model.catalog.ToolCatalog;
 import io.nubicustos.model.messaging.Topics;
 import io.nubicustos.model.scan.ScanPlanner;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.Environment;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 
 import java.time.Clock;
+import java.util.Map;
 
 @Configuration(proxyBeanMethods = false)
 class GatewayConfiguration {
@@ -27,10 +31,9 @@ class GatewayConfiguration {
 
     /** With where the services tools may require are: {@code nubicustos.tool-services.neo4j=bolt://neo4j:7687} (NUBICUSTOS_TOOLSERVICES_NEO4J). */
     @Bean
-    ScanPlanner scanPlanner(ToolCatalog catalog, org.springframework.core.env.Environment environment) {
-        java.util.Map<String, String> services = org.springframework.boot.context.properties.bind.Binder.get(environment)
-                .bind("nubicustos.tool-services", org.springframework.boot.context.properties.bind.Bindable.mapOf(String.class, String.class))
-                .orElse(java.util.Map.of());
+    ScanPlanner scanPlanner(ToolCatalog catalog, Environment environment) {
+        Map<String, String> services = Binder.get(environment)
+                .bind("nubicustos.tool-services", Bindable.mapOf(String.class, String.class)).orElse(Map.of());
         return new ScanPlanner(catalog, services);
     }
 
