@@ -51,6 +51,9 @@ cp "$repo/infra/dev/standin-catalog.yaml" "$NUBICUSTOS_DATA/catalog/standin-cata
 export NUBICUSTOS_CATALOG_OVERLAY=/app/catalog/standin-catalog.yaml NUBICUSTOS_ALLOW_STANDINS=true
 printf '[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = example\n' > "$NUBICUSTOS_DATA/credentials/aws/credentials"
 disk
+# the graph file must merge with the stack (its Neo4j image cannot be pulled here, so the graph is not run)
+NEO4J_PASSWORD=check-only docker-compose -p "$project" -f "$repo/compose.yaml" -f "$repo/compose.graph.yaml" --project-directory "$repo" \
+  config -q || fail "compose.graph.yaml does not merge with compose.yaml"
 echo "stack: up"
 compose up -d >"$NUBICUSTOS_DATA/compose-up.log" 2>&1 || { cat "$NUBICUSTOS_DATA/compose-up.log" >&2; fail "docker-compose up failed"; }
 for _ in $(seq 1 90); do

@@ -36,6 +36,9 @@ import java.util.Objects;
  *                             address is {@code {<name>}} in the command
  * @param failureLines         regular expressions of log lines the tool prints when it failed but exits as if it had not
  *                             (bad credentials, nothing collected): a step whose log has one failed, saying that line
+ * @param passedEnvironment    names of variables the worker passes from its own environment into the container (a
+ *                             service's password, passed by name so that it is never in the catalog, the plan or the
+ *                             database); their values are redacted from the tool's output like credentials
  */
 public record ToolDefinition(
         String name,
@@ -58,7 +61,8 @@ public record ToolDefinition(
         @JsonProperty("output_required") Boolean outputRequired,
         @JsonProperty("failure_lines") List<String> failureLines,
         @JsonProperty("scope_options") ScopeOptions scopeOptions,
-        String requires) {
+        String requires,
+        @JsonProperty("passed_environment") List<String> passedEnvironment) {
 
     public static final List<String> STREAMS = List.of("stdout", "stderr");
     private static final java.util.regex.Pattern NESTED_QUANTIFIER = java.util.regex.Pattern.compile("\\([^)]*[*+][^)]*\\)\\s*[*+{]");
@@ -74,11 +78,12 @@ public record ToolDefinition(
         failureLines = failureLines == null ? List.of() : List.copyOf(failureLines);
         outputRequired = Boolean.TRUE.equals(outputRequired);
         scopeOptions = scopeOptions == null ? ScopeOptions.NONE : scopeOptions;
+        passedEnvironment = passedEnvironment == null ? List.of() : List.copyOf(passedEnvironment);
     }
 
     ToolDefinition withName(String key) {
         return new ToolDefinition(key, image, containerNamePrefix, reportPath, credentials, network, environment,
-                defaultCommand, expectedExitCodes, entrypoint, namedVolumes, stdoutReport, severityOption, reportFormat, limits, imageSource, reportStreams, outputRequired, failureLines, scopeOptions, requires);
+                defaultCommand, expectedExitCodes, entrypoint, namedVolumes, stdoutReport, severityOption, reportFormat, limits, imageSource, reportStreams, outputRequired, failureLines, scopeOptions, requires, passedEnvironment);
     }
 
     public boolean acceptsExitCode(int exitCode) {
@@ -108,6 +113,10 @@ public record ToolDefinition(
         scopeOptions.validate(name);
         if (requires != null) {
             require(requires.matches("[a-z][a-z0-9-]{0,30}"), "requires (a service name such as neo4j)");
+        }
+        for (String variable : passedEnvironment) {
+            require(PassedVariables.allowed(variable), "passed_environment (names such as NEO4J_PASSWORD; " + PassedVariables.RESERVED_DESCRIPTION + ")");
+            require(!environment.containsKey(variable), "passed_environment (" + variable + " is also a fixed environment variable)");
         }
         for (String line : failureLines) {
             // why: the processor matches these against lines the tool (and the scanned account's names) wrote; a nested

@@ -103,7 +103,8 @@ public final class ScanPlanner {
             steps.add(new StepPlan(toolName, tool.image(), tool.containerNamePrefix(), List.copyOf(command),
                     tool.entrypoint(), tool.reportPath(), tool.credentials(), tool.network(), Map.copyOf(env),
                     tool.expectedExitCodes(), tool.namedVolumes(), tool.stdoutReport(), tool.reportFormat(),
-                    catalog.limits(profile, toolName).overriddenBy(requestLimits), tool.reportStreams()));
+                    catalog.limits(profile, toolName).overriddenBy(requestLimits), tool.reportStreams(),
+                    tool.passedEnvironment()));
         }
         return List.copyOf(steps);
     }

@@ -26,6 +26,7 @@ import java.util.Map;
  * @param reportFormat         the parser the processor uses
  * @param limits               memory, CPU, pids and timeout (catalog, then profile, then request)
  * @param reportStreams        the streams {@code stdoutReport} keeps (null in plans made before there was a choice: stdout)
+ * @param passedEnvironment    names of variables the worker passes from its own environment (values never in the plan)
  */
 public record StepPlan(
         String tool,
@@ -42,11 +43,21 @@ public record StepPlan(
         @JsonProperty("stdout_report") String stdoutReport,
         @JsonProperty("report_format") String reportFormat,
         ResourceLimits limits,
-        @JsonProperty("report_streams") List<String> reportStreams) {
+        @JsonProperty("report_streams") List<String> reportStreams,
+        @JsonProperty("passed_environment") List<String> passedEnvironment) {
 
     public StepPlan {
         limits = limits == null ? ResourceLimits.NONE : limits;
         reportStreams = reportStreams == null ? List.of("stdout") : List.copyOf(reportStreams);
+        passedEnvironment = passedEnvironment == null ? List.of() : List.copyOf(passedEnvironment);
+    }
+
+    /** A plan that passes nothing from the worker's environment. */
+    public StepPlan(String tool, String image, String containerNamePrefix, List<String> command, List<String> entrypoint, String reportPath,
+                    CredentialsMount credentials, String network, Map<String, String> environment, List<Integer> expectedExitCodes,
+                    Map<String, String> namedVolumes, String stdoutReport, String reportFormat, ResourceLimits limits, List<String> reportStreams) {
+        this(tool, image, containerNamePrefix, command, entrypoint, reportPath, credentials, network, environment, expectedExitCodes,
+                namedVolumes, stdoutReport, reportFormat, limits, reportStreams, null);
     }
 
     /** A plan whose standard-output report (if any) keeps stdout only. */
@@ -54,7 +65,7 @@ public record StepPlan(
                     CredentialsMount credentials, String network, Map<String, String> environment, List<Integer> expectedExitCodes,
                     Map<String, String> namedVolumes, String stdoutReport, String reportFormat, ResourceLimits limits) {
         this(tool, image, containerNamePrefix, command, entrypoint, reportPath, credentials, network, environment, expectedExitCodes,
-                namedVolumes, stdoutReport, reportFormat, limits, null);
+                namedVolumes, stdoutReport, reportFormat, limits, null, null);
     }
 
     /** Whether the standard-output report keeps the tool's stderr too. */
@@ -77,7 +88,7 @@ public record StepPlan(
             return this;
         }
         return new StepPlan(tool, image, containerNamePrefix, command, entrypoint, reportPath, credentials.fromAmbient(), network, environment,
-                expectedExitCodes, namedVolumes, stdoutReport, reportFormat, limits, reportStreams);
+                expectedExitCodes, namedVolumes, stdoutReport, reportFormat, limits, reportStreams, passedEnvironment);
     }
 
     public boolean acceptsExitCode(int exitCode) {

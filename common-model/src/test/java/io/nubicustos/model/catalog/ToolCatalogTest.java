@@ -105,6 +105,23 @@ class ToolCatalogTest {
     }
 
     @Test
+    void anOverlayCannotHandTheWorkersOwnSecretsToATool(@TempDir Path dir) throws IOException {
+        Path overlay = dir.resolve("overlay.yaml");
+        for (String name : List.of("DATABASE_PASSWORD", "SPRING_DATASOURCE_PASSWORD", "AWS_SECRET_ACCESS_KEY", "API_KEYS",
+                "NUBICUSTOS_API_KEYS", "KAFKA_BOOTSTRAP_SERVERS", "PGPASSWORD", "LD_PRELOAD", "neo4j_password", "NEO4J PASSWORD")) {
+            Files.writeString(overlay, "tools:\n  cartography: {passed_environment: ['" + name + "']}\n");
+            assertThatThrownBy(() -> ToolCatalog.load(null, overlay.toString())).as(name)
+                    .isInstanceOf(CatalogException.class).hasMessageContaining("passed_environment");
+        }
+        Files.writeString(overlay, "tools:\n  cartography: {passed_environment: [NEO4J_PASSWORD], environment: {NEO4J_PASSWORD: x}}\n");
+        assertThatThrownBy(() -> ToolCatalog.load(null, overlay.toString())).as("a fixed value would be in the catalog after all")
+                .isInstanceOf(CatalogException.class).hasMessageContaining("also a fixed environment variable");
+        Files.writeString(overlay, "tools:\n  cartography: {passed_environment: [NEO4J_PASSWORD, GRAPH_TOKEN]}\n");
+        assertThat(ToolCatalog.load(null, overlay.toString()).requireTool("cartography").passedEnvironment())
+                .containsExactly("NEO4J_PASSWORD", "GRAPH_TOKEN");
+    }
+
+    @Test
     void aPacuStepRunsOnlyModulesThatReadWhoeverWroteTheCatalog(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("catalog.yaml");
         String pacu = "  pacu: {image: p:1, container_name_prefix: p, report_path: /r, expected_exit_codes: [0], report_format: pacu-session,"

@@ -110,7 +110,11 @@ class ScanPlannerTest {
         ScanPlanner withGraph = new ScanPlanner(catalog, java.util.Map.of("neo4j", "bolt://graph.internal:7687"));
         StepPlan cartography = withGraph.plan(comprehensive, "audit", Set.of(), scanId).get(6);
         assertThat(cartography.tool()).isEqualTo("cartography");
-        assertThat(cartography.command()).containsExactly("--neo4j-uri", "bolt://graph.internal:7687");
+        assertThat(cartography.command()).containsExactly("--neo4j-uri", "bolt://graph.internal:7687", "--neo4j-user", "neo4j",
+                "--neo4j-password-env-var", "NEO4J_PASSWORD");
+        // why: the password is the worker's, passed by name: never in the catalog, the plan or the database
+        assertThat(cartography.passedEnvironment()).containsExactly("NEO4J_PASSWORD");
+        assertThat(cartography.environment()).doesNotContainKey("NEO4J_PASSWORD");
         assertThat(withGraph.leftOut(comprehensive)).isEmpty();
     }
 

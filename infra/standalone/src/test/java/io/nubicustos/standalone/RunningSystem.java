@@ -33,6 +33,10 @@ final class RunningSystem {
     private static int kafkaPort;
     private static String installation;
 
+    /** The worker's graph password, which Cartography's step is given by name (and which its log never shows). */
+    static final String NEO4J_PASSWORD_NAME = "NEO4J_PASSWORD";
+    static final String NEO4J_PASSWORD = "e2e-graph-password-4f1c";
+
     private RunningSystem() {
     }
 
@@ -45,14 +49,14 @@ final class RunningSystem {
                 kafkaPort = Ports.free();
                 String database = TestPostgres.newDatabase();
                 system = NubicustosStandalone.start(new NubicustosStandalone.Settings(data, database, null,
-                        kafkaPort, Ports.free(), 0, 8000, 0, 0, Map.of(
-                        "spring.datasource.username", "postgres", "spring.datasource.password", "",
-                        "nubicustos.worker.poll-interval", "500ms", "nubicustos.processor.sweep-interval", "1s",
-                        "nubicustos.outbox.poll-interval", "200ms", "nubicustos.webhooks.poll-interval", "200ms",
-                        "nubicustos.webhooks.retry-backoff", "300ms", "nubicustos.logs.follow-interval", "100ms",
-                        "nubicustos.webhooks.allow-private-addresses", "true",
+                        kafkaPort, Ports.free(), 0, 8000, 0, 0, Map.ofEntries(
+                        Map.entry("spring.datasource.username", "postgres"), Map.entry("spring.datasource.password", ""),
+                        Map.entry("nubicustos.worker.poll-interval", "500ms"), Map.entry("nubicustos.processor.sweep-interval", "1s"),
+                        Map.entry("nubicustos.outbox.poll-interval", "200ms"), Map.entry("nubicustos.webhooks.poll-interval", "200ms"),
+                        Map.entry("nubicustos.webhooks.retry-backoff", "300ms"), Map.entry("nubicustos.logs.follow-interval", "100ms"),
+                        Map.entry("nubicustos.webhooks.allow-private-addresses", "true"),
                         // why: the comprehensive profile's Cartography runs only where a Neo4j is configured (its stand-in needs none)
-                        "nubicustos.tool-services.neo4j", "bolt://neo4j:7687")));
+                        Map.entry("nubicustos.tool-services.neo4j", "bolt://neo4j:7687"), Map.entry(NEO4J_PASSWORD_NAME, NEO4J_PASSWORD))));
                 try (var connection = java.sql.DriverManager.getConnection(database, "postgres", "");
                      var rows = connection.createStatement().executeQuery("select id from installation")) {
                     rows.next();

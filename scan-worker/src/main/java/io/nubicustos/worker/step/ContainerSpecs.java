@@ -1,5 +1,6 @@
 package io.nubicustos.worker.step;
 
+import io.nubicustos.worker.credentials.PassedEnvironment;
 import io.nubicustos.worker.credentials.StagedCredentials;
 import io.nubicustos.worker.system.InstallationId;
 
@@ -31,12 +32,20 @@ class ContainerSpecs {
     private final ReportDirectories directories;
     private final String workerId;
     private final InstallationId installation;
+    private final PassedEnvironment passed;
 
-    ContainerSpecs(WorkerProperties properties, ReportDirectories directories, WorkerIdentity identity, InstallationId installation) {
+    ContainerSpecs(WorkerProperties properties, ReportDirectories directories, WorkerIdentity identity, InstallationId installation,
+                   PassedEnvironment passed) {
         this.installation = installation;
+        this.passed = passed;
         this.properties = properties;
         this.directories = directories;
         this.workerId = identity.id();
+    }
+
+    /** What the tool is given from the worker's environment and may print: to be redacted from its output. */
+    List<String> passedSecrets(StepPlan plan) {
+        return passed.secretsOf(plan);
     }
 
     /** @param network the network's id on this engine (see {@code ContainerRunner.ensureNetwork}) */
@@ -48,6 +57,8 @@ class ContainerSpecs {
             // why: ambient credentials pass the region and the credentials endpoints by name; the keys are in the staged file
             environment.putAll(staged.environment());
         }
+        // why: a service's password is the worker's, passed by name; it is in the container's environment only
+        environment.putAll(passed.valuesFor(plan));
         List<BindMount> binds = new ArrayList<>();
         Map<String, String> volumes = new LinkedHashMap<>();
         // why: credentials of every kind are staged for the execution (an AWS profile, a kubeconfig): the tool never

@@ -26,6 +26,7 @@ import org.springframework.transaction.TransactionException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.sql.SQLException;
 import java.util.concurrent.ExecutorService;
@@ -120,13 +121,11 @@ public class StepRunner {
                 // and it is started only if it never was (an exited container started again would run the tool twice)
                 containerId = existing.get().getId();
                 neverStarted = "created".equals(existing.get().getState().getStatus());
-                redaction = Redaction.of(credentials.secretsOf(awsProfile(step), step.executionId()));
+                redaction = Redaction.of(join(credentials.secretsOf(awsProfile(step), step.executionId()), specs.passedSecrets(step.plan())));
             } else {
                 Path reportDir = directories.prepare(step.scanId(), step.tool());
                 StagedCredentials.Staged staged = stageCredentials(step);
-                if (staged != null) {
-                    redaction = Redaction.of(staged.secrets());
-                }
+                redaction = Redaction.of(join(staged == null ? List.of() : staged.secrets(), specs.passedSecrets(step.plan())));
                 containers.ensureImage(step.plan().image());
                 String network = containers.ensureNetwork(step.plan().network());
                 containerId = containers.create(specs.of(step, reportDir, staged, network));
@@ -401,5 +400,11 @@ public class StepRunner {
         String message = String.valueOf(e.getMessage()).strip();
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    private static List<String> join(java.util.Collection<String> first, List<String> second) {
+        List<String> all = new java.util.ArrayList<>(first);
+        all.addAll(second);
+        return all;
     }
 }

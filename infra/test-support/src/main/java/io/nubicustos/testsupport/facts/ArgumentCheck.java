@@ -45,7 +45,7 @@ public final class ArgumentCheck {
                         .append("      [ $n -gt 0 ] || usage \"").append(label).append(": expected at least one argument\";;\n");
                 default -> sh.append("      if [ -n \"$inline\" ]; then v=\"$inline\"; shift; else [ $# -ge 2 ] || usage \"").append(label)
                         .append(": expected one argument\"; v=\"$2\"; shift 2; fi\n")
-                        .append("      ").append(choiceCheck(flag, label, "$v")).append(";;\n");
+                        .append("      ").append(choiceCheck(flag, label, "$v")).append(variableCheck(flag)).append(";;\n");
             }
         }
         sh.append("    -?*) usage \"unrecognized arguments: $arg\";;\n")
@@ -63,6 +63,18 @@ public final class ArgumentCheck {
         String shown = inert(flag.choices().stream().map(c -> "'" + c.replace("'", "") + "'").collect(Collectors.joining(", ")));
         return "case \"" + value + "\" in " + choices + ") ;; *) usage \"" + label + ": invalid choice: '" + value + "' (choose from "
                 + shown.replace("\"", "") + ")\";; esac";
+    }
+
+    /**
+     * For a flag whose value names an environment variable the tool reads (Cartography's {@code --neo4j-password-env-var}):
+     * the stand-in fails as the tool does when that variable is empty, with the line the sheet gives ({@code names_variable}).
+     */
+    private static String variableCheck(ToolFacts.Flag flag) {
+        if (flag.namesVariable() == null) {
+            return "";
+        }
+        return "; case \"$v\" in ''|[!A-Za-z_]*|*[!A-Za-z0-9_]*) pv='';; *) eval \"pv=\\${$v:-}\";; esac"
+                + "; [ -n \"$pv\" ] || { $B echo \"" + inert(flag.namesVariable()) + "\" >&2; exit 1; }";
     }
 
     /** The exit code the tool's parser ends with on a usage error: the sheet's code whose meaning says usage, else argparse's 2. */

@@ -51,6 +51,7 @@ public final class CatalogContract {
             }
         }
         credentials(tool, facts, out);
+        passedVariables(catalog, tool, facts, out);
         List<String> known = facts.failureLines().stream().map(line -> line.startsWith("^") ? line.substring(1) : line).toList();
         for (String line : tool.failureLines()) {
             if (!known.contains(line)) {
@@ -98,6 +99,22 @@ public final class CatalogContract {
         if (first.equalsIgnoreCase(program) || first.equalsIgnoreCase(Path.of(entrypoint.get(0)).getFileName().toString())) {
             out.add("the command repeats the entrypoint " + entrypoint + " (it would run " + String.join(" ", entrypoint) + " "
                     + String.join(" ", tool.defaultCommand()) + ")");
+        }
+    }
+
+    /** A flag naming the variable a secret is read from (a password) must name one the worker passes: else it always fails. */
+    private static void passedVariables(ToolCatalog catalog, ToolDefinition tool, ToolFacts facts, List<String> out) {
+        for (List<String> argv : commandLines(catalog, tool)) {
+            for (int i = 0; i + 1 < argv.size(); i++) {
+                String flag = argv.get(i);
+                ToolFacts.Flag named = facts.commands().values().stream().map(c -> c.flags().get(flag)).filter(java.util.Objects::nonNull)
+                        .filter(f -> f.namesVariable() != null).findFirst().orElse(null);
+                if (named != null && !tool.passedEnvironment().contains(argv.get(i + 1))) {
+                    out.add(flag + " " + argv.get(i + 1) + " names a variable the container never has (passed_environment: "
+                            + tool.passedEnvironment() + ")");
+                    return;
+                }
+            }
         }
     }
 

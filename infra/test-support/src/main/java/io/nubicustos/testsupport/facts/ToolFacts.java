@@ -28,7 +28,8 @@ public record ToolFacts(String tool, String repository, String tag, String commi
     }
 
     /** A flag: how many values it takes ({@code none}, {@code one}, {@code many}), and which, when the tool restricts them. */
-    public record Flag(String name, String value, List<String> choices, List<String> itemChoices, String listSeparator) {
+    public record Flag(String name, String value, List<String> choices, List<String> itemChoices, String listSeparator,
+                       String namesVariable) {
         public int minValues() {
             return "none".equals(value) ? 0 : 1;
         }
@@ -84,7 +85,7 @@ public record ToolFacts(String tool, String repository, String tag, String commi
         for (Map.Entry<String, JsonNode> e : node.path("flags").properties()) {
             JsonNode f = e.getValue();
             Flag flag = new Flag(e.getKey(), f.path("value").asString("one"), strings(f.path("choices")), strings(f.path("item_choices")),
-                    f.path("list_separator").asString(","));
+                    f.path("list_separator").asString(","), f.path("names_variable").isMissingNode() ? null : f.path("names_variable").asString());
             flags.put(e.getKey(), flag);
             for (String alias : strings(f.path("aliases"))) {
                 flags.put(alias, flag);

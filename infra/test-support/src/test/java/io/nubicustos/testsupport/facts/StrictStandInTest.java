@@ -30,6 +30,7 @@ class StrictStandInTest {
     static void images() {
         StandInImage.forTool("prowler").exitsWith(3).buildWith(DOCKER);
         StandInImage.forTool("scoutsuite").exitsWith(0).buildWith(DOCKER);
+        StandInImage.forTool("cartography").exitsWith(0).buildWith(DOCKER);
     }
 
     @Test
@@ -67,6 +68,18 @@ class StrictStandInTest {
     }
 
     @Test
+    void cartographyWithoutThePasswordItIsToldToReadFailsAsCartographyDoes() {
+        ToolCatalog catalog = ToolCatalog.load(null, StandIns.overlay().toString());
+        List<String> argv = new java.util.ArrayList<>(catalog.requireTool("cartography").defaultCommand());
+        argv.replaceAll(arg -> arg.equals("{neo4j}") ? "bolt://neo4j:7687" : arg);
+
+        Run without = run(StandIns.image("cartography"), argv, List.of());
+        assertThat(without.exitCode()).isEqualTo(1);
+        assertThat(without.stderr()).contains("Neo4j username was provided but a password could not be found.");
+        assertThat(run(StandIns.image("cartography"), argv, List.of("NEO4J_PASSWORD=graph")).exitCode()).as("passed by name").isZero();
+    }
+
+    @Test
     void itRunsAsTheImagesUserWithItsHome() {
         var config = DOCKER.inspectImageCmd(StandIns.image("scoutsuite")).exec().getConfig();
 
@@ -79,7 +92,11 @@ class StrictStandInTest {
     }
 
     private static Run run(String image, List<String> argv) {
-        String id = DOCKER.createContainerCmd(image).withCmd(argv).withLabels(Map.of("io.nubicustos.test", "strict-standin")).exec().getId();
+        return run(image, argv, List.of());
+    }
+
+    private static Run run(String image, List<String> argv, List<String> environment) {
+        String id = DOCKER.createContainerCmd(image).withCmd(argv).withEnv(environment).withLabels(Map.of("io.nubicustos.test", "strict-standin")).exec().getId();
         try {
             DOCKER.startContainerCmd(id).exec();
             int code = DOCKER.waitContainerCmd(id).exec(new WaitContainerResultCallback()).awaitStatusCode();

@@ -83,6 +83,16 @@ class ToolFactsContractTest {
     }
 
     @Test
+    void aPasswordReadFromAVariableTheWorkerDoesNotPassIsNamed(@org.junit.jupiter.api.io.TempDir Path dir) throws java.io.IOException {
+        Path overlay = dir.resolve("overlay.yaml");
+        java.nio.file.Files.writeString(overlay, "tools:\n  cartography: {passed_environment: []}\n");
+        ToolCatalog withoutPassword = ToolCatalog.load(null, overlay.toString());
+
+        assertThat(CatalogContract.violations(withoutPassword, REPOSITORY)).anySatisfy(v -> assertThat(v)
+                .startsWith("cartography: --neo4j-password-env-var NEO4J_PASSWORD names a variable the container never has"));
+    }
+
+    @Test
     void theModulesACatalogMayGivePacuAreTheOnesItsSourceShowsOnlyRead() {
         List<String> sheet = new java.util.ArrayList<>();
         ToolFacts.require("pacu").raw().path("read_only_modules").forEach(m -> sheet.add(m.path("name").asString()));
