@@ -244,8 +244,6 @@ public class StagedCredentials {
     }
 
     /** The kubeconfig's lines whose values are secrets (bearer tokens, client keys, passwords). */
-    private static final java.util.regex.Pattern KUBE_SECRET = java.util.regex.Pattern.compile(
-            "^\\s*-?\\s*(token|client-key-data|password|client-certificate-data)\\s*:\\s*[\"']?([^\"'\\s]+)");
     private static final long KUBECONFIG_MAX_SIZE = 1024 * 1024;
 
     /**
@@ -263,17 +261,11 @@ public class StagedCredentials {
             if (Files.size(source) > KUBECONFIG_MAX_SIZE) {
                 throw new StepFailure("the kubeconfig at " + source + " is larger than 1 MB; it is not one");
             }
-            String text = Files.readString(source, StandardCharsets.UTF_8);
-            List<String> secrets = new ArrayList<>();
-            for (String line : text.split("\n")) {
-                java.util.regex.Matcher secret = KUBE_SECRET.matcher(line);
-                if (secret.find()) {
-                    secrets.add(secret.group(2));
-                }
-            }
+            // why: the container sees only this copy: files it names are inlined, and plugins it cannot run are refused
+            KubeconfigInliner.Inlined inlined = KubeconfigInliner.inline(Files.readString(source, StandardCharsets.UTF_8), kubePath);
             Path dir = directories.credentialsDirectory(executionId);
-            write(dir.resolve("config"), text);
-            return new Staged(dir, directories.hostPathOf(dir), List.copyOf(secrets));
+            write(dir.resolve("config"), inlined.text());
+            return new Staged(dir, directories.hostPathOf(dir), inlined.secrets());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot stage the kubeconfig " + source, e);
         }
