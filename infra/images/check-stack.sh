@@ -57,10 +57,10 @@ NEO4J_PASSWORD=check-only docker-compose -p "$project" -f "$repo/compose.yaml" -
 echo "stack: up"
 compose up -d >"$NUBICUSTOS_DATA/compose-up.log" 2>&1 || { cat "$NUBICUSTOS_DATA/compose-up.log" >&2; fail "docker-compose up failed"; }
 for _ in $(seq 1 90); do
-  curl -sf localhost:8000/actuator/health/readiness >/dev/null 2>&1 && break
+  curl -sf localhost:8000/readyz >/dev/null 2>&1 && break
   sleep 2
 done
-curl -sf localhost:8000/actuator/health/readiness >/dev/null || fail "the API did not become ready in 3 minutes"
+curl -sf localhost:8000/readyz >/dev/null || fail "the API did not become ready in 3 minutes"
 disk  # with the stack up: what its containers took is the difference from the line before
 
 echo "stack: the specification's CI/CD script"

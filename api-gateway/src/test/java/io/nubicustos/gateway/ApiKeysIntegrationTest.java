@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** With API keys configured: every /api/** route needs one, health stays open, rates are limited, mutations audited. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"spring.config.name=api-gateway",
-        "nubicustos.api.keys=ci:ci-key-0123456789abcdef,ops:ops-key-0123456789abcdef,burst:burst-key-0123456789abcdef", "nubicustos.api.protect-metrics=true",
+        "nubicustos.api.keys=ci:ci-key-0123456789abcdef,ops:ops-key-0123456789abcdef,burst:burst-key-0123456789abcdef",
         "nubicustos.api.requests-per-minute=20", "nubicustos.api.unauthenticated-per-minute=1000"})
 @RealInfrastructure
 class ApiKeysIntegrationTest {

@@ -16,7 +16,7 @@ import java.util.HexFormat;
 
 /**
  * Deny by default: when API keys are configured, every request needs a valid {@code X-API-Key}
- * except the {@link OpenRoutes} (health, and metrics unless protected): 401 otherwise. Callers
+ * except the {@link OpenRoutes} (health) and requests to a separate management port: 401 otherwise. Callers
  * without a valid key are throttled per client address (429), so keys cannot be guessed at speed;
  * a valid key is limited by its own rate (429). With no key configured the API is open.
  */
@@ -27,14 +27,15 @@ final class ApiKeyFilter extends OncePerRequestFilter {
     private final ApiKeys keys;
     private final RateLimiter perKey;
     private final RateLimiter perAddress;
-    private final boolean protectMetrics;
+    private final int managementPort;
     private final Counter throttled;
 
-    ApiKeyFilter(ApiKeys keys, RateLimiter perKey, RateLimiter perAddress, boolean protectMetrics, MeterRegistry meters) {
+    /** @param managementPort a separate management port (not the API's), whose requests need no key; -1 for none */
+    ApiKeyFilter(ApiKeys keys, RateLimiter perKey, RateLimiter perAddress, int managementPort, MeterRegistry meters) {
         this.keys = keys;
         this.perKey = perKey;
         this.perAddress = perAddress;
-        this.protectMetrics = protectMetrics;
+        this.managementPort = managementPort;
         this.throttled = meters.counter("nubicustos.api.throttled");
     }
 
@@ -46,7 +47,7 @@ final class ApiKeyFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        if (OpenRoutes.isOpen(request.getRequestURI(), protectMetrics)) {
+        if (OpenRoutes.isOpen(request.getRequestURI()) || (managementPort > 0 && request.getLocalPort() == managementPort)) {
             AuditTrail.actor(request, "anonymous");
             chain.doFilter(request, response);
             return;

@@ -2,6 +2,7 @@ package io.nubicustos.gateway.security;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nubicustos.gateway.system.GatewayProperties;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -26,13 +27,41 @@ class SecurityConfiguration {
     }
 
     @Bean
-    FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(GatewayProperties properties, Clock clock, MeterRegistry meters) {
+    FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(GatewayProperties properties, Clock clock, MeterRegistry meters,
+                                                      @Value("${management.server.port:-1}") int managementPort,
+                                                      @Value("${server.port:8080}") int serverPort,
+                                                      @Value("${nubicustos.api.published-bind:}") String publishedBind) {
         GatewayProperties.Api api = properties.api();
-        FilterRegistrationBean<ApiKeyFilter> registration = new FilterRegistrationBean<>(new ApiKeyFilter(new ApiKeys(api),
+        ApiKeys keys = new ApiKeys(api);
+        refuseOpenWithoutKey(keys, publishedBind);
+        // why: a management port of its own (MANAGEMENT_SERVER_PORT, on loopback or a network only Prometheus shares) is
+        // where metrics are scraped without a key; on the API's port every actuator endpoint but health needs one
+        int separateManagementPort = managementPort > 0 && managementPort != serverPort ? managementPort : -1;
+        FilterRegistrationBean<ApiKeyFilter> registration = new FilterRegistrationBean<>(new ApiKeyFilter(keys,
                 new RateLimiter(api.requestsPerMinute(), clock), new RateLimiter(api.unauthenticatedPerMinute(), clock),
-                api.protectMetrics(), meters));
+                separateManagementPort, meters));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 3);
         return registration;
+    }
+
+    /**
+     * The address the API's port is published on (compose passes its NUBICUSTOS_BIND): beyond loopback with no key, anyone
+     * who reaches it could start scans of any profile, read every finding and delete evidence; the API refuses to start.
+     */
+    static void refuseOpenWithoutKey(ApiKeys keys, String publishedBind) {
+        if (keys.enabled() || publishedBind == null || publishedBind.isBlank()) {
+            return;
+        }
+        boolean loopback;
+        try {
+            loopback = java.net.InetAddress.getByName(publishedBind).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            loopback = false;
+        }
+        if (!loopback) {
+            throw new IllegalStateException("the API is published on " + publishedBind + " (NUBICUSTOS_BIND), beyond this machine, and no"
+                    + " key is configured: set API_KEY (or NUBICUSTOS_API_KEYS), or keep NUBICUSTOS_BIND=127.0.0.1");
+        }
     }
 
     @Bean

@@ -105,13 +105,12 @@ public record GatewayProperties(
      * @param keys                     API keys, each {@code name:key} or just {@code key}; none configured (and no
      *                                 {@code key}): the API is open
      * @param key                      the specification's single key ({@code API_KEY}), named {@code api-key}
-     * @param protectMetrics           whether {@code /actuator/prometheus} also needs a key
      * @param requestsPerMinute        requests one key may make per minute before getting 429
      * @param unauthenticatedPerMinute calls without a valid key one client address may make per minute before
      *                                 getting 429 (only when keys are configured), so keys cannot be guessed at speed
      * @param maxBodySize              the largest request body accepted; larger ones get 413 before they are read
      */
-    public record Api(List<String> keys, String key, @DefaultValue("false") boolean protectMetrics,
+    public record Api(List<String> keys, String key,
                       @DefaultValue("600") int requestsPerMinute, @DefaultValue("30") int unauthenticatedPerMinute,
                       @DefaultValue("1MB") DataSize maxBodySize) {
         public Api {

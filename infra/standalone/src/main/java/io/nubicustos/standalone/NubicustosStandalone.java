@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The whole system in one JVM: an embedded KRaft broker and embedded PostgreSQL (unless external ones
@@ -29,8 +30,11 @@ import java.util.Set;
  * {@code EMBEDDED_POSTGRES_PORT} (54329) for the embedded ones, {@code PORT} (8000) for the API,
  * {@code NUBICUSTOS_SERVICES} (default {@code api-gateway,scan-worker,report-processor}; {@code none}
  * starts only the embedded Kafka and PostgreSQL, for services run as separate processes),
- * {@code NUBICUSTOS_EMBEDDED_LISTEN_ADDRESS} (default {@code 127.0.0.1}: the embedded Kafka and PostgreSQL
- * are reachable from this machine only) and {@code KAFKA_ADVERTISED_HOST} (default {@code localhost}).
+ * {@code NUBICUSTOS_BIND} (default {@code 127.0.0.1}: every listener the standalone opens — the API, the embedded
+ * Kafka and PostgreSQL — is reachable from this machine only; {@code NUBICUSTOS_EMBEDDED_LISTEN_ADDRESS} is its
+ * older name) and {@code KAFKA_ADVERTISED_HOST} (default {@code localhost}). The worker's and the processor's ports
+ * serve only their actuator (health, metrics) and stay on loopback whatever the bind: they have no keys. Opening
+ * the API beyond loopback without a key is refused at start.
  */
 public final class NubicustosStandalone implements AutoCloseable {
 
@@ -74,6 +78,7 @@ public final class NubicustosStandalone implements AutoCloseable {
     }
 
     private void boot(Settings settings) {
+        refuseOpenWithoutKey(settings);
         Map<String, String> common = new LinkedHashMap<>();
         if (settings.databaseUrl() == null) {
             EmbeddedDatabase database = EmbeddedDatabase.start(settings.dataDir().resolve("postgres"), settings.postgresPort(),
@@ -111,22 +116,41 @@ public final class NubicustosStandalone implements AutoCloseable {
         common.putAll(settings.properties());
 
         if (settings.services().contains(ApiGatewayApplication.CONFIG_NAME)) {
-            ConfigurableApplicationContext api = run(ApiGatewayApplication.class, ApiGatewayApplication.CONFIG_NAME, settings.apiPort(), common);
+            ConfigurableApplicationContext api = run(ApiGatewayApplication.class, ApiGatewayApplication.CONFIG_NAME, settings.apiPort(),
+                    settings.listenAddress(), common);
             apiPort = Integer.parseInt(api.getEnvironment().getProperty("local.server.port", "0"));
         }
+        // why: these ports serve only an actuator, with no key to ask for: they never leave loopback
         if (settings.services().contains(ScanWorkerApplication.CONFIG_NAME)) {
-            run(ScanWorkerApplication.class, ScanWorkerApplication.CONFIG_NAME, settings.workerPort(), common);
+            run(ScanWorkerApplication.class, ScanWorkerApplication.CONFIG_NAME, settings.workerPort(), Settings.LOOPBACK, common);
         }
         if (settings.services().contains(ReportProcessorApplication.CONFIG_NAME)) {
-            run(ReportProcessorApplication.class, ReportProcessorApplication.CONFIG_NAME, settings.processorPort(), common);
+            run(ReportProcessorApplication.class, ReportProcessorApplication.CONFIG_NAME, settings.processorPort(), Settings.LOOPBACK, common);
         }
     }
 
-    private ConfigurableApplicationContext run(Class<?> app, String configName, int port, Map<String, String> common) {
+    /**
+     * An API opened beyond this machine with no key would let anyone who reaches it — a tool container on the tools'
+     * network among them — start scans of any profile, read every finding and delete evidence.
+     */
+    static void refuseOpenWithoutKey(Settings settings) {
+        if (!settings.services().contains(ApiGatewayApplication.CONFIG_NAME) || Settings.isLoopback(settings.listenAddress())) {
+            return;
+        }
+        boolean keyed = Stream.of(settings.properties().get("nubicustos.api.keys"), settings.properties().get("nubicustos.api.key"),
+                System.getenv("API_KEY"), System.getenv("NUBICUSTOS_API_KEYS")).anyMatch(v -> v != null && !v.isBlank());
+        if (!keyed) {
+            throw new IllegalStateException("NUBICUSTOS_BIND=" + settings.listenAddress() + " opens the API beyond this machine, and no key"
+                    + " is configured: set API_KEY (or NUBICUSTOS_API_KEYS), or keep NUBICUSTOS_BIND=127.0.0.1");
+        }
+    }
+
+    private ConfigurableApplicationContext run(Class<?> app, String configName, int port, String address, Map<String, String> common) {
         List<String> args = new ArrayList<>();
         // why: command-line arguments outrank the services' own config files, which default to external servers
         args.add("--spring.config.name=" + configName);
         args.add("--server.port=" + port);
+        args.add("--server.address=" + address);
         common.forEach((key, value) -> args.add("--" + key + "=" + value));
         // why: the launcher closes the services before the broker and the database they use (see close()); their own
         // shutdown hooks would race it and wait on a broker that is already gone
@@ -234,7 +258,7 @@ public final class NubicustosStandalone implements AutoCloseable {
                     Integer.parseInt(env.getOrDefault("PROCESSOR_PORT", "8002")),
                     Map.of(),
                     services(env.getOrDefault("NUBICUSTOS_SERVICES", String.join(",", ALL_SERVICES))),
-                    env.getOrDefault("NUBICUSTOS_EMBEDDED_LISTEN_ADDRESS", LOOPBACK),
+                    bind(env),
                     env.getOrDefault("KAFKA_ADVERTISED_HOST", "localhost"));
         }
 
@@ -243,6 +267,22 @@ public final class NubicustosStandalone implements AutoCloseable {
             all.putAll(more);
             return new Settings(dataDir, databaseUrl, kafkaBootstrapServers, kafkaPort, kafkaControllerPort, postgresPort,
                     apiPort, workerPort, processorPort, all, services, listenAddress, advertisedHost);
+        }
+
+        /** NUBICUSTOS_BIND, else its older name NUBICUSTOS_EMBEDDED_LISTEN_ADDRESS, else loopback. */
+        static String bind(Map<String, String> env) {
+            String bind = blankToNull(env.get("NUBICUSTOS_BIND"));
+            String alias = blankToNull(env.get("NUBICUSTOS_EMBEDDED_LISTEN_ADDRESS"));
+            return bind != null ? bind : alias != null ? alias : LOOPBACK;
+        }
+
+        /** Whether an address is this machine's loopback (a name is resolved: {@code localhost} is). */
+        static boolean isLoopback(String address) {
+            try {
+                return java.net.InetAddress.getByName(address).isLoopbackAddress();
+            } catch (java.net.UnknownHostException e) {
+                return false;
+            }
         }
 
         static Set<String> services(String list) {
