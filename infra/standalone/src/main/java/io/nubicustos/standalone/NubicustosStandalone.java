@@ -86,7 +86,7 @@ public final class NubicustosStandalone implements AutoCloseable {
             keep(database);
             common.put("spring.datasource.url", database.jdbcUrl());
             common.put("spring.datasource.username", "postgres");
-            common.put("spring.datasource.password", "");
+            common.put("spring.datasource.password", database.password());
             log.info("Embedded PostgreSQL at {}", database.jdbcUrl());
         } else {
             common.put("spring.datasource.url", settings.databaseUrl());
