@@ -49,6 +49,9 @@ STANDIN_SLEEP=2 "$repo/infra/dev/standin-images.sh" "$repo/../shared/samples" >/
 mkdir -p "$NUBICUSTOS_DATA/reports" "$NUBICUSTOS_DATA/credentials/aws" "$NUBICUSTOS_DATA/credentials/kube" "$NUBICUSTOS_DATA/catalog"
 cp "$repo/infra/dev/standin-catalog.yaml" "$NUBICUSTOS_DATA/catalog/standin-catalog.yaml"
 export NUBICUSTOS_CATALOG_OVERLAY=/app/catalog/standin-catalog.yaml NUBICUSTOS_ALLOW_STANDINS=true
+# the stack's passwords, generated as infra/images/secrets.sh does, but kept in this run's data directory
+NUBICUSTOS_ENV_FILE="$NUBICUSTOS_DATA/.env" "$here/secrets.sh" >/dev/null
+set -a; . "$NUBICUSTOS_DATA/.env"; set +a
 printf '[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = example\n' > "$NUBICUSTOS_DATA/credentials/aws/credentials"
 disk
 # the graph file must merge with the stack (its Neo4j image cannot be pulled here, so the graph is not run)
@@ -61,6 +64,11 @@ for _ in $(seq 1 90); do
   sleep 2
 done
 curl -sf localhost:8000/readyz >/dev/null || fail "the API did not become ready in 3 minutes"
+# the API knows the profiles from the worker's heartbeat (it mounts no credentials): wait for one that names them
+for _ in $(seq 1 60); do
+  [ "$(curl -sf localhost:8000/api/workers | jq '.workers | length' 2>/dev/null)" -gt 0 ] 2>/dev/null && break
+  sleep 2
+done
 disk  # with the stack up: what its containers took is the difference from the line before
 
 echo "stack: the specification's CI/CD script"

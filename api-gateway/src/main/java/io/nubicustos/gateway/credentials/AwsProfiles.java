@@ -1,42 +1,48 @@
 package io.nubicustos.gateway.credentials;
 
-import io.nubicustos.model.credentials.AmbientCredentials;
-
 import io.nubicustos.gateway.system.GatewayProperties;
+import io.nubicustos.model.credentials.AmbientCredentials;
+import io.nubicustos.model.credentials.AwsProfileNames;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.util.Collections;
 
 /**
- * The AWS profiles present in the mounted credentials directory: the sections of {@code credentials}
- * ({@code [name]}) and of {@code config} ({@code [default]}, {@code [profile name]}). The files are read
- * again whenever their size or modification time changes, so that credentials mounted or rotated while the
- * service runs are seen at once, and not on every request otherwise. Secrets are never kept: only the
- * section headers. {@link #contains} trusts what it found for a second before looking at the files again (a
- * profile added is seen at once, one removed may be accepted for that second and then fails at the worker's
- * staging): the two file lookups per accepted scan were measurable at a few thousand scans a second.
+ * The AWS profiles a scan may name. Where the API has a credentials directory of its own (the standalone), the names
+ * of its files' sections ({@link AwsProfileNames}); where it has none (the compose stack, where only the worker mounts
+ * the keys), the names live workers publish in their heartbeat rows — the API never needs to read a key. The files
+ * are read again whenever their size or modification time changes; {@link #contains} trusts what it found for a
+ * second before looking again (a profile added is seen at once, one removed may be accepted for that second and
+ * then fails at the worker's staging): the lookups per accepted scan were measurable at a few thousand scans a second.
  */
 @Component
 public class AwsProfiles {
 
-    private static final Pattern SECTION = Pattern.compile("^\\s*\\[\\s*(?:profile\\s+)?([^\\]]+?)\\s*]\\s*$");
+    private static final long TRUSTED_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final String NO_FILES = "-;-;";
+    // why: the same liveness rule as /api/workers
+    private static final String PUBLISHED = """
+            select distinct jsonb_array_elements_text(aws_profiles) as name from workers
+             where jsonb_typeof(aws_profiles) = 'array'
+               and last_heartbeat > clock_timestamp() - (3 * heartbeat_interval_ms + 1000) * interval '1 millisecond'
+             order by 1
+            """;
 
     private final Path directory;
     private final boolean allowAmbient;
+    private final JdbcClient jdbc;
 
-    AwsProfiles(GatewayProperties properties) {
+    AwsProfiles(GatewayProperties properties, JdbcClient jdbc) {
         this.directory = properties.credentials().awsPath();
         this.allowAmbient = properties.credentials().allowAmbient();
+        this.jdbc = jdbc;
     }
 
     /** Whether the profile runs with the workers' own AWS environment: allowed, {@code default}, and in neither file. */
@@ -49,18 +55,18 @@ public class AwsProfiles {
         return allowAmbient && AmbientCredentials.PROFILE.equals(name);
     }
 
-    public Path directory() {
-        return directory;
+    /** Where the names come from, for messages: the credentials file, or the workers. */
+    public String source() {
+        return NO_FILES.equals(stamp()) ? "the profiles live workers publish (the API mounts no credentials; " + directory
+                + " has none)" : directory.resolve("credentials").toString();
     }
-
-    private static final long TRUSTED_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private record Snapshot(String stamp, Set<String> names, long checkedAt) {
     }
 
     private volatile Snapshot cached = new Snapshot("", Set.of(), System.nanoTime() - TRUSTED_NANOS);
 
-    /** Whether the profile exists: from what was found within the last second, or else from the files. */
+    /** Whether the profile exists: from what was found within the last second, or else from the files (or workers). */
     public boolean contains(String name) {
         Snapshot snapshot = cached;
         // why: monotonic time, so that a clock set back never makes an old answer look fresh
@@ -70,14 +76,19 @@ public class AwsProfiles {
         return names().contains(name);
     }
 
-    /** Profile names, or an empty set when no credentials are mounted; always from the files' current state. */
+    /** Profile names, or an empty set when there are none; always from the current state. */
     public Set<String> names() {
         long now = System.nanoTime();
         String stamp = stamp();
         Snapshot snapshot = cached;
-        snapshot = new Snapshot(stamp, stamp.equals(snapshot.stamp()) ? snapshot.names() : read(), now);
-        cached = snapshot;
-        return snapshot.names();
+        Set<String> names;
+        if (NO_FILES.equals(stamp)) {
+            names = Set.copyOf(new LinkedHashSet<>(jdbc.sql(PUBLISHED).query(String.class).list()));
+        } else {
+            names = stamp.equals(snapshot.stamp()) ? snapshot.names() : AwsProfileNames.read(directory);
+        }
+        cached = new Snapshot(stamp, names, now);
+        return names;
     }
 
     /** What identifies the files' current content: their sizes and modification times (links followed). */
@@ -93,26 +104,5 @@ public class AwsProfiles {
             }
         }
         return stamp.toString();
-    }
-
-    private Set<String> read() {
-        Set<String> names = new LinkedHashSet<>();
-        for (String file : new String[] {"credentials", "config"}) {
-            Path path = directory.resolve(file);
-            if (!Files.isRegularFile(path)) {
-                continue;
-            }
-            try (var lines = Files.lines(path)) {
-                lines.forEach(line -> {
-                    Matcher m = SECTION.matcher(line);
-                    if (m.matches() && !m.group(1).startsWith("sso-session")) {
-                        names.add(m.group(1));
-                    }
-                });
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + path, e);
-            }
-        }
-        return Collections.unmodifiableSet(names);
     }
 }

@@ -217,11 +217,11 @@ public class ScanRequestParser {
                 .anyMatch(c -> c != null && "aws".equals(c.kind()));
         if (needsAws && !awsProfiles.contains(name) && !awsProfiles.mayBeAmbient(name)) {
             Set<String> known = awsProfiles.names();
-            String where = awsProfiles.directory().resolve("credentials").toString();
+            String where = awsProfiles.source();
             String ambient = AmbientCredentials.PROFILE.equals(name)
                     ? " (workers with an instance role or environment credentials: set nubicustos.credentials.allow-ambient=true)" : "";
             throw ApiException.unprocessable("unknown_aws_profile", "aws_profile", known.isEmpty()
-                    ? "aws_profile '" + name + "' cannot be used: no AWS credentials are mounted at " + where + ambient
+                    ? "aws_profile '" + name + "' cannot be used: there is no AWS profile in " + where + ambient
                     : "aws_profile '" + name + "' is not in " + where + "; available: " + String.join(", ", known) + ambient);
         }
         return name;

@@ -3,7 +3,9 @@ package io.nubicustos.gateway.credentials;
 import io.nubicustos.testsupport.RealInfrastructure;
 import io.nubicustos.testsupport.TestDirectories;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -32,6 +34,34 @@ class AmbientCredentialsRefusedIntegrationTest {
     @LocalServerPort
     int port;
 
+    @Autowired
+    JdbcClient jdbc;
+
+    @Test
+    void anApiWithoutCredentialsTakesTheProfileNamesLiveWorkersPublishAndNeverAKey() throws Exception {
+        // why: in the compose stack only the worker mounts the keys; its heartbeat row carries the names alone
+        jdbc.sql("""
+                insert into workers (id, slots, slots_in_use, healthy, started_at, last_heartbeat, heartbeat_interval_ms, aws_profiles)
+                values ('names-worker', 1, 0, true, now(), clock_timestamp(), 60000, '["audit-account"]'::jsonb),
+                       ('dead-worker', 1, 0, true, now(), clock_timestamp() - interval '1 hour', 1000, '["gone-account"]'::jsonb)
+                """).update();
+        try {
+            assertThat(submit("{\"profile\": \"quick\", \"aws_profile\": \"audit-account\", \"dry_run\": true}").statusCode())
+                    .isEqualTo(200);
+            HttpResponse<String> gone = submit("{\"profile\": \"quick\", \"aws_profile\": \"gone-account\", \"dry_run\": true}");
+            assertThat(gone.statusCode()).as("a dead worker's names are not offered").isEqualTo(422);
+            assertThat(gone.body()).contains("available: audit-account");
+        } finally {
+            jdbc.sql("delete from workers where id in ('names-worker', 'dead-worker')").update();
+        }
+    }
+
+    private HttpResponse<String> submit(String body) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/scans"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     @Test
     void withoutAFileAndWithoutAmbientCredentialsAnAwsScanIsRefusedSayingHowToAllowIt() throws Exception {
         for (String body : new String[] {"{\"profile\": \"quick\"}", "{\"profile\": \"quick\", \"dry_run\": true}"}) {
@@ -41,7 +71,7 @@ class AmbientCredentialsRefusedIntegrationTest {
             assertThat(response.statusCode()).as(response.body()).isEqualTo(422);
             JsonNode error = JsonMapper.builder().build().readTree(response.body());
             assertThat(error.get("error").asString()).isEqualTo("unknown_aws_profile");
-            assertThat(error.get("message").asString()).contains("no AWS credentials are mounted")
+            assertThat(error.get("message").asString()).contains("there is no AWS profile in the profiles live workers publish")
                     .contains("nubicustos.credentials.allow-ambient=true");
         }
     }

@@ -7,6 +7,7 @@ import io.nubicustos.worker.system.WorkerIdentity;
 import io.nubicustos.worker.system.WorkerProperties;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
+import io.nubicustos.model.credentials.AwsProfileNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -38,15 +39,16 @@ class WorkerHeartbeat {
 
     private static final String BEAT = """
             insert into workers (id, engine_id, engine_name, engine_address, slots, slots_in_use, healthy, unhealthy_reason,
-                                 unhealthy_since, started_at, last_heartbeat, heartbeat_interval_ms, images)
+                                 unhealthy_since, started_at, last_heartbeat, heartbeat_interval_ms, images, aws_profiles)
             values (:id, :engineId, :engineName, :engineAddress, :slots, :inUse, :healthy, :reason, :since, :startedAt, clock_timestamp(),
-                    :intervalMillis, cast(:images as jsonb))
+                    :intervalMillis, cast(:images as jsonb), cast(:awsProfiles as jsonb))
             on conflict (id) do update
                set engine_id = excluded.engine_id, engine_name = excluded.engine_name, engine_address = excluded.engine_address,
                    slots = excluded.slots, slots_in_use = excluded.slots_in_use, healthy = excluded.healthy,
                    unhealthy_reason = excluded.unhealthy_reason, unhealthy_since = excluded.unhealthy_since,
                    started_at = excluded.started_at, last_heartbeat = excluded.last_heartbeat,
-                   heartbeat_interval_ms = excluded.heartbeat_interval_ms, images = coalesce(excluded.images, workers.images)
+                   heartbeat_interval_ms = excluded.heartbeat_interval_ms, images = coalesce(excluded.images, workers.images),
+                   aws_profiles = coalesce(excluded.aws_profiles, workers.aws_profiles)
              where workers.started_at <= excluded.started_at
             """;
     // why: a newer incarnation of this worker id (a restart that overlapped) keeps its row
@@ -62,6 +64,7 @@ class WorkerHeartbeat {
     private final StepExecutor executor;
     private final String id;
     private final Duration interval;
+    private final java.nio.file.Path awsPath;
     private final OffsetDateTime startedAt;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "worker-heartbeat");
@@ -79,6 +82,7 @@ class WorkerHeartbeat {
         this.executor = executor;
         this.id = identity.id();
         this.interval = properties.host().heartbeatInterval();
+        this.awsPath = properties.credentials().awsPath();
         this.startedAt = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
         health.onChange(() -> {
             if (!thread.isShutdown()) {
@@ -114,8 +118,19 @@ class WorkerHeartbeat {
                 .param("engineAddress", engine.address()).param("slots", executor.capacity()).param("inUse", executor.inUse())
                 .param("healthy", sickness.isEmpty()).param("reason", sickness.map(HostHealth.Sickness::reason).orElse(null))
                 .param("since", sickness.map(s -> s.since().atOffset(ZoneOffset.UTC)).orElse(null))
-                .param("startedAt", startedAt).param("intervalMillis", interval.toMillis()).param("images", imagesJson()).update();
+                .param("startedAt", startedAt).param("intervalMillis", interval.toMillis()).param("images", imagesJson())
+                .param("awsProfiles", awsProfilesJson()).update();
         jdbc.sql(FORGET_DEAD).update();
+    }
+
+    /** The names of the profiles this worker can stage (names only); null (the row keeps what it had) when unreadable. */
+    private String awsProfilesJson() {
+        try {
+            return json.writeValueAsString(AwsProfileNames.read(awsPath));
+        } catch (RuntimeException e) {
+            log.debug("Could not read the AWS profile names in {} ({})", awsPath, e.toString());
+            return null;
+        }
     }
 
     /** The catalog's images on this host; null (the row keeps what it had) while the engine does not answer. */
