@@ -23,9 +23,15 @@ import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** With API keys configured: every /api/** route needs one, health stays open, rates are limited, mutations audited. */
+/**
+ * With API keys configured: every /api/** route needs one, health stays open, rates are limited, mutations audited, and
+ * each key does only what its roles allow (403 naming the role it needs).
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"spring.config.name=api-gateway",
-        "nubicustos.api.keys=ci:ci-key-0123456789abcdef,ops:ops-key-0123456789abcdef,burst:burst-key-0123456789abcdef",
+        "nubicustos.api.keys=ci:ci-key-0123456789abcdef,ops:ops-key-0123456789abcdef,burst:burst-key-0123456789abcdef,"
+                + "reader:reader-key-0123456789abcdef:read,pipeline:pipeline-key-0123456789abcdef:scan,"
+                + "triager:triager-key-0123456789abcdef:triage,both:both-key-0123456789abcdef:scan+triage,"
+                + "legacy:legacy:key-0123456789abcdef",
         "nubicustos.api.requests-per-minute=20", "nubicustos.api.unauthenticated-per-minute=1000"})
 @RealInfrastructure
 class ApiKeysIntegrationTest {
@@ -66,9 +72,50 @@ class ApiKeysIntegrationTest {
     }
 
     @Test
+    void aKeyDoesOnlyWhatItsRolesAllowWhateverSpellingOfTheRouteItUses() throws Exception {
+        String scan = "pipeline-key-0123456789abcdef";
+        UUID id = UUID.randomUUID();
+        // a CI pipeline's key: scans, but never its own gate's triage, bulk deletes, webhooks or archives
+        assertThat(send("POST", "/api/scans", scan).statusCode()).isEqualTo(202);
+        for (String[] route : List.of(new String[] {"POST", "/api/triage"}, new String[] {"POST", "/api/triage;x=1"},
+                new String[] {"DELETE", "/api/triage/" + id},
+                new String[] {"POST", "/api/scans/" + id + "/degradation/accept"})) {
+            HttpResponse<String> refused = send(route[0], route[1], scan);
+            assertThat(refused.statusCode()).as(route[0] + " " + route[1] + ": " + refused.body()).isEqualTo(403);
+            assertThat(refused.body()).contains("\"required_role\":\"triage\"");
+        }
+        // a spelling the router does not take reaches nothing at all
+        assertThat(send("POST", "/api/triage/", scan).statusCode()).isIn(403, 404);
+        for (String[] route : List.of(new String[] {"DELETE", "/api/scans/bulk"}, new String[] {"POST", "/api/scans/bulk/archive"},
+                new String[] {"GET", "/api/webhooks"}, new String[] {"POST", "/api/webhooks"}, new String[] {"GET", "/api/webhooks/" + id},
+                new String[] {"GET", "/api/scans/archives"}, new String[] {"GET", "/api/scans/archives/a.zip"})) {
+            HttpResponse<String> refused = send(route[0], route[1], scan);
+            assertThat(refused.statusCode()).as(route[0] + " " + route[1] + ": " + refused.body()).isEqualTo(403);
+            assertThat(refused.body()).contains("\"required_role\":\"admin\"");
+        }
+        // read: every GET but archives and webhooks; nothing else
+        assertThat(send("GET", "/api/scans", "reader-key-0123456789abcdef").statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/actuator/prometheus", "reader-key-0123456789abcdef").statusCode()).isEqualTo(200);
+        HttpResponse<String> readerPosts = send("POST", "/api/scans", "reader-key-0123456789abcdef");
+        assertThat(readerPosts.statusCode()).isEqualTo(403);
+        assertThat(readerPosts.body()).contains("\"required_role\":\"scan\"");
+        // triage: rules (the body is refused for what it is, not for who sent it), but no scans
+        assertThat(send("POST", "/api/triage", "triager-key-0123456789abcdef").statusCode()).isNotIn(401, 403);
+        assertThat(send("POST", "/api/scans", "triager-key-0123456789abcdef").statusCode()).isEqualTo(403);
+        assertThat(send("POST", "/api/scans", "both-key-0123456789abcdef").statusCode()).isEqualTo(202);
+        assertThat(send("POST", "/api/triage", "both-key-0123456789abcdef").statusCode()).isNotIn(401, 403);
+        // no role: admin, as the specification's single key; a colon inside a key made before roles is kept
+        assertThat(send("GET", "/api/webhooks", "ops-key-0123456789abcdef").statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/api/webhooks", "legacy:key-0123456789abcdef").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void mutatingCallsAreAuditedWithTheKeysName() throws Exception {
         HttpResponse<String> created = send("POST", "/api/scans", "ci-key-0123456789abcdef");
         assertThat(created.statusCode()).isEqualTo(202);
+        String scanId = tools.jackson.databind.json.JsonMapper.builder().build().readTree(created.body()).get("scan_id").asString();
+        assertThat(send("GET", "/api/scans/" + scanId, "ci-key-0123456789abcdef").body()).as("who asked for it")
+                .contains("\"created_by\":\"ci\"");
         send("POST", "/api/scans", null);
 
         // audit rows are written in batches, within moments

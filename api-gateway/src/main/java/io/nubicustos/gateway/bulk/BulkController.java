@@ -1,5 +1,7 @@
 package io.nubicustos.gateway.bulk;
 
+import io.nubicustos.gateway.security.Requires;
+import io.nubicustos.gateway.security.Role;
 import org.jspecify.annotations.Nullable;
 import io.nubicustos.gateway.bulk.BulkResponses.ArchiveCreated;
 import io.nubicustos.gateway.bulk.BulkResponses.Archives;
@@ -68,6 +70,7 @@ class BulkController {
     }
 
     /** Deletes scans with their steps, findings and report files; a running scan is cancelled first. */
+    @Requires(Role.ADMIN)
     @DeleteMapping(path = "/api/scans/bulk", consumes = "application/json")
     Deleted delete(@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
             content = @Content(schema = @Schema(implementation = ScanIdsBody.class))) @RequestBody JsonNode body) {
@@ -89,6 +92,7 @@ class BulkController {
         return result;
     }
 
+    @Requires(Role.ADMIN)
     @PostMapping(path = "/api/scans/bulk/archive", consumes = "application/json")
     @ApiResponse(responseCode = "404", description = "a scan id names no scan; nothing is written",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
@@ -108,11 +112,13 @@ class BulkController {
         return new ArchiveCreated(name, ids.size(), size(target), "/api/scans/archives/" + name);
     }
 
+    @Requires(Role.ADMIN)
     @GetMapping("/api/scans/archives")
     Archives list() {
         return new Archives(archives.list());
     }
 
+    @Requires(Role.ADMIN)
     @GetMapping("/api/scans/archives/{name}")
     @ApiResponse(responseCode = "200", description = "the archive", content = @Content(mediaType = "application/zip",
             schema = @Schema(type = "string", format = "binary")))
@@ -125,6 +131,7 @@ class BulkController {
                 .body(new FileSystemResource(file));
     }
 
+    @Requires(Role.ADMIN)
     @DeleteMapping("/api/scans/archives/{name}")
     @ApiResponse(responseCode = "204", description = "deleted")
     ResponseEntity<Void> deleteArchive(@PathVariable("name") String name) {

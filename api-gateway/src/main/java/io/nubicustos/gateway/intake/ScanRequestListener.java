@@ -48,6 +48,7 @@ class ScanRequestListener {
         JsonNode body = readJson(record.value());
         String requestId = RequestIds.ofRecord(record.topic(), record.partition(), record.offset(), record.timestamp());
         String describe = "record " + record.topic() + "-" + record.partition() + "@" + record.offset();
+        String requester = "kafka";
         BinaryCloudEvent binary = BinaryCloudEvent.of(record.headers());
         if (binary != null) {
             if (!EVENT_TYPE.equals(binary.type())) {
@@ -55,12 +56,14 @@ class ScanRequestListener {
             }
             requestId = RequestIds.ofCloudEvent(binary.source(), binary.id());
             describe = "CloudEvent " + RequestIds.printable(binary.source()) + " / " + RequestIds.printable(binary.id());
+            requester = "kafka " + RequestIds.printable(binary.source());
             if (!body.isObject()) {
                 throw new InvalidScanRequest("the CloudEvent's data is not a JSON object (expected the REST request body)");
             }
         } else if (body.isObject() && body.has("specversion")) {
             requestId = cloudEventId(body);
             describe = "CloudEvent " + RequestIds.printable(body.get("source").asString()) + " / " + RequestIds.printable(body.get("id").asString());
+            requester = "kafka " + RequestIds.printable(body.get("source").asString());
             body = body.get("data");
             if (body == null || !body.isObject()) {
                 throw new InvalidScanRequest("the CloudEvent has no JSON object in 'data' (expected the REST request body)");
@@ -75,7 +78,7 @@ class ScanRequestListener {
         if (request.dryRun()) {
             throw new InvalidScanRequest("field 'dry_run': a dry run has no one to answer on a topic; use POST /api/scans");
         }
-        ScanCreator.CreatedScan created = creator.create(request, "kafka", requestId);
+        ScanCreator.CreatedScan created = creator.create(request, "kafka", requestId, null, requester);
         if (created.isNew()) {
             log.info("Scan {} ({}) requested by {}", created.scanId(), request.profile().name(), describe);
         } else {

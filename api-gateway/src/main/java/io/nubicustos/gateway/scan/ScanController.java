@@ -1,5 +1,7 @@
 package io.nubicustos.gateway.scan;
 
+import io.nubicustos.gateway.security.Requires;
+import io.nubicustos.gateway.security.Role;
 import io.nubicustos.gateway.scan.ScanQueries.ScanView;
 import io.nubicustos.gateway.scan.ScanQueries.StepView;
 import io.nubicustos.gateway.scan.ScanResponses.Accepted;
@@ -67,6 +69,7 @@ class ScanController {
         this.properties = properties;
     }
 
+    @Requires(Role.SCAN)
     @PostMapping(consumes = "application/json")
     @ApiResponse(responseCode = "202", description = "queued", content = @Content(schema = @Schema(implementation = Accepted.class)))
     @ApiResponse(responseCode = "200", description = "the plan of a dry run", content = @Content(schema = @Schema(implementation = DryRun.class)))
@@ -138,12 +141,14 @@ class ScanController {
     }
 
     /** Cancels a queued or running scan (DELETE of a single scan cancels it; bulk delete removes scans). */
+    @Requires(Role.SCAN)
     @PostMapping("/{id}/cancel")
     @ResponseStatus(HttpStatus.ACCEPTED)
     Cancelled cancel(@PathVariable("id") UUID id) {
         return new Cancelled(id, "cancelled", canceller.cancel(id));
     }
 
+    @Requires(Role.SCAN)
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.ACCEPTED)
     Cancelled cancelByDelete(@PathVariable("id") UUID id) {
@@ -161,6 +166,7 @@ class ScanController {
      * Accepts a degraded scan's loss of coverage (regions disabled on purpose, accounts closed): the scan stays marked
      * degraded, with who accepted it, and is a baseline for the scans after it.
      */
+    @Requires(Role.TRIAGE)
     @PostMapping("/{id}/degradation/accept")
     Status acceptDegradation(@PathVariable("id") UUID id) {
         ScanView scan = queries.scan(id);

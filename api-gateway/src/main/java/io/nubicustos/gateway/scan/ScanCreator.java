@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.scan;
 
+import io.nubicustos.gateway.security.AuditTrail;
 import io.nubicustos.gateway.credentials.AwsProfiles;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,9 +42,9 @@ public class ScanCreator {
     private static final String CREATE = """
             with scan as (
                 insert into scans (id, profile, aws_profile, severity_filter, status, source, request_id, created_at, max_parallel, schedule_id,
-                                   left_out)
+                                   left_out, created_by)
                 values (:id, :profile, :awsProfile, string_to_array(:severities, ','), 'queued', :source, :requestId, :now, :maxParallel,
-                        cast(:scheduleId as uuid), cast(:leftOut as jsonb))
+                        cast(:scheduleId as uuid), cast(:leftOut as jsonb), :createdBy)
                 on conflict (request_id) do nothing
                 returning id
             ), planned as (
@@ -93,12 +94,19 @@ public class ScanCreator {
      * Creates the scan unless a scan already exists for {@code requestId} (a redelivered request), in
      * which case that scan is answered and nothing is written.
      */
+    /** Creates a scan the current request asked for: its creator is the caller (the key's name). */
     public CreatedScan create(ScanRequest request, String source, String requestId) {
-        return create(request, source, requestId, null);
+        String actor = AuditTrail.actor();
+        return create(request, source, requestId, null, actor == null ? source : actor);
     }
 
     /** Creates the scan of a schedule's due time ({@code requestId} names the schedule and the time). */
     public CreatedScan create(ScanRequest request, String source, String requestId, UUID scheduleId) {
+        return create(request, source, requestId, scheduleId, "schedule " + scheduleId);
+    }
+
+    /** @param createdBy who asked: a key's name, {@code kafka <source>}, {@code schedule <id>} */
+    public CreatedScan create(ScanRequest request, String source, String requestId, UUID scheduleId, String createdBy) {
         UUID scanId = Ids.timeOrdered(clock);
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
         List<StepPlan> plans = plan(request, scanId);
@@ -115,6 +123,7 @@ public class ScanCreator {
                 .param("awsProfile", request.awsProfile())
                 .param("severities", request.severityFilter().stream().map(Severity::db).collect(Collectors.joining(",")))
                 .param("source", source)
+                .param("createdBy", createdBy)
                 .param("requestId", requestId)
                 .param("scheduleId", scheduleId == null ? null : scheduleId.toString())
                 .param("now", now)

@@ -30,7 +30,7 @@ public class ScanQueries {
             s.id, profile, aws_profile, array_to_string(severity_filter, ',') as severity_filter, status, source,
             created_at, started_at, completed_at, findings_total, findings_critical, findings_high, findings_medium,
             findings_low, findings_info, findings_needs_review, findings_suppressed, schedule_id, degraded, degraded_reasons::text,
-            degradation_accepted_at, degradation_accepted_by, left_out::text,
+            degradation_accepted_at, degradation_accepted_by, left_out::text, created_by,
             coalesce(tc.total, 0) as triaged_total, coalesce(tc.critical, 0) as triaged_critical, coalesce(tc.high, 0) as triaged_high,
             coalesce(tc.medium, 0) as triaged_medium, coalesce(tc.low, 0) as triaged_low, coalesce(tc.info, 0) as triaged_info
             """;
@@ -148,7 +148,7 @@ public class ScanQueries {
                 rs.getString("status"), rs.getString("source"), time(rs, "created_at"), time(rs, "started_at"),
                 time(rs, "completed_at"), findings, rs.getObject("schedule_id", UUID.class), rs.getBoolean("degraded"),
                 degradation(rs.getString("degraded_reasons"), time(rs, "degradation_accepted_at"), rs.getString("degradation_accepted_by")),
-                leftOut(rs.getString("left_out")));
+                leftOut(rs.getString("left_out")), rs.getString("created_by"));
     }
 
     private static Map<String, String> leftOut(@Nullable String stored) {
@@ -204,7 +204,8 @@ public class ScanQueries {
     public record ScanView(UUID id, String profile, String awsProfile, List<String> severityFilter, String status,
                            String source, OffsetDateTime createdAt, @Nullable OffsetDateTime startedAt,
                            @Nullable OffsetDateTime completedAt, Map<String, Integer> findings, @Nullable UUID scheduleId,
-                           boolean degraded, @Nullable Degradation degradation, Map<String, String> leftOut) {
+                           boolean degraded, @Nullable Degradation degradation, Map<String, String> leftOut,
+                           @Nullable String createdBy) {
     }
 
     /** One attempt of a step: the worker and Docker host it ran on, and how it ended. */

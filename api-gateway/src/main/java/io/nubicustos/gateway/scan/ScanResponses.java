@@ -41,11 +41,11 @@ final class ScanResponses {
 
     record ScanDetail(UUID scanId, String profile, String awsProfile, List<String> severityFilter, String status, String source,
                       OffsetDateTime createdAt, @Nullable OffsetDateTime startedAt, @Nullable OffsetDateTime completedAt,
-                      Map<String, Integer> findings, @Nullable UUID scheduleId, List<StepView> steps) {
+                      Map<String, Integer> findings, @Nullable UUID scheduleId, @Nullable String createdBy, List<StepView> steps) {
 
         static ScanDetail of(ScanSummary scan, List<StepView> steps) {
             return new ScanDetail(scan.scanId(), scan.profile(), scan.awsProfile(), scan.severityFilter(), scan.status(), scan.source(),
-                    scan.createdAt(), scan.startedAt(), scan.completedAt(), scan.findings(), scan.scheduleId(), steps);
+                    scan.createdAt(), scan.startedAt(), scan.completedAt(), scan.findings(), scan.scheduleId(), scan.createdBy(), steps);
         }
     }
 

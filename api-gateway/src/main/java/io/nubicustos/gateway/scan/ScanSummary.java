@@ -11,10 +11,10 @@ import java.util.UUID;
 /** A scan as lists show it: what was asked, where it stands, and its findings by severity. */
 record ScanSummary(UUID scanId, String profile, String awsProfile, List<String> severityFilter, String status, String source,
                    OffsetDateTime createdAt, @Nullable OffsetDateTime startedAt, @Nullable OffsetDateTime completedAt,
-                   Map<String, Integer> findings, @Nullable UUID scheduleId) {
+                   Map<String, Integer> findings, @Nullable UUID scheduleId, @Nullable String createdBy) {
 
     static ScanSummary of(ScanView scan) {
         return new ScanSummary(scan.id(), scan.profile(), scan.awsProfile(), scan.severityFilter(), scan.status(), scan.source(),
-                scan.createdAt(), scan.startedAt(), scan.completedAt(), scan.findings(), scan.scheduleId());
+                scan.createdAt(), scan.startedAt(), scan.completedAt(), scan.findings(), scan.scheduleId(), scan.createdBy());
     }
 }

@@ -1,5 +1,7 @@
 package io.nubicustos.gateway.schedule;
 
+import io.nubicustos.gateway.security.Requires;
+import io.nubicustos.gateway.security.Role;
 import io.nubicustos.gateway.security.AuditTrail;
 import io.nubicustos.gateway.system.GatewayProperties;
 import io.nubicustos.gateway.web.ApiException;
@@ -43,6 +45,7 @@ class ScheduleController {
         this.settings = properties.schedules();
     }
 
+    @Requires(Role.SCAN)
     @PostMapping(consumes = "application/json")
     @ApiResponse(responseCode = "201", description = "created; Location names it", content = @Content(schema = @Schema(implementation = Schedule.class)))
     ResponseEntity<Schedule> create(@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
@@ -66,6 +69,7 @@ class ScheduleController {
     }
 
     /** Changes the fields the body names: {@code {"enabled": false}} pauses, {@code {"cron": "0 4 * * *"}} retimes. */
+    @Requires(Role.SCAN)
     @PatchMapping(path = "/{id}", consumes = {"application/json", "application/merge-patch+json"})
     Schedule patch(@PathVariable("id") UUID id, @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
             content = @Content(schema = @Schema(implementation = ScheduleRequest.class))) @RequestBody JsonNode body) {
@@ -80,6 +84,7 @@ class ScheduleController {
     }
 
     /** Deletes the schedule; its scans stay (their {@code schedule_id} becomes null). */
+    @Requires(Role.SCAN)
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void delete(@PathVariable("id") UUID id) {

@@ -44,16 +44,19 @@ final class ApiKeyFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         if (!keys.enabled()) {
             AuditTrail.actor(request, "anonymous");
+            Caller.unkeyedApi().attachTo(request);
             chain.doFilter(request, response);
             return;
         }
         if (OpenRoutes.isOpen(request.getRequestURI()) || (managementPort > 0 && request.getLocalPort() == managementPort)) {
             AuditTrail.actor(request, "anonymous");
+            Caller.onOpenRoute().attachTo(request);
             chain.doFilter(request, response);
             return;
         }
         String presented = request.getHeader(HEADER);
-        Optional<String> name = keys.match(presented);
+        Optional<Caller> caller = keys.match(presented);
+        Optional<String> name = caller.map(Caller::name);
         if (name.isEmpty()) {
             AuditTrail.actor(request, "unauthenticated");
             if (!perAddress.tryAcquire(clientOf(request.getRemoteAddr()))) {
@@ -68,6 +71,7 @@ final class ApiKeyFilter extends OncePerRequestFilter {
             return;
         }
         AuditTrail.actor(request, name.get());
+        caller.get().attachTo(request);
         if (!perKey.tryAcquire(name.get())) {
             throttled.increment();
             AuditTrail.throttled(request);

@@ -6,12 +6,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The configured API keys ({@code name:key}, or a bare key named {@code key-<n>}), and the
- * specification's single {@code API_KEY} (named {@code api-key}). A presented key is
+ * The configured API keys ({@code name:key[:role[+role...]]}, or a bare key named {@code key-<n>}), and the
+ * specification's single {@code API_KEY} (named {@code api-key}); a key with no role is admin. A presented key is
  * compared with every configured key, always all of them, by SHA-256 digest and
  * {@link MessageDigest#isEqual}, so the time taken says nothing about which key or how much of it matched.
  */
@@ -26,38 +28,46 @@ final class ApiKeys {
             int colon = configured.indexOf(':');
             String name = colon > 0 ? configured.substring(0, colon) : "key-" + n;
             String key = colon > 0 ? configured.substring(colon + 1) : configured;
-            add(name, key);
+            Set<Role> roles = EnumSet.of(Role.ADMIN);
+            int last = key.lastIndexOf(':');
+            // why: a last part that is not a role list belongs to the key (keys made before roles may hold a colon)
+            Set<Role> named = last > 0 ? Role.parseAll(key.substring(last + 1)) : null;
+            if (named != null) {
+                roles = named;
+                key = key.substring(0, last);
+            }
+            add(name, key, roles);
         }
         if (settings.key() != null) {
-            add("api-key", settings.key());
+            add("api-key", settings.key(), EnumSet.of(Role.ADMIN));
         }
     }
 
-    private void add(String name, String key) {
+    private void add(String name, String key, Set<Role> roles) {
         if (key.length() < 16) {
             // why: refusing to start is better than an API that looks protected and is guessable
             throw new IllegalArgumentException("API key '" + name + "' is shorter than 16 characters");
         }
-        entries.add(new Entry(name, digest(key)));
+        entries.add(new Entry(name, digest(key), Set.copyOf(roles)));
     }
 
     boolean enabled() {
         return !entries.isEmpty();
     }
 
-    /** The name of the key presented, if it is one of ours. */
-    Optional<String> match(String presented) {
+    /** The caller a presented key stands for (its name and roles), if it is one of ours. */
+    Optional<Caller> match(String presented) {
         if (presented == null) {
             return Optional.empty();
         }
         byte[] candidate = digest(presented);
-        String found = null;
+        Entry found = null;
         for (Entry entry : entries) {
             if (MessageDigest.isEqual(candidate, entry.digest()) && found == null) {
-                found = entry.name();
+                found = entry;
             }
         }
-        return Optional.ofNullable(found);
+        return Optional.ofNullable(found).map(entry -> Caller.of(entry.name(), entry.roles()));
     }
 
     private static byte[] digest(String value) {
@@ -68,6 +78,6 @@ final class ApiKeys {
         }
     }
 
-    private record Entry(String name, byte[] digest) {
+    private record Entry(String name, byte[] digest, Set<Role> roles) {
     }
 }

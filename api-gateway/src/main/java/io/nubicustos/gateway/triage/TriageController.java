@@ -1,5 +1,7 @@
 package io.nubicustos.gateway.triage;
 
+import io.nubicustos.gateway.security.Requires;
+import io.nubicustos.gateway.security.Role;
 import io.nubicustos.gateway.security.AuditTrail;
 import io.nubicustos.gateway.web.ApiException;
 import io.nubicustos.gateway.web.JsonFields;
@@ -50,6 +52,7 @@ class TriageController {
         this.clock = clock;
     }
 
+    @Requires(Role.TRIAGE)
     @PostMapping(consumes = "application/json")
     @ApiResponse(responseCode = "201", description = "created; Location names it", content = @Content(schema = @Schema(implementation = TriageRule.class)))
     ResponseEntity<TriageRule> create(@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
@@ -80,6 +83,7 @@ class TriageController {
     }
 
     /** Deletes the rule: what it covered counts again. */
+    @Requires(Role.TRIAGE)
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void delete(@PathVariable("id") UUID id) {

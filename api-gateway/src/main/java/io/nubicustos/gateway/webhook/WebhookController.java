@@ -1,5 +1,7 @@
 package io.nubicustos.gateway.webhook;
 
+import io.nubicustos.gateway.security.Requires;
+import io.nubicustos.gateway.security.Role;
 import io.nubicustos.gateway.security.AuditTrail;
 import io.nubicustos.gateway.web.ApiException;
 import io.nubicustos.gateway.web.JsonFields;
@@ -42,6 +44,7 @@ import java.util.UUID;
  * the secret), and each subscription's deliveries, with every attempt and the receiver's answer, are listed.
  */
 @RestController
+@Requires(Role.ADMIN)
 @RequestMapping("/api/webhooks")
 class WebhookController {
 
@@ -77,11 +80,14 @@ class WebhookController {
 
     @GetMapping
     Webhook.Page list() {
+        // why: webhook addresses are secrets (a Slack URL is a credential): who read them is in the audit log
+        AuditTrail.detail(java.util.Map.of("read", "webhooks"));
         return new Webhook.Page(webhooks.all());
     }
 
     @GetMapping("/{id}")
     Webhook get(@PathVariable("id") UUID id) {
+        AuditTrail.detail(java.util.Map.of("read", "webhook", "webhook_id", id.toString()));
         return webhooks.find(id).orElseThrow(() -> notFound(id));
     }
 
