@@ -28,10 +28,17 @@ final class ApiKeyFilter extends OncePerRequestFilter {
     private final RateLimiter perKey;
     private final RateLimiter perAddress;
     private final int managementPort;
+    private final OidcTokens oidc;
     private final Counter throttled;
 
     /** @param managementPort a separate management port (not the API's), whose requests need no key; -1 for none */
     ApiKeyFilter(ApiKeys keys, RateLimiter perKey, RateLimiter perAddress, int managementPort, MeterRegistry meters) {
+        this(keys, null, perKey, perAddress, managementPort, meters);
+    }
+
+    /** @param oidc bearer tokens of an OIDC issuer, accepted beside keys; null when none is configured */
+    ApiKeyFilter(ApiKeys keys, OidcTokens oidc, RateLimiter perKey, RateLimiter perAddress, int managementPort, MeterRegistry meters) {
+        this.oidc = oidc;
         this.keys = keys;
         this.perKey = perKey;
         this.perAddress = perAddress;
@@ -42,7 +49,7 @@ final class ApiKeyFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if (!keys.enabled()) {
+        if (!keys.enabled() && oidc == null) {
             AuditTrail.actor(request, "anonymous");
             Caller.unkeyedApi().attachTo(request);
             chain.doFilter(request, response);
@@ -55,7 +62,21 @@ final class ApiKeyFilter extends OncePerRequestFilter {
             return;
         }
         String presented = request.getHeader(HEADER);
-        Optional<Caller> caller = keys.match(presented);
+        String authorization = request.getHeader("Authorization");
+        Optional<Caller> caller;
+        if (presented == null && oidc != null && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            presented = authorization.substring(7).trim();
+            try {
+                caller = oidc.authenticate(presented);
+            } catch (OidcTokens.IssuerUnavailable e) {
+                AuditTrail.actor(request, "unauthenticated");
+                response.setHeader("Retry-After", "30");
+                JsonErrors.write(response, 503, "issuer_unavailable", e.getMessage() + "; retry later");
+                return;
+            }
+        } else {
+            caller = keys.match(presented);
+        }
         Optional<String> name = caller.map(Caller::name);
         if (name.isEmpty()) {
             AuditTrail.actor(request, "unauthenticated");
@@ -67,7 +88,8 @@ final class ApiKeyFilter extends OncePerRequestFilter {
                 return;
             }
             JsonErrors.write(response, 401, "unauthorized", presented == null
-                    ? "this API needs an X-API-Key header" : "the X-API-Key is not valid");
+                    ? "this API needs an X-API-Key header" + (oidc == null ? "" : " or an Authorization: Bearer token of its OIDC issuer")
+                    : "the X-API-Key or bearer token is not valid");
             return;
         }
         AuditTrail.actor(request, name.get());

@@ -30,14 +30,18 @@ class SecurityConfiguration {
     FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(GatewayProperties properties, Clock clock, MeterRegistry meters,
                                                       @Value("${management.server.port:-1}") int managementPort,
                                                       @Value("${server.port:8080}") int serverPort,
-                                                      @Value("${nubicustos.api.published-bind:}") String publishedBind) {
+                                                      @Value("${nubicustos.api.published-bind:}") String publishedBind,
+                                                      @Value("${nubicustos.oidc.issuer-uri:}") String issuer,
+                                                      @Value("${nubicustos.oidc.roles-claim:roles}") String rolesClaim,
+                                                      @Value("${nubicustos.oidc.audience:}") String audience) {
         GatewayProperties.Api api = properties.api();
         ApiKeys keys = new ApiKeys(api);
-        refuseOpenWithoutKey(keys, publishedBind);
+        OidcTokens oidc = issuer.isBlank() ? null : new OidcTokens(issuer.trim(), rolesClaim, audience);
+        refuseOpenWithoutKey(keys.enabled() || oidc != null, publishedBind);
         // why: a management port of its own (MANAGEMENT_SERVER_PORT, on loopback or a network only Prometheus shares) is
         // where metrics are scraped without a key; on the API's port every actuator endpoint but health needs one
         int separateManagementPort = managementPort > 0 && managementPort != serverPort ? managementPort : -1;
-        FilterRegistrationBean<ApiKeyFilter> registration = new FilterRegistrationBean<>(new ApiKeyFilter(keys,
+        FilterRegistrationBean<ApiKeyFilter> registration = new FilterRegistrationBean<>(new ApiKeyFilter(keys, oidc,
                 new RateLimiter(api.requestsPerMinute(), clock), new RateLimiter(api.unauthenticatedPerMinute(), clock),
                 separateManagementPort, meters));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 3);
@@ -48,8 +52,8 @@ class SecurityConfiguration {
      * The address the API's port is published on (compose passes its NUBICUSTOS_BIND): beyond loopback with no key, anyone
      * who reaches it could start scans of any profile, read every finding and delete evidence; the API refuses to start.
      */
-    static void refuseOpenWithoutKey(ApiKeys keys, String publishedBind) {
-        if (keys.enabled() || publishedBind == null || publishedBind.isBlank()) {
+    static void refuseOpenWithoutKey(boolean guarded, String publishedBind) {
+        if (guarded || publishedBind == null || publishedBind.isBlank()) {
             return;
         }
         boolean loopback;
@@ -60,7 +64,7 @@ class SecurityConfiguration {
         }
         if (!loopback) {
             throw new IllegalStateException("the API is published on " + publishedBind + " (NUBICUSTOS_BIND), beyond this machine, and no"
-                    + " key is configured: set API_KEY (or NUBICUSTOS_API_KEYS), or keep NUBICUSTOS_BIND=127.0.0.1");
+                    + " key is configured: set API_KEY (or NUBICUSTOS_API_KEYS, or NUBICUSTOS_OIDC_ISSUER_URI), or keep NUBICUSTOS_BIND=127.0.0.1");
         }
     }
 

@@ -138,7 +138,8 @@ public final class NubicustosStandalone implements AutoCloseable {
             return;
         }
         boolean keyed = Stream.of(settings.properties().get("nubicustos.api.keys"), settings.properties().get("nubicustos.api.key"),
-                System.getenv("API_KEY"), System.getenv("NUBICUSTOS_API_KEYS")).anyMatch(v -> v != null && !v.isBlank());
+                settings.properties().get("nubicustos.oidc.issuer-uri"), System.getenv("API_KEY"), System.getenv("NUBICUSTOS_API_KEYS"),
+                System.getenv("NUBICUSTOS_OIDC_ISSUER_URI")).anyMatch(v -> v != null && !v.isBlank());
         if (!keyed) {
             throw new IllegalStateException("NUBICUSTOS_BIND=" + settings.listenAddress() + " opens the API beyond this machine, and no key"
                     + " is configured: set API_KEY (or NUBICUSTOS_API_KEYS), or keep NUBICUSTOS_BIND=127.0.0.1");
