@@ -11,7 +11,7 @@ mvn -B -q -DskipTests install
 mkdir -p bench/target
 # why: each row in a JVM of its own, so that no row measures what an earlier one left behind (threads, heap, a
 # JIT busy with another system's code); BENCH_ROWS chooses rows, other options are passed to Maven
-rows="${BENCH_ROWS:-fleet,outbox,intake,ingest,scaleout}"
+rows="${BENCH_ROWS:-fleet,outbox,intake,triage,ingest,scaleout}"
 : > bench/target/bench.log
 for row in ${rows//,/ }; do
   mvn -B -Pbench -pl bench -DskipTests verify -Dbench.rows="$row" "$@" >> bench/target/bench.log 2>&1 || { tail -50 bench/target/bench.log; exit 1; }

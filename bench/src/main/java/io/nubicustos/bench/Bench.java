@@ -13,7 +13,7 @@ import java.util.List;
 public final class Bench {
 
     public static void main(String[] args) throws Exception {
-        List<String> rows = List.of(System.getProperty("bench.rows", "fleet,outbox,intake,ingest,scaleout").split(","));
+        List<String> rows = List.of(System.getProperty("bench.rows", "fleet,outbox,intake,triage,ingest,scaleout").split(","));
         String jfr = System.getProperty("bench.jfr", "");
         Table table = new Table();
         Table scaleOut = new Table();
@@ -30,6 +30,11 @@ public final class Bench {
         if (rows.contains("intake")) {
             try (Profiling p = Profiling.start(jfr, "intake")) {
                 new IntakeRow().run(table);
+            }
+        }
+        if (rows.contains("triage")) {
+            try (Profiling p = Profiling.start(jfr, "triage")) {
+                new TriageRow().run(table);
             }
         }
         if (rows.contains("ingest")) {

@@ -1,6 +1,7 @@
 package io.nubicustos.gateway.finding;
 
 import io.nubicustos.gateway.finding.FindingResponses.Sighting;
+import io.nubicustos.gateway.triage.KeptTriage;
 import io.nubicustos.gateway.triage.TriageMatch;
 import io.nubicustos.gateway.web.Paging;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -28,9 +29,14 @@ class FindingQueries {
     static final String FROM = " from findings f left join lateral (" + TriageMatch.RULE_OF_FINDING + ") tr on true ";
     /** {@link #FROM} for positional statements (the streaming exports): the triage clock is their first parameter. */
     static final String FROM_POSITIONAL = FROM.replace(":triageNow", "?");
-    private static final String FILTER = FROM + """
+    /**
+     * The filters over {@code findings f}, with {@code %s} where the triage test goes: the rules matched as the rows are
+     * read, or the rows kept for a settled scan ({@link KeptTriage}). The triaged filter asks only when it is given (the
+     * OR's first arm ends it otherwise), and pages look up each finding's rule for the page's rows alone: with 10,000
+     * rules, matching every finding of a scan on every page read took seconds.
+     */
+    private static final String WHERE = " " + """
              where f.scan_id = :scanId
-              and (cast(:triaged as text) is null or (cast(:triaged as text) = 'only') = (tr.triage_id is not null))
               and (cast(:severity as text) is null or f.severity = :severity)
               and (cast(:tool as text) is null or f.tool = :tool)
               and (cast(:status as text) is null or f.status = :status)
@@ -38,16 +44,23 @@ class FindingQueries {
               and (cast(:region as text) is null or f.region = :region)
               and (cast(:check as text) is null or f.check_id = :check)
               and (cast(:resource as text) is null or f.resource_id = :resource)
+              and (cast(:triaged as text) is null or (cast(:triaged as text) = 'only') = %s)
             """;
     static final String COLUMNS = """
             f.tool, f.check_id, f.title, f.severity, f.status, f.account, f.region, f.service, f.resource_id, f.description,
             f.remediation, f.compliance::text as compliance, f.observed_at, f.fingerprint, f.occurrences,
             tr.triage_id, tr.triage_state, tr.triage_reason, tr.triage_by, tr.triage_expires_at
             """;
+    private static final String ORDER = " order by " + SEVERITY_RANK + ", f.tool, f.check_id, f.id";
     private static final String PAGE = "select " + COLUMNS + """
             , (select min(s.created_at) from findings h join scans s on s.id = h.scan_id where h.fingerprint = f.fingerprint) as first_seen,
               (select max(s.created_at) from findings h join scans s on s.id = h.scan_id where h.fingerprint = f.fingerprint) as last_seen
-            """ + FILTER + " order by " + SEVERITY_RANK + ", f.tool, f.check_id, f.id limit :limit offset :offset";
+            """ + " from (select f.* from findings f" + WHERE + ORDER + " limit :limit offset :offset) f"
+            + " left join lateral (%s) tr on true" + ORDER;
+    private static final String PAGE_LIVE = PAGE.formatted(TriageMatch.IS_TRIAGED, TriageMatch.RULE_OF_FINDING);
+    private static final String PAGE_KEPT = PAGE.formatted(KeptTriage.IS_KEPT_TRIAGED, KeptTriage.KEPT_RULE_OF_FINDING);
+    private static final String COUNT_LIVE = "select count(*) from findings f" + WHERE.formatted(TriageMatch.IS_TRIAGED);
+    private static final String COUNT_KEPT = "select count(*) from findings f" + WHERE.formatted(KeptTriage.IS_KEPT_TRIAGED);
     private static final String HISTORY = """
             select s.id as scan_id, s.created_at as scan_created_at, s.profile, s.aws_profile, s.status as scan_status,
                    f.status, f.severity, f.tool, f.check_id, f.resource_id, f.observed_at
@@ -57,10 +70,12 @@ class FindingQueries {
 
     private final JdbcClient jdbc;
     private final Clock clock;
+    private final KeptTriage kept;
 
-    FindingQueries(JdbcClient jdbc, Clock clock) {
+    FindingQueries(JdbcClient jdbc, Clock clock, KeptTriage kept) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.kept = kept;
     }
 
     OffsetDateTime now() {
@@ -68,11 +83,11 @@ class FindingQueries {
     }
 
     long count(UUID scanId, FindingFilter filter) {
-        return bind(jdbc.sql("select count(*)" + FILTER), scanId, filter).query(Long.class).single();
+        return bind(jdbc.sql(kept.ensure(scanId) ? COUNT_KEPT : COUNT_LIVE), scanId, filter).query(Long.class).single();
     }
 
     List<FindingView> page(UUID scanId, FindingFilter filter, Paging paging) {
-        return bind(jdbc.sql(PAGE), scanId, filter).param("limit", paging.size()).param("offset", paging.offset())
+        return bind(jdbc.sql(kept.ensure(scanId) ? PAGE_KEPT : PAGE_LIVE), scanId, filter).param("limit", paging.size()).param("offset", paging.offset())
                 .query((rs, n) -> row(rs, rs.getObject("first_seen", OffsetDateTime.class), rs.getObject("last_seen", OffsetDateTime.class)))
                 .list();
     }

@@ -1,5 +1,7 @@
 package io.nubicustos.gateway.scan;
 
+import io.nubicustos.model.scan.ScanStatus;
+
 import io.nubicustos.gateway.web.ApiException;
 import io.nubicustos.gateway.triage.TriageMatch;
 import org.jspecify.annotations.Nullable;
@@ -31,20 +33,29 @@ public class ScanQueries {
             created_at, started_at, completed_at, findings_total, findings_critical, findings_high, findings_medium,
             findings_low, findings_info, findings_needs_review, findings_suppressed, schedule_id, degraded, degraded_reasons::text,
             degradation_accepted_at, degradation_accepted_by, left_out::text, created_by,
-            coalesce(tc.total, 0) as triaged_total, coalesce(tc.critical, 0) as triaged_critical, coalesce(tc.high, 0) as triaged_high,
-            coalesce(tc.medium, 0) as triaged_medium, coalesce(tc.low, 0) as triaged_low, coalesce(tc.info, 0) as triaged_info
+            coalesce(cached.total, tc.total, 0) as triaged_total, coalesce(cached.critical, tc.critical, 0) as triaged_critical,
+            coalesce(cached.high, tc.high, 0) as triaged_high, coalesce(cached.medium, tc.medium, 0) as triaged_medium,
+            coalesce(cached.low, tc.low, 0) as triaged_low, coalesce(cached.info, tc.info, 0) as triaged_info,
+            cached.scan_id is not null as triage_cached, (select version from triage_versions) as triage_version,
+            (select min(expires_at) from triage_rules where expires_at > :triageNow) as triage_valid_until
             """;
     /**
      * The failed findings of scan {@code s} that active triage rules cover, by severity: they are shown, not counted.
+     * A settled scan's counts come from scan_triage_counts while they hold (see V23), and are worked out otherwise.
      * why: the gate is evaluated once per statement, so without an active rule no scan's findings are read
      */
     private static final String TRIAGED = """
              from scans s left join lateral (
+                 select * from scan_triage_counts c
+                  where c.scan_id = s.id and c.rules_version = (select version from triage_versions)
+                    and (c.valid_until is null or c.valid_until > :triageNow)
+             ) cached on true left join lateral (
                  select count(*) as total, count(*) filter (where f.severity = 'critical') as critical,
                         count(*) filter (where f.severity = 'high') as high, count(*) filter (where f.severity = 'medium') as medium,
                         count(*) filter (where f.severity = 'low') as low, count(*) filter (where f.severity = 'info') as info
                    from findings f
-                  where (select exists (select 1 from triage_rules where expires_at is null or expires_at > :triageNow))
+                  where cached.scan_id is null
+                    and (select exists (select 1 from triage_rules where expires_at is null or expires_at > :triageNow))
                     and f.scan_id = s.id and f.status = 'fail'
                     and\s""" + TriageMatch.IS_TRIAGED + """
              ) tc on true
@@ -87,8 +98,40 @@ public class ScanQueries {
     }
 
     public ScanView scan(UUID id) {
-        return jdbc.sql(SCAN_BY_ID).param("id", id).param("triageNow", now()).query(ScanQueries::scanView).optional()
+        List<TriageCounts> worked = new ArrayList<>();
+        ScanView view = jdbc.sql(SCAN_BY_ID).param("id", id).param("triageNow", now()).query((rs, n) -> scanView(rs, worked)).optional()
                 .orElseThrow(() -> ApiException.notFound("scan_not_found", "no scan with id " + id));
+        keep(worked);
+        return view;
+    }
+
+    /** A settled scan's triaged counts as worked out, with the rules' version and the first expiry they hold until. */
+    private record TriageCounts(UUID scanId, long version, @Nullable OffsetDateTime validUntil, int total, int critical, int high,
+                                int medium, int low, int info) {
+    }
+
+    private static final String KEEP_COUNTS = """
+            insert into scan_triage_counts (scan_id, rules_version, valid_until, total, critical, high, medium, low, info)
+            values (:scanId, :version, :validUntil, :total, :critical, :high, :medium, :low, :info)
+            on conflict (scan_id) do update set rules_version = excluded.rules_version, valid_until = excluded.valid_until,
+                   total = excluded.total, critical = excluded.critical, high = excluded.high, medium = excluded.medium,
+                   low = excluded.low, info = excluded.info,
+                   findings_kept = scan_triage_counts.findings_kept and scan_triage_counts.rules_version = excluded.rules_version
+                                   and scan_triage_counts.valid_until is not distinct from excluded.valid_until
+             where scan_triage_counts.rules_version <= excluded.rules_version
+            """;
+
+    /** Keeps what was worked out for settled scans (a settled scan's findings do not change; the rules' version says the rest). */
+    private void keep(List<TriageCounts> worked) {
+        for (TriageCounts counts : worked) {
+            try {
+                jdbc.sql(KEEP_COUNTS).param("scanId", counts.scanId()).param("version", counts.version()).param("validUntil", counts.validUntil())
+                        .param("total", counts.total()).param("critical", counts.critical()).param("high", counts.high())
+                        .param("medium", counts.medium()).param("low", counts.low()).param("info", counts.info()).update();
+            } catch (org.springframework.dao.DataIntegrityViolationException deletedMeanwhile) {
+                // why: the scan was deleted between the read and this write; there is nothing to keep
+            }
+        }
     }
 
     /**
@@ -102,9 +145,12 @@ public class ScanQueries {
     }
 
     public List<ScanView> page(String status, UUID scheduleId, int limit, long offset) {
-        return jdbc.sql(SCANS_PAGE).param("status", status).param("scheduleId", scheduleId == null ? null : scheduleId.toString())
+        List<TriageCounts> worked = new ArrayList<>();
+        List<ScanView> views = jdbc.sql(SCANS_PAGE).param("status", status).param("scheduleId", scheduleId == null ? null : scheduleId.toString())
                 .param("limit", limit).param("offset", offset).param("triageNow", now())
-                .query(ScanQueries::scanView).list();
+                .query((rs, n) -> scanView(rs, worked)).list();
+        keep(worked);
+        return views;
     }
 
     public long count(String status, UUID scheduleId) {
@@ -133,7 +179,12 @@ public class ScanQueries {
         return attempts;
     }
 
-    private static ScanView scanView(ResultSet rs, int row) throws SQLException {
+    private static ScanView scanView(ResultSet rs, List<TriageCounts> worked) throws SQLException {
+        if (!rs.getBoolean("triage_cached") && ScanStatus.fromDb(rs.getString("status")).isTerminal()) {
+            worked.add(new TriageCounts(rs.getObject("id", UUID.class), rs.getLong("triage_version"), time(rs, "triage_valid_until"),
+                    rs.getInt("triaged_total"), rs.getInt("triaged_critical"), rs.getInt("triaged_high"), rs.getInt("triaged_medium"),
+                    rs.getInt("triaged_low"), rs.getInt("triaged_info")));
+        }
         Map<String, Integer> findings = new LinkedHashMap<>();
         // why: a triaged finding is shown but not counted, so a CI gate on these counts can be quieted for an accepted risk
         for (String severity : new String[] {"total", "critical", "high", "medium", "low", "info"}) {

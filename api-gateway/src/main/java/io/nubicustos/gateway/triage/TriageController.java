@@ -45,10 +45,12 @@ class TriageController {
             "expires_at");
 
     private final TriageRules rules;
+    private final TriageGuardrails guardrails;
     private final Clock clock;
 
-    TriageController(TriageRules rules, Clock clock) {
+    TriageController(TriageRules rules, TriageGuardrails guardrails, Clock clock) {
         this.rules = rules;
+        this.guardrails = guardrails;
         this.clock = clock;
     }
 
@@ -59,7 +61,15 @@ class TriageController {
             content = @Content(schema = @Schema(implementation = TriageRequest.class))) @RequestBody JsonNode body) {
         Instant now = clock.instant();
         TriageRules.NewRule rule = read(body, now);
-        UUID id = rules.insert(rule, now);
+        List<String> broken = guardrails.violations(rule.fingerprint(), rule.tool(), rule.checkId(), rule.resource(), rule.state(),
+                rule.expiresAt(), now);
+        if (!broken.isEmpty()) {
+            throw ApiException.unprocessable("triage_guardrail", broken.get(0).startsWith("unscoped") ? "fingerprint" : "expires_at",
+                    "the rule breaks " + (broken.size() == 1 ? "a guardrail: " : "guardrails: ") + String.join("; ", broken));
+        }
+        UUID id = rules.insert(rule, now).orElseThrow(() -> new ApiException(HttpStatus.CONFLICT, "quota_exceeded", null,
+                "there are " + guardrails.maxActiveRules() + " active triage rules, the most there may be"
+                        + " (nubicustos.triage.max-active-rules): delete some or let them expire first"));
         Map<String, Object> audit = new LinkedHashMap<>();
         audit.put("created_triage_rule", id);
         audit.put("state", rule.state());
@@ -73,8 +83,10 @@ class TriageController {
     }
 
     @GetMapping
-    TriageRule.Page list(@RequestParam(name = "active", defaultValue = "false") boolean activeOnly) {
-        return new TriageRule.Page(rules.all(activeOnly, clock.instant()));
+    TriageRule.Page list(@RequestParam(name = "active", defaultValue = "false") boolean activeOnly,
+                         @RequestParam(name = "violations", defaultValue = "false") boolean violations) {
+        // why: rules made before the guardrails keep working; they are found here, each with what it breaks
+        return new TriageRule.Page(violations ? rules.violating(clock.instant()) : rules.all(activeOnly, clock.instant()));
     }
 
     @GetMapping("/{id}")

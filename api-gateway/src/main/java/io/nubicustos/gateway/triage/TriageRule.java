@@ -12,11 +12,12 @@ import java.util.UUID;
  * reason, who made it, and until when.
  *
  * @param resource a pattern of resource ids, {@code *} for any run of characters
- * @param active   whether it covers findings now (it has not expired)
+ * @param active     whether it covers findings now (it has not expired)
+ * @param violations the guardrails a rule made before them breaks (it keeps working); empty for every rule made since
  */
 record TriageRule(UUID ruleId, @Nullable String fingerprint, @Nullable String tool, @Nullable String checkId, @Nullable String resource,
                   @Nullable String account, String state, String reason, @Nullable String createdBy, OffsetDateTime createdAt,
-                  @Nullable OffsetDateTime expiresAt, boolean active) {
+                  @Nullable OffsetDateTime expiresAt, boolean active, List<String> violations) {
 
     @Schema(name = "TriageRulePage")
     record Page(List<TriageRule> rules) {

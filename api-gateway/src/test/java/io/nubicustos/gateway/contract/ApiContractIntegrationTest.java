@@ -142,7 +142,8 @@ class ApiContractIntegrationTest {
         api.call("DELETE", "/api/schedules/" + schedule, null, 204);
         api.call("GET", "/api/schedules/" + schedule, null, 404);
         String rule = JSON.readTree(api.call("POST", "/api/triage", "{\"tool\": \"prowler\", \"resource\": \"arn:aws:s3:::logs-*\","
-                + " \"state\": \"accepted_risk\", \"reason\": \"reviewed\", \"expires_at\": \"2099-01-01T00:00:00Z\"}", 201))
+                + " \"state\": \"accepted_risk\", \"reason\": \"reviewed\", \"expires_at\": \"" + java.time.Instant.now().plus(java.time.Duration.ofDays(90))
+                + "\"}", 201))
                 .get("rule_id").asString();
         api.call("POST", "/api/triage", "{\"state\": \"muted\", \"reason\": \"no matcher\"}", 400);
         api.call("GET", "/api/triage?active=true", null, 200);

@@ -30,7 +30,8 @@ import static org.awaitility.Awaitility.await;
  * pattern covers exactly the findings it names; covered findings are shown as triaged, not counted; they
  * are counted again when the rule expires or is deleted; the exports mark them; every change is audited.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"spring.config.name=api-gateway"})
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"spring.config.name=api-gateway",
+        "nubicustos.triage.max-active-rules=8"})
 @RealInfrastructure
 @Import(TestClock.class)
 class TriageIntegrationTest {
@@ -116,6 +117,50 @@ class TriageIntegrationTest {
         assertThat(call("POST", "/api/triage", "{\"fingerprint\": \"abc\", \"state\": \"muted\", \"reason\": \"x\"}", 400).get("field").asString())
                 .isEqualTo("fingerprint");
         assertThat(call("DELETE", "/api/triage/" + UUID.randomUUID(), null, 404).get("error").asString()).isEqualTo("triage_rule_not_found");
+    }
+
+    @Test
+    void oneRuleCannotSilenceEverythingAndARuleFromBeforeKeepsWorkingListedWithWhatItBreaks() {
+        for (String unscoped : new String[] {"{\"account\": \"123456789012\"", "{\"tool\": \"prowler\"",
+                "{\"resource\": \"*\"", "{\"tool\": \"prowler\", \"resource\": \"**\"", "{\"check_id\": \"s3_bucket_public\""}) {
+            JsonNode refused = call("POST", "/api/triage", unscoped + ", \"state\": \"muted\", \"reason\": \"x\"}", 422);
+            assertThat(refused.get("error").asString()).as(unscoped).isEqualTo("triage_guardrail");
+            assertThat(refused.get("message").asString()).contains("unscoped");
+        }
+        JsonNode forever = call("POST", "/api/triage", "{\"tool\": \"prowler\", \"check_id\": \"iam_root_mfa\", \"state\": \"accepted_risk\","
+                + " \"reason\": \"x\"}", 422);
+        assertThat(forever.get("field").asString()).isEqualTo("expires_at");
+        assertThat(forever.get("message").asString()).contains("accepted_risk without expires_at");
+        assertThat(call("POST", "/api/triage", "{\"tool\": \"prowler\", \"check_id\": \"iam_root_mfa\", \"state\": \"accepted_risk\","
+                + " \"reason\": \"x\", \"expires_at\": \"2028-01-01T00:00:00Z\"}", 422).get("message").asString()).contains("365 days");
+
+        // a rule made before the guardrails: every prowler finding, accepted forever
+        UUID scan = scanWith(new String[][] {{"prowler", "iam_root_mfa", "high", "arn:aws:iam::123456789012:root"}});
+        UUID legacy = UUID.randomUUID();
+        jdbc.sql("""
+                insert into triage_rules (id, tool, state, reason, created_by, created_at)
+                values (:id, 'prowler', 'accepted_risk', 'old habit', 'ops', :now)
+                """).param("id", legacy).param("now", OffsetDateTime.ofInstant(CLOCK.instant(), ZoneOffset.UTC)).update();
+        try {
+            assertThat(call("GET", "/api/scans/" + scan + "/status", null, 200).at("/findings/high").asInt()).as("it keeps working").isZero();
+            JsonNode listed = call("GET", "/api/triage?violations=true", null, 200).get("rules");
+            assertThat(listed).hasSize(1);
+            assertThat(listed.get(0).get("rule_id").asString()).isEqualTo(legacy.toString());
+            assertThat(listed.get(0).get("violations").toString()).contains("unscoped").contains("accepted_risk without expires_at");
+        } finally {
+            jdbc.sql("delete from triage_rules where id = :id").param("id", legacy).update();
+        }
+    }
+
+    @Test
+    void activeRulesAreCappedWith409NamingTheSetting() {
+        jdbc.sql("delete from triage_rules").update();
+        for (int i = 0; i < 8; i++) {
+            call("POST", "/api/triage", "{\"tool\": \"prowler\", \"check_id\": \"check_" + i + "\", \"state\": \"muted\", \"reason\": \"x\"}", 201);
+        }
+        JsonNode over = call("POST", "/api/triage", "{\"tool\": \"prowler\", \"check_id\": \"check_9\", \"state\": \"muted\", \"reason\": \"x\"}", 409);
+        assertThat(over.get("message").asString()).contains("nubicustos.triage.max-active-rules");
+        jdbc.sql("delete from triage_rules").update();
     }
 
     /** A settled scan with one step and the given failed findings: tool, check, severity, resource. */
