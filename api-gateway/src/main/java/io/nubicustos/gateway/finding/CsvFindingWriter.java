@@ -69,8 +69,9 @@ final class CsvFindingWriter implements FindingStreamWriter {
     }
 
     static String quote(String value) {
-        // why: a leading =, +, - or @ would be run as a formula by spreadsheet programs (CSV injection)
-        String safe = !value.isEmpty() && "=+-@".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
+        // why: a leading =, +, - or @ would be run as a formula by spreadsheet programs (CSV injection), and so would one
+        // after a leading tab or carriage return, which spreadsheets strip (OWASP's CSV injection list)
+        String safe = !value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
         if (safe.contains(",") || safe.contains("\"") || safe.contains("\n") || safe.contains("\r")) {
             return "\"" + safe.replace("\"", "\"\"") + "\"";
         }

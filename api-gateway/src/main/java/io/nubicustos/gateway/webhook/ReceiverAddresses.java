@@ -46,12 +46,40 @@ final class ReceiverAddresses {
         }
         byte[] bytes = address.getAddress();
         if (address instanceof Inet6Address) {
-            // fc00::/7, unique local addresses
-            return (bytes[0] & 0xfe) != 0xfc;
+            int first16 = ((bytes[0] & 0xff) << 8) | (bytes[1] & 0xff);
+            int second16 = ((bytes[2] & 0xff) << 8) | (bytes[3] & 0xff);
+            // fc00::/7 unique local; 64:ff9b::/96 and 64:ff9b:1::/48 NAT64 (they reach IPv4 addresses, private ones too);
+            // 100::/64 discard; 2001:db8::/32 documentation; ::/96 IPv4-compatible
+            if ((bytes[0] & 0xfe) == 0xfc || (first16 == 0x0064 && second16 == 0xff9b) || (first16 == 0x0100 && second16 == 0)
+                    || (first16 == 0x2001 && second16 == 0x0db8) || allZero(bytes, 0, 12)) {
+                return false;
+            }
+            // 2002::/16 6to4 carries an IPv4 address in its next 32 bits: it is public only when that one is
+            if (first16 == 0x2002) {
+                try {
+                    return isPublic(InetAddress.getByAddress(new byte[] {bytes[2], bytes[3], bytes[4], bytes[5]}));
+                } catch (java.net.UnknownHostException impossible) {
+                    return false;
+                }
+            }
+            return true;
         }
         int first = bytes[0] & 0xff;
         int second = bytes[1] & 0xff;
-        // 100.64.0.0/10 (carrier-grade NAT) and 0.0.0.0/8
-        return !(first == 100 && second >= 64 && second < 128) && first != 0;
+        int third = bytes[2] & 0xff;
+        // 0.0.0.0/8; 100.64.0.0/10 carrier-grade NAT; 192.0.0.0/24 IETF protocol assignments; 192.0.2.0/24,
+        // 198.51.100.0/24, 203.0.113.0/24 documentation; 198.18.0.0/15 benchmarking; 240.0.0.0/4 reserved (and broadcast)
+        return !(first == 0 || (first == 100 && second >= 64 && second < 128) || (first == 192 && second == 0 && (third == 0 || third == 2))
+                || (first == 198 && (second == 18 || second == 19)) || (first == 198 && second == 51 && third == 100)
+                || (first == 203 && second == 0 && third == 113) || first >= 240);
+    }
+
+    private static boolean allZero(byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }

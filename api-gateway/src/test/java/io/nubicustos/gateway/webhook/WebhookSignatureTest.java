@@ -45,5 +45,14 @@ class WebhookSignatureTest {
         assertThat(ReceiverAddresses.refusal(URI.create("http://localhost/hook"))).isNotNull();
         assertThat(ReceiverAddresses.refusal(URI.create("https://93.184.216.34/hook"))).isNull();
         assertThat(ReceiverAddresses.isPublic(InetAddress.getByName("8.8.8.8"))).isTrue();
+        // NAT64 reaches IPv4 addresses (the metadata service too), and the reserved and documentation ranges are no receivers
+        for (String reserved : new String[] {"64:ff9b::a9fe:a9fe", "64:ff9b:1::a00:1", "2002:a00:1::1", "2002:a9fe:a9fe::1", "100::1",
+                "2001:db8::1", "::a00:1", "198.18.0.1", "198.19.255.254", "240.0.0.1", "255.255.255.255", "192.0.0.8", "192.0.2.1",
+                "198.51.100.7", "203.0.113.9"}) {
+            assertThat(ReceiverAddresses.isPublic(InetAddress.getByName(reserved))).as(reserved).isFalse();
+        }
+        assertThat(ReceiverAddresses.isPublic(InetAddress.getByName("2002:808:808::1"))).as("6to4 of a public address").isTrue();
+        assertThat(ReceiverAddresses.isPublic(InetAddress.getByName("2606:4700::1111"))).isTrue();
+        assertThat(ReceiverAddresses.isPublic(InetAddress.getByName("198.20.0.1"))).isTrue();
     }
 }

@@ -134,7 +134,7 @@ public class StagedCredentials {
             write(dir.resolve("credentials"), credentialsOut.toString());
             write(dir.resolve("config"), configOut.toString());
             if (configOut.indexOf("sso_") >= 0) {
-                copySsoCache(dir);
+                copySsoCache(dir, configOut.toString());
             }
             return new Staged(dir, directories.hostPathOf(dir), List.copyOf(secrets));
         } catch (IOException e) {
@@ -223,19 +223,56 @@ public class StagedCredentials {
         });
     }
 
-    /** A profile signed in through IAM Identity Center needs the cached tokens of its session. */
-    private void copySsoCache(Path staged) throws IOException {
+    /**
+     * A profile signed in through IAM Identity Center needs the cached token of its session, and only that one: the
+     * cache holds every session's token the operator signed in with. Botocore names a token's file by the SHA-1 of the
+     * profile's {@code sso_session} name, else of its {@code sso_start_url}
+     * (boto/botocore@0e6e2404b85dc336dd2889814e089bde7d1a4c55, botocore/utils.py:3398, SSOTokenLoader._generate_cache_key).
+     */
+    private void copySsoCache(Path staged, String stagedConfig) throws IOException {
         Path cache = awsPath.resolve("sso").resolve("cache");
         if (!Files.isDirectory(cache)) {
             return;
         }
         Path target = Files.createDirectories(staged.resolve("sso").resolve("cache"));
-        try (Stream<Path> files = Files.list(cache)) {
-            for (Path file : (Iterable<Path>) files.filter(f -> f.getFileName().toString().endsWith(".json") && Files.isRegularFile(f))::iterator) {
+        for (String key : ssoCacheKeys(stagedConfig)) {
+            Path file = cache.resolve(key + ".json");
+            if (Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 Files.copy(file, target.resolve(file.getFileName()));
                 directories.makeGroupReadable(target.resolve(file.getFileName()));
             }
         }
+    }
+
+    /** The cache keys of the staged profiles' sessions: sha1(sso_session), else sha1(sso_start_url), per profile. */
+    static Set<String> ssoCacheKeys(String config) {
+        Set<String> keys = new LinkedHashSet<>();
+        Map<String, String> section = null;
+        List<Map<String, String>> profiles = new ArrayList<>();
+        for (String line : config.split("\n")) {
+            String trimmed = line.trim();
+            if (trimmed.startsWith("[")) {
+                String name = trimmed.replaceAll("^\\[\\s*|\\s*].*$", "");
+                section = new java.util.HashMap<>();
+                if (!name.startsWith("sso-session")) {
+                    profiles.add(section);
+                }
+            } else if (section != null && trimmed.contains("=")) {
+                section.put(trimmed.substring(0, trimmed.indexOf('=')).trim(), trimmed.substring(trimmed.indexOf('=') + 1).trim());
+            }
+        }
+        for (Map<String, String> profile : profiles) {
+            String input = profile.get("sso_session") != null ? profile.get("sso_session") : profile.get("sso_start_url");
+            if (input != null && !input.isEmpty()) {
+                try {
+                    keys.add(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1")
+                            .digest(input.getBytes(StandardCharsets.UTF_8))));
+                } catch (java.security.NoSuchAlgorithmException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return keys;
     }
 
     private void write(Path file, String text) throws IOException {

@@ -1,0 +1,79 @@
+package io.nubicustos.worker.credentials;
+
+import io.nubicustos.worker.reports.ReportDirectories;
+import io.nubicustos.worker.system.WorkerProperties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+import java.lang.reflect.Constructor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * An IAM Identity Center profile is staged with its own session's cached token only, never the other sessions'
+ * tokens the operator signed in with. The file names are botocore's: sha1 of the sso_session name, else of the start
+ * URL (boto/botocore@0e6e2404b85dc336dd2889814e089bde7d1a4c55, botocore/utils.py:3398).
+ */
+class SsoCacheStagingTest {
+
+    @TempDir
+    Path root;
+
+    @Test
+    void onlyTheStagedProfilesSessionTokenIsCopied() throws Exception {
+        Path aws = Files.createDirectories(root.resolve("aws"));
+        Files.writeString(aws.resolve("config"), """
+                [profile audit]
+                sso_session = corp
+                sso_account_id = 123456789012
+                sso_role_name = SecurityAudit
+                region = eu-west-1
+
+                [sso-session corp]
+                sso_start_url = https://corp.awsapps.com/start
+                sso_region = eu-west-1
+
+                [profile legacy]
+                sso_start_url = https://legacy.awsapps.com/start
+                sso_account_id = 210987654321
+                sso_role_name = ReadOnly
+
+                [profile other]
+                sso_session = other
+                """);
+        Path cache = Files.createDirectories(aws.resolve("sso/cache"));
+        String corp = sha1("corp");
+        Files.writeString(cache.resolve(corp + ".json"), "{\"accessToken\": \"corp-token\"}");
+        Files.writeString(cache.resolve(sha1("https://legacy.awsapps.com/start") + ".json"), "{\"accessToken\": \"legacy-token\"}");
+        Files.writeString(cache.resolve(sha1("other") + ".json"), "{\"accessToken\": \"other-token\"}");
+
+        StagedCredentials.Staged staged = credentials(aws).stage("exec-sso-1", "audit");
+
+        Path copied = staged.directory().resolve("sso/cache");
+        assertThat(copied.resolve(corp + ".json")).exists();
+        try (var files = Files.list(copied)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactly(corp + ".json");
+        }
+        assertThat(StagedCredentials.ssoCacheKeys("[profile legacy]\nsso_start_url = https://legacy.awsapps.com/start\n"))
+                .containsExactly(sha1("https://legacy.awsapps.com/start"));
+    }
+
+    private static String sha1(String text) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1")
+                .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    private StagedCredentials credentials(Path aws) throws Exception {
+        WorkerProperties properties = new Binder(new MapConfigurationPropertySource(Map.of(
+                "nubicustos.credentials.aws-path", aws.toString(), "nubicustos.reports.path", root.resolve("reports").toString())))
+                .bindOrCreate("nubicustos", WorkerProperties.class);
+        Constructor<ReportDirectories> directories = ReportDirectories.class.getDeclaredConstructor(WorkerProperties.class);
+        directories.setAccessible(true);
+        return new StagedCredentials(properties, directories.newInstance(properties), Map::of);
+    }
+}
