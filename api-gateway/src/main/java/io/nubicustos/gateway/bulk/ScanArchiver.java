@@ -6,6 +6,7 @@ import io.nubicustos.gateway.scan.ScanQueries;
 import io.nubicustos.gateway.system.GatewayProperties;
 import io.nubicustos.model.files.SafeTree;
 import io.nubicustos.model.reports.ReportLayout;
+import io.nubicustos.model.reports.WithheldReports;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.ObjectMapper;
@@ -67,6 +68,7 @@ class ScanArchiver {
                     scan.put("steps", steps);
                     scan.put("reports_left_out", steps.stream().filter(step -> !hasExited(step))
                             .map(step -> step.tool() + " (" + step.status() + ": its container may still be writing)").toList());
+                    scan.put("reports_withheld", withheld(steps));
                     zip.putNextEntry(new ZipEntry(scanId + "/scan.json"));
                     json.writeValue(new NonClosing(zip), scan);
                     zip.closeEntry();
@@ -102,11 +104,27 @@ class ScanArchiver {
             Path dir = reports.stepDirectory(scanId, step.tool());
             String prefix = scanId + "/reports/" + entryName(Path.of(step.tool())) + "/";
             SafeTree.forEachFile(dir, (relative, size, content) -> {
+                // why: a tool's database or credential files hold secrets, not results; the manifest says what was withheld
+                if (WithheldReports.reason(relative).isPresent()) {
+                    return;
+                }
                 zip.putNextEntry(new ZipEntry(prefix + entryName(relative)));
                 content.transferTo(zip);
                 zip.closeEntry();
             });
         }
+    }
+
+    /** The report files left out for holding secrets, by tool, path and why (their size and hash are in the steps). */
+    private static List<Map<String, String>> withheld(List<StepView> steps) {
+        List<Map<String, String>> withheld = new java.util.ArrayList<>();
+        for (StepView step : steps) {
+            for (var file : step.reports() == null ? List.<io.nubicustos.gateway.scan.ScanQueries.ReportFile>of() : step.reports()) {
+                WithheldReports.reason(Path.of(file.path())).ifPresent(reason -> withheld.add(Map.of("tool", step.tool(), "path", file.path(),
+                        "reason", reason)));
+            }
+        }
+        return withheld;
     }
 
     /** Adds each exited step's whole log as {@code logs/<tool>.log} (the worker saved it before the step left running). */

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -94,6 +95,61 @@ class FindingsEndToEndTest {
         });
         assertThat(ours).containsExactly(next, first);
         assertThat(history.get("scans").asInt()).isEqualTo(history.get("history").size());
+    }
+
+    @Test
+    void aSecretAToolDiscoveredIsInNoFindingExportOrArchiveAndItsDatabaseIsWithheld() throws Exception {
+        String secret = "sk_live_nubicustosE2E" + UUID.randomUUID().toString().replace("-", "");
+        Path table = Files.createTempFile("env-vars-interesting", ".json");
+        Files.writeString(table, "[{\"Account\": \"123456789012\", \"Service\": \"lambda\", \"Region\": \"eu-west-1\","
+                + " \"Name\": \"payments-webhook\", \"Key\": \"STRIPE_SECRET_KEY\", \"Value\": \"" + secret + "\"}]");
+        Path database = Files.createTempFile("sqlite", ".db");
+        Files.writeString(database, "SQLite format 3\u0000 aws_secret_access_key " + secret);
+        StandInTools.prowler5();
+        StandInTools.comprehensiveRest(0);
+        StandInImage.forTool("cloudfox")
+                .writes("cloudfox-output/aws/default-123456789012/json/env-vars-interesting.json", table)
+                .writes("cloudfox-output/aws/default-123456789012/loot/env-vars.txt", table)
+                .writes("session/sqlite.db", database)
+                .exitsWith(0).buildWith(StandInTools.DOCKER);
+        try {
+            String scanId = api.submit("{\"profile\": \"comprehensive\"}");
+            api.awaitTerminal(scanId, Duration.ofMinutes(3));
+
+            JsonNode findings = api.getJson("/api/scans/" + scanId + "/findings?status=all&tool=cloudfox&size=500");
+            assertThat(findings.toString()).contains("STRIPE_SECRET_KEY").contains("[withheld: " + secret.length() + " characters");
+            for (String format : List.of("json", "csv", "sarif")) {
+                HttpResponse<String> export = api.get("/api/scans/" + scanId + "/findings/export?format=" + format + "&status=all");
+                assertThat(export.statusCode()).isEqualTo(200);
+                assertThat(export.body()).as(format).doesNotContain(secret).contains("STRIPE_SECRET_KEY");
+            }
+            assertThat(findings.toString()).doesNotContain(secret);
+            assertThat(api.get("/api/scans/" + scanId).body()).doesNotContain(secret);
+
+            String name = "secrets-" + scanId + ".zip";
+            var archived = api.post("/api/scans/bulk/archive", "{\"scan_ids\": [\"" + scanId + "\"], \"name\": \"" + name + "\"}");
+            assertThat(archived.statusCode()).as(archived.body()).isEqualTo(201);
+            HttpResponse<java.io.InputStream> zip = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://localhost:" + RunningSystem.get().apiPort() + "/api/scans/archives/" + name)).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            List<String> entries = new ArrayList<>();
+            String manifest = null;
+            try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(zip.body())) {
+                for (java.util.zip.ZipEntry entry; (entry = in.getNextEntry()) != null; ) {
+                    String content = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+                    assertThat(content).as(entry.getName()).doesNotContain(secret);
+                    entries.add(entry.getName());
+                    if (entry.getName().endsWith("/scan.json")) {
+                        manifest = content;
+                    }
+                }
+            }
+            assertThat(entries).noneMatch(e -> e.endsWith("sqlite.db") || e.contains("env-vars"))
+                    .anyMatch(e -> e.endsWith("/findings.json"));
+            assertThat(manifest).contains("reports_withheld").contains("session/sqlite.db").contains("env-vars-interesting.json");
+        } finally {
+            StandInTools.comprehensiveRest(0);
+        }
     }
 
     @Test

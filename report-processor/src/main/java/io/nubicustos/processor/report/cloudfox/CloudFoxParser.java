@@ -114,8 +114,31 @@ public final class CloudFoxParser implements ReportParser {
             default -> "Principal with admin or privilege-escalation rights";
         };
         return new Finding(TOOL, module + ":" + signal, title, Severity.HIGH, FindingStatus.FAIL, first(row, "Account"),
-                first(row, "Region"), first(row, "Service", "Type"), resource, "CloudFox " + module + " row: " + row, null,
-                Map.of(), null);
+                first(row, "Region"), first(row, "Service", "Type"), resource, "CloudFox " + module + " row: " + withoutSecrets(module, row),
+                null, Map.of(), null);
+    }
+
+    /**
+     * The row as findings keep it: an environment variable's value (the env-vars modules' {@code Value} column,
+     * BishopFox/cloudfox@ba4ff4701a537750f0aa11b1fb0ffa1f545cc000 aws/env-vars.go:127-134) is a secret the scanned account
+     * holds, kept as its name and a short hash, never whole: findings go into exports, archives and webhooks.
+     */
+    static JsonNode withoutSecrets(String module, JsonNode row) {
+        if (!module.startsWith("env-vars") || !(row instanceof tools.jackson.databind.node.ObjectNode object) || !object.has("Value")) {
+            return row;
+        }
+        tools.jackson.databind.node.ObjectNode copy = object.deepCopy();
+        copy.put("Value", secretDigest(object.get("Value").asString("")));
+        return copy;
+    }
+
+    static String secretDigest(String secret) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "[withheld: " + secret.length() + " characters, sha256 " + java.util.HexFormat.of().formatHex(digest, 0, 6) + "]";
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String first(JsonNode row, String... columns) {

@@ -43,6 +43,23 @@ class CloudFoxParserTest {
     }
 
     @Test
+    void aSecretInAnEnvironmentVariableIsKeptAsItsNameAndAShortHashNeverWhole(@TempDir Path dir) throws Exception {
+        copyFixture("cloudfox", dir);
+        String secret = "sk_live_51HxQ2fLkQ7RvW3tYm9pZcN8aB";
+        Path file;
+        try (Stream<Path> files = Files.walk(dir)) {
+            file = files.filter(p -> p.getFileName().toString().equals("env-vars-interesting.json")).findFirst().orElseThrow();
+        }
+        Files.writeString(file, Files.readString(file).replace("sk_live_redacted", secret));
+
+        Finding finding = ParsedReport.of(parser, dir).findings().stream().filter(f -> f.checkId().startsWith("env-vars")).findFirst()
+                .orElseThrow();
+
+        assertThat(finding.toString()).doesNotContain(secret).doesNotContain("sk_live");
+        assertThat(finding.description()).contains("STRIPE_SECRET_KEY").contains("[withheld: " + secret.length() + " characters, sha256 ");
+    }
+
+    @Test
     void theBoxDrawnTablesAreNotRead(@TempDir Path dir) throws Exception {
         copyFixture("cloudfox", dir);
         try (Stream<Path> json = Files.walk(dir)) {
