@@ -106,6 +106,10 @@ class IntakeIntegrationTest {
         publish(cloudEvent("/ci", id));
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(scansWithRequestIdLongerThan(0))
                 .as("the same event again, in either mode, creates nothing").isEqualTo(before + 1));
+        // why: a request on the topic is audited like one over HTTP: who sent it, and what it made
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(direct.sql(
+                "select actor, status from audit_log where method = 'KAFKA' and detail ->> 'record' is not null and actor = :actor order by id")
+                .param("actor", "kafka '/ci'").query().listOfRows()).extracting(row -> row.get("status")).contains(202, 200));
     }
 
     @Test

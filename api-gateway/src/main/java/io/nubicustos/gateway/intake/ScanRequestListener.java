@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.intake;
 
+import io.nubicustos.gateway.security.AuditLog;
 import io.nubicustos.gateway.scan.ScanCreator;
 import io.nubicustos.gateway.scan.ScanRequest;
 import io.nubicustos.gateway.scan.ScanRequestParser;
@@ -36,15 +37,37 @@ class ScanRequestListener {
     private final ScanRequestParser parser;
     private final ScanCreator creator;
     private final ObjectMapper json;
+    private final IntakeSources sources;
+    private final AuditLog audit;
+    private final java.time.Clock clock;
 
-    ScanRequestListener(ScanRequestParser parser, ScanCreator creator, ObjectMapper json) {
+    ScanRequestListener(ScanRequestParser parser, ScanCreator creator, ObjectMapper json, IntakeSources sources, AuditLog audit,
+                        java.time.Clock clock) {
+        this.sources = sources;
+        this.audit = audit;
+        this.clock = clock;
         this.parser = parser;
         this.creator = creator;
         this.json = json;
     }
 
     @KafkaListener(id = "scan-request-intake", topics = Topics.SCAN_REQUESTS, containerFactory = "scanRequestContainerFactory")
-    void onRequest(ConsumerRecord<String, byte[]> record) {
+    void onRequest(ConsumerRecord<String, byte[]> record) throws InterruptedException {
+        String source = BinaryCloudEvent.of(record.headers()) != null ? BinaryCloudEvent.of(record.headers()).source() : null;
+        try {
+            accept(record, source);
+        } catch (InvalidScanRequest refused) {
+            audit.intake(clock.instant(), source == null ? "kafka" : "kafka " + RequestIds.printable(source), record.topic(), 400,
+                    json.writeValueAsString(java.util.Map.of("refused", refused.getMessage(), "record",
+                            record.topic() + "-" + record.partition() + "@" + record.offset())));
+            throw refused;
+        }
+    }
+
+    private void accept(ConsumerRecord<String, byte[]> record, String binarySource) throws InterruptedException {
+        if (binarySource != null) {
+            refuseSource(binarySource);
+        }
         JsonNode body = readJson(record.value());
         String requestId = RequestIds.ofRecord(record.topic(), record.partition(), record.offset(), record.timestamp());
         String describe = "record " + record.topic() + "-" + record.partition() + "@" + record.offset();
@@ -62,6 +85,7 @@ class ScanRequestListener {
             }
         } else if (body.isObject() && body.has("specversion")) {
             requestId = cloudEventId(body);
+            refuseSource(body.get("source").asString());
             describe = "CloudEvent " + RequestIds.printable(body.get("source").asString()) + " / " + RequestIds.printable(body.get("id").asString());
             requester = "kafka " + RequestIds.printable(body.get("source").asString());
             body = body.get("data");
@@ -69,6 +93,10 @@ class ScanRequestListener {
                 throw new InvalidScanRequest("the CloudEvent has no JSON object in 'data' (expected the REST request body)");
             }
         }
+        if (binary == null && !describe.startsWith("CloudEvent")) {
+            refuseSource(null);
+        }
+        sources.awaitTurn(requester);
         ScanRequest request;
         try {
             request = parser.parse(body);
@@ -79,10 +107,20 @@ class ScanRequestListener {
             throw new InvalidScanRequest("field 'dry_run': a dry run has no one to answer on a topic; use POST /api/scans");
         }
         ScanCreator.CreatedScan created = creator.create(request, "kafka", requestId, null, requester);
+        audit.intake(clock.instant(), requester, record.topic(), created.isNew() ? 202 : 200, json.writeValueAsString(java.util.Map.of(
+                "scan_id", created.scanId().toString(), "profile", request.profile().name(), "record",
+                record.topic() + "-" + record.partition() + "@" + record.offset())));
         if (created.isNew()) {
             log.info("Scan {} ({}) requested by {}", created.scanId(), request.profile().name(), describe);
         } else {
             log.info("{} was delivered again; scan {} already exists, nothing created", describe, created.scanId());
+        }
+    }
+
+    private void refuseSource(String source) {
+        String refusal = sources.refusal(source);
+        if (refusal != null) {
+            throw new InvalidScanRequest(refusal);
         }
     }
 

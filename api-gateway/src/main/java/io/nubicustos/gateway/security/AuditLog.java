@@ -25,7 +25,7 @@ import java.time.ZoneOffset;
  * when the service stops. A crash loses at most the last 100 ms of rows.
  */
 @Component
-class AuditLog {
+public class AuditLog {
 
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
     private static final int BATCH = 500;
@@ -55,6 +55,14 @@ class AuditLog {
         writer = new Thread(this::loop, "audit-log");
         writer.setDaemon(true);
         writer.start();
+    }
+
+    /**
+     * A request that came on a topic rather than over HTTP: who sent it (its CloudEvents source), which topic, the
+     * outcome as an HTTP status would say it (202 created, 200 delivered again, 400 refused), and what it touched.
+     */
+    public void intake(Instant at, String actor, String topic, int status, String detail) {
+        record(new Entry(at, actor, "KAFKA", topic, status, null, detail));
     }
 
     void record(Entry entry) {

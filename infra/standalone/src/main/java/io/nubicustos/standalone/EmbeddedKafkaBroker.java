@@ -65,7 +65,8 @@ final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("share.coordinator.state.topic.min.isr", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("num.partitions", "1");
-        props.put("auto.create.topics.enable", "true");
+        // why: a producer must not make topics by naming them; the services create theirs (partitions, replicas) at start
+        props.put("auto.create.topics.enable", "false");
         if (!Files.exists(logDir.resolve("meta.properties"))) {
             try {
                 new Formatter()
