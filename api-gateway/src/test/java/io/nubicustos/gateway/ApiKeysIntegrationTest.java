@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
                 + "reader:reader-key-0123456789abcdef:read,pipeline:pipeline-key-0123456789abcdef:scan,"
                 + "triager:triager-key-0123456789abcdef:triage,both:both-key-0123456789abcdef:scan+triage,"
                 + "legacy:legacy:key-0123456789abcdef",
-        "nubicustos.api.requests-per-minute=20", "nubicustos.api.unauthenticated-per-minute=1000"})
+        "nubicustos.api.requests-per-minute=20", "nubicustos.api.unauthenticated-per-minute=1000", "nubicustos.quotas.webhooks=1"})
 @RealInfrastructure
 class ApiKeysIntegrationTest {
 
@@ -110,6 +110,17 @@ class ApiKeysIntegrationTest {
     }
 
     @Test
+    void aCallerAtItsQuotaGets409NamingTheSettingAndAnotherCallerIsNotHeldBack() throws Exception {
+        String hook = "{\"url\": \"https://hooks.example.com/nubicustos\", \"event_types\": [\"scan.completed\"]}";
+        assertThat(sendBody("POST", "/api/webhooks", "ops-key-0123456789abcdef", hook).statusCode()).isEqualTo(201);
+        HttpResponse<String> over = sendBody("POST", "/api/webhooks", "ops-key-0123456789abcdef", hook);
+        assertThat(over.statusCode()).as(over.body()).isEqualTo(409);
+        assertThat(over.body()).contains("\"error\":\"quota_exceeded\"").contains("\"quota\":\"nubicustos.quotas.webhooks\"");
+        assertThat(sendBody("POST", "/api/webhooks", "legacy:key-0123456789abcdef", hook).statusCode()).as("a quota is per caller")
+                .isEqualTo(201);
+    }
+
+    @Test
     void mutatingCallsAreAuditedWithTheKeysName() throws Exception {
         HttpResponse<String> created = send("POST", "/api/scans", "ci-key-0123456789abcdef");
         assertThat(created.statusCode()).isEqualTo(202);
@@ -139,6 +150,11 @@ class ApiKeysIntegrationTest {
         }
         assertThat(limited).isGreaterThan(0);
         assertThat(last.headers().firstValue("Retry-After")).isPresent();
+    }
+
+    private HttpResponse<String> sendBody(String method, String path, String key, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).header("Content-Type", "application/json")
+                .header("X-API-Key", key).method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> send(String method, String path, String key) throws Exception {

@@ -45,6 +45,10 @@ class StepLogController {
     private final GatewayProperties.Logs settings;
     private final AtomicInteger following = new AtomicInteger();
     // why: a follower's sends are synchronous; a few threads keep one slow client from holding up the others for long
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> followingByCaller =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    @org.springframework.beans.factory.annotation.Value("${nubicustos.quotas.log-followers:8}")
+    private int maxFollowersPerCaller;
     private final ScheduledExecutorService followers = Executors.newScheduledThreadPool(4, r -> {
         Thread t = new Thread(r, "log-followers");
         t.setDaemon(true);
@@ -75,12 +79,25 @@ class StepLogController {
         String status = stepStatus(id, tool).orElseThrow(() -> ApiException.notFound("step_not_found",
                 "scan " + id + " has no step for tool '" + io.nubicustos.gateway.web.Printable.of(tool, 100) + "'"));
         if (follow || (accept != null && accept.contains(MediaType.TEXT_EVENT_STREAM_VALUE))) {
+            // why: one caller may not take every stream of the instance (a quota per caller, then the instance's own cap)
+            String caller = java.util.Objects.requireNonNullElse(io.nubicustos.gateway.security.AuditTrail.actor(), "anonymous");
+            java.util.concurrent.atomic.AtomicInteger mine = followingByCaller.computeIfAbsent(caller,
+                    k -> new java.util.concurrent.atomic.AtomicInteger());
+            if (mine.incrementAndGet() > maxFollowersPerCaller) {
+                mine.decrementAndGet();
+                throw ApiException.quotaExceeded("nubicustos.quotas.log-followers", "'" + caller + "' already follows "
+                        + maxFollowersPerCaller + " logs live (nubicustos.quotas.log-followers); stop one, or read the log without following it");
+            }
             if (following.incrementAndGet() > settings.maxFollowers()) {
                 following.decrementAndGet();
+                mine.decrementAndGet();
                 throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "too_many_followers", null, "this instance already streams "
                         + settings.maxFollowers() + " logs live; try again later, or read the log without following it");
             }
-            return LiveLog.start(id, tool, files, () -> stepStatus(id, tool), followers, settings, following::decrementAndGet).emitter();
+            return LiveLog.start(id, tool, files, () -> stepStatus(id, tool), followers, settings, () -> {
+                following.decrementAndGet();
+                mine.decrementAndGet();
+            }).emitter();
         }
         Optional<FileChannel> log = files.open(id, tool);
         if (log.isEmpty()) {

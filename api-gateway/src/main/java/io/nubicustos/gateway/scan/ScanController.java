@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.scan;
 
+import io.nubicustos.gateway.quota.Quotas;
 import io.nubicustos.gateway.security.Requires;
 import io.nubicustos.gateway.security.Role;
 import io.nubicustos.gateway.scan.ScanQueries.ScanView;
@@ -59,9 +60,11 @@ class ScanController {
     private final ScanQueries queries;
     private final GatewayProperties properties;
     private final ScanCanceller canceller;
+    private final Quotas quotas;
 
     ScanController(ScanRequestParser parser, ScanCreator creator, ScanQueries queries, GatewayProperties properties,
-                   ScanCanceller canceller) {
+                   ScanCanceller canceller, Quotas quotas) {
+        this.quotas = quotas;
         this.canceller = canceller;
         this.parser = parser;
         this.creator = creator;
@@ -79,6 +82,7 @@ class ScanController {
         if (request.dryRun()) {
             return ResponseEntity.ok(dryRun(request));
         }
+        quotas.requireRoomFor(Quotas.Kind.UNSETTLED_SCANS);
         ScanCreator.CreatedScan created = creator.create(request, "rest", null);
         return ResponseEntity.accepted()
                 .location(URI.create("/api/scans/" + created.scanId()))

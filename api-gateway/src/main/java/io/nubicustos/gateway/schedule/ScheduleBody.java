@@ -101,6 +101,12 @@ class ScheduleBody {
             timing = cron != null ? ScheduleTiming.cron(cron, zone)
                     : ScheduleTiming.every(Duration.ofMillis(intervalMs), shortest, now);
             ScheduleTiming.zone(zone);
+            if (cron != null && timing.shortestGap(now).compareTo(shortest) < 0) {
+                // why: a cron of * * * * * with overlap queue would queue a scan a minute for ever
+                throw new InvalidSchedule("cron", "cron '" + cron + "' runs " + timing.shortestGap(now).toMinutes()
+                        + " minute(s) apart at times; schedules run at most every " + shortest.toMinutes()
+                        + " minutes (nubicustos.schedules.shortest-interval)");
+            }
         } catch (InvalidSchedule e) {
             throw ApiException.unprocessable("invalid_schedule", e.field(), e.getMessage());
         }

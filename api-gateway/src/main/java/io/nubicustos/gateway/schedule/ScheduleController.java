@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.schedule;
 
+import io.nubicustos.gateway.quota.Quotas;
 import io.nubicustos.gateway.security.Requires;
 import io.nubicustos.gateway.security.Role;
 import io.nubicustos.gateway.security.AuditTrail;
@@ -37,8 +38,10 @@ class ScheduleController {
     private final ScheduleBody bodies;
     private final Clock clock;
     private final GatewayProperties.Schedules settings;
+    private final Quotas quotas;
 
-    ScheduleController(ScheduleRepository schedules, ScheduleBody bodies, Clock clock, GatewayProperties properties) {
+    ScheduleController(ScheduleRepository schedules, ScheduleBody bodies, Clock clock, GatewayProperties properties, Quotas quotas) {
+        this.quotas = quotas;
         this.schedules = schedules;
         this.bodies = bodies;
         this.clock = clock;
@@ -52,6 +55,9 @@ class ScheduleController {
             content = @Content(schema = @Schema(implementation = ScheduleRequest.class))) @RequestBody JsonNode body) {
         Instant now = clock.instant();
         ScheduleRepository.Row row = bodies.create(body, now, settings.shortestInterval(), AuditTrail.actor());
+        if (row.enabled()) {
+            quotas.requireRoomFor(Quotas.Kind.SCHEDULES);
+        }
         schedules.insert(row, now);
         AuditTrail.detail(Map.of("created_schedule", row.id(), "request", row.request(), "timing",
                 row.cron() != null ? "cron " + row.cron() + " " + row.timeZone() : "every " + Duration.ofMillis(row.intervalMs())));

@@ -60,6 +60,25 @@ record ScheduleTiming(List<CronExpression> cron, String cronText, ZoneId zone, D
         return new ScheduleTiming(null, null, ZoneId.of("UTC"), interval, anchor);
     }
 
+    /**
+     * The shortest time between two of the next 200 due times after {@code now}: a cron expression such as
+     * {@code * 3 * * *} runs every minute for an hour, which its first due time alone would not show.
+     */
+    Duration shortestGap(Instant now) {
+        if (interval != null) {
+            return interval;
+        }
+        Duration shortest = null;
+        Instant previous = nextAfter(now);
+        for (int i = 0; i < 200; i++) {
+            Instant next = nextAfter(previous);
+            Duration gap = Duration.between(previous, next);
+            shortest = shortest == null || gap.compareTo(shortest) < 0 ? gap : shortest;
+            previous = next;
+        }
+        return shortest;
+    }
+
     static ZoneId zone(String zone) {
         try {
             return ZoneId.of(zone == null || zone.isBlank() ? "UTC" : zone);

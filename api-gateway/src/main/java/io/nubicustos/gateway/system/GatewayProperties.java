@@ -47,7 +47,8 @@ public record GatewayProperties(
 
     /**
      * @param pollInterval           how often each API instance looks for due deliveries
-     * @param batch                  deliveries one instance sends per round (at once)
+     * @param batch                  deliveries one instance claims at a time
+     * @param maxInFlight            requests one instance has in flight at once, all receivers together
      * @param maxAttempts            attempts of a delivery before it is marked failed
      * @param retryBackoff           wait before the second attempt; doubled after each further one
      * @param maxBackoff             the longest wait between two attempts
@@ -61,10 +62,10 @@ public record GatewayProperties(
                            @DefaultValue("12") int maxAttempts, @DefaultValue("5s") Duration retryBackoff,
                            @DefaultValue("1h") Duration maxBackoff,
                            @DefaultValue("5s") Duration connectTimeout, @DefaultValue("10s") Duration requestTimeout,
-                           @DefaultValue("false") boolean allowPrivateAddresses) {
+                           @DefaultValue("false") boolean allowPrivateAddresses, @DefaultValue("100") int maxInFlight) {
         public Webhooks {
-            if (maxAttempts < 1 || batch < 1) {
-                throw new IllegalArgumentException("nubicustos.webhooks.max-attempts and batch must be at least 1");
+            if (maxAttempts < 1 || batch < 1 || maxInFlight < 1) {
+                throw new IllegalArgumentException("nubicustos.webhooks.max-attempts, batch and max-in-flight must be at least 1");
             }
         }
     }
@@ -86,10 +87,10 @@ public record GatewayProperties(
 
     /**
      * @param checkInterval    how often each API instance looks for due schedules (a due time fires at most this late)
-     * @param shortestInterval the shortest fixed interval a schedule may have
+     * @param shortestInterval the shortest time between two runs of a schedule (fixed interval or cron)
      * @param batch            due schedules one instance fires per round
      */
-    public record Schedules(@DefaultValue("10s") Duration checkInterval, @DefaultValue("1m") Duration shortestInterval,
+    public record Schedules(@DefaultValue("10s") Duration checkInterval, @DefaultValue("5m") Duration shortestInterval,
                             @DefaultValue("50") int batch) {
     }
 

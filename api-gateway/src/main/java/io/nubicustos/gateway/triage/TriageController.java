@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.triage;
 
+import io.nubicustos.gateway.quota.Quotas;
 import io.nubicustos.gateway.security.Requires;
 import io.nubicustos.gateway.security.Role;
 import io.nubicustos.gateway.security.AuditTrail;
@@ -47,8 +48,10 @@ class TriageController {
     private final TriageRules rules;
     private final TriageGuardrails guardrails;
     private final Clock clock;
+    private final Quotas quotas;
 
-    TriageController(TriageRules rules, TriageGuardrails guardrails, Clock clock) {
+    TriageController(TriageRules rules, TriageGuardrails guardrails, Clock clock, Quotas quotas) {
+        this.quotas = quotas;
         this.rules = rules;
         this.guardrails = guardrails;
         this.clock = clock;
@@ -67,7 +70,8 @@ class TriageController {
             throw ApiException.unprocessable("triage_guardrail", broken.get(0).startsWith("unscoped") ? "fingerprint" : "expires_at",
                     "the rule breaks " + (broken.size() == 1 ? "a guardrail: " : "guardrails: ") + String.join("; ", broken));
         }
-        UUID id = rules.insert(rule, now).orElseThrow(() -> new ApiException(HttpStatus.CONFLICT, "quota_exceeded", null,
+        quotas.requireRoomFor(Quotas.Kind.TRIAGE_RULES);
+        UUID id = rules.insert(rule, now).orElseThrow(() -> ApiException.quotaExceeded("nubicustos.triage.max-active-rules",
                 "there are " + guardrails.maxActiveRules() + " active triage rules, the most there may be"
                         + " (nubicustos.triage.max-active-rules): delete some or let them expire first"));
         Map<String, Object> audit = new LinkedHashMap<>();

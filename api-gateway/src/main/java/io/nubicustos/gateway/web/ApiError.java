@@ -10,7 +10,13 @@ import org.jspecify.annotations.Nullable;
  * @param error   a stable, machine-readable code ({@code unknown_profile}, {@code scan_not_found}, …)
  * @param field   the request field or parameter at fault, when one is
  * @param message what is wrong, for a person
+ * @param quota   the setting that bounds what was asked for, on a 409 {@code quota_exceeded}
  */
 @Schema(name = "Error")
-public record ApiError(int status, String error, @Nullable String field, String message) {
+@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+public record ApiError(int status, String error, @Nullable String field, String message, @Nullable String quota) {
+
+    public ApiError(int status, String error, @Nullable String field, String message) {
+        this(status, error, field, message, null);
+    }
 }

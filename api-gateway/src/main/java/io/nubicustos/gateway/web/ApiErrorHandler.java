@@ -35,7 +35,7 @@ class ApiErrorHandler {
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ApiError> api(ApiException e) {
-        return body(e.status(), e.code(), e.field(), e.getMessage());
+        return ResponseEntity.status(e.status()).body(new ApiError(e.status().value(), e.code(), e.field(), e.getMessage(), e.quota()));
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)

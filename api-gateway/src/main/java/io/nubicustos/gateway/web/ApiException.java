@@ -11,12 +11,27 @@ public class ApiException extends RuntimeException {
     private final HttpStatus status;
     private final String code;
     private final String field;
+    private final String quota;
 
     public ApiException(HttpStatus status, String code, String field, String message) {
+        this(status, code, field, message, null);
+    }
+
+    private ApiException(HttpStatus status, String code, String field, String message, String quota) {
         super(message);
         this.status = status;
         this.code = code;
         this.field = field;
+        this.quota = quota;
+    }
+
+    /** 409: the caller is at a quota; {@code setting} names it (and how to change it). */
+    public static ApiException quotaExceeded(String setting, String message) {
+        return new ApiException(HttpStatus.CONFLICT, "quota_exceeded", null, message, setting);
+    }
+
+    public String quota() {
+        return quota;
     }
 
     public static ApiException badRequest(String field, String message) {

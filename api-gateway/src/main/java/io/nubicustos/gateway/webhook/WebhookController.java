@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.webhook;
 
+import io.nubicustos.gateway.quota.Quotas;
 import io.nubicustos.gateway.security.Requires;
 import io.nubicustos.gateway.security.Role;
 import io.nubicustos.gateway.security.AuditTrail;
@@ -54,8 +55,10 @@ class WebhookController {
 
     private final Webhooks webhooks;
     private final Clock clock;
+    private final Quotas quotas;
 
-    WebhookController(Webhooks webhooks, Clock clock) {
+    WebhookController(Webhooks webhooks, Clock clock, Quotas quotas) {
+        this.quotas = quotas;
         this.webhooks = webhooks;
         this.clock = clock;
     }
@@ -65,6 +68,7 @@ class WebhookController {
             content = @Content(schema = @Schema(implementation = Webhook.class)))
     ResponseEntity<Webhook> create(@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
             content = @Content(schema = @Schema(implementation = WebhookRequest.class))) @RequestBody JsonNode body) {
+        quotas.requireRoomFor(Quotas.Kind.WEBHOOKS);
         JsonFields.requireObject(body, FIELDS, "a webhook");
         Webhooks.Definition definition = read(body, null);
         String secret = secret(body);

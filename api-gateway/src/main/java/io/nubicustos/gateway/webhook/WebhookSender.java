@@ -44,13 +44,18 @@ class WebhookSender {
             with due as (
                 select d.id from webhook_deliveries d join webhooks w on w.id = d.webhook_id
                  where d.status = 'pending' and d.next_attempt_at <= :now and w.enabled
+                   and not (w.id = any(cast(cast(:excluded as text) as uuid[])))
                  order by d.next_attempt_at, d.id limit :batch
                    for update of d skip locked)
             update webhook_deliveries d set next_attempt_at = :claimUntil
               from due, webhooks w
              where d.id = due.id and w.id = d.webhook_id
-            returning d.id, d.event_id, d.payload, d.attempts, w.url, w.secret, w.format
+            returning d.id, d.event_id, d.payload, d.attempts, w.id as webhook_id, w.url, w.secret, w.format
             """;
+    // why: a delivery claimed beyond its receiver's share goes back at once, due as it was
+    private static final String PUT_BACK = "update webhook_deliveries set next_attempt_at = :now where id = :id and status = 'pending'";
+    /** Requests in flight to one receiver at once: one slow receiver holds two slots of this instance, never all. */
+    static final int PER_RECEIVER = 2;
     private static final String ATTEMPT = """
             insert into webhook_attempts (delivery_id, attempt, at, status_code, error, duration_ms)
             select d.id, cast(:attempt as int), cast(:now as timestamptz), cast(:statusCode as int), cast(:error as text),
@@ -72,6 +77,10 @@ class WebhookSender {
     private final GatewayProperties.Webhooks settings;
     private final MeterRegistry meters;
     private final HttpClient http;
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.Map<java.util.UUID, java.util.concurrent.atomic.AtomicInteger> inFlightByReceiver =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<java.util.UUID, java.time.Instant> coolingUntil = new java.util.concurrent.ConcurrentHashMap<>();
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "webhook-sender");
         t.setDaemon(true);
@@ -99,18 +108,19 @@ class WebhookSender {
         thread.awaitTermination(5, TimeUnit.SECONDS);
     }
 
-    /** Sends due deliveries until no full batch is left; the schedule runs it again after the poll interval. */
+    /** Sends due deliveries while there is room in flight; the schedule runs it again after the poll interval. */
     private void round() {
         try {
-            while (!thread.isShutdown() && sendOnce() >= settings.batch()) {
-                // a backlog: the next batch at once
+            while (!thread.isShutdown() && sendOnce() > 0) {
+                // room left and deliveries due: the next ones at once
             }
         } catch (RuntimeException e) {
             log.warn("A webhook round failed ({}); the deliveries stay pending and are sent next round", e.toString());
         }
     }
 
-    private record Due(long id, String eventId, String payload, int attempts, String url, String secret, String format) {
+    private record Due(long id, String eventId, String payload, int attempts, java.util.UUID webhookId, String url, String secret,
+                       String format) {
     }
 
     /** @param isFinal no further attempt can help (the receiver's address is refused) */
@@ -124,19 +134,60 @@ class WebhookSender {
         }
     }
 
-    /** Sends one batch of due deliveries, all at once; answers how many were claimed. */
+    /**
+     * Claims due deliveries ({@code batch} at a time) while there is room in flight ({@code max-in-flight}), at most
+     * {@link #PER_RECEIVER} per receiver and none of a receiver cooling after a failure, and sends them without waiting:
+     * each is recorded when its answer comes. So 400 dead receivers hold at most their slots, and a live receiver's
+     * deliveries go out in the next round, not after every dead one has timed out. Answers how many it sent.
+     */
     int sendOnce() {
-        OffsetDateTime now = OffsetDateTime.now(clock);
-        Duration claim = settings.connectTimeout().plus(settings.requestTimeout()).plusSeconds(30);
-        List<Due> due = jdbc.sql(CLAIM).param("now", now).param("claimUntil", now.plus(claim)).param("batch", settings.batch())
-                .query((rs, n) -> new Due(rs.getLong("id"), rs.getString("event_id"), rs.getString("payload"), rs.getInt("attempts"),
-                        rs.getString("url"), rs.getString("secret"), rs.getString("format"))).list();
-        List<CompletableFuture<Void>> sends = new ArrayList<>(due.size());
-        for (Due delivery : due) {
-            sends.add(send(delivery).thenAccept(answer -> record(delivery, answer)));
+        int room = Math.min(settings.batch(), settings.maxInFlight() - inFlight.get());
+        if (room <= 0) {
+            return 0;
         }
-        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
-        return due.size();
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        java.time.Instant instant = now.toInstant();
+        coolingUntil.values().removeIf(until -> !until.isAfter(instant));
+        java.util.Set<java.util.UUID> excluded = new java.util.HashSet<>(coolingUntil.keySet());
+        inFlightByReceiver.forEach((hook, count) -> {
+            if (count.get() >= PER_RECEIVER) {
+                excluded.add(hook);
+            }
+        });
+        Duration claim = settings.connectTimeout().plus(settings.requestTimeout()).plusSeconds(30);
+        List<Due> due = jdbc.sql(CLAIM).param("now", now).param("claimUntil", now.plus(claim)).param("batch", room)
+                .param("excluded", "{" + String.join(",", excluded.stream().map(java.util.UUID::toString).toList()) + "}")
+                .query((rs, n) -> new Due(rs.getLong("id"), rs.getString("event_id"), rs.getString("payload"), rs.getInt("attempts"),
+                        rs.getObject("webhook_id", java.util.UUID.class), rs.getString("url"), rs.getString("secret"),
+                        rs.getString("format"))).list();
+        int sent = 0;
+        for (Due delivery : due) {
+            java.util.concurrent.atomic.AtomicInteger receiver = inFlightByReceiver.computeIfAbsent(delivery.webhookId(),
+                    k -> new java.util.concurrent.atomic.AtomicInteger());
+            if (receiver.incrementAndGet() > PER_RECEIVER) {
+                receiver.decrementAndGet();
+                jdbc.sql(PUT_BACK).param("id", delivery.id()).param("now", now).update();
+                continue;
+            }
+            inFlight.incrementAndGet();
+            sent++;
+            send(delivery).thenAccept(answer -> {
+                if (!answer.delivered()) {
+                    // why: a receiver that failed waits out its delivery's back-off (doubling) before any of its other
+                    // deliveries is tried, so dead receivers are tried ever more rarely and hold no slots meanwhile
+                    coolingUntil.put(delivery.webhookId(), clock.instant().plus(backoff(delivery.attempts() + 1)));
+                }
+                record(delivery, answer);
+            }).whenComplete((done, failure) -> {
+                receiver.decrementAndGet();
+                inFlight.decrementAndGet();
+                if (failure != null) {
+                    log.warn("Webhook delivery {} could not be recorded ({}); it is sent again when its claim runs out", delivery.id(),
+                            failure.toString());
+                }
+            });
+        }
+        return sent;
     }
 
     private CompletableFuture<Answer> send(Due delivery) {
@@ -174,11 +225,16 @@ class WebhookSender {
         }
     }
 
+    /** The wait after a delivery's {@code attempt}-th failed attempt: the back-off doubled each time, up to its ceiling. */
+    private Duration backoff(int attempt) {
+        Duration doubled = settings.retryBackoff().multipliedBy(1L << Math.min(attempt - 1, 16));
+        return doubled.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : doubled;
+    }
+
     private void record(Due delivery, Answer answer) {
         int attempt = delivery.attempts() + 1;
         OffsetDateTime now = OffsetDateTime.now(clock);
-        Duration doubled = settings.retryBackoff().multipliedBy(1L << Math.min(attempt - 1, 16));
-        Duration backoff = doubled.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : doubled;
+        Duration backoff = backoff(attempt);
         try {
             jdbc.sql(ATTEMPT).param("id", delivery.id()).param("attempt", attempt).param("now", now).param("statusCode", answer.statusCode())
                     .param("error", answer.error()).param("durationMs", answer.durationMs()).update();

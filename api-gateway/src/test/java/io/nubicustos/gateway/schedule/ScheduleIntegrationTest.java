@@ -42,7 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * with its own clock) racing for the same due times create exactly one scan per time; a paused schedule
  * creates none; after downtime one scan, not one per missed minute; overlap "skip" skips while its scan runs.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"spring.config.name=api-gateway",
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"spring.config.name=api-gateway", "nubicustos.schedules.shortest-interval=1m",
         "nubicustos.schedules.check-interval=1h"})
 @RealInfrastructure
 @Import(TestClock.class)

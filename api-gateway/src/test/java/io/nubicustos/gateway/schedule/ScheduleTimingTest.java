@@ -56,4 +56,14 @@ class ScheduleTimingTest {
                 .hasMessageContaining("at least 1 minute");
         assertThatThrownBy(() -> ScheduleTiming.cron("0 0 30 2 *", "UTC").nextAfter(Instant.EPOCH)).hasMessageContaining("never fires");
     }
+
+    @Test
+    void theShortestGapOfACronIsFoundWhereverItIs() {
+        Instant now = Instant.parse("2026-11-29T10:47:12Z");
+
+        assertThat(ScheduleTiming.cron("* 3 * * *", "UTC").shortestGap(now)).as("every minute of one hour").isEqualTo(Duration.ofMinutes(1));
+        assertThat(ScheduleTiming.cron("*/10 * * * *", "UTC").shortestGap(now)).isEqualTo(Duration.ofMinutes(10));
+        assertThat(ScheduleTiming.cron("0 3 * * *", "UTC").shortestGap(now)).isEqualTo(Duration.ofDays(1));
+        assertThat(ScheduleTiming.cron("0 3,4 * * *", "UTC").shortestGap(now)).isEqualTo(Duration.ofHours(1));
+    }
 }

@@ -42,6 +42,8 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"spring.config.name=api-gateway",
         "nubicustos.webhooks.poll-interval=100ms", "nubicustos.webhooks.retry-backoff=200ms", "nubicustos.webhooks.max-attempts=4",
+        // why: a receiver that never answers holds its request this long: longer than any wait of these tests
+        "nubicustos.webhooks.request-timeout=120s",
         // why: the receiver is on loopback, which installations refuse by default
         "nubicustos.webhooks.allow-private-addresses=true"})
 @RealInfrastructure
@@ -126,6 +128,30 @@ class WebhookIntegrationTest {
         assertThat(log.at("/deliveries/0/attempts").asInt()).isEqualTo(1);
         assertThat(log.at("/deliveries/0/log/0/status_code").asInt()).isEqualTo(204);
         assertThat(log.at("/deliveries/0/event_type").asString()).isEqualTo("scan.completed");
+    }
+
+    @Test
+    void deadReceiversDoNotHoldBackALiveOne() throws Exception {
+        // why: receivers that accept and never answer each hold a request until its timeout (120 s here); one sender thread
+        // that waited for its whole batch used to deliver the live receiver's event only after all of them timed out
+        try (java.net.ServerSocket dead = new java.net.ServerSocket(0, 200, java.net.InetAddress.getLoopbackAddress())) {
+            for (int i = 0; i < 30; i++) {
+                call("POST", "/api/webhooks", """
+                        {"url": "http://127.0.0.1:%d/dead-%d", "event_types": ["scan.completed"]}""".formatted(dead.getLocalPort(), i), 201);
+            }
+            call("POST", "/api/webhooks", """
+                    {"url": "%s/live", "event_types": ["scan.completed"]}""".formatted(receiverUrl()), 201);
+            UUID scan = scan("completed");
+            Map<String, Object> event = ScanEvents.settled(scan, "completed", "/nubicustos/report-processor", OffsetDateTime.now(ZoneOffset.UTC),
+                    Map.of("profile", "quick", "findings", Map.of("total", 0)));
+            jdbc.sql(WebhookFanout.INSERT).param("eventId", event.get("id")).param("eventType", "scan.completed").param("scanId", scan)
+                    .param("payload", JSON.writeValueAsString(event)).param("now", OffsetDateTime.now()).param("severityRank", 0).update();
+
+            // while every dead receiver's request is still open (none can have timed out before 120 s)
+            await().atMost(Duration.ofSeconds(60)).until(() -> received.stream().anyMatch(r -> r.path().equals("/live")));
+        } finally {
+            jdbc.sql("delete from webhooks").update();
+        }
     }
 
     @Test
