@@ -45,11 +45,18 @@ if [ -n "${NUBICUSTOS_MIGRATION_USER:-}" ] || [ -n "${NUBICUSTOS_RUNTIME_USER:-}
       ''|[!A-Za-z_]*|*[!A-Za-z0-9_]*) echo "postgres: '$name' is not a plain name (letters, digits, _)" >&2; exit 1 ;;
     esac
   done
+  for secret in "$POSTGRES_PASSWORD" "$NUBICUSTOS_MIGRATION_PASSWORD" "$NUBICUSTOS_RUNTIME_PASSWORD"; do
+    # why: single-user mode ends a statement at a semicolon and a blank line, whatever the quotes: no line breaks at all
+    case "$secret" in *"
+"*|*"$(printf '\r')"*) echo "postgres: a password holds a line break; use one without" >&2; exit 1 ;; esac
+  done
   literal() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/''/g")"; }
   # why: single-user mode reads the statements (and the passwords) from stdin, never from any process's arguments
   {
     printf 'DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = %s) THEN CREATE ROLE "%s" LOGIN; END IF;\n' "'$owner'" "$owner"
     printf 'IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = %s) THEN CREATE ROLE "%s" LOGIN; END IF; END$$;\n\n' "'$runtime'" "$runtime"
+    # why: a stack made before the split kept its first superuser password (once nubicustos); .env's is the one now
+    printf 'ALTER ROLE "%s" PASSWORD %s;\n\n' "$user" "$(literal "$POSTGRES_PASSWORD")"
     printf 'ALTER ROLE "%s" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD %s;\n\n' "$owner" "$(literal "$NUBICUSTOS_MIGRATION_PASSWORD")"
     printf 'ALTER ROLE "%s" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD %s;\n\n' "$runtime" "$(literal "$NUBICUSTOS_RUNTIME_PASSWORD")"
     printf 'ALTER DATABASE "%s" OWNER TO "%s";\n\n' "$db" "$owner"
@@ -78,8 +85,8 @@ SQL
     printf 'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "%s";\n\n' "$runtime"
     printf 'GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO "%s";\n\n' "$runtime"
   } | setpriv --reuid=postgres --regid=postgres --init-groups "$bin/postgres" --single -j -D "$PGDATA" "$db" >/tmp/roles.log 2>&1 \
-    || { cat /tmp/roles.log >&2; echo "postgres: could not set up the roles $owner and $runtime" >&2; exit 1; }
-  if grep -q "ERROR" /tmp/roles.log; then cat /tmp/roles.log >&2; echo "postgres: setting up the roles failed" >&2; exit 1; fi
+    || { grep -iv password /tmp/roles.log >&2; rm -f /tmp/roles.log; echo "postgres: could not set up the roles $owner and $runtime" >&2; exit 1; }
+  if grep -q "ERROR" /tmp/roles.log; then grep "ERROR" /tmp/roles.log | grep -iv password >&2; echo "postgres: setting up the roles failed" >&2; rm -f /tmp/roles.log; exit 1; fi
   rm -f /tmp/roles.log
   echo "postgres: $owner owns $db (migrations), $runtime reads and writes its rows"
 fi

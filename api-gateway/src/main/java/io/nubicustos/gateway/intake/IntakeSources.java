@@ -29,8 +29,11 @@ class IntakeSources {
     IntakeSources(@Value("${nubicustos.intake.allowed-sources:}") List<String> allowed,
                   @Value("${nubicustos.intake.per-source-per-minute:600}") int perMinute, Clock clock) {
         this.allowed = allowed.stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
-        if (perMinute < 1) {
-            throw new IllegalArgumentException("nubicustos.intake.per-source-per-minute must be at least 1");
+        // why: a record waits its turn on the consumer's thread; a poll's 500 records of one source must be through well
+        // within the consumer's poll interval (300 s), or the broker would take its partitions away mid-batch
+        if (perMinute < 200) {
+            throw new IllegalArgumentException("nubicustos.intake.per-source-per-minute must be at least 200 (a poll's 500 records of"
+                    + " one source then wait at most 150 s in all)");
         }
         this.perMinute = perMinute;
         this.clock = clock;

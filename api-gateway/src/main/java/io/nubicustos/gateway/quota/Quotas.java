@@ -14,8 +14,8 @@ import java.time.ZoneOffset;
 /**
  * What one caller (an API key's name, an OIDC subject) may hold at once, so that one key cannot fill the installation:
  * enabled schedules, webhooks, active triage rules, and scans not yet settled. A call that would go past one gets 409
- * {@code quota_exceeded} naming the setting. Counted where it is written ({@code created_by}); two calls racing at the
- * edge may pass it by one each, which is what a quota of this kind is for: a bound, not an exact count.
+ * {@code quota_exceeded} naming the setting. Counted before the write ({@code created_by}): calls racing at the edge may
+ * each pass it (as many as run at once), which a quota of this kind allows: a bound on a caller, not an exact count.
  */
 @Component
 public class Quotas {

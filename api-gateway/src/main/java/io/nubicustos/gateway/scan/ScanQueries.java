@@ -1,6 +1,7 @@
 package io.nubicustos.gateway.scan;
 
 import io.nubicustos.model.scan.ScanStatus;
+import io.nubicustos.model.scan.StepStatus;
 
 import io.nubicustos.gateway.web.ApiException;
 import io.nubicustos.gateway.triage.TriageMatch;
@@ -37,7 +38,9 @@ public class ScanQueries {
             coalesce(cached.high, tc.high, 0) as triaged_high, coalesce(cached.medium, tc.medium, 0) as triaged_medium,
             coalesce(cached.low, tc.low, 0) as triaged_low, coalesce(cached.info, tc.info, 0) as triaged_info,
             cached.scan_id is not null as triage_cached, (select version from triage_versions) as triage_version,
-            (select min(expires_at) from triage_rules where expires_at > :triageNow) as triage_valid_until
+            (select min(expires_at) from triage_rules where expires_at > :triageNow) as triage_valid_until,
+            exists (select 1 from scan_steps st where st.scan_id = s.id and st.status not in (""" + StepStatus.terminalSqlList() + """
+            )) as steps_unsettled
             """;
     /**
      * The failed findings of scan {@code s} that active triage rules cover, by severity: they are shown, not counted.
@@ -180,7 +183,8 @@ public class ScanQueries {
     }
 
     private static ScanView scanView(ResultSet rs, List<TriageCounts> worked) throws SQLException {
-        if (!rs.getBoolean("triage_cached") && ScanStatus.fromDb(rs.getString("status")).isTerminal()) {
+        // why: a cancelled scan's reporting step still adds findings; only a scan whose every step is done keeps its counts
+        if (!rs.getBoolean("triage_cached") && ScanStatus.fromDb(rs.getString("status")).isTerminal() && !rs.getBoolean("steps_unsettled")) {
             worked.add(new TriageCounts(rs.getObject("id", UUID.class), rs.getLong("triage_version"), time(rs, "triage_valid_until"),
                     rs.getInt("triaged_total"), rs.getInt("triaged_critical"), rs.getInt("triaged_high"), rs.getInt("triaged_medium"),
                     rs.getInt("triaged_low"), rs.getInt("triaged_info")));

@@ -82,6 +82,10 @@ class ScheduleController {
         Instant now = clock.instant();
         ScheduleRepository.Row stored = existing(id);
         ScheduleRepository.Row changed = bodies.patch(stored, body, now, settings.shortestInterval());
+        if (changed.enabled() && !stored.enabled()) {
+            // why: created disabled, then enabled, must not get around the quota on enabled schedules
+            quotas.requireRoomFor(Quotas.Kind.SCHEDULES);
+        }
         if (!schedules.update(changed, ScheduleBody.timingChanged(stored, changed), now)) {
             throw notFound(id);
         }

@@ -70,6 +70,14 @@ final class ApiKeyFilter extends OncePerRequestFilter {
                 caller = oidc.authenticate(presented);
             } catch (OidcTokens.IssuerUnavailable e) {
                 AuditTrail.actor(request, "unauthenticated");
+                // why: every such request asks the issuer again; callers without a valid credential are throttled as ever
+                if (!perAddress.tryAcquire(clientOf(request.getRemoteAddr()))) {
+                    throttled.increment();
+                    AuditTrail.throttled(request);
+                    response.setHeader("Retry-After", Long.toString(perAddress.retryAfterSeconds()));
+                    JsonErrors.write(response, 429, "rate_limited", "too many calls without a valid key from this address; retry later");
+                    return;
+                }
                 response.setHeader("Retry-After", "30");
                 JsonErrors.write(response, 503, "issuer_unavailable", e.getMessage() + "; retry later");
                 return;
@@ -94,6 +102,12 @@ final class ApiKeyFilter extends OncePerRequestFilter {
         }
         AuditTrail.actor(request, name.get());
         caller.get().attachTo(request);
+        // why: the actuator's endpoints are routed outside the role interceptor; a caller with no role reaches none of them
+        if (caller.get().roles().isEmpty() && request.getRequestURI().startsWith("/actuator")) {
+            JsonErrors.write(response, 403, "forbidden", "'" + name.get() + "' has no role; it needs the read role", "required_role",
+                    Role.READ.value());
+            return;
+        }
         if (!perKey.tryAcquire(name.get())) {
             throttled.increment();
             AuditTrail.throttled(request);

@@ -35,6 +35,10 @@ final class ApiKeys {
             if (named != null) {
                 roles = named;
                 key = key.substring(0, last);
+            } else if (last > 0 && key.substring(last + 1).matches("[A-Za-z+]+")) {
+                // why: a misspelt role (reader, read+) would otherwise make the key an admin whose value ends in it
+                throw new IllegalArgumentException("API key '" + name + "' names roles '" + key.substring(last + 1)
+                        + "', which are not read, scan, triage or admin (joined with +)");
             }
             add(name, key, roles);
         }
@@ -44,6 +48,10 @@ final class ApiKeys {
     }
 
     private void add(String name, String key, Set<Role> roles) {
+        if (name.equals("anonymous") || name.equals("unauthenticated")) {
+            // why: these name callers without a key in the audit log; a key of that name would be mistaken for none
+            throw new IllegalArgumentException("an API key may not be named '" + name + "'");
+        }
         if (key.length() < 16) {
             // why: refusing to start is better than an API that looks protected and is guessable
             throw new IllegalArgumentException("API key '" + name + "' is shorter than 16 characters");

@@ -37,6 +37,11 @@ class SecurityConfiguration {
         GatewayProperties.Api api = properties.api();
         ApiKeys keys = new ApiKeys(api);
         OidcTokens oidc = issuer.isBlank() ? null : new OidcTokens(issuer.trim(), rolesClaim, audience);
+        if (oidc != null && audience.isBlank()) {
+            org.slf4j.LoggerFactory.getLogger(SecurityConfiguration.class).warn("OIDC tokens of {} are accepted whatever their audience"
+                    + " (NUBICUSTOS_OIDC_AUDIENCE is empty): a token the issuer made for another application, with its roles, gets in"
+                    + " too", issuer);
+        }
         refuseOpenWithoutKey(keys.enabled() || oidc != null, publishedBind);
         // why: a management port of its own (MANAGEMENT_SERVER_PORT, on loopback or a network only Prometheus shares) is
         // where metrics are scraped without a key; on the API's port every actuator endpoint but health needs one

@@ -41,8 +41,9 @@ class TriageGuardrails {
         List<String> broken = new ArrayList<>();
         boolean scoped = fingerprint != null || (tool != null && (checkId != null || (resource != null && !matchesEverything(resource))));
         if (!scoped) {
-            broken.add("unscoped: a rule covers a fingerprint, or a tool with a check_id or with a resource pattern that is not"
-                    + " only * (an account alone, a tool alone or resource * would silence every finding of it, past and future)");
+            broken.add("unscoped: a rule covers a fingerprint, or a tool with a check_id or with a resource pattern that names"
+                    + " something (at least 8 characters between its *s; an account alone, a tool alone or resource *:* would silence"
+                    + " every finding of it, past and future)");
         }
         if ("accepted_risk".equals(state)) {
             if (expiresAt == null) {
@@ -56,7 +57,15 @@ class TriageGuardrails {
         return broken;
     }
 
+    /**
+     * Whether a resource pattern is too broad to scope a rule: only {@code *}, or no run of at least 8 characters between
+     * its wildcards ({@code *:*}, {@code arn:*} cover nearly every resource; {@code arn:aws:s3:::logs-*} names some).
+     */
     static boolean matchesEverything(String pattern) {
-        return pattern.chars().allMatch(c -> c == '*');
+        int longest = 0;
+        for (String literal : pattern.split("\\*", -1)) {
+            longest = Math.max(longest, literal.length());
+        }
+        return !pattern.contains("*") ? pattern.isEmpty() : longest < 8;
     }
 }

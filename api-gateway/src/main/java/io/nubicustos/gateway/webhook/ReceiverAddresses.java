@@ -9,8 +9,9 @@ import java.net.UnknownHostException;
  * Whether a receiver's host may be called: by default only public addresses, so that whoever holds an API key cannot
  * make the gateway post to the cloud's metadata service, a Docker engine on {@code localhost:2375} or anything else on
  * its own network, and read the answers' status codes in the delivery log. The host is resolved when the delivery is
- * sent; every address it resolves to must be public. (The HTTP client resolves it again; a name that changes its
- * answer between the two is not caught here: restrict the gateway's egress where that matters.)
+ * sent; every address it resolves to must be public. The sender's HTTP client resolves names with {@link #pinned}, which
+ * applies the same check to the very addresses it then connects to: a name that answers a public address to the first
+ * lookup and a private one to the next (DNS rebinding) gets nowhere.
  */
 final class ReceiverAddresses {
 
@@ -37,6 +38,23 @@ final class ReceiverAddresses {
             }
         }
         return null;
+    }
+
+    /** A resolver that refuses a name with any address that is not public; the client connects only to what it returns. */
+    static org.apache.hc.client5.http.DnsResolver pinned() {
+        return new org.apache.hc.client5.http.SystemDefaultDnsResolver() {
+            @Override
+            public InetAddress[] resolve(String host) throws UnknownHostException {
+                InetAddress[] addresses = super.resolve(host);
+                for (InetAddress address : addresses) {
+                    if (!isPublic(address)) {
+                        throw new UnknownHostException("refused: " + host + " resolves to " + address.getHostAddress()
+                                + ", a loopback, link-local or private address, when connecting");
+                    }
+                }
+                return addresses;
+            }
+        };
     }
 
     static boolean isPublic(InetAddress address) {

@@ -11,9 +11,21 @@ import org.springframework.stereotype.Component;
 import tools.jackson.databind.ObjectMapper;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
+import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
+import org.apache.hc.client5.http.async.methods.SimpleRequestProducer;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.Message;
+import org.apache.hc.core5.http.nio.entity.DiscardingEntityConsumer;
+import org.apache.hc.core5.http.nio.support.BasicResponseConsumer;
+import org.apache.hc.core5.util.Timeout;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -76,7 +88,7 @@ class WebhookSender {
     private final Clock clock;
     private final GatewayProperties.Webhooks settings;
     private final MeterRegistry meters;
-    private final HttpClient http;
+    private final CloseableHttpAsyncClient http;
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.Map<java.util.UUID, java.util.concurrent.atomic.AtomicInteger> inFlightByReceiver =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -93,8 +105,20 @@ class WebhookSender {
         this.clock = clock;
         this.settings = properties.webhooks();
         this.meters = meters;
+        var connections = PoolingAsyncClientConnectionManagerBuilder.create()
+                .setMaxConnTotal(settings.maxInFlight()).setMaxConnPerRoute(PER_RECEIVER)
+                .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(Timeout.of(settings.connectTimeout()))
+                        .setSocketTimeout(Timeout.of(settings.requestTimeout())).build());
+        if (!settings.allowPrivateAddresses()) {
+            // why: the addresses checked are the addresses connected to; the name is never resolved a second time
+            connections.setDnsResolver(ReceiverAddresses.pinned());
+        }
         // why: a receiver's redirect is not followed: the signature is for the URL the subscription names
-        this.http = HttpClient.newBuilder().connectTimeout(settings.connectTimeout()).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpAsyncClients.custom().setConnectionManager(connections.build()).disableRedirectHandling()
+                .disableAutomaticRetries().disableCookieManagement()
+                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(settings.requestTimeout())).build())
+                .build();
+        this.http.start();
     }
 
     @PostConstruct
@@ -106,6 +130,7 @@ class WebhookSender {
     void stop() throws InterruptedException {
         thread.shutdownNow();
         thread.awaitTermination(5, TimeUnit.SECONDS);
+        http.close(org.apache.hc.core5.io.CloseMode.IMMEDIATE);
     }
 
     /** Sends due deliveries while there is room in flight; the schedule runs it again after the poll interval. */
@@ -208,18 +233,39 @@ class WebhookSender {
                 contentType = "application/cloudevents+json; charset=utf-8";
             }
             long timestamp = clock.instant().getEpochSecond();
-            HttpRequest request = HttpRequest.newBuilder(URI.create(delivery.url())).timeout(settings.requestTimeout())
-                    .header("Content-Type", contentType).header("User-Agent", "nubicustos-webhooks")
-                    .header(WebhookSignature.ID, delivery.eventId()).header(WebhookSignature.TIMESTAMP, Long.toString(timestamp))
-                    .header(WebhookSignature.SIGNATURE, WebhookSignature.sign(delivery.secret(), delivery.eventId(), timestamp, body))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-            // why: the request timeout covers the answer's headers only; a receiver that trickles its body would hold the round
-            return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-                    .orTimeout(settings.requestTimeout().plusSeconds(1).toMillis(), TimeUnit.MILLISECONDS)
-                    .handle((response, failure) -> failure == null
-                            ? new Answer(response.statusCode(), response.statusCode() / 100 == 2 ? null : "the receiver answered "
-                                    + response.statusCode(), elapsed(started))
-                            : new Answer(null, describe(failure), elapsed(started)));
+            SimpleHttpRequest request = SimpleRequestBuilder.post(URI.create(delivery.url()))
+                    .setHeader("User-Agent", "nubicustos-webhooks")
+                    .setHeader(WebhookSignature.ID, delivery.eventId()).setHeader(WebhookSignature.TIMESTAMP, Long.toString(timestamp))
+                    .setHeader(WebhookSignature.SIGNATURE, WebhookSignature.sign(delivery.secret(), delivery.eventId(), timestamp, body))
+                    .setBody(body, ContentType.parse(contentType)).build();
+            CompletableFuture<Message<HttpResponse, Void>> answered = new CompletableFuture<>();
+            // why: the receiver's body is read and thrown away, never held: a receiver cannot fill this instance's memory
+            http.execute(SimpleRequestProducer.create(request), new BasicResponseConsumer<Void>(new DiscardingEntityConsumer<Void>()),
+                    new FutureCallback<Message<HttpResponse, Void>>() {
+                        @Override
+                        public void completed(Message<HttpResponse, Void> result) {
+                            answered.complete(result);
+                        }
+
+                        @Override
+                        public void failed(Exception e) {
+                            answered.completeExceptionally(e);
+                        }
+
+                        @Override
+                        public void cancelled() {
+                            answered.completeExceptionally(new java.util.concurrent.CancellationException("the request was cancelled"));
+                        }
+                    });
+            // why: the response timeout covers silences only; a receiver that trickles its answer would hold the slot
+            return answered.orTimeout(settings.requestTimeout().plusSeconds(1).toMillis(), TimeUnit.MILLISECONDS)
+                    .handle((response, failure) -> {
+                        if (failure != null) {
+                            return new Answer(null, describe(failure), elapsed(started));
+                        }
+                        int code = response.getHead().getCode();
+                        return new Answer(code, code / 100 == 2 ? null : "the receiver answered " + code, elapsed(started));
+                    });
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(new Answer(null, describe(e), elapsed(started)));
         }

@@ -41,6 +41,18 @@ class ApiKeyFilterTest {
         SecurityConfiguration.refuseOpenWithoutKey(true, "0.0.0.0");
     }
 
+    @Test
+    void aMisspeltRoleOrAReservedNameStopsTheStartInsteadOfMakingAnAdmin() {
+        for (String key : List.of("ci:ci-key-0123456789abcdef:reader", "ci:ci-key-0123456789abcdef:read+", "anonymous:ci-key-0123456789abcdef")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ApiKeys(new GatewayProperties.Api(List.of(key), null, 600, 1000,
+                    DataSize.ofMegabytes(1)))).as(key).isInstanceOf(IllegalArgumentException.class);
+        }
+        ApiKeys keys = new ApiKeys(new GatewayProperties.Api(List.of("ci:ci-key-0123456789abcdef:read+scan"), null, 600, 1000,
+                DataSize.ofMegabytes(1)));
+        assertThat(keys.match("ci-key-0123456789abcdef")).get().extracting(Caller::roles)
+                .isEqualTo(java.util.EnumSet.of(Role.READ, Role.SCAN));
+    }
+
     private int status(String uri, int localPort) throws Exception {
         MockHttpServletRequest request = new MockHttpServletRequest("GET", uri);
         request.setLocalPort(localPort);

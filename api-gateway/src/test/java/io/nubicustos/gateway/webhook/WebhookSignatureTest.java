@@ -54,5 +54,8 @@ class WebhookSignatureTest {
         assertThat(ReceiverAddresses.isPublic(InetAddress.getByName("2002:808:808::1"))).as("6to4 of a public address").isTrue();
         assertThat(ReceiverAddresses.isPublic(InetAddress.getByName("2606:4700::1111"))).isTrue();
         assertThat(ReceiverAddresses.isPublic(InetAddress.getByName("198.20.0.1"))).isTrue();
+        // the client resolves names with the same check, so what it connects to is what was checked (no rebinding)
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ReceiverAddresses.pinned().resolve("localhost"))
+                .isInstanceOf(java.net.UnknownHostException.class).hasMessageContaining("refused: localhost resolves to");
     }
 }

@@ -82,7 +82,7 @@ public final class NubicustosStandalone implements AutoCloseable {
         Map<String, String> common = new LinkedHashMap<>();
         if (settings.databaseUrl() == null) {
             EmbeddedDatabase database = EmbeddedDatabase.start(settings.dataDir().resolve("postgres"), settings.postgresPort(),
-                    settings.listenAddress());
+                    settings.infrastructureAddress());
             keep(database);
             common.put("spring.datasource.url", database.jdbcUrl());
             common.put("spring.datasource.username", "postgres");
@@ -93,7 +93,7 @@ public final class NubicustosStandalone implements AutoCloseable {
         }
         if (settings.kafkaBootstrapServers() == null) {
             EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(settings.dataDir().resolve("kafka"), settings.advertisedHost(),
-                    settings.kafkaPort(), settings.kafkaControllerPort(), settings.listenAddress());
+                    settings.kafkaPort(), settings.kafkaControllerPort(), settings.infrastructureAddress());
             keep(broker);
             common.put("spring.kafka.bootstrap-servers", broker.bootstrapServers());
             log.info("Embedded Kafka broker at {}", broker.bootstrapServers());
@@ -268,6 +268,15 @@ public final class NubicustosStandalone implements AutoCloseable {
             all.putAll(more);
             return new Settings(dataDir, databaseUrl, kafkaBootstrapServers, kafkaPort, kafkaControllerPort, postgresPort,
                     apiPort, workerPort, processorPort, all, services, listenAddress, advertisedHost);
+        }
+
+        /**
+         * Where the embedded Kafka and PostgreSQL listen: the bind only when a service runs elsewhere and must reach them
+         * (NUBICUSTOS_SERVICES names fewer than all three); with every service in this JVM they stay on loopback, since
+         * the broker has no keys (anyone who reached it could request scans) and the database is the truth.
+         */
+        String infrastructureAddress() {
+            return services.containsAll(ALL_SERVICES) ? LOOPBACK : listenAddress;
         }
 
         /** NUBICUSTOS_BIND, else its older name NUBICUSTOS_EMBEDDED_LISTEN_ADDRESS, else loopback. */

@@ -82,6 +82,10 @@ class ToolsCannotReachTheServicesTest {
         assertThat(NubicustosStandalone.Settings.bind(Map.of("NUBICUSTOS_BIND", "0.0.0.0", "NUBICUSTOS_EMBEDDED_LISTEN_ADDRESS", "10.1.2.3")))
                 .isEqualTo("0.0.0.0");
         assertThat(NubicustosStandalone.Settings.bind(Map.of())).isEqualTo("127.0.0.1");
+        // why: with every service in this JVM nothing else needs the broker (which has no keys) or the database
+        assertThat(open.infrastructureAddress()).isEqualTo("127.0.0.1");
+        assertThat(new NubicustosStandalone.Settings(java.nio.file.Path.of("unused"), null, null, 0, 0, 0, 0, 0, 0, Map.of(), java.util.Set.of(),
+                "0.0.0.0", "localhost").infrastructureAddress()).as("NUBICUSTOS_SERVICES=none: the services run elsewhere").isEqualTo("0.0.0.0");
     }
 
     private static String toolsNetworkGateway() {

@@ -5,7 +5,6 @@ import io.nubicustos.model.scan.StepPlan;
 import io.nubicustos.worker.docker.StepFailure;
 import io.nubicustos.worker.system.WorkerIdentity;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 import java.util.LinkedHashMap;
@@ -23,21 +22,49 @@ public class PassedEnvironment {
 
     private final UnaryOperator<String> lookup;
     private final String workerId;
+    private final java.util.Set<String> allowed;
 
+    /**
+     * @param allowed the names this worker passes at all ({@code nubicustos.worker.passed-environment}): a catalog, an
+     *                operator's overlay included, can ask only for these, never for another secret of the worker's
+     *                environment (the operator's shell, in the standalone)
+     */
     @Autowired
-    PassedEnvironment(Environment environment, WorkerIdentity identity) {
-        this(environment::getProperty, identity.id());
+    PassedEnvironment(org.springframework.core.env.ConfigurableEnvironment environment, WorkerIdentity identity,
+                      @org.springframework.beans.factory.annotation.Value("${nubicustos.worker.passed-environment:NEO4J_PASSWORD}")
+                      List<String> allowed) {
+        this(name -> raw(environment, name), identity.id(), allowed);
     }
 
-    PassedEnvironment(UnaryOperator<String> lookup, String workerId) {
+    PassedEnvironment(UnaryOperator<String> lookup, String workerId, List<String> allowed) {
         this.lookup = lookup;
         this.workerId = workerId;
+        this.allowed = java.util.Set.copyOf(allowed.stream().map(String::trim).filter(n -> !n.isEmpty()).toList());
+    }
+
+    /** The value as it was given (the process environment, else a property as written): a password with ${ stays itself. */
+    private static String raw(org.springframework.core.env.ConfigurableEnvironment environment, String name) {
+        String value = System.getenv(name);
+        if (value != null) {
+            return value;
+        }
+        for (org.springframework.core.env.PropertySource<?> source : environment.getPropertySources()) {
+            Object found = source.getProperty(name);
+            if (found != null) {
+                return found.toString();
+            }
+        }
+        return null;
     }
 
     /** The variables with their values; a step whose variable this worker lacks cannot run here. */
     public Map<String, String> valuesFor(StepPlan plan) {
         Map<String, String> values = new LinkedHashMap<>();
         for (String name : plan.passedEnvironment()) {
+            if (!allowed.contains(name)) {
+                throw new StepFailure(plan.tool() + "'s plan asks for the worker's " + name + ", which worker " + workerId
+                        + " does not pass to tools (nubicustos.worker.passed-environment: " + allowed + ")");
+            }
             if (!PassedVariables.allowed(name)) {
                 throw new StepFailure(plan.tool() + "'s plan asks for the worker's " + name + ", which is never passed to a tool ("
                         + PassedVariables.RESERVED_DESCRIPTION + ")");
@@ -54,6 +81,6 @@ public class PassedEnvironment {
 
     /** The values there are, for redaction (a missing one has nothing to redact). */
     public List<String> secretsOf(StepPlan plan) {
-        return plan.passedEnvironment().stream().filter(PassedVariables::allowed).map(lookup).filter(v -> v != null && !v.isBlank()).toList();
+        return plan.passedEnvironment().stream().filter(allowed::contains).filter(PassedVariables::allowed).map(lookup).filter(v -> v != null && !v.isBlank()).toList();
     }
 }

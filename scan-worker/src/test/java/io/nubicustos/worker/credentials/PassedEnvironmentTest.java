@@ -14,7 +14,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class PassedEnvironmentTest {
 
     private final Map<String, String> workerEnvironment = Map.of("NEO4J_PASSWORD", "graph-secret-1", "DATABASE_PASSWORD", "db-secret");
-    private final PassedEnvironment passed = new PassedEnvironment(workerEnvironment::get, "worker-7");
+    private final PassedEnvironment passed = new PassedEnvironment(workerEnvironment::get, "worker-7",
+            List.of("NEO4J_PASSWORD", "GRAPH_TOKEN", "DATABASE_PASSWORD"));
 
     @Test
     void aNamedVariableIsPassedWithTheWorkersValueAndKnownForRedaction() {
@@ -32,6 +33,15 @@ class PassedEnvironmentTest {
         assertThatThrownBy(() -> passed.valuesFor(plan)).isInstanceOf(StepFailure.class)
                 .hasMessageContaining("GRAPH_TOKEN").hasMessageContaining("worker-7");
         assertThat(passed.secretsOf(plan)).isEmpty();
+    }
+
+    @Test
+    void onlyTheNamesTheWorkerAllowsArePassedWhateverTheCatalogAsks() {
+        // why: a deny-list cannot know every secret of an operator's shell (GITHUB_TOKEN, VAULT_TOKEN, ...)
+        StepPlan plan = plan(List.of("GITHUB_TOKEN"));
+
+        assertThatThrownBy(() -> new PassedEnvironment(Map.of("GITHUB_TOKEN", "ghp_x")::get, "worker-7", List.of("NEO4J_PASSWORD"))
+                .valuesFor(plan)).isInstanceOf(StepFailure.class).hasMessageContaining("nubicustos.worker.passed-environment");
     }
 
     @Test
