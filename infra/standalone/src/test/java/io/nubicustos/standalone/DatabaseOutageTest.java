@@ -48,7 +48,8 @@ class DatabaseOutageTest {
         running.add(() -> database[0].close());
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(data.resolve("kafka"), "localhost", Ports.free(), Ports.free());
         running.add(broker);
-        Map<String, String> common = Map.of("spring.datasource.username", "postgres", "spring.datasource.password", "",
+        // why: the embedded database asks for its password (generated into the data directory at its first start)
+        Map<String, String> common = Map.of("spring.datasource.username", "postgres", "spring.datasource.password", database[0].password(),
                 "nubicustos.worker.lease-duration", "20s", "nubicustos.worker.lease-renew-interval", "5s",
                 "nubicustos.worker.orphan-sweep-interval", "2s", "nubicustos.worker.poll-interval", "500ms",
                 "nubicustos.processor.sweep-interval", "1s", "nubicustos.outbox.poll-interval", "100ms",

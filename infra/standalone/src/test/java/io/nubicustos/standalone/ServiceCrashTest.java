@@ -125,8 +125,10 @@ class ServiceCrashTest {
                 assertThat(published).hasSize(2).allSatisfy(v -> assertThat(v).contains(scanId));
             });
         }
-        assertThat(new Api(Integer.parseInt(env.get("PORT"))).getJson("/api/scans/" + scanId + "/status").get("status").asString())
-                .isEqualTo("queued");
+        // why: the relay of the second instance publishes before its web server has opened its port
+        Api second = new Api(Integer.parseInt(env.get("PORT")));
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(second::isUp);
+        assertThat(second.getJson("/api/scans/" + scanId + "/status").get("status").asString()).isEqualTo("queued");
     }
 
     private long count(String query) throws Exception {
