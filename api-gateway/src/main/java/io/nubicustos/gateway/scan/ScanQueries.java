@@ -39,8 +39,8 @@ public class ScanQueries {
             coalesce(cached.low, tc.low, 0) as triaged_low, coalesce(cached.info, tc.info, 0) as triaged_info,
             cached.scan_id is not null as triage_cached, (select version from triage_versions) as triage_version,
             (select min(expires_at) from triage_rules where expires_at > :triageNow) as triage_valid_until,
-            exists (select 1 from scan_steps st where st.scan_id = s.id and st.status not in (""" + StepStatus.terminalSqlList() + """
-            )) as steps_unsettled
+            exists (select 1 from scan_steps st where st.scan_id = s.id and st.status not in\s""" + StepStatus.terminalSqlList() + """
+            ) as steps_unsettled
             """;
     /**
      * The failed findings of scan {@code s} that active triage rules cover, by severity: they are shown, not counted.

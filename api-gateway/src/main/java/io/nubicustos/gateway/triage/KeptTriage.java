@@ -25,8 +25,8 @@ public class KeptTriage {
             """;
     private static final String STATUS = "select status from scans where id = :scanId";
     // why: a cancelled scan's reporting step still adds findings; its matches are kept once every step is done
-    private static final String STEPS_UNSETTLED = "select exists (select 1 from scan_steps where scan_id = :scanId and status not in ("
-            + io.nubicustos.model.scan.StepStatus.terminalSqlList() + "))";
+    private static final String STEPS_UNSETTLED = "select exists (select 1 from scan_steps where scan_id = :scanId and status not in "
+            + io.nubicustos.model.scan.StepStatus.terminalSqlList() + ")";
     // why: two readers of a stale scan at once would both rewrite its rows; the second waits, then finds them fresh
     private static final String LOCK = "select pg_advisory_xact_lock(hashtextextended('scan_triage:' || cast(:scanId as text), 0))";
     private static final String FORGET = "delete from scan_triage where scan_id = :scanId";

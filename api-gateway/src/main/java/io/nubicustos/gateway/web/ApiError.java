@@ -13,8 +13,9 @@ import org.jspecify.annotations.Nullable;
  * @param quota   the setting that bounds what was asked for, on a 409 {@code quota_exceeded}
  */
 @Schema(name = "Error")
-@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-public record ApiError(int status, String error, @Nullable String field, String message, @Nullable String quota) {
+public record ApiError(int status, String error, @Nullable String field, String message,
+                       @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                       @Nullable String quota) {
 
     public ApiError(int status, String error, @Nullable String field, String message) {
         this(status, error, field, message, null);

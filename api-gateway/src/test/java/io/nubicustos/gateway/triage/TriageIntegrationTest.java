@@ -123,7 +123,7 @@ class TriageIntegrationTest {
     void oneRuleCannotSilenceEverythingAndARuleFromBeforeKeepsWorkingListedWithWhatItBreaks() {
         for (String unscoped : new String[] {"{\"account\": \"123456789012\"", "{\"tool\": \"prowler\"",
                 "{\"resource\": \"*\"", "{\"tool\": \"prowler\", \"resource\": \"**\"", "{\"check_id\": \"s3_bucket_public\"",
-                "{\"tool\": \"prowler\", \"resource\": \"*:*\"", "{\"tool\": \"prowler\", \"resource\": \"arn:aws:*\""}) {
+                "{\"tool\": \"prowler\", \"resource\": \"*:*\"", "{\"tool\": \"prowler\", \"resource\": \"arn:*\""}) {
             JsonNode refused = call("POST", "/api/triage", unscoped + ", \"state\": \"muted\", \"reason\": \"x\"}", 422);
             assertThat(refused.get("error").asString()).as(unscoped).isEqualTo("triage_guardrail");
             assertThat(refused.get("message").asString()).contains("unscoped");
