@@ -89,6 +89,11 @@ class WebhookSender {
     private final GatewayProperties.Webhooks settings;
     private final MeterRegistry meters;
     private final CloseableHttpAsyncClient http;
+    private final java.util.concurrent.ExecutorService recorder = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "webhook-recorder");
+        t.setDaemon(true);
+        return t;
+    });
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.Map<java.util.UUID, java.util.concurrent.atomic.AtomicInteger> inFlightByReceiver =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -106,7 +111,8 @@ class WebhookSender {
         this.settings = properties.webhooks();
         this.meters = meters;
         var connections = PoolingAsyncClientConnectionManagerBuilder.create()
-                .setMaxConnTotal(settings.maxInFlight()).setMaxConnPerRoute(PER_RECEIVER)
+                // why: receivers share a host (a Slack or SIEM endpoint): the per-receiver cap is ours, the pool's per host is the whole
+                .setMaxConnTotal(settings.maxInFlight()).setMaxConnPerRoute(settings.maxInFlight())
                 .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(Timeout.of(settings.connectTimeout()))
                         .setSocketTimeout(Timeout.of(settings.requestTimeout())).build());
         if (!settings.allowPrivateAddresses()) {
@@ -116,7 +122,8 @@ class WebhookSender {
         // why: a receiver's redirect is not followed: the signature is for the URL the subscription names
         this.http = HttpAsyncClients.custom().setConnectionManager(connections.build()).disableRedirectHandling()
                 .disableAutomaticRetries().disableCookieManagement()
-                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(settings.requestTimeout())).build())
+                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(settings.requestTimeout()))
+                        .setConnectionRequestTimeout(Timeout.of(settings.connectTimeout())).build())
                 .build();
         this.http.start();
     }
@@ -131,6 +138,7 @@ class WebhookSender {
         thread.shutdownNow();
         thread.awaitTermination(5, TimeUnit.SECONDS);
         http.close(org.apache.hc.core5.io.CloseMode.IMMEDIATE);
+        recorder.shutdown();
     }
 
     /** Sends due deliveries while there is room in flight; the schedule runs it again after the poll interval. */
@@ -258,14 +266,15 @@ class WebhookSender {
                         }
                     });
             // why: the response timeout covers silences only; a receiver that trickles its answer would hold the slot
+            // why: the answer is recorded off the client's I/O threads (a database write must never hold them)
             return answered.orTimeout(settings.requestTimeout().plusSeconds(1).toMillis(), TimeUnit.MILLISECONDS)
-                    .handle((response, failure) -> {
+                    .handleAsync((response, failure) -> {
                         if (failure != null) {
                             return new Answer(null, describe(failure), elapsed(started));
                         }
                         int code = response.getHead().getCode();
                         return new Answer(code, code / 100 == 2 ? null : "the receiver answered " + code, elapsed(started));
-                    });
+                    }, recorder);
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(new Answer(null, describe(e), elapsed(started)));
         }
