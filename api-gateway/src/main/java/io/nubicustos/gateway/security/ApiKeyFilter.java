@@ -69,13 +69,8 @@ final class ApiKeyFilter extends OncePerRequestFilter {
             try {
                 caller = oidc.authenticate(presented);
             } catch (OidcTokens.IssuerUnavailable e) {
-                AuditTrail.actor(request, "unauthenticated");
                 // why: every such request asks the issuer again; callers without a valid credential are throttled as ever
-                if (!perAddress.tryAcquire(clientOf(request.getRemoteAddr()))) {
-                    throttled.increment();
-                    AuditTrail.throttled(request);
-                    response.setHeader("Retry-After", Long.toString(perAddress.retryAfterSeconds()));
-                    JsonErrors.write(response, 429, "rate_limited", "too many calls without a valid key from this address; retry later");
+                if (throttledWithoutCredential(request, response)) {
                     return;
                 }
                 response.setHeader("Retry-After", "30");
@@ -87,12 +82,7 @@ final class ApiKeyFilter extends OncePerRequestFilter {
         }
         Optional<String> name = caller.map(Caller::name);
         if (name.isEmpty()) {
-            AuditTrail.actor(request, "unauthenticated");
-            if (!perAddress.tryAcquire(clientOf(request.getRemoteAddr()))) {
-                throttled.increment();
-                AuditTrail.throttled(request);
-                response.setHeader("Retry-After", Long.toString(perAddress.retryAfterSeconds()));
-                JsonErrors.write(response, 429, "rate_limited", "too many calls without a valid key from this address; retry later");
+            if (throttledWithoutCredential(request, response)) {
                 return;
             }
             JsonErrors.write(response, 401, "unauthorized", presented == null
@@ -116,6 +106,19 @@ final class ApiKeyFilter extends OncePerRequestFilter {
             return;
         }
         chain.doFilter(request, response);
+    }
+
+    /** Marks the caller unauthenticated and answers 429 when its address is over its rate; true when it answered. */
+    private boolean throttledWithoutCredential(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        AuditTrail.actor(request, "unauthenticated");
+        if (perAddress.tryAcquire(clientOf(request.getRemoteAddr()))) {
+            return false;
+        }
+        throttled.increment();
+        AuditTrail.throttled(request);
+        response.setHeader("Retry-After", Long.toString(perAddress.retryAfterSeconds()));
+        JsonErrors.write(response, 429, "rate_limited", "too many calls without a valid key from this address; retry later");
+        return true;
     }
 
     /**
