@@ -47,15 +47,16 @@ class StepLogController {
     // why: a follower's sends are synchronous; a few threads keep one slow client from holding up the others for long
     private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> followingByCaller =
             new java.util.concurrent.ConcurrentHashMap<>();
-    @org.springframework.beans.factory.annotation.Value("${nubicustos.quotas.log-followers:8}")
-    private int maxFollowersPerCaller;
+    private final int maxFollowersPerCaller;
     private final ScheduledExecutorService followers = Executors.newScheduledThreadPool(4, r -> {
         Thread t = new Thread(r, "log-followers");
         t.setDaemon(true);
         return t;
     });
 
-    StepLogController(ScanQueries scans, JdbcClient jdbc, StepLogFiles files, GatewayProperties properties) {
+    StepLogController(ScanQueries scans, JdbcClient jdbc, StepLogFiles files, GatewayProperties properties,
+                      @org.springframework.beans.factory.annotation.Value("${nubicustos.quotas.log-followers:8}") int maxFollowersPerCaller) {
+        this.maxFollowersPerCaller = maxFollowersPerCaller;
         this.scans = scans;
         this.jdbc = jdbc;
         this.files = files;
