@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.bulk;
 
+import io.nubicustos.model.scan.StepStatus;
 import io.nubicustos.gateway.finding.FindingExports;
 import io.nubicustos.gateway.scan.ScanQueries.StepView;
 import io.nubicustos.gateway.scan.ScanQueries;
@@ -147,7 +148,8 @@ class ScanArchiver {
 
     /** A succeeded or failed step's container has exited for sure; a queued, running or cancelled one's may not have. */
     private static boolean hasExited(StepView step) {
-        return step.status().equals("succeeded") || step.status().equals("failed");
+        StepStatus status = StepStatus.fromDb(step.status());
+        return status == StepStatus.SUCCEEDED || status == StepStatus.FAILED;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.finding;
 
+import io.nubicustos.model.lifecycle.StatusSql;
 import io.nubicustos.gateway.finding.FindingResponses.ScanDiff;
 import io.nubicustos.gateway.scan.ScanQueries;
 import io.nubicustos.gateway.scan.ScanQueries.ScanView;
@@ -28,17 +29,17 @@ import java.util.UUID;
 @RestController
 class ScanDiffController {
 
-    private static final String PREVIOUS = """
+    private static final String PREVIOUS = StatusSql.expand("""
             select id from scans
              where profile = :profile and aws_profile = :awsProfile and created_at < :createdAt and id <> :id
-               and status in ('completed', 'failed')
+               and status in {scan:completed,failed}
              order by created_at desc limit 1
-            """;
-    private static final String COMPARABLE_TOOLS = """
+            """);
+    private static final String COMPARABLE_TOOLS = StatusSql.expand("""
             select a.tool from scan_steps a join scan_steps b on b.tool = a.tool
-             where a.scan_id = :this and b.scan_id = :other and a.status = 'succeeded' and b.status = 'succeeded'
+             where a.scan_id = :this and b.scan_id = :other and a.status = {step:succeeded} and b.status = {step:succeeded}
              order by a.tool
-            """;
+            """);
     private static final String ALL_TOOLS = "select distinct tool from scan_steps where scan_id in (:this, :other) order by tool";
     private static final String COUNTS = """
             with a as (select distinct fingerprint from findings where scan_id = :this and status = 'fail' and tool in (:tools)),

@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.logs;
 
+import io.nubicustos.model.scan.StepStatus;
 import io.nubicustos.gateway.system.GatewayProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,7 +105,7 @@ final class LiveLog {
                 lastStatus = status.get();
                 statusReadAt = now;
             }
-            boolean finished = lastStatus.isEmpty() || !(lastStatus.get().equals("queued") || lastStatus.get().equals("running"));
+            boolean finished = lastStatus.map(StepStatus::fromDb).map(s -> s != StepStatus.QUEUED && s != StepStatus.RUNNING).orElse(true);
             boolean atEnd = readAppended();
             if (fresh && finished && atEnd) {
                 if (partial.size() > 0) {

@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.logs;
 
+import io.nubicustos.model.scan.StepStatus;
 import io.nubicustos.gateway.scan.ScanQueries;
 import io.nubicustos.gateway.system.GatewayProperties;
 import io.nubicustos.gateway.web.ApiException;
@@ -103,7 +104,7 @@ class StepLogController {
         Optional<FileChannel> log = files.open(id, tool);
         if (log.isEmpty()) {
             throw ApiException.notFound("log_not_found", "step " + tool + " of scan " + id + " has no log"
-                    + ("queued".equals(status) ? " yet: it has not started" : ": its container never ran, or its log was not kept"));
+                    + (StepStatus.fromDb(status) == StepStatus.QUEUED ? " yet: it has not started" : ": its container never ran, or its log was not kept"));
         }
         StreamingResponseBody body = out -> {
             try (FileChannel channel = log.get(); InputStream in = Channels.newInputStream(channel)) {

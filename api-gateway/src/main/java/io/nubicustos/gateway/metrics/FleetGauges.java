@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.metrics;
 
+import io.nubicustos.model.lifecycle.StatusSql;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
@@ -33,16 +34,16 @@ class FleetGauges implements SchedulingConfigurer {
 
     private static final Logger log = LoggerFactory.getLogger(FleetGauges.class);
 
-    private static final String FLEET = """
-            select 'queued' as kind, tool, null as account, null as label, count(*)::float8 as value
-              from scan_steps where status = 'queued' group by tool
+    private static final String FLEET = StatusSql.expand("""
+            select 'queued_steps' as kind, tool, null as account, null as label, count(*)::float8 as value
+              from scan_steps where status = {step:queued} group by tool
             union all
             select 'queued_oldest', null, null, null,
                    coalesce(extract(epoch from clock_timestamp() - min(queued_at)), 0)::float8
-              from scan_steps where status = 'queued'
+              from scan_steps where status = {step:queued}
             union all
-            select 'running', s.tool, c.aws_profile, null, count(*)::float8
-              from scan_steps s join scans c on c.id = s.scan_id where s.status = 'running' group by s.tool, c.aws_profile
+            select 'running_steps', s.tool, c.aws_profile, null, count(*)::float8
+              from scan_steps s join scans c on c.id = s.scan_id where s.status = {step:running} group by s.tool, c.aws_profile
             union all
             select 'scans', null, null, status, count(*)::float8 from scans group by status
             union all
@@ -51,7 +52,7 @@ class FleetGauges implements SchedulingConfigurer {
                            unnest(array[findings_critical, findings_high, findings_medium, findings_low, findings_info]) as n
                       from scans where completed_at > clock_timestamp() - interval '24 hours') settled
              group by profile, aws_profile, severity
-            """;
+            """);
 
     private record Row(String kind, String tool, String account, String label, double value) {
     }
@@ -103,9 +104,9 @@ class FleetGauges implements SchedulingConfigurer {
         List<MultiGauge.Row<?>> findingRows = new ArrayList<>();
         for (Row row : rows) {
             switch (row.kind()) {
-                case "queued" -> queuedByTool.put(row.tool(), row.value());
+                case "queued_steps" -> queuedByTool.put(row.tool(), row.value());
                 case "queued_oldest" -> oldestQueued.set(row.value());
-                case "running" -> runningRows.add(MultiGauge.Row.of(Tags.of("tool", row.tool(), "account", row.account()), row.value()));
+                case "running_steps" -> runningRows.add(MultiGauge.Row.of(Tags.of("tool", row.tool(), "account", row.account()), row.value()));
                 case "scans" -> scanRows.add(MultiGauge.Row.of(Tags.of("status", row.label()), row.value()));
                 case "findings" -> findingRows.add(MultiGauge.Row.of(
                         Tags.of("profile", row.tool(), "account", row.account(), "severity", row.label()), row.value()));

@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.retention;
 
+import io.nubicustos.model.lifecycle.StatusSql;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nubicustos.gateway.system.GatewayProperties;
 import io.nubicustos.model.files.SafeTree;
@@ -31,23 +32,23 @@ public class RetentionSweeper implements SchedulingConfigurer {
 
     private static final Logger log = LoggerFactory.getLogger(RetentionSweeper.class);
 
-    private static final String PRUNE_SCANS = """
+    private static final String PRUNE_SCANS = StatusSql.expand("""
             delete from scans where id in (
                 select s.id from scans s
-                 where s.status in ('completed', 'failed', 'cancelled')
+                 where s.status in {scan:terminal}
                    and coalesce(s.completed_at, s.created_at) < :before
                    and (s.schedule_id is null
                         or exists (select 1 from scans n where n.schedule_id = s.schedule_id and n.created_at > s.created_at
-                                      and n.status in ('completed', 'failed', 'cancelled')))
+                                      and n.status in {scan:terminal}))
                  order by s.created_at limit :batch
                    for update of s skip locked)
             returning id
-            """;
-    private static final String PRUNE_DELIVERIES = """
+            """);
+    private static final String PRUNE_DELIVERIES = StatusSql.expand("""
             delete from webhook_deliveries where id in (
-                select id from webhook_deliveries where status <> 'pending' and created_at < :before order by id limit :batch
+                select id from webhook_deliveries where status <> {delivery:pending} and created_at < :before order by id limit :batch
                    for update skip locked)
-            """;
+            """);
     private static final String PRUNE_AUDIT = """
             delete from audit_log where id in (select id from audit_log where at < :before order by id limit :batch)
             """;

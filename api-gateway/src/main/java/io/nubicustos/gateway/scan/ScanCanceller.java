@@ -3,6 +3,9 @@ package io.nubicustos.gateway.scan;
 import io.nubicustos.gateway.outbox.OutboxWakeup;
 import io.nubicustos.gateway.web.ApiException;
 import io.nubicustos.model.messaging.OutboxChannel;
+import io.nubicustos.model.scan.ScanStatus;
+import io.nubicustos.model.scan.ScanTransitions;
+import io.nubicustos.model.scan.StepTransitions;
 import io.nubicustos.model.messaging.ScanEvents;
 import io.nubicustos.model.messaging.Topics;
 import io.nubicustos.model.messaging.WebhookFanout;
@@ -21,21 +24,13 @@ import java.util.UUID;
 /**
  * Cancels a scan in one transaction: the scan and its queued and running steps become
  * {@code cancelled}; steps already reporting are processed and their findings kept. Workers notice
- * within seconds and kill the containers of cancelled steps. The guards ({@code status in ('queued',
- * 'running')}) make a cancelled scan terminal: settling can never flip it back.
+ * within seconds and kill the containers of cancelled steps. The guards (only a queued or running
+ * scan or step moves) make a cancelled scan terminal: settling can never flip it back.
  */
 @Service
 public class ScanCanceller {
 
     private static final String LOCK = "select status from scans where id = :id for update";
-    private static final String CANCEL_SCAN = """
-            update scans set status = 'cancelled', completed_at = :now where id = :id and status in ('queued', 'running')
-            """;
-    private static final String CANCEL_STEPS = """
-            update scan_steps set status = 'cancelled', completed_at = :now, lease_until = null,
-                   error = coalesce(error || '; ', '') || 'cancelled by request'
-             where scan_id = :id and status in ('queued', 'running')
-            """;
     private static final String OUTBOX = OutboxChannel.INSERT;
 
     private final JdbcClient jdbc;
@@ -57,17 +52,18 @@ public class ScanCanceller {
         if (status.isEmpty()) {
             throw ApiException.notFound("scan_not_found", "no scan with id " + scanId);
         }
-        if (status.get().equals("cancelled")) {
+        ScanStatus current = ScanStatus.fromDb(status.get());
+        if (current == ScanStatus.CANCELLED) {
             return false;
         }
-        if (!status.get().equals("queued") && !status.get().equals("running")) {
+        if (!current.canMoveTo(ScanStatus.CANCELLED)) {
             throw new ApiException(HttpStatus.CONFLICT, "scan_finished", null, "scan " + scanId + " already " + status.get()
                     + "; only a queued or running scan can be cancelled");
         }
         OffsetDateTime now = OffsetDateTime.now(clock);
-        jdbc.sql(CANCEL_SCAN).param("id", scanId).param("now", now).update();
-        jdbc.sql(CANCEL_STEPS).param("id", scanId).param("now", now).update();
-        Map<String, Object> event = ScanEvents.settled(scanId, "cancelled", "/nubicustos/api-gateway", now, Map.of());
+        jdbc.sql(ScanTransitions.CANCEL.sql()).param("id", scanId).param("now", now).update();
+        jdbc.sql(StepTransitions.CANCEL.sql()).param("id", scanId).param("now", now).update();
+        Map<String, Object> event = ScanEvents.settled(scanId, ScanStatus.CANCELLED.db(), "/nubicustos/api-gateway", now, Map.of());
         String payload = json.writeValueAsString(event);
         jdbc.sql(OUTBOX).param("topic", Topics.SCAN_EVENTS).param("key", scanId.toString()).param("payload", payload)
                 .param("now", now).update();

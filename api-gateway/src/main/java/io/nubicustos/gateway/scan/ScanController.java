@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.scan;
 
+import io.nubicustos.model.scan.StepStatus;
 import io.nubicustos.gateway.quota.Quotas;
 import io.nubicustos.gateway.security.Requires;
 import io.nubicustos.gateway.security.Role;
@@ -149,7 +150,7 @@ class ScanController {
     @PostMapping("/{id}/cancel")
     @ResponseStatus(HttpStatus.ACCEPTED)
     Cancelled cancel(@PathVariable("id") UUID id) {
-        return new Cancelled(id, "cancelled", canceller.cancel(id));
+        return new Cancelled(id, ScanStatus.CANCELLED.db(), canceller.cancel(id));
     }
 
     @Requires(Role.SCAN)
@@ -197,14 +198,14 @@ class ScanController {
         int cancelled = 0;
         for (StepView step : steps) {
             List<ScanQueries.AttemptView> tried = attempts.getOrDefault(step.id(), List.of());
-            switch (step.status()) {
-                case "failed" -> {
+            switch (StepStatus.fromDb(step.status())) {
+                case FAILED -> {
                     failed++;
                     toolErrors.put(step.tool(), step.error());
                     // why: a step that failed after several attempts names the hosts they ran on and why each ended
                     details.put(step.tool(), new FailedStep(step.status(), step.exitCode(), step.oomKilled(), step.attempt(), step.logTail(), tried));
                 }
-                case "succeeded" -> {
+                case SUCCEEDED -> {
                     succeeded++;
                     // why: the tool succeeded; an earlier attempt's failure is history, not its error
                     toolErrors.put(step.tool(), null);
@@ -212,13 +213,13 @@ class ScanController {
                         details.put(step.tool(), new FailedStep(step.status(), step.exitCode(), step.oomKilled(), step.attempt(), null, tried));
                     }
                 }
-                case "cancelled" -> {
+                case CANCELLED -> {
                     cancelled++;
                     toolErrors.put(step.tool(), step.error() == null ? "cancelled by request" : step.error());
                 }
                 default -> toolErrors.put(step.tool(), step.error());
             }
-            if (step.note() != null && !"failed".equals(step.status())) {
+            if (step.note() != null && StepStatus.fromDb(step.status()) != StepStatus.FAILED) {
                 // why: a tool that succeeded may still have had its output cut or cleaned; that belongs next to the errors
                 notes.put(step.tool(), step.note());
             }

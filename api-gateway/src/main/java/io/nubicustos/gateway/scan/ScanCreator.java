@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.scan;
 
+import io.nubicustos.model.lifecycle.StatusSql;
 import io.nubicustos.gateway.security.AuditTrail;
 import io.nubicustos.gateway.credentials.AwsProfiles;
 
@@ -39,11 +40,11 @@ public class ScanCreator {
      * The scan, its steps and their outbox rows in one statement: one round trip per accepted scan. A request
      * id seen before inserts nothing (the scan, and with it the steps and rows, come from the scan CTE).
      */
-    private static final String CREATE = """
+    private static final String CREATE = StatusSql.expand("""
             with scan as (
                 insert into scans (id, profile, aws_profile, severity_filter, status, source, request_id, created_at, max_parallel, schedule_id,
                                    left_out, created_by)
-                values (:id, :profile, :awsProfile, string_to_array(:severities, ','), 'queued', :source, :requestId, :now, :maxParallel,
+                values (:id, :profile, :awsProfile, string_to_array(:severities, ','), {scan:queued}, :source, :requestId, :now, :maxParallel,
                         cast(:scheduleId as uuid), cast(:leftOut as jsonb), :createdBy)
                 on conflict (request_id) do nothing
                 returning id
@@ -51,7 +52,7 @@ public class ScanCreator {
                 select * from jsonb_to_recordset(cast(:steps as jsonb)) as p(id uuid, tool text, position int, plan jsonb)
             ), steps as (
                 insert into scan_steps (id, scan_id, tool, position, status, plan, queued_at)
-                select p.id, scan.id, p.tool, p.position, 'queued', p.plan, :now from scan, planned p
+                select p.id, scan.id, p.tool, p.position, {step:queued}, p.plan, :now from scan, planned p
                 returning id, scan_id, tool
             ), commands as (
                 insert into outbox (topic, message_key, payload, created_at)
@@ -59,7 +60,7 @@ public class ScanCreator {
                   from steps
             )
             select count(*) from scan
-            """;
+            """);
     private static final String SCAN_BY_REQUEST = "select id from scans where request_id = :requestId";
 
     private final JdbcClient jdbc;

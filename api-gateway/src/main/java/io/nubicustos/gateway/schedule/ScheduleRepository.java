@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.schedule;
 
+import io.nubicustos.model.lifecycle.StatusSql;
 import io.nubicustos.model.catalog.ResourceLimits;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -45,9 +46,9 @@ class ScheduleRepository {
               from schedules where enabled and next_run_at <= :now
              order by next_run_at for update skip locked limit :limit
             """;
-    private static final String STILL_RUNNING = """
-            select id from scans where schedule_id = :id and status in ('queued', 'running') order by created_at limit 1
-            """;
+    private static final String STILL_RUNNING = StatusSql.expand("""
+            select id from scans where schedule_id = :id and status in {scan:queued,running} order by created_at limit 1
+            """);
     private static final String FIRED = """
             update schedules set next_run_at = cast(:next as timestamptz), enabled = enabled and cast(:next as timestamptz) is not null,
                    last_run_at = :now,

@@ -1,5 +1,8 @@
 package io.nubicustos.gateway.webhook;
 
+import io.nubicustos.model.messaging.DeliveryStatus;
+import io.nubicustos.model.messaging.DeliveryTransitions;
+import io.nubicustos.model.lifecycle.StatusSql;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nubicustos.gateway.system.GatewayProperties;
 import jakarta.annotation.PostConstruct;
@@ -52,10 +55,10 @@ class WebhookSender {
 
     private static final Logger log = LoggerFactory.getLogger(WebhookSender.class);
 
-    private static final String CLAIM = """
+    private static final String CLAIM = StatusSql.expand("""
             with due as (
                 select d.id from webhook_deliveries d join webhooks w on w.id = d.webhook_id
-                 where d.status = 'pending' and d.next_attempt_at <= :now and w.enabled
+                 where d.status = {delivery:pending} and d.next_attempt_at <= :now and w.enabled
                    and not (w.id = any(cast(cast(:excluded as text) as uuid[])))
                  order by d.next_attempt_at, d.id limit :batch
                    for update of d skip locked)
@@ -63,9 +66,9 @@ class WebhookSender {
               from due, webhooks w
              where d.id = due.id and w.id = d.webhook_id
             returning d.id, d.event_id, d.payload, d.attempts, w.id as webhook_id, w.url, w.secret, w.format
-            """;
+            """);
     // why: a delivery claimed beyond its receiver's share goes back at once, due as it was
-    private static final String PUT_BACK = "update webhook_deliveries set next_attempt_at = :now where id = :id and status = 'pending'";
+    private static final String PUT_BACK = StatusSql.expand("update webhook_deliveries set next_attempt_at = :now where id = :id and status = {delivery:pending}");
     /** Requests in flight to one receiver at once: one slow receiver holds two slots of this instance, never all. */
     static final int PER_RECEIVER = 2;
     private static final String ATTEMPT = """
@@ -74,13 +77,6 @@ class WebhookSender {
                    cast(:durationMs as bigint)
               from webhook_deliveries d where d.id = :id
             on conflict do nothing
-            """;
-    private static final String OUTCOME = """
-            update webhook_deliveries set attempts = :attempt,
-                   status = case when :delivered then 'delivered' when :attempt >= :maxAttempts or :final then 'failed' else 'pending' end,
-                   delivered_at = case when :delivered then cast(:now as timestamptz) end,
-                   next_attempt_at = :retryAt, last_error = :error
-             where id = :id and status = 'pending'
             """;
 
     private final JdbcClient jdbc;
@@ -293,7 +289,7 @@ class WebhookSender {
         try {
             jdbc.sql(ATTEMPT).param("id", delivery.id()).param("attempt", attempt).param("now", now).param("statusCode", answer.statusCode())
                     .param("error", answer.error()).param("durationMs", answer.durationMs()).update();
-            jdbc.sql(OUTCOME).param("id", delivery.id()).param("attempt", attempt).param("delivered", answer.delivered())
+            jdbc.sql(DeliveryTransitions.ATTEMPTED.sql()).param("id", delivery.id()).param("attempt", attempt).param("delivered", answer.delivered())
                     .param("maxAttempts", settings.maxAttempts()).param("final", answer.isFinal()).param("now", now).param("retryAt", now.plus(backoff))
                     .param("error", answer.error()).update();
         } catch (RuntimeException e) {
@@ -301,11 +297,12 @@ class WebhookSender {
                     delivery.id(), e.toString());
             return;
         }
-        String outcome = answer.delivered() ? "delivered" : attempt >= settings.maxAttempts() || answer.isFinal() ? "failed" : "retry";
+        String outcome = answer.delivered() ? DeliveryStatus.DELIVERED.db()
+                : attempt >= settings.maxAttempts() || answer.isFinal() ? DeliveryStatus.FAILED.db() : "retry";
         meters.counter("nubicustos.webhook.deliveries", "outcome", outcome).increment();
         if (!answer.delivered()) {
             log.warn("Webhook delivery {} to {} failed (attempt {} of {}): {}{}", delivery.id(), hostOf(delivery.url()), attempt,
-                    settings.maxAttempts(), answer.error(), outcome.equals("failed") ? "; no attempt is left" : "; retrying in " + backoff);
+                    settings.maxAttempts(), answer.error(), outcome.equals(DeliveryStatus.FAILED.db()) ? "; no attempt is left" : "; retrying in " + backoff);
         }
     }
 

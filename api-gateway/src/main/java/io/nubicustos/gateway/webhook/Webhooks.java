@@ -1,5 +1,7 @@
 package io.nubicustos.gateway.webhook;
 
+import io.nubicustos.model.messaging.DeliveryStatus;
+import io.nubicustos.model.messaging.DeliveryTransitions;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -64,7 +66,7 @@ class Webhooks {
     }
 
     void failPending(UUID id, String reason) {
-        jdbc.sql("update webhook_deliveries set status = 'failed', last_error = :reason where webhook_id = :id and status = 'pending'")
+        jdbc.sql(DeliveryTransitions.ABANDONED.sql())
                 .param("id", id).param("reason", reason).update();
     }
 
@@ -103,7 +105,7 @@ class Webhooks {
             }).list();
         }
         return rows.stream().map(r -> new Webhook.Delivery(r.id(), r.eventId(), r.eventType(), r.scanId(), r.status(), r.attempts(),
-                r.createdAt(), "pending".equals(r.status()) ? r.nextAttemptAt() : null, r.deliveredAt(), r.lastError(),
+                r.createdAt(), DeliveryStatus.fromDb(r.status()) == DeliveryStatus.PENDING ? r.nextAttemptAt() : null, r.deliveredAt(), r.lastError(),
                 attempts.getOrDefault(r.id(), List.of()))).toList();
     }
 

@@ -1,16 +1,17 @@
 package io.nubicustos.model.scan;
 
-import java.util.Arrays;
+import io.nubicustos.model.lifecycle.Lifecycle;
+import io.nubicustos.model.lifecycle.StatusSql;
+
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
- * The life of one tool step. The SQL guards of every service ({@code WHERE status = ...}) mirror
- * {@link #canMoveTo(StepStatus)}: a transition not in this table is a bug.
+ * The life of one tool step. Every change of {@code scan_steps.status} is a {@link StepTransitions} statement,
+ * checked against {@link #canMoveTo(StepStatus)} when that class loads: a transition not in this table cannot be written.
  */
-public enum StepStatus {
+public enum StepStatus implements Lifecycle<StepStatus> {
     /** Planned and announced; waiting for a worker with a free slot. */
     QUEUED,
     /** Claimed by a worker, which holds a lease and runs the container. */
@@ -33,26 +34,22 @@ public enum StepStatus {
             FAILED, EnumSet.noneOf(StepStatus.class),
             CANCELLED, EnumSet.noneOf(StepStatus.class));
 
+    @Override
     public boolean canMoveTo(StepStatus next) {
         return ALLOWED.get(this).contains(next);
     }
 
+    @Override
     public boolean isTerminal() {
         return ALLOWED.get(this).isEmpty();
     }
 
-    /** The terminal statuses as an SQL list, {@code ('succeeded', 'failed', 'cancelled')}, for queries to splice in. */
+    /** The terminal statuses as an SQL list, the list {@code StatusSql} writes for {@code {step:terminal}}. */
     public static String terminalSqlList() {
-        return Arrays.stream(values()).filter(StepStatus::isTerminal).map(s -> "'" + s.db() + "'")
-                .collect(Collectors.joining(", ", "(", ")"));
-    }
-
-    /** The value stored in {@code scan_steps.status} and shown by the API. */
-    public String db() {
-        return name().toLowerCase();
+        return StatusSql.list(StatusSql.terminal(StepStatus.class));
     }
 
     public static StepStatus fromDb(String value) {
-        return valueOf(value.toUpperCase());
+        return valueOf(value.toUpperCase(java.util.Locale.ROOT));
     }
 }

@@ -1,5 +1,6 @@
 package io.nubicustos.processor.processing;
 
+import io.nubicustos.model.lifecycle.StatusSql;
 import io.nubicustos.model.scan.StepStatus;
 import io.nubicustos.processor.system.ProcessorProperties;
 import org.slf4j.Logger;
@@ -27,16 +28,16 @@ class ProcessorSweeper implements SchedulingConfigurer {
     private static final Logger log = LoggerFactory.getLogger(ProcessorSweeper.class);
 
     // why: a step whose processing keeps failing is pushed back (process_after), so it never starves the ones behind it
-    private static final String STALE_REPORTING = """
+    private static final String STALE_REPORTING = StatusSql.expand("""
             select id from scan_steps
-             where status = 'reporting' and container_finished_at < :before and (process_after is null or process_after <= :now)
+             where status = {step:reporting} and container_finished_at < :before and (process_after is null or process_after <= :now)
              order by coalesce(process_after, container_finished_at) limit 50
-            """;
-    private static final String UNSETTLED = """
-            select s.id from scans s where s.status in ('queued', 'running')
+            """);
+    private static final String UNSETTLED = StatusSql.expand("""
+            select s.id from scans s where s.status in {scan:queued,running}
                and not exists (select 1 from scan_steps st where st.scan_id = s.id and st.status not in %s)
              limit 100
-            """.formatted(StepStatus.terminalSqlList());
+            """.formatted(StepStatus.terminalSqlList()));
 
     private final JdbcClient jdbc;
     private final StepProcessor processor;
@@ -75,11 +76,11 @@ class ProcessorSweeper implements SchedulingConfigurer {
                 .query(UUID.class).list();
         for (UUID stepId : stale) {
             try {
-                log.info("Step {} waited in 'reporting' past {}; processing it now", stepId, settings.reportingGrace());
+                log.info("Step {} waited in reporting past {}; processing it now", stepId, settings.reportingGrace());
                 processor.process(stepId);
                 moved++;
             } catch (RuntimeException | StackOverflowError e) {
-                log.warn("Sweeper could not process step {} ({}); it stays in 'reporting' for the next round", stepId, e.toString());
+                log.warn("Sweeper could not process step {} ({}); it stays in reporting for the next round", stepId, e.toString());
             }
         }
         for (UUID scanId : jdbc.sql(UNSETTLED).query(UUID.class).list()) {

@@ -1,5 +1,7 @@
 package io.nubicustos.processor.processing;
 
+import io.nubicustos.model.scan.ScanStatus;
+import io.nubicustos.model.scan.ScanTransitions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nubicustos.model.messaging.ScanEvents;
 import io.nubicustos.model.scan.StepStatus;
@@ -25,7 +27,7 @@ import java.time.Duration;
 /**
  * Recomputes a scan's counts from its findings (one statement) and settles the scan once every
  * step is terminal: failed if any step failed, cancelled if any was cancelled, else completed. The
- * guard {@code status in ('queued','running')} makes settling happen once, and a settled scan never
+ * guard of {@link ScanTransitions#SETTLE} (only a queued or running scan settles) makes settling happen once, and a settled scan never
  * moves again. Settling writes a CloudEvent to the outbox for {@code scan-events} and to the webhooks subscribed
  * to it, and compares a completed or failed scan with its baseline ({@link SettledScanReview}). Callers run it in
  * their transaction.
@@ -51,18 +53,6 @@ class ScanFinalizer {
                       from findings where scan_id = :id) c
              where s.id = :id
             """;
-    private static final String SETTLE = """
-            update scans s set
-                   status = case when exists (select 1 from scan_steps where scan_id = s.id and status = 'failed') then 'failed'
-                                 when exists (select 1 from scan_steps where scan_id = s.id and status = 'cancelled') then 'cancelled'
-                                 else 'completed' end,
-                   completed_at = :now, started_at = coalesce(s.started_at, :now)
-             where s.id = :id and s.status in ('queued', 'running')
-               and not exists (select 1 from scan_steps
-                                where scan_id = s.id and status not in %s)
-            returning status, profile, created_at, findings_total, findings_critical, findings_high, findings_medium, findings_low,
-                      findings_info, findings_needs_review, findings_suppressed
-            """.formatted(StepStatus.terminalSqlList());
     private static final String LOCK_SCAN = "select id from scans where id = :id for update";
 
     private final JdbcClient jdbc;
@@ -97,7 +87,7 @@ class ScanFinalizer {
     /** Settles the scan if all its steps are terminal; answers the new status when it did. */
     Optional<String> settleIfDone(UUID scanId) {
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
-        Optional<Map<String, Object>> settled = jdbc.sql(SETTLE).param("id", scanId).param("now", now).query().listOfRows()
+        Optional<Map<String, Object>> settled = jdbc.sql(ScanTransitions.SETTLE.sql()).param("id", scanId).param("now", now).query().listOfRows()
                 .stream().findFirst();
         if (settled.isEmpty()) {
             return Optional.empty();
@@ -113,7 +103,7 @@ class ScanFinalizer {
         data.put("profile", profile);
         data.put("findings", findings);
         announcements.publish(scanId, ScanEvents.settled(scanId, status, "/nubicustos/report-processor", now, data), now);
-        if (!"cancelled".equals(status)) {
+        if (ScanStatus.fromDb(status) != ScanStatus.CANCELLED) {
             try {
                 // why: in a savepoint: a review that fails (a bug, a value the database refuses) must not undo the settling
                 nested.executeWithoutResult(s -> review.review(scanId, status, profile, now));

@@ -1,5 +1,6 @@
 package io.nubicustos.processor.processing;
 
+import io.nubicustos.model.lifecycle.StatusSql;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nubicustos.model.finding.Severity;
 import io.nubicustos.model.messaging.ScanEvents;
@@ -37,19 +38,19 @@ class SettledScanReview {
      * tool, so a tool that failed in the previous scan is compared with the last scan in which it ran; ties in
      * completion time are broken by id, so two scans are never each other's baseline.
      */
-    private static final String BASELINES = """
+    private static final String BASELINES = StatusSql.expand("""
             select c.tool, c.coverage::text as now, p.coverage::text as before, p.scan_id as baseline
               from scan_steps c join scans s on s.id = c.scan_id
               left join lateral (
                   select ps.coverage, ps.scan_id from scan_steps ps join scans b on b.id = ps.scan_id
                    where b.profile = s.profile and b.aws_profile = s.aws_profile and b.id <> s.id
-                     and b.status in ('completed', 'failed') and (not b.degraded or b.degradation_accepted_at is not null)
+                     and b.status in {scan:completed,failed} and (not b.degraded or b.degradation_accepted_at is not null)
                      and (b.completed_at < s.completed_at or (b.completed_at = s.completed_at and b.id < s.id))
-                     and ps.tool = c.tool and ps.status = 'succeeded' and ps.coverage is not null
+                     and ps.tool = c.tool and ps.status = {step:succeeded} and ps.coverage is not null
                    order by b.completed_at desc, b.id desc limit 1) p on true
-             where c.scan_id = :id and c.status = 'succeeded' and c.coverage is not null
+             where c.scan_id = :id and c.status = {step:succeeded} and c.coverage is not null
              order by c.tool
-            """;
+            """);
     private static final String MARK_DEGRADED = """
             update scans set degraded = true, degraded_reasons = cast(:reasons as jsonb) where id = :id
             """;

@@ -1,10 +1,13 @@
 package io.nubicustos.processor.processing;
 
+import io.nubicustos.model.lifecycle.StatusSql;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.nubicustos.model.catalog.ToolCatalog;
 import io.nubicustos.model.catalog.ToolDefinition;
 import io.nubicustos.model.finding.Severity;
+import io.nubicustos.model.scan.StepStatus;
+import io.nubicustos.model.scan.StepTransitions;
 import io.nubicustos.processor.report.FindingSink;
 import io.nubicustos.processor.report.ReportException;
 import io.nubicustos.processor.report.ReportParser;
@@ -59,23 +62,13 @@ public class StepProcessor {
             """;
     private static final String LOCK = "select status from scan_steps where id = :id for update";
     private static final String DELETE_FINDINGS = "delete from findings where step_id = :id";
-    private static final String SUCCEED = """
-            update scan_steps set status = 'succeeded', findings_count = :count, note = :note, completed_at = :now,
-                   coverage = cast(:coverage as jsonb), reports = cast(:reports as jsonb)
-             where id = :id and status = 'reporting'
-            """;
-    private static final String FAIL = """
-            update scan_steps set status = 'failed', findings_count = 0, error = :error, completed_at = :now,
-                   reports = coalesce(cast(:reports as jsonb), reports)
-             where id = :id and status = 'reporting'
-            """;
     // why: the wait before the next attempt doubles with each failed one (the right side reads the old count)
-    private static final String ATTEMPT_FAILED = """
+    private static final String ATTEMPT_FAILED = StatusSql.expand("""
             update scan_steps set processing_attempts = processing_attempts + 1,
                    process_after = :now + make_interval(secs => :backoffSeconds * power(2, least(processing_attempts, 16)))
-             where id = :id and status = 'reporting' and (process_after is null or process_after <= :now)
+             where id = :id and status = {step:reporting} and (process_after is null or process_after <= :now)
             returning processing_attempts
-            """;
+            """);
 
     /** The files listed in a step's provenance (the row and every answer that shows it stay small); more are said to be cut. */
     static final int INVENTORY_MAX_FILES = 1_000;
@@ -116,7 +109,7 @@ public class StepProcessor {
             return;
         }
         StepRow step = loaded.get();
-        if (!"reporting".equals(step.status())) {
+        if (StepStatus.fromDb(step.status()) != StepStatus.REPORTING) {
             tx.executeWithoutResult(s -> finalizer.settleIfDone(step.scanId()));
             return;
         }
@@ -203,7 +196,7 @@ public class StepProcessor {
             attempts = jdbc.sql(ATTEMPT_FAILED).param("id", stepId).param("now", now())
                     .param("backoffSeconds", settings.retryBackoff().toMillis() / 1000.0).query(Integer.class).optional();
         } catch (RuntimeException unreachable) {
-            log.warn("Step {} ({}) could not be processed ({}), nor the attempt recorded ({}); it stays in 'reporting' and is"
+            log.warn("Step {} ({}) could not be processed ({}), nor the attempt recorded ({}); it stays in reporting and is"
                     + " processed again later", stepId, step.tool(), failure.toString(), unreachable.toString());
             throw failure;
         }
@@ -222,11 +215,11 @@ public class StepProcessor {
 
     private boolean failStep(UUID stepId, StepRow step, String error, String reports) {
         Boolean failed = tx.execute(s -> {
-            if (lockedStatus(stepId).filter("reporting"::equals).isEmpty()) {
+            if (lockedStatus(stepId).filter(StepStatus.REPORTING::equals).isEmpty()) {
                 return false;
             }
             jdbc.sql(DELETE_FINDINGS).param("id", stepId).update();
-            jdbc.sql(FAIL).param("id", stepId).param("error", error).param("reports", reports).param("now", now()).update();
+            jdbc.sql(StepTransitions.REPORT_FAILED.sql()).param("id", stepId).param("error", error).param("reports", reports).param("now", now()).update();
             finalizer.recount(step.scanId());
             finalizer.settleIfDone(step.scanId());
             return true;
@@ -263,7 +256,7 @@ public class StepProcessor {
     }
 
     private String store(UUID stepId, StepRow step, Path reportDir, String reports, Optional<String> failureLine) {
-        if (lockedStatus(stepId).filter("reporting"::equals).isEmpty()) {
+        if (lockedStatus(stepId).filter(StepStatus.REPORTING::equals).isEmpty()) {
             return "skipped";
         }
         jdbc.sql(DELETE_FINDINGS).param("id", stepId).update();
@@ -311,7 +304,7 @@ public class StepProcessor {
             meters.counter("nubicustos.findings.stored", "tool", step.tool()).increment(count);
             coverage = json.writeValueAsString(seen.toMap(LogSignals.of(properties.reports().layout().logFile(step.scanId(), step.tool()))));
         }
-        jdbc.sql(SUCCEED).param("id", stepId).param("count", count).param("note", note).param("coverage", coverage).param("reports", reports)
+        jdbc.sql(StepTransitions.REPORT_PROCESSED.sql()).param("id", stepId).param("count", count).param("note", note).param("coverage", coverage).param("reports", reports)
                 .param("now", now()).update();
         finalizer.recount(step.scanId());
         finalizer.settleIfDone(step.scanId());
@@ -319,8 +312,8 @@ public class StepProcessor {
         return parser.isEmpty() ? "no_parser" : "succeeded";
     }
 
-    private Optional<String> lockedStatus(UUID stepId) {
-        return jdbc.sql(LOCK).param("id", stepId).query(String.class).optional();
+    private Optional<StepStatus> lockedStatus(UUID stepId) {
+        return jdbc.sql(LOCK).param("id", stepId).query(String.class).optional().map(StepStatus::fromDb);
     }
 
     private static Set<Severity> severities(String csv) {

@@ -36,7 +36,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  *       adopted at once; containers with our labels that no running step owns are removed.</li>
  *   <li>Every sweep: steps whose lease expired are taken over (one guarded UPDATE decides between
  *       racing sweepers) and adopted: a running container is waited for, an exited one collected,
- *       a vanished one fails its step with the reason.</li>
+ *       a vanished one's step is queued again for another attempt (failed, with every attempt's reason, only
+ *       when none is left: {@link RecoveryPolicy}).</li>
  * </ul>
  */
 @Component

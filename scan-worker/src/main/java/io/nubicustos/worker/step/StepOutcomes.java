@@ -63,7 +63,7 @@ class StepOutcomes {
             return retryOrFail(step, "container " + step.containerName() + " vanished before it exited (removed outside Nubicustos)", timing);
         }
         String tail = redaction.apply(containers.logTail(step.containerId(), properties.worker().logTailLines()));
-        // why: before the step leaves 'running': the API's live follower ends on that, and the processor reads the log
+        // why: before the step stops running: the API's live follower ends on that, and the processor reads the log
         logs.save(step.scanId(), step.tool(), step.containerId(), redaction, properties.worker().stdoutTimeout());
         if (exit.timedOut()) {
             return fail(step, exit.exitCode(), exit.oomKilled(), tail, "timed out after " + plan.limits().timeout()

@@ -1,5 +1,8 @@
 package io.nubicustos.worker.step;
 
+import io.nubicustos.model.scan.ScanTransitions;
+import io.nubicustos.model.scan.StepTransitions;
+import io.nubicustos.model.lifecycle.StatusSql;
 import io.nubicustos.worker.docker.ContainerRunner;
 
 import io.nubicustos.model.scan.StepPlan;
@@ -51,16 +54,16 @@ public class StepRepository {
      * Claims are serialized by a transaction-scoped advisory lock, so two workers cannot both see
      * room under a cap and both take it.
      */
-    private static final String CLAIM_NEXT = """
+    private static final String CLAIM_NEXT = StatusSql.expand("""
             with running as (
                 select r.scan_id, sc.aws_profile from scan_steps r join scans sc on sc.id = r.scan_id
-                 where r.status = 'running' and r.container_finished_at is null
+                 where r.status = {step:running} and r.container_finished_at is null
             ), candidates as (
                 select s.id, s.scan_id, sc.aws_profile, sc.max_parallel, sc.created_at, s.queued_at, s.position,
                        (select count(*) from running r where r.scan_id = s.scan_id) as scan_running,
                        (select count(*) from running r where r.aws_profile = sc.aws_profile) as account_running
                   from scan_steps s join scans sc on sc.id = s.scan_id
-                 where s.status = 'queued' and sc.status in ('queued', 'running')
+                 where s.status = {step:queued} and sc.status in {scan:queued,running}
                    and (s.claimable_after is null or s.claimable_after <= clock_timestamp())
             ), ranked as (
                 select c.*,
@@ -74,35 +77,19 @@ public class StepRepository {
                  order by scan_running + scan_rank, created_at, position
                  limit :limit
             ), claimed as (
-                update scan_steps s
-                   set status = 'running', owner = :owner, lease_until = clock_timestamp() + :leaseMillis * interval '1 millisecond',
-                       attempt = s.attempt + 1,
-                       execution_id = left(s.id::text, 12) || '-' || (s.attempt + 1),
-                       container_name = (s.plan ->> 'container_name_prefix') || '-' || left(s.id::text, 12) || '-' || (s.attempt + 1),
-                       started_at = clock_timestamp(), container_id = null, container_started_at = null, docker_host = :dockerHost,
-                       exit_code = null, oom_killed = null, container_finished_at = null, image_id = null, tool_version = null
-                  from picked where s.id = picked.id and s.status = 'queued'
-             returning s.id, s.scan_id, s.tool, s.plan::text as plan, s.attempt, s.execution_id, s.container_name, s.container_id
-            ), started as (
-                update scans set status = 'running', started_at = coalesce(started_at, :now)
-                 where id in (select scan_id from claimed) and status = 'queued'
-            ), attempts as (
+            %s), started as (
+            %s), attempts as (
                 insert into step_attempts (step_id, attempt, worker, docker_host, started_at)
                 select id, attempt, :owner, :hostLabel, :now from claimed on conflict do nothing
             )
             select * from claimed
-            """;
+            """.formatted(StepTransitions.CLAIM.sql(), ScanTransitions.START.sql()));
     /**
      * The advisory lock every claim takes, fleet-wide (ADR 4): one key for the whole queue, chosen to stay clear of
      * other users of advisory locks in the same database (host preparation hashes its own keys).
      */
     static final long CLAIM_LOCK_KEY = 7343012L;
     private static final String CLAIM_LOCK = "select pg_advisory_xact_lock(" + CLAIM_LOCK_KEY + ")";
-    private static final String REQUEUE = """
-            update scan_steps set status = 'queued', owner = null, lease_until = null, container_id = null, queued_at = :now,
-                   image_id = null, tool_version = null, error = :reason, claimable_after = clock_timestamp() + :backoffMillis * interval '1 millisecond'
-             where id = :id and status = 'running' and owner = :owner and attempt = :attempt
-            """;
     private static final String ATTEMPTS_BEFORE = """
             select attempt, worker, docker_host, outcome, error from step_attempts
              where step_id = :id and attempt < :attempt order by attempt
@@ -111,56 +98,44 @@ public class StepRepository {
             update step_attempts set finished_at = :now, outcome = :outcome, error = :error
              where step_id = :id and attempt = :attempt and finished_at is null
             """;
-    private static final String RECORD_CONTAINER = """
+    private static final String RECORD_CONTAINER = StatusSql.expand("""
             update scan_steps set container_id = :containerId, container_started_at = :now,
                    image_id = :imageId, tool_version = :toolVersion
-             where id = :id and status = 'running' and owner = :owner and attempt = :attempt
-            """;
+             where id = :id and status = {step:running} and owner = :owner and attempt = :attempt
+            """);
     // why: the exit is on the row the moment it is known; the log tail and the report follow in the transition
-    private static final String RECORD_EXIT = """
+    private static final String RECORD_EXIT = StatusSql.expand("""
             update scan_steps set exit_code = :exitCode, oom_killed = :oomKilled, container_finished_at = clock_timestamp()
-             where id = :id and status = 'running' and owner = :owner and attempt = :attempt and container_finished_at is null
-            """;
-    private static final String TO_REPORTING = """
-            update scan_steps
-               set status = 'reporting', exit_code = :exitCode, oom_killed = :oomKilled, log_tail = :logTail, capture_note = :captureNote,
-                   container_finished_at = coalesce(container_finished_at, clock_timestamp()), lease_until = null
-             where id = :id and status = 'running' and owner = :owner and attempt = :attempt
-            """;
-    private static final String TO_FAILED = """
-            update scan_steps
-               set status = 'failed', exit_code = :exitCode, oom_killed = :oomKilled, log_tail = :logTail, error = :error,
-                   container_finished_at = coalesce(container_finished_at, clock_timestamp()), completed_at = :now, lease_until = null
-             where id = :id and status = 'running' and owner = :owner and attempt = :attempt
-            """;
+             where id = :id and status = {step:running} and owner = :owner and attempt = :attempt and container_finished_at is null
+            """);
     // why: leases are stamped and compared with the database's clock, never a worker's, so workers agree on expiry
-    private static final String RENEW = """
+    private static final String RENEW = StatusSql.expand("""
             update scan_steps set lease_until = clock_timestamp() + :leaseMillis * interval '1 millisecond'
-             where id in (:ids) and status = 'running' and owner = :owner
-            """;
-    private static final String MINE_RUNNING = """
+             where id in (:ids) and status = {step:running} and owner = :owner
+            """);
+    private static final String MINE_RUNNING = StatusSql.expand("""
             select id, scan_id, tool, plan::text as plan, attempt, execution_id, container_name, container_id
-              from scan_steps where status = 'running' and owner = :owner
-            """;
-    private static final String EXPIRED = """
+              from scan_steps where status = {step:running} and owner = :owner
+            """);
+    private static final String EXPIRED = StatusSql.expand("""
             select id from scan_steps
-             where status = 'running' and lease_until < clock_timestamp()
+             where status = {step:running} and lease_until < clock_timestamp()
                and (docker_host is null or docker_host = :dockerHost
                     or lease_until < clock_timestamp() - :foreignGraceMillis * interval '1 millisecond')
              order by lease_until limit :limit
-            """;
+            """);
     // why: the lease_until guard makes two sweepers racing for one orphan end with exactly one owner
-    private static final String TAKE_OVER = """
+    private static final String TAKE_OVER = StatusSql.expand("""
             update scan_steps set owner = :owner, lease_until = clock_timestamp() + :leaseMillis * interval '1 millisecond'
-             where id = :id and status = 'running' and lease_until < clock_timestamp()
+             where id = :id and status = {step:running} and lease_until < clock_timestamp()
              returning id, scan_id, tool, plan::text as plan, attempt, execution_id, container_name, container_id
-            """;
+            """);
 
-    private static final String LIVE_ATTEMPTS = """
-            select id::text || '#' || attempt from scan_steps where id in (:ids) and status = 'running'
-            """;
+    private static final String LIVE_ATTEMPTS = StatusSql.expand("""
+            select id::text || '#' || attempt from scan_steps where id in (:ids) and status = {step:running}
+            """);
     private static final String STATES = "select id, status, owner, attempt from scan_steps where id in (:ids)";
-    private static final String LIVE_EXECUTIONS = "select execution_id from scan_steps where status = 'running' and execution_id is not null";
+    private static final String LIVE_EXECUTIONS = StatusSql.expand("select execution_id from scan_steps where status = {step:running} and execution_id is not null");
 
     private final JdbcClient jdbc;
     private final ObjectMapper json;
@@ -218,7 +193,7 @@ public class StepRepository {
 
     /** Hands a running step back to the queue for another attempt (its container vanished, or the infrastructure failed). */
     public boolean requeue(ClaimedStep step, String reason, Duration backoff) {
-        boolean moved = guarded("running -> queued (retry)", step, jdbc.sql(REQUEUE).param("now", now()).param("reason", reason)
+        boolean moved = guarded("running -> queued (retry)", step, jdbc.sql(StepTransitions.REQUEUE.sql()).param("now", now()).param("reason", reason)
                 .param("backoffMillis", backoff.toMillis())
                 .param("id", step.id()).param("owner", owner).param("attempt", step.attempt()).update());
         if (moved) {
@@ -253,13 +228,13 @@ public class StepRepository {
     }
 
     public boolean toReporting(ClaimedStep step, int exitCode, boolean oomKilled, String logTail, String captureNote) {
-        return guarded("running -> reporting", step, jdbc.sql(TO_REPORTING).param("exitCode", exitCode)
+        return guarded("running -> reporting", step, jdbc.sql(StepTransitions.TO_REPORTING.sql()).param("exitCode", exitCode)
                 .param("oomKilled", oomKilled).param("logTail", logTail).param("captureNote", captureNote).param("now", now())
                 .param("id", step.id()).param("owner", owner).param("attempt", step.attempt()).update());
     }
 
     public boolean toFailed(ClaimedStep step, Integer exitCode, Boolean oomKilled, String logTail, String error) {
-        return guarded("running -> failed", step, jdbc.sql(TO_FAILED).param("exitCode", exitCode)
+        return guarded("running -> failed", step, jdbc.sql(StepTransitions.RUN_FAILED.sql()).param("exitCode", exitCode)
                 .param("oomKilled", oomKilled).param("logTail", logTail).param("error", error).param("now", now())
                 .param("id", step.id()).param("owner", owner).param("attempt", step.attempt()).update());
     }
