@@ -7,6 +7,7 @@ import io.nubicustos.worker.system.WorkerProperties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
@@ -34,6 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and every slot attaches to it by its id. Docker's own duplicate check is not atomic; without a lock across
  * workers two networks of one name appear, and every container attached by that name is refused.
  */
+// why: starts Docker engines of its own; -DexcludedGroups=extra-docker-engine leaves it out on a machine that cannot
+@Tag("extra-docker-engine")
 class EngineNetworkIntegrationTest {
 
     static final String NETWORK = "nubicustos_security-net";

@@ -19,7 +19,7 @@ import static org.awaitility.Awaitility.await;
  * then started again on the same data directory: the scan still finishes with the right counts, the container is
  * adopted (not run twice) and removed.
  */
-class StandaloneRestartTest {
+class StandaloneRestartEndToEndTest {
 
     private Path data;
     private ChildProcesses children;

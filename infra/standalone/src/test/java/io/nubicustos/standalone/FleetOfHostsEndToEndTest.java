@@ -8,6 +8,7 @@ import io.nubicustos.testsupport.TestDirectories;
 import io.nubicustos.testsupport.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -38,7 +39,9 @@ import static org.awaitility.Awaitility.await;
  * takes no work, says why, and takes work again once it can; a step fails on infrastructure only when every
  * attempt did, and then says where.
  */
-class FleetOfHostsTest {
+// why: starts Docker engines of its own; -DexcludedGroups=extra-docker-engine leaves it out on a machine that cannot
+@Tag("extra-docker-engine")
+class FleetOfHostsEndToEndTest {
 
     static final String IMAGE = StandIns.image("prowler");
     static final String NETWORK = "nubicustos_security-net";

@@ -32,7 +32,7 @@ import static org.awaitility.Awaitility.await;
  * between accepting a scan and publishing its steps: in both cases another instance finishes the job,
  * once, and nothing is lost.
  */
-class ServiceCrashTest {
+class ServiceCrashEndToEndTest {
 
     private Path data;
     private ChildProcesses children;

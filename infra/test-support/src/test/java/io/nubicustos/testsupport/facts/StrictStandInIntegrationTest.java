@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Strict stand-ins, run in a real Docker engine: they take what the real tool takes and refuse what it refuses, as the
  * real tool's user. The built-in catalog's command lines pass; the catalog before the tools' sources were read does not.
  */
-class StrictStandInTest {
+class StrictStandInIntegrationTest {
 
     static final DockerClient DOCKER = DockerClients.local();
 

@@ -24,7 +24,7 @@ import static org.awaitility.Awaitility.await;
  * takeover is an adoption, never a kill. Every scan completes, every step ran once (one attempt, the
  * tool's own exit code), and no container was killed by the recovery.
  */
-class DatabaseOutageTest {
+class DatabaseOutageEndToEndTest {
 
     private final List<AutoCloseable> running = new ArrayList<>();
 

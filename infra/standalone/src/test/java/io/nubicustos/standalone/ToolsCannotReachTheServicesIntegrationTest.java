@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * scans of other profiles, read every finding or delete evidence). A listener of the host on every interface is
  * reached from the same container, so the check can fail. And the launcher refuses to open the API without a key.
  */
-class ToolsCannotReachTheServicesTest {
+class ToolsCannotReachTheServicesIntegrationTest {
 
     static final DockerClient DOCKER = StandInTools.DOCKER;
     static final String NETWORK = "nubicustos_security-net";

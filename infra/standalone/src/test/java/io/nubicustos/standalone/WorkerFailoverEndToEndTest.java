@@ -20,7 +20,7 @@ import static org.awaitility.Awaitility.await;
  * SIGKILL. The survivor takes the expired lease over and adopts the container: the step completes
  * once (same attempt, no second container) and its findings are all there.
  */
-class WorkerFailoverTest {
+class WorkerFailoverEndToEndTest {
 
     private Path data;
     private ChildProcesses children;

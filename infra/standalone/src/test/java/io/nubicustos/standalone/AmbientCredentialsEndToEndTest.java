@@ -21,7 +21,7 @@ import static org.awaitility.Awaitility.await;
  * tool gets a {@code [default]} profile made from them (and the region by name); their values are in no log, no answer
  * of the API and not in the dry run.
  */
-class AmbientCredentialsTest {
+class AmbientCredentialsEndToEndTest {
 
     static final String KEY_ID = "AKIAAMBIENT000000001";
     static final String SECRET = "ambient/secret/Value+0123456789abcdefghij";

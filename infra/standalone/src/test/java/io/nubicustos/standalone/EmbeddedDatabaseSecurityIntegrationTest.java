@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * machine, through the socket or TCP, used to get in as superuser), and it is durable (fsync and synchronous commit
  * on; the library's defaults turn both off). A data directory made before, with trust everywhere, is closed too.
  */
-class EmbeddedDatabaseSecurityTest {
+class EmbeddedDatabaseSecurityIntegrationTest {
 
     @Test
     void anotherUserOfTheMachineCannotLogInAndCommitsAreDurable() throws Exception {

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * reaches the broker could request scans without an API key, and anyone who reaches the database could
  * change any scan.
  */
-class EmbeddedServersListenOnLoopbackTest {
+class EmbeddedServersListenOnLoopbackIntegrationTest {
 
     @Test
     void theEmbeddedBrokerAndDatabaseDoNotListenOnTheMachinesOtherAddresses() throws Exception {

@@ -37,7 +37,7 @@ import static org.awaitility.Awaitility.await;
  * least one series, so no panel shows a metric that does not exist. The alert rules pass {@code promtool}'s
  * checks and unit tests.
  */
-class PrometheusDashboardsTest {
+class PrometheusDashboardsEndToEndTest {
 
     static final Path INFRA = Path.of("..").toAbsolutePath().normalize();
     static final ObjectMapper JSON = JsonMapper.builder().build();

@@ -20,7 +20,7 @@ import static org.awaitility.Awaitility.await;
  * The Kafka broker is stopped for 30 seconds in the middle of a burst of submissions and then started
  * again on the same storage: every scan the API accepted completes, and no step runs twice.
  */
-class KafkaOutageTest {
+class KafkaOutageEndToEndTest {
 
     private EmbeddedKafkaBroker broker;
     private NubicustosStandalone system;

@@ -21,7 +21,7 @@ import static org.awaitility.Awaitility.await;
  * Two installations (a staging and a production one, each with its own database) on one Docker engine, as on a shared
  * CI host: each restarts while the other's scan runs, and neither reaps, adopts nor cancels the other's container.
  */
-class SharedEngineTest {
+class SharedEngineEndToEndTest {
 
     NubicustosStandalone staging;
     NubicustosStandalone production;

@@ -5,6 +5,7 @@ import io.nubicustos.testsupport.Samples;
 import io.nubicustos.testsupport.StandInImage;
 import io.nubicustos.testsupport.TestDirectories;
 import io.nubicustos.testsupport.TestPostgres;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,7 +31,9 @@ import static org.awaitility.Awaitility.await;
  * again, so each step runs once. Without it the engine stops the containers: each step is handed back to
  * the queue and runs again. Either way no step fails for it, and no container is left behind.
  */
-class EngineRestartTest {
+// why: starts Docker engines of its own; -DexcludedGroups=extra-docker-engine leaves it out on a machine that cannot
+@Tag("extra-docker-engine")
+class EngineRestartEndToEndTest {
 
     private DockerEngineProcess engine;
     private NubicustosStandalone system;

@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * clock; leases are stamped with the database's clock (so workers agree on expiry), and a lease is expired
  * here by moving it into the database's past.
  */
-class StepRepositoryTest {
+class StepRepositoryIntegrationTest {
 
     static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
     /** A scan runs each tool once; a step's position says which. */

@@ -24,7 +24,7 @@ import static org.awaitility.Awaitility.await;
  * 200 scans submitted at once to a worker with a concurrency of 2 and a cap of one running step per
  * cloud account: every scan completes, and the step timestamps show the cap was never exceeded.
  */
-class FleetTest {
+class FleetEndToEndTest {
 
     static NubicustosStandalone system;
     static Api api;
