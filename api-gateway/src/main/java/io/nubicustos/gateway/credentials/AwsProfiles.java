@@ -1,8 +1,8 @@
 package io.nubicustos.gateway.credentials;
 
+import io.nubicustos.support.aws.AwsProfileFiles;
 import io.nubicustos.gateway.system.GatewayProperties;
 import io.nubicustos.model.credentials.AmbientCredentials;
-import io.nubicustos.model.credentials.AwsProfileNames;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The AWS profiles a scan may name. Where the API has a credentials directory of its own (the standalone), the names
- * of its files' sections ({@link AwsProfileNames}); where it has none (the compose stack, where only the worker mounts
+ * of its files' profiles as the AWS SDK reads them ({@link AwsProfileFiles}); where it has none (the compose stack, where only the worker mounts
  * the keys), the names live workers publish in their heartbeat rows — the API never needs to read a key. The files
  * are read again whenever their size or modification time changes; {@link #contains} trusts what it found for a
  * second before looking again (a profile added is seen at once, one removed may be accepted for that second and
@@ -85,7 +85,7 @@ public class AwsProfiles {
         if (NO_FILES.equals(stamp)) {
             names = Set.copyOf(new LinkedHashSet<>(jdbc.sql(PUBLISHED).query(String.class).list()));
         } else {
-            names = stamp.equals(snapshot.stamp()) ? snapshot.names() : AwsProfileNames.read(directory);
+            names = stamp.equals(snapshot.stamp()) ? snapshot.names() : AwsProfileFiles.read(directory).names();
         }
         cached = new Snapshot(stamp, names, now);
         return names;

@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.outbox;
 
+import io.nubicustos.support.time.Backoff;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nubicustos.gateway.system.GatewayProperties;
@@ -78,6 +79,8 @@ class OutboxRelay {
     private final Counter published;
     private final Counter failures;
     private final Counter parked;
+    /** Rounds that found the broker away (nothing counted against the rows): how long an outage has been lived through. */
+    private final Counter brokerAway;
     private final OutboxWakeup wakeups;
     private volatile boolean stopped;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
@@ -98,6 +101,7 @@ class OutboxRelay {
         this.published = meters.counter("nubicustos.outbox.published");
         this.failures = meters.counter("nubicustos.outbox.publish.failures");
         this.parked = meters.counter("nubicustos.outbox.parked");
+        this.brokerAway = meters.counter("nubicustos.outbox.broker.away");
     }
 
     @PostConstruct
@@ -183,6 +187,7 @@ class OutboxRelay {
             if (done.isEmpty() && unreachable == refused.size() && !refused.isEmpty() && !broker.brokerAnswers()) {
                 log.warn("Could not publish {} outbox row(s) ({}); the broker seems unreachable, the rows stay unpublished and are"
                         + " retried next round", refused.size(), rootCause(refused.get(0).cause()).toString());
+                brokerAway.increment();
                 return 0;
             }
             for (Failed failed : refused) {
@@ -217,7 +222,7 @@ class OutboxRelay {
 
     private void refused(Row row, Throwable e, OffsetDateTime now) {
         int attempt = row.attempts() + 1;
-        Duration backoff = settings.retryBackoff().multipliedBy(1L << Math.min(attempt - 1, 20));
+        Duration backoff = Backoff.doubling(settings.retryBackoff()).after(attempt);
         jdbc.sql(MARK_REFUSED).param("id", row.id()).param("error", rootCause(e).toString())
                 .param("retryAt", now.plus(backoff)).param("maxAttempts", settings.maxAttempts()).param("now", now).update();
         if (attempt >= settings.maxAttempts()) {

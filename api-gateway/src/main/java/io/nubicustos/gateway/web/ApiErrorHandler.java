@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.web;
 
+import io.nubicustos.support.database.DatabaseUnavailable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -96,6 +97,10 @@ class ApiErrorHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ApiError> unexpected(Exception e) {
+        // why: the one notion of unavailability (service-support) also sees a driver's connection error wrapped in another
+        if (DatabaseUnavailable.causedBy(e)) {
+            return unavailable(e);
+        }
         log.error("Unexpected error answering a request; this is a bug, the client gets a 500", e);
         return body(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", null, "internal error; see the api-gateway log");
     }

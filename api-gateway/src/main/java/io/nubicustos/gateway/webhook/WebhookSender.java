@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.webhook;
 
+import io.nubicustos.support.time.Backoff;
 import io.nubicustos.model.messaging.DeliveryStatus;
 import io.nubicustos.model.messaging.DeliveryTransitions;
 import io.nubicustos.model.lifecycle.StatusSql;
@@ -33,7 +34,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -278,8 +278,7 @@ class WebhookSender {
 
     /** The wait after a delivery's {@code attempt}-th failed attempt: the back-off doubled each time, up to its ceiling. */
     private Duration backoff(int attempt) {
-        Duration doubled = settings.retryBackoff().multipliedBy(1L << Math.min(attempt - 1, 16));
-        return doubled.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : doubled;
+        return new Backoff(settings.retryBackoff(), settings.maxBackoff()).after(attempt);
     }
 
     private void record(Due delivery, Answer answer) {

@@ -1,5 +1,8 @@
 package io.nubicustos.standalone;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.context.ConfigurableApplicationContext;
 import io.nubicustos.testsupport.Samples;
 import io.nubicustos.testsupport.StandInImage;
 import io.nubicustos.testsupport.TestDirectories;
@@ -37,7 +40,7 @@ class DatabaseOutageEndToEndTest {
 
     @Test
     void runningToolsOutliveASixtySecondDatabaseOutageAndEachStepRunsOnce() throws Exception {
-        StandInImage.forTool("prowler").runsFor(100)
+        StandInImage.forTool("prowler").runsFor(60)
                 .writes("prowler-output-123456789012-20240603141519.ocsf.json", Samples.file("prowler/prowler421_aws_many_vuln_muted.ocsf.json"))
                 .exitsWith(3).buildWith(StandInTools.DOCKER);
         Path data = TestDirectories.create("nubicustos-db-outage");
@@ -50,7 +53,7 @@ class DatabaseOutageEndToEndTest {
         running.add(broker);
         // why: the embedded database asks for its password (generated into the data directory at its first start)
         Map<String, String> common = Map.of("spring.datasource.username", "postgres", "spring.datasource.password", database[0].password(),
-                "nubicustos.worker.lease-duration", "20s", "nubicustos.worker.lease-renew-interval", "5s",
+                "nubicustos.worker.lease-duration", "6s", "nubicustos.worker.lease-renew-interval", "2s",
                 "nubicustos.worker.orphan-sweep-interval", "2s", "nubicustos.worker.poll-interval", "500ms",
                 "nubicustos.processor.sweep-interval", "1s", "nubicustos.outbox.poll-interval", "100ms",
                 "spring.datasource.hikari.connection-timeout", "2000");
@@ -68,9 +71,13 @@ class DatabaseOutageEndToEndTest {
         await().atMost(Duration.ofMinutes(1)).until(() -> runningContainers() == 4);
 
         database[0].close();
-        // sixty seconds without a database: no tool is stopped, whatever the workers try
-        await().during(Duration.ofSeconds(60)).atMost(Duration.ofSeconds(65)).pollInterval(Duration.ofSeconds(2))
-                .until(() -> runningContainers() == 4);
+        // an outage longer than a lease: no tool is stopped, whatever the workers try. Failed renewal rounds are at least
+        // a second apart (LeaseKeeper's retry), so eight of them on every worker span more than the six-second lease
+        List<MeterRegistry> workers = workerMeters(first, second);
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                .failFast("a tool was stopped during the outage", () -> runningContainers() < 4)
+                .until(() -> workers.stream().allMatch(m -> renewalFailures(m) >= 8));
+        assertThat(runningContainers()).isEqualTo(4);
         database[0] = EmbeddedDatabase.start(data.resolve("postgres"), postgresPort);
 
         for (String scanId : scans) {
@@ -82,6 +89,25 @@ class DatabaseOutageEndToEndTest {
             assertThat(status.at("/findings/suppressed").asInt()).isEqualTo(3);
         }
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(StandInTools.managedContainers()).isEmpty());
+    }
+
+    /** The meters of every worker of the given systems (each in a Spring context of its own). */
+    private static List<MeterRegistry> workerMeters(NubicustosStandalone... systems) {
+        List<MeterRegistry> meters = new ArrayList<>();
+        for (NubicustosStandalone system : systems) {
+            for (ConfigurableApplicationContext context : system.contexts()) {
+                if (context.getBeanNamesForType(io.nubicustos.worker.ScanWorkerApplication.class).length > 0) {
+                    meters.add(context.getBean(MeterRegistry.class));
+                }
+            }
+        }
+        assertThat(meters).as("two workers").hasSize(2);
+        return meters;
+    }
+
+    private static double renewalFailures(MeterRegistry meters) {
+        Counter failures = meters.find("nubicustos.worker.lease.renewal.failures").counter();
+        return failures == null ? 0 : failures.count();
     }
 
     private static long runningContainers() {

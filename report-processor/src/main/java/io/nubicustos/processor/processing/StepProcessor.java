@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import io.nubicustos.model.catalog.ToolCatalog;
 import io.nubicustos.model.catalog.ToolDefinition;
 import io.nubicustos.model.finding.Severity;
+import io.nubicustos.support.database.DatabaseUnavailable;
 import io.nubicustos.model.scan.StepStatus;
 import io.nubicustos.model.scan.StepTransitions;
 import io.nubicustos.processor.report.FindingSink;
@@ -30,11 +31,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.sql.SQLException;
-import java.sql.SQLRecoverableException;
-import java.sql.SQLTransientConnectionException;
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.dao.TransientDataAccessResourceException;
-import org.springframework.transaction.CannotCreateTransactionException;
 import io.micrometer.core.instrument.DistributionSummary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -185,7 +181,7 @@ public class StepProcessor {
      */
     private String attemptFailed(UUID stepId, StepRow step, RuntimeException failure) {
         ProcessorProperties.Processor settings = properties.processor();
-        if (databaseUnavailable(failure)) {
+        if (DatabaseUnavailable.causedBy(failure)) {
             // why: the database going away says nothing about this step; the attempt is not counted
             log.warn("Step {} ({}) could not be processed: the database is unreachable ({}); it is processed again later",
                     stepId, step.tool(), failure.toString());
@@ -328,21 +324,6 @@ public class StepProcessor {
 
     private OffsetDateTime now() {
         return OffsetDateTime.now(clock);
-    }
-
-    private static boolean databaseUnavailable(Throwable failure) {
-        for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
-            if (e instanceof DataAccessResourceFailureException
-                    || e instanceof TransientDataAccessResourceException
-                    || e instanceof CannotCreateTransactionException
-                    || e instanceof SQLTransientConnectionException || e instanceof SQLRecoverableException) {
-                return true;
-            }
-            if (e instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private record StepRow(String status, String tool, UUID scanId, String reportFormat, Set<Severity> severityFilter,

@@ -1,5 +1,7 @@
 package io.nubicustos.worker.credentials;
 
+import java.util.Locale;
+import io.nubicustos.support.aws.AwsProfileFiles;
 import io.nubicustos.model.credentials.AmbientCredentials;
 import org.springframework.beans.factory.annotation.Autowired;
 import java.util.Map;
@@ -119,13 +121,12 @@ public class StagedCredentials {
     /** Writes the profile's sections for one execution; fails the step if the profile is not there any more. */
     Staged stage(String executionId, String profile) {
         try {
-            AwsConfigFile credentials = AwsConfigFile.read(awsPath.resolve("credentials"));
-            AwsConfigFile config = AwsConfigFile.read(awsPath.resolve("config"));
+            AwsProfileFiles files = AwsProfileFiles.read(awsPath);
             StringBuilder credentialsOut = new StringBuilder();
             StringBuilder configOut = new StringBuilder();
             List<String> secrets = new ArrayList<>();
             Set<String> seen = new LinkedHashSet<>();
-            boolean found = copy(profile, credentials, config, credentialsOut, configOut, secrets, seen);
+            boolean found = copy(profile, files, credentialsOut, configOut, secrets, seen);
             if (!found) {
                 throw new StepFailure("aws_profile '" + profile + "' is not in the credentials mounted at " + awsPath
                         + " (it was there when the scan was accepted)");
@@ -170,9 +171,8 @@ public class StagedCredentials {
     private static void secretsIn(Path directory, String profile, List<String> secrets) {
         List<String> found = new ArrayList<>();
         try {
-            copy(profile, AwsConfigFile.read(directory.resolve("credentials")), AwsConfigFile.read(directory.resolve("config")),
-                    new StringBuilder(), new StringBuilder(), found, new LinkedHashSet<>());
-        } catch (IOException | RuntimeException unreadable) {
+            copy(profile, AwsProfileFiles.read(directory), new StringBuilder(), new StringBuilder(), found, new LinkedHashSet<>());
+        } catch (RuntimeException unreadable) {
             return;
         }
         secrets.addAll(found);
@@ -183,44 +183,50 @@ public class StagedCredentials {
         return AmbientCredentials.SECRET_VARIABLES.stream().map(variables::get).filter(v -> v != null && !v.isBlank()).toList();
     }
 
-    private static boolean copy(String profile, AwsConfigFile credentials, AwsConfigFile config, StringBuilder credentialsOut,
-                                StringBuilder configOut, List<String> secrets, Set<String> seen) {
+    /**
+     * Writes the profile's settings from each file as the AWS SDK read them (so a section the SDKs ignore, such as a
+     * {@code [name]} without {@code profile } in {@code config}, is not staged either), then its {@code sso-session}
+     * and, recursively, its {@code source_profile}; collects the secret values met on the way.
+     */
+    private static boolean copy(String profile, AwsProfileFiles files, StringBuilder credentialsOut, StringBuilder configOut,
+                                List<String> secrets, Set<String> seen) {
         if (!seen.add(profile)) {
             return true;
         }
-        boolean found = false;
-        var inCredentials = credentials.section(profile);
-        if (inCredentials.isPresent()) {
-            found = true;
-            credentialsOut.append(inCredentials.get().text());
-            collectSecrets(inCredentials.get(), secrets);
-        }
-        var inConfig = config.section(profile.equals("default") ? "default" : "profile " + profile)
-                .or(() -> config.section(profile));
-        if (inConfig.isPresent()) {
-            found = true;
-            configOut.append(inConfig.get().text());
-            collectSecrets(inConfig.get(), secrets);
-            String session = inConfig.get().settings().get("sso_session");
+        var inCredentials = files.inCredentials(profile);
+        inCredentials.ifPresent(settings -> write(credentialsOut, profile, settings, secrets));
+        var inConfig = files.inConfig(profile);
+        inConfig.ifPresent(settings -> {
+            write(configOut, profile.equals("default") ? "default" : "profile " + profile, settings, secrets);
+            String session = setting(settings, "sso_session");
             if (session != null && seen.add("sso-session " + session)) {
-                config.section("sso-session " + session).ifPresent(s -> configOut.append(s.text()));
+                files.ssoSession(session).ifPresent(s -> write(configOut, "sso-session " + session, s, secrets));
             }
-        }
-        for (var section : new ArrayList<>(List.of(inCredentials, inConfig))) {
-            String source = section.map(s -> s.settings().get("source_profile")).orElse(null);
+        });
+        for (var settings : List.of(inCredentials, inConfig)) {
+            String source = settings.map(s -> setting(s, "source_profile")).orElse(null);
             if (source != null) {
-                copy(source, credentials, config, credentialsOut, configOut, secrets, seen);
+                copy(source, files, credentialsOut, configOut, secrets, seen);
             }
         }
-        return found;
+        return inCredentials.isPresent() || inConfig.isPresent();
     }
 
-    private static void collectSecrets(AwsConfigFile.Section section, List<String> secrets) {
-        section.settings().forEach((key, value) -> {
-            if (SECRET_KEYS.contains(key) && !value.isBlank()) {
+    private static void write(StringBuilder out, String section, Map<String, String> settings, List<String> secrets) {
+        out.append('[').append(section).append("]\n");
+        settings.forEach((key, value) -> {
+            // why: a sub-property block (s3 =, then indented lines) comes back as one value with line breaks; indented
+            // again it reads as it was written
+            out.append(key).append(" = ").append(value.replace("\n", "\n  ")).append('\n');
+            if (SECRET_KEYS.contains(key.toLowerCase(Locale.ROOT)) && !value.isBlank()) {
                 secrets.add(value);
             }
         });
+    }
+
+    private static String setting(Map<String, String> settings, String key) {
+        return settings.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(key)).map(Map.Entry::getValue).findFirst()
+                .orElse(null);
     }
 
     /**
@@ -247,21 +253,7 @@ public class StagedCredentials {
     /** The cache keys of the staged profiles' sessions: sha1(sso_session), else sha1(sso_start_url), per profile. */
     static Set<String> ssoCacheKeys(String config) {
         Set<String> keys = new LinkedHashSet<>();
-        Map<String, String> section = null;
-        List<Map<String, String>> profiles = new ArrayList<>();
-        for (String line : config.split("\n")) {
-            String trimmed = line.trim();
-            if (trimmed.startsWith("[")) {
-                String name = trimmed.replaceAll("^\\[\\s*|\\s*].*$", "");
-                section = new java.util.HashMap<>();
-                if (!name.startsWith("sso-session")) {
-                    profiles.add(section);
-                }
-            } else if (section != null && trimmed.contains("=")) {
-                section.put(trimmed.substring(0, trimmed.indexOf('=')).trim(), trimmed.substring(trimmed.indexOf('=') + 1).trim());
-            }
-        }
-        for (Map<String, String> profile : profiles) {
+        for (Map<String, String> profile : AwsProfileFiles.configProfiles(config).values()) {
             String input = profile.get("sso_session") != null ? profile.get("sso_session") : profile.get("sso_start_url");
             if (input != null && !input.isEmpty()) {
                 try {

@@ -1,5 +1,6 @@
 package io.nubicustos.worker.fleet;
 
+import io.nubicustos.support.aws.AwsProfileFiles;
 import io.nubicustos.worker.docker.DockerEngine;
 import io.nubicustos.worker.docker.HostHealth;
 import io.nubicustos.worker.step.StepExecutor;
@@ -7,7 +8,6 @@ import io.nubicustos.worker.system.WorkerIdentity;
 import io.nubicustos.worker.system.WorkerProperties;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
-import io.nubicustos.model.credentials.AwsProfileNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -126,7 +126,7 @@ class WorkerHeartbeat {
     /** The names of the profiles this worker can stage (names only); null (the row keeps what it had) when unreadable. */
     private String awsProfilesJson() {
         try {
-            return json.writeValueAsString(AwsProfileNames.read(awsPath));
+            return json.writeValueAsString(AwsProfileFiles.read(awsPath).names());
         } catch (RuntimeException e) {
             log.debug("Could not read the AWS profile names in {} ({})", awsPath, e.toString());
             return null;

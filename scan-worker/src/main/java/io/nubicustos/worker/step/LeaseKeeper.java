@@ -1,5 +1,7 @@
 package io.nubicustos.worker.step;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.nubicustos.worker.system.WorkerProperties;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -30,13 +32,16 @@ class LeaseKeeper {
     private final StepRepository steps;
     private final StepExecutor executor;
     private final Duration interval;
+    /** Rounds that could not renew (the database is away): what an outage test, and an alert, can wait on. */
+    private final Counter failures;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "lease-keeper");
         t.setDaemon(true);
         return t;
     });
 
-    LeaseKeeper(StepRepository steps, StepExecutor executor, WorkerProperties properties) {
+    LeaseKeeper(StepRepository steps, StepExecutor executor, WorkerProperties properties, MeterRegistry meters) {
+        this.failures = meters.counter("nubicustos.worker.lease.renewal.failures");
         this.steps = steps;
         this.executor = executor;
         this.interval = properties.worker().leaseRenewInterval();
@@ -53,6 +58,7 @@ class LeaseKeeper {
             runOnce();
         } catch (RuntimeException e) {
             next = RETRY;
+            failures.increment();
             log.warn("Lease renewal failed ({}); retrying every {} until it succeeds", e.toString(), RETRY);
         } finally {
             if (!thread.isShutdown()) {

@@ -1,5 +1,6 @@
 package io.nubicustos.worker.step;
 
+import io.nubicustos.support.time.Backoff;
 import io.nubicustos.worker.system.WorkerProperties;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -28,7 +29,7 @@ public class RecoveryPolicy {
     }
 
     private final int maxAttempts;
-    private final Duration retryBackoff;
+    private final Backoff retryBackoff;
     private final Duration foreignHostGrace;
 
     @Autowired
@@ -38,7 +39,8 @@ public class RecoveryPolicy {
 
     RecoveryPolicy(int maxAttempts, Duration retryBackoff, Duration foreignHostGrace) {
         this.maxAttempts = maxAttempts;
-        this.retryBackoff = retryBackoff;
+        // why: at most ten times the first wait: a step requeued often waits longer, never so long that the scan seems stuck
+        this.retryBackoff = new Backoff(retryBackoff, retryBackoff.multipliedBy(10));
         this.foreignHostGrace = foreignHostGrace;
     }
 
@@ -60,9 +62,9 @@ public class RecoveryPolicy {
         return attempt < maxAttempts;
     }
 
-    /** How long a step handed back to the queue waits before it can be claimed: longer after each attempt. */
+    /** How long a step handed back to the queue waits before it can be claimed: doubled after each attempt. */
     public Duration backoff(int attempt) {
-        return retryBackoff.multipliedBy(attempt);
+        return retryBackoff.after(attempt);
     }
 
     /** How long past its lease a step on another Docker host is left to its own worker. */

@@ -56,7 +56,8 @@ public record WorkerProperties(@DefaultValue Worker worker, @DefaultValue Report
      *                            stdout); past it the capture stops at the last whole line and the step's note says so
      * @param stdoutTimeout       the longest the worker spends saving a tool's standard output
      * @param retryBackoff        how long a step handed back to the queue for another attempt waits before it can be
-     *                            claimed, times the attempts it has had (a restarting engine gets time to come back)
+     *                            claimed, doubled after each attempt up to ten times itself (a restarting engine gets
+     *                            time to come back)
      * @param cancelCheckInterval how often the worker looks for cancelled steps among those it runs (and kills them)
      * @param foreignHostGrace    how long past its lease a step on another Docker host is left to its own worker
      *                            before any worker takes it over (it cannot see that host's containers)

@@ -31,6 +31,8 @@ class RecoveryPolicyTest {
         assertThat(policy.retries(3)).isFalse();
         assertThat(policy.backoff(1)).isEqualTo(Duration.ofSeconds(5));
         assertThat(policy.backoff(2)).isEqualTo(Duration.ofSeconds(10));
+        assertThat(policy.backoff(3)).isEqualTo(Duration.ofSeconds(20));
+        assertThat(policy.backoff(9)).as("at most ten times the first").isEqualTo(Duration.ofSeconds(50));
         assertThat(policy.retrying("the engine refused", 1)).isEqualTo("the engine refused; retrying (attempt 1 of 3)");
     }
 

@@ -1,5 +1,6 @@
 package io.nubicustos.worker.credentials;
 
+import io.nubicustos.support.aws.AwsProfileFiles;
 import io.nubicustos.worker.reports.ReportDirectories;
 import io.nubicustos.worker.system.WorkerProperties;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * tokens the operator signed in with. The file names are botocore's: sha1 of the sso_session name, else of the start
  * URL (boto/botocore@0e6e2404b85dc336dd2889814e089bde7d1a4c55, botocore/utils.py:3398).
  */
-class SsoCacheStagingTest {
+class ProfileStagingTest {
 
     @TempDir
     Path root;
@@ -61,6 +62,42 @@ class SsoCacheStagingTest {
         }
         assertThat(StagedCredentials.ssoCacheKeys("[profile legacy]\nsso_start_url = https://legacy.awsapps.com/start\n"))
                 .containsExactly(sha1("https://legacy.awsapps.com/start"));
+    }
+
+    @Test
+    void anAssumedRoleProfileIsStagedWithItsSourceAsTheSdkReadsThem() throws Exception {
+        Path aws = Files.createDirectories(root.resolve("aws-roles"));
+        Files.writeString(aws.resolve("credentials"), """
+                [security]
+                aws_access_key_id = AKIAEXAMPLESECURITY
+                aws_secret_access_key = security-secret-value
+                [unrelated]
+                aws_access_key_id = AKIAEXAMPLEUNRELATED
+                aws_secret_access_key = unrelated-secret-value
+                """);
+        Files.writeString(aws.resolve("config"), """
+                [profile audit]
+                role_arn = arn:aws:iam::123456789012:role/SecurityAudit
+                source_profile = security
+                external_id = nubicustos
+                s3 =
+                  max_concurrent_requests = 4
+                [audit]
+                region = ignored-by-the-sdks
+                """);
+        StagedCredentials credentials = credentials(aws);
+        StagedCredentials.Staged staged = credentials.stage("exec-role-1", "audit");
+
+        AwsProfileFiles read = AwsProfileFiles.read(staged.directory());
+        assertThat(read.names()).containsExactlyInAnyOrder("audit", "security");
+        assertThat(read.inConfig("audit")).get().satisfies(audit -> {
+            assertThat(audit).containsEntry("role_arn", "arn:aws:iam::123456789012:role/SecurityAudit")
+                    .containsEntry("source_profile", "security").containsEntry("external_id", "nubicustos").doesNotContainKey("region");
+            assertThat(audit.get("s3")).contains("max_concurrent_requests = 4");
+        });
+        assertThat(read.inCredentials("security")).get().extracting(s -> s.get("aws_secret_access_key")).isEqualTo("security-secret-value");
+        assertThat(credentials.secretsOf("audit")).as("the source profile's keys, redacted; never another profile's")
+                .containsExactlyInAnyOrder("AKIAEXAMPLESECURITY", "security-secret-value");
     }
 
     private static String sha1(String text) throws Exception {
