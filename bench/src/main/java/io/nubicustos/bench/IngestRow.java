@@ -1,6 +1,6 @@
 package io.nubicustos.bench;
 
-import io.nubicustos.processor.processing.IngestProbe;
+import io.nubicustos.processor.findings.IngestProbe;
 import io.nubicustos.testsupport.LargeProwlerReport;
 
 import java.nio.charset.StandardCharsets;

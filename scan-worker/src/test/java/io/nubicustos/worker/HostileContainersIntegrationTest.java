@@ -10,7 +10,7 @@ import io.nubicustos.testsupport.RealInfrastructure;
 import io.nubicustos.testsupport.Samples;
 import io.nubicustos.testsupport.StandInImage;
 import io.nubicustos.testsupport.TestDirectories;
-import io.nubicustos.worker.docker.StdoutCapture;
+import io.nubicustos.worker.step.StdoutCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

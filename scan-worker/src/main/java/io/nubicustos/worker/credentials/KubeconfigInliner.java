@@ -1,6 +1,6 @@
 package io.nubicustos.worker.credentials;
 
-import io.nubicustos.worker.docker.StepFailure;
+import io.nubicustos.worker.StepFailure;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;

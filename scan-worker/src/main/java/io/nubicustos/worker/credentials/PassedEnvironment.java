@@ -2,7 +2,7 @@ package io.nubicustos.worker.credentials;
 
 import io.nubicustos.model.catalog.PassedVariables;
 import io.nubicustos.model.scan.StepPlan;
-import io.nubicustos.worker.docker.StepFailure;
+import io.nubicustos.worker.StepFailure;
 import io.nubicustos.worker.system.WorkerIdentity;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import io.nubicustos.model.files.SafeTree;
-import io.nubicustos.worker.docker.StepFailure;
+import io.nubicustos.worker.StepFailure;
 import io.nubicustos.worker.reports.ReportDirectories;
 import io.nubicustos.worker.system.WorkerProperties;
 import org.slf4j.Logger;

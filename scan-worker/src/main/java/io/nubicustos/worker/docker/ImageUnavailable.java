@@ -1,5 +1,6 @@
 package io.nubicustos.worker.docker;
 
+import io.nubicustos.worker.StepFailure;
 /**
  * The step's image cannot be had or cannot run on this host: not present and not pullable, or its entrypoint
  * (or user) does not exist in it. That is the tool's problem, not the host's: the step fails saying which image

@@ -8,8 +8,6 @@ import io.nubicustos.model.scan.StepStatus;
 import io.nubicustos.worker.docker.ContainerExit;
 import io.nubicustos.worker.docker.ContainerRunner;
 import io.nubicustos.worker.docker.DockerEngine;
-import io.nubicustos.worker.docker.StdoutCapture;
-import io.nubicustos.worker.docker.StepLogs;
 import io.nubicustos.worker.reports.ReportDirectories;
 import io.nubicustos.worker.system.WorkerProperties;
 import org.slf4j.Logger;

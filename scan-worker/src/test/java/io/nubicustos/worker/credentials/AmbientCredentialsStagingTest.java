@@ -1,6 +1,6 @@
 package io.nubicustos.worker.credentials;
 
-import io.nubicustos.worker.docker.StepFailure;
+import io.nubicustos.worker.StepFailure;
 import io.nubicustos.worker.reports.ReportDirectories;
 import io.nubicustos.worker.system.WorkerProperties;
 import org.junit.jupiter.api.Test;

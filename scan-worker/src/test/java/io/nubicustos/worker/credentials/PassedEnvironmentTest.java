@@ -2,7 +2,7 @@ package io.nubicustos.worker.credentials;
 
 import io.nubicustos.model.catalog.ResourceLimits;
 import io.nubicustos.model.scan.StepPlan;
-import io.nubicustos.worker.docker.StepFailure;
+import io.nubicustos.worker.StepFailure;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,5 +1,6 @@
-package io.nubicustos.processor.processing;
+package io.nubicustos.processor.settle;
 
+import io.nubicustos.processor.degradation.SettledScanReview;
 import io.nubicustos.model.scan.ScanStatus;
 import io.nubicustos.model.scan.ScanTransitions;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,7 +34,7 @@ import java.time.Duration;
  * their transaction.
  */
 @Component
-class ScanFinalizer {
+public class ScanFinalizer {
 
     private static final Logger log = LoggerFactory.getLogger(ScanFinalizer.class);
 
@@ -79,13 +80,13 @@ class ScanFinalizer {
      * step's transaction to release the row would then write counts taken before that transaction committed, and the
      * last step to settle the scan would settle it without the other step's findings.
      */
-    void recount(UUID scanId) {
+    public void recount(UUID scanId) {
         jdbc.sql(LOCK_SCAN).param("id", scanId).query().listOfRows();
         jdbc.sql(RECOUNT).param("id", scanId).update();
     }
 
     /** Settles the scan if all its steps are terminal; answers the new status when it did. */
-    Optional<String> settleIfDone(UUID scanId) {
+    public Optional<String> settleIfDone(UUID scanId) {
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
         Optional<Map<String, Object>> settled = jdbc.sql(ScanTransitions.SETTLE.sql()).param("id", scanId).param("now", now).query().listOfRows()
                 .stream().findFirst();

@@ -1,5 +1,6 @@
-package io.nubicustos.processor.processing;
+package io.nubicustos.processor.step;
 
+import io.nubicustos.processor.degradation.Degradation;
 import io.nubicustos.model.finding.Finding;
 import io.nubicustos.processor.report.FindingSink;
 
@@ -17,7 +18,7 @@ import java.util.Set;
  * Distinct values are kept as 64-bit hashes, at most {@link #MAX_DISTINCT} of each: a count that reaches it stops
  * there, on both sides of a comparison, so a report of any size costs bounded memory.
  */
-final class StepCoverage implements FindingSink {
+public final class StepCoverage implements FindingSink {
 
     static final int MAX_DISTINCT = 200_000;
 

@@ -1,4 +1,4 @@
-package io.nubicustos.processor.processing;
+package io.nubicustos.processor.step;
 
 import io.nubicustos.model.messaging.Topics;
 import io.nubicustos.testsupport.RealInfrastructure;

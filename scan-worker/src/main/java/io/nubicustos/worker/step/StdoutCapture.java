@@ -1,5 +1,7 @@
-package io.nubicustos.worker.docker;
+package io.nubicustos.worker.step;
 
+import io.nubicustos.worker.docker.DockerEngine;
+import io.nubicustos.worker.StepFailure;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Frame;
 import org.springframework.stereotype.Component;

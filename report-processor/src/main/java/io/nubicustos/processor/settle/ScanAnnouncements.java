@@ -1,4 +1,4 @@
-package io.nubicustos.processor.processing;
+package io.nubicustos.processor.settle;
 
 import io.nubicustos.model.messaging.OutboxChannel;
 import io.nubicustos.model.messaging.Topics;
@@ -17,7 +17,7 @@ import java.util.UUID;
  * api-gateway's relay when the transaction commits.
  */
 @Component
-class ScanAnnouncements {
+public class ScanAnnouncements {
 
     private final JdbcClient jdbc;
     private final ObjectMapper json;
@@ -28,7 +28,7 @@ class ScanAnnouncements {
     }
 
     /** Publishes the event on Kafka and to its webhook subscribers. */
-    void publish(UUID scanId, Map<String, Object> event, OffsetDateTime now) {
+    public void publish(UUID scanId, Map<String, Object> event, OffsetDateTime now) {
         String payload = json.writeValueAsString(event);
         jdbc.sql(OutboxChannel.INSERT).param("topic", Topics.SCAN_EVENTS).param("key", scanId.toString()).param("payload", payload)
                 .param("now", now).update();
@@ -38,7 +38,7 @@ class ScanAnnouncements {
     }
 
     /** Sends the event to its webhook subscribers only; {@code severityRank} is for {@code findings.new}. */
-    void toWebhooks(UUID scanId, Map<String, Object> event, int severityRank, OffsetDateTime now) {
+    public void toWebhooks(UUID scanId, Map<String, Object> event, int severityRank, OffsetDateTime now) {
         toWebhooks(scanId, event, json.writeValueAsString(event), severityRank, now);
     }
 

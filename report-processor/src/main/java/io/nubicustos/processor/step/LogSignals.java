@@ -1,4 +1,4 @@
-package io.nubicustos.processor.processing;
+package io.nubicustos.processor.step;
 
 import io.nubicustos.processor.report.BoundedLines;
 
@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * worker's own file (outside the container's report directory), bounded in size by the worker; it is read with
  * lines cut at a bounded length, never following a link.
  */
-final class LogSignals {
+public final class LogSignals {
 
     /** What one step's log says; zero when there is no log. */
     record Counts(long accessDenied, long throttling) {

@@ -1,4 +1,4 @@
-package io.nubicustos.processor.processing;
+package io.nubicustos.processor.degradation;
 
 import io.nubicustos.processor.system.ProcessorProperties;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.nubicustos.processor.processing;
+package io.nubicustos.processor.step;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,6 @@
-package io.nubicustos.processor.processing;
+package io.nubicustos.processor.step;
 
+import io.nubicustos.processor.settle.ScanFinalizer;
 import io.nubicustos.model.lifecycle.StatusSql;
 import io.nubicustos.model.scan.StepStatus;
 import io.nubicustos.processor.system.ProcessorProperties;
@@ -23,7 +24,7 @@ import org.springframework.scheduling.config.ScheduledTaskRegistrar;
  * terminal but which were never settled are settled.
  */
 @Component
-class ProcessorSweeper implements SchedulingConfigurer {
+public class ProcessorSweeper implements SchedulingConfigurer {
 
     private static final Logger log = LoggerFactory.getLogger(ProcessorSweeper.class);
 

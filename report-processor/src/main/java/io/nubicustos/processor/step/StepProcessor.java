@@ -1,5 +1,8 @@
-package io.nubicustos.processor.processing;
+package io.nubicustos.processor.step;
 
+import io.nubicustos.processor.findings.FindingWriter;
+import io.nubicustos.processor.findings.ReportParsers;
+import io.nubicustos.processor.settle.ScanFinalizer;
 import io.nubicustos.model.lifecycle.StatusSql;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

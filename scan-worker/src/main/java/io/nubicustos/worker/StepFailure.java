@@ -1,4 +1,4 @@
-package io.nubicustos.worker.docker;
+package io.nubicustos.worker;
 
 /**
  * A step cannot run for a reason of its own that retrying, here or on another host, will not fix (its

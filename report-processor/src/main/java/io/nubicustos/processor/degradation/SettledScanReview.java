@@ -1,5 +1,6 @@
-package io.nubicustos.processor.processing;
+package io.nubicustos.processor.degradation;
 
+import io.nubicustos.processor.settle.ScanAnnouncements;
 import io.nubicustos.model.lifecycle.StatusSql;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nubicustos.model.finding.Severity;
@@ -27,7 +28,7 @@ import java.util.UUID;
  * announces {@code scan.degraded}; new failing findings are announced to {@code findings.new} subscribers.
  */
 @Component
-class SettledScanReview {
+public class SettledScanReview {
 
     private static final Logger log = LoggerFactory.getLogger(SettledScanReview.class);
     private static final String SOURCE = "/nubicustos/report-processor";
@@ -90,7 +91,7 @@ class SettledScanReview {
     }
 
     /** Reviews a scan that settled {@code completed} or {@code failed} in the caller's transaction. */
-    void review(UUID scanId, String status, String profile, OffsetDateTime now) {
+    public void review(UUID scanId, String status, String profile, OffsetDateTime now) {
         List<ToolBaseline> tools = jdbc.sql(BASELINES).param("id", scanId).query((rs, n) -> new ToolBaseline(rs.getString("tool"),
                 rs.getString("now"), rs.getString("before"), rs.getObject("baseline", UUID.class))).list();
         degradation(scanId, tools, status, profile, now);

@@ -1,4 +1,4 @@
-package io.nubicustos.processor.processing;
+package io.nubicustos.processor.findings;
 
 import io.nubicustos.model.finding.Finding;
 import io.nubicustos.model.finding.Severity;
@@ -41,7 +41,7 @@ import org.springframework.jdbc.UncategorizedSQLException;
  * fingerprints not stored yet and adds to the occurrences of the others. Re-processing stays idempotent:
  * the step's findings are deleted first, in the same transaction.
  */
-final class FindingWriter implements FindingSink {
+public final class FindingWriter implements FindingSink {
 
     static final String COLUMNS = "scan_id, step_id, tool, check_id, title, severity, status, account, region, service, "
             + "resource_id, description, remediation, compliance, observed_at, fingerprint, occurrences";
@@ -79,7 +79,7 @@ final class FindingWriter implements FindingSink {
     private long filteredOut;
     private long stored;
 
-    FindingWriter(Connection connection, ObjectMapper json, UUID scanId, UUID stepId, Set<Severity> severityFilter) {
+    public FindingWriter(Connection connection, ObjectMapper json, UUID scanId, UUID stepId, Set<Severity> severityFilter) {
         try {
             this.connection = connection;
             this.copy = connection.unwrap(PGConnection.class).getCopyAPI();
@@ -115,7 +115,7 @@ final class FindingWriter implements FindingSink {
     }
 
     /** Ends the COPY and merges the set-aside rows; answers the rows stored. */
-    long finish() {
+    public long finish() {
         if (!chunk.isEmpty()) {
             handOff(chunk);
         }
@@ -132,7 +132,7 @@ final class FindingWriter implements FindingSink {
     }
 
     /** Stops storing (the report was refused): the COPY is cancelled and the transaction rolls back. */
-    void abort() {
+    public void abort() {
         storeFailure = storeFailure == null ? new IllegalStateException("aborted") : storeFailure;
         handOff.clear();
         handOff.offer(END);
@@ -144,12 +144,12 @@ final class FindingWriter implements FindingSink {
         return stored;
     }
 
-    long filteredOut() {
+    public long filteredOut() {
         return filteredOut;
     }
 
     /** What cleaning changed to make the findings storable; empty when nothing. */
-    String cleaningSummary() {
+    public String cleaningSummary() {
         return storable.summary();
     }
 

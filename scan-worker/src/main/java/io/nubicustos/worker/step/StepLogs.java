@@ -1,5 +1,6 @@
-package io.nubicustos.worker.docker;
+package io.nubicustos.worker.step;
 
+import io.nubicustos.worker.docker.DockerEngine;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.StreamType;

@@ -1,4 +1,4 @@
-package io.nubicustos.processor.processing;
+package io.nubicustos.processor.step;
 
 import io.nubicustos.model.messaging.StepCompleted;
 import io.nubicustos.model.messaging.Topics;
@@ -13,7 +13,7 @@ import tools.jackson.databind.ObjectMapper;
  * to the dead-letter topic without retrying.
  */
 @Component
-class StepCompletedListener {
+public class StepCompletedListener {
 
     private final StepProcessor processor;
     private final ObjectMapper json;

@@ -1,4 +1,4 @@
-package io.nubicustos.processor.processing;
+package io.nubicustos.processor.findings;
 
 import io.nubicustos.processor.report.ReportParser;
 import io.nubicustos.processor.report.cloudfox.CloudFoxParser;
