@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.metrics;
 
+import io.nubicustos.support.loop.PeriodicTasks;
 import io.nubicustos.model.lifecycle.StatusSql;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,7 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
-import org.springframework.scheduling.config.FixedDelayTask;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 
@@ -66,7 +66,10 @@ class FleetGauges implements SchedulingConfigurer {
     private final MultiGauge findings;
     private final AtomicReference<Double> oldestQueued = new AtomicReference<>(0.0);
 
+    private final MeterRegistry meters;
+
     FleetGauges(JdbcClient jdbc, ToolCatalog catalog, GatewayProperties properties, MeterRegistry meters) {
+        this.meters = meters;
         this.jdbc = jdbc;
         this.tools = catalog.tools().stream().map(ToolDefinition::name).toList();
         this.interval = properties.metrics().fleetInterval();
@@ -82,7 +85,7 @@ class FleetGauges implements SchedulingConfigurer {
 
     @Override
     public void configureTasks(ScheduledTaskRegistrar registrar) {
-        registrar.addFixedDelayTask(new FixedDelayTask(this::refreshQuietly, interval, Duration.ZERO));
+        PeriodicTasks.everyFromStart(registrar, meters, "refreshing the fleet gauges", interval, this::refreshQuietly);
     }
 
     private void refreshQuietly() {

@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.outbox;
 
+import io.nubicustos.support.loop.PeriodicTasks;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nubicustos.gateway.system.GatewayProperties;
@@ -13,9 +14,7 @@ import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
-import org.springframework.scheduling.config.FixedDelayTask;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
-import java.time.Duration;
 
 /**
  * The outbox's upkeep: its gauges (backlog, parked rows, age of the oldest unpublished row), read by
@@ -44,7 +43,10 @@ class OutboxMaintenance implements SchedulingConfigurer {
     private final Clock clock;
     private final AtomicReference<Map<String, Object>> last = new AtomicReference<>(Map.of());
 
+    private final MeterRegistry meters;
+
     OutboxMaintenance(JdbcClient jdbc, GatewayProperties properties, Clock clock, MeterRegistry meters) {
+        this.meters = meters;
         this.jdbc = jdbc;
         this.settings = properties.outbox();
         this.clock = clock;
@@ -58,8 +60,8 @@ class OutboxMaintenance implements SchedulingConfigurer {
 
     @Override
     public void configureTasks(ScheduledTaskRegistrar registrar) {
-        registrar.addFixedDelayTask(new FixedDelayTask(this::refreshGauges, settings.gaugeInterval(), Duration.ZERO));
-        registrar.addFixedDelayTask(new FixedDelayTask(this::scheduledPurge, settings.purgeInterval(), settings.purgeInterval()));
+        PeriodicTasks.everyFromStart(registrar, meters, "refreshing the outbox gauges", settings.gaugeInterval(), this::refreshGauges);
+        PeriodicTasks.every(registrar, meters, "purging published outbox rows", settings.purgeInterval(), this::purgeOnce);
     }
 
     void refreshGauges() {
@@ -74,14 +76,6 @@ class OutboxMaintenance implements SchedulingConfigurer {
     private double value(String key) {
         Object value = last.get().get(key);
         return value instanceof Number n ? n.doubleValue() : Double.NaN;
-    }
-
-    void scheduledPurge() {
-        try {
-            purgeOnce();
-        } catch (RuntimeException e) {
-            log.warn("Purging published outbox rows failed ({}); retrying next round", e.toString());
-        }
     }
 
     /** Deletes published rows older than the retention, batch by batch; answers how many. */

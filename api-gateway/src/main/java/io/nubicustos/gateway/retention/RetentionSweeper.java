@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.retention;
 
+import io.nubicustos.support.loop.PeriodicTasks;
 import io.nubicustos.model.lifecycle.StatusSql;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nubicustos.gateway.system.GatewayProperties;
@@ -9,7 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
-import org.springframework.scheduling.config.FixedDelayTask;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 
@@ -69,15 +69,7 @@ public class RetentionSweeper implements SchedulingConfigurer {
 
     @Override
     public void configureTasks(ScheduledTaskRegistrar registrar) {
-        registrar.addFixedDelayTask(new FixedDelayTask(this::scheduled, settings.interval(), settings.interval()));
-    }
-
-    void scheduled() {
-        try {
-            runOnce();
-        } catch (RuntimeException e) {
-            log.warn("Pruning old data failed ({}); retrying next round", e.toString());
-        }
+        PeriodicTasks.every(registrar, meters, "pruning old data", settings.interval(), this::runOnce);
     }
 
     /** What one round removed. */

@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.schedule;
 
+import io.nubicustos.support.loop.PeriodicTasks;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nubicustos.gateway.scan.ScanCreator;
 import io.nubicustos.gateway.scan.ScanRequest;
@@ -9,7 +10,6 @@ import io.nubicustos.gateway.web.ApiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
-import org.springframework.scheduling.config.FixedDelayTask;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.TransactionDefinition;
@@ -57,16 +57,7 @@ public class ScheduleRunner implements SchedulingConfigurer {
 
     @Override
     public void configureTasks(ScheduledTaskRegistrar registrar) {
-        Duration every = settings.checkInterval();
-        registrar.addFixedDelayTask(new FixedDelayTask(this::scheduled, every, every));
-    }
-
-    void scheduled() {
-        try {
-            runOnce();
-        } catch (RuntimeException e) {
-            log.warn("Firing due schedules failed ({}); retrying next round", e.toString());
-        }
+        PeriodicTasks.every(registrar, meters, "firing due schedules", settings.checkInterval(), this::runOnce);
     }
 
     /** Fires the schedules due now (at most a batch); answers how many due times were handled. */

@@ -1,5 +1,7 @@
 package io.nubicustos.processor.step;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.nubicustos.support.loop.PeriodicTasks;
 import io.nubicustos.processor.settle.ScanFinalizer;
 import io.nubicustos.model.lifecycle.StatusSql;
 import io.nubicustos.model.scan.StepStatus;
@@ -15,7 +17,6 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
-import org.springframework.scheduling.config.FixedDelayTask;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 
 /**
@@ -47,8 +48,11 @@ public class ProcessorSweeper implements SchedulingConfigurer {
     private final Clock clock;
     private final ProcessorProperties.Processor settings;
 
+    private final MeterRegistry meters;
+
     ProcessorSweeper(JdbcClient jdbc, StepProcessor processor, ScanFinalizer finalizer, TransactionTemplate tx, Clock clock,
-                     ProcessorProperties properties) {
+                     ProcessorProperties properties, MeterRegistry meters) {
+        this.meters = meters;
         this.jdbc = jdbc;
         this.processor = processor;
         this.finalizer = finalizer;
@@ -59,15 +63,7 @@ public class ProcessorSweeper implements SchedulingConfigurer {
 
     @Override
     public void configureTasks(ScheduledTaskRegistrar registrar) {
-        registrar.addFixedDelayTask(new FixedDelayTask(this::scheduled, settings.sweepInterval(), settings.sweepInterval()));
-    }
-
-    void scheduled() {
-        try {
-            runOnce();
-        } catch (RuntimeException e) {
-            log.warn("Processor sweep failed ({}); retrying next round", e.toString());
-        }
+        PeriodicTasks.every(registrar, meters, "the processor sweep", settings.sweepInterval(), this::runOnce);
     }
 
     int runOnce() {

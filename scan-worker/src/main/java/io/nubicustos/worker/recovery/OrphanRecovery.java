@@ -1,5 +1,6 @@
 package io.nubicustos.worker.recovery;
 
+import io.nubicustos.support.loop.PeriodicTasks;
 import com.github.dockerjava.api.model.Container;
 import io.nubicustos.worker.credentials.StagedCredentials;
 import io.nubicustos.worker.docker.ContainerRunner;
@@ -23,7 +24,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
-import org.springframework.scheduling.config.FixedDelayTask;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import io.nubicustos.worker.system.WorkerProperties;
 import io.micrometer.core.instrument.Counter;
@@ -59,9 +59,12 @@ public class OrphanRecovery implements SchedulingConfigurer {
     private final Counter takeovers;
     private final Counter adoptions;
 
+    private final MeterRegistry meters;
+
     OrphanRecovery(StepRepository steps, StepRunner runner, StepExecutor executor, ContainerRunner containers,
                    DockerEngine engine, StagedCredentials credentials, HostHealth health, RecoveryPolicy recovery,
                    WorkerProperties properties, MeterRegistry meters) {
+        this.meters = meters;
         this.takeovers = Counter.builder("nubicustos.step.takeovers")
                 .description("Steps this worker took over because their worker's lease expired").register(meters);
         this.adoptions = Counter.builder("nubicustos.step.adoptions")
@@ -97,15 +100,7 @@ public class OrphanRecovery implements SchedulingConfigurer {
 
     @Override
     public void configureTasks(ScheduledTaskRegistrar registrar) {
-        registrar.addFixedDelayTask(new FixedDelayTask(this::scheduled, sweepInterval, sweepInterval));
-    }
-
-    void scheduled() {
-        try {
-            runOnce();
-        } catch (RuntimeException e) {
-            log.warn("Orphan sweep failed ({}); retrying next round", e.toString());
-        }
+        PeriodicTasks.every(registrar, meters, "the orphan sweep", sweepInterval, this::runOnce);
     }
 
     /** Takes over and adopts steps with expired leases, and clears what settled steps left; answers how many were adopted. */

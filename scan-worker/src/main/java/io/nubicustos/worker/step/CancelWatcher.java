@@ -1,5 +1,7 @@
 package io.nubicustos.worker.step;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.nubicustos.support.loop.PeriodicTasks;
 import io.nubicustos.model.scan.StepStatus;
 import io.nubicustos.worker.docker.ContainerRunner;
 import io.nubicustos.worker.system.WorkerIdentity;
@@ -11,7 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
-import org.springframework.scheduling.config.FixedDelayTask;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import java.time.Duration;
 import io.nubicustos.worker.system.WorkerProperties;
@@ -36,8 +37,11 @@ class CancelWatcher implements SchedulingConfigurer {
     private final String workerId;
     private final Duration interval;
 
+    private final MeterRegistry meters;
+
     CancelWatcher(StepRepository steps, RunningContainers running, ContainerRunner containers, WorkerIdentity identity,
-                  WorkerProperties properties) {
+                  WorkerProperties properties, MeterRegistry meters) {
+        this.meters = meters;
         this.interval = properties.worker().cancelCheckInterval();
         this.steps = steps;
         this.running = running;
@@ -47,15 +51,7 @@ class CancelWatcher implements SchedulingConfigurer {
 
     @Override
     public void configureTasks(ScheduledTaskRegistrar registrar) {
-        registrar.addFixedDelayTask(new FixedDelayTask(this::scheduled, interval, interval));
-    }
-
-    void scheduled() {
-        try {
-            runOnce();
-        } catch (RuntimeException e) {
-            log.warn("Checking for cancelled steps failed ({}); retrying next round", e.toString());
-        }
+        PeriodicTasks.every(registrar, meters, "checking for cancelled steps", interval, this::runOnce);
     }
 
     /** Answers how many containers were killed (cancelled steps); steps taken over are let go of. */
