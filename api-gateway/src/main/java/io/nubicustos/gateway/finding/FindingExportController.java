@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.finding;
 
+import tools.jackson.databind.ObjectMapper;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -41,7 +42,10 @@ class FindingExportController {
 
     private final Clock clock;
 
-    FindingExportController(JdbcTemplate jdbc, TransactionTemplate tx, ScanQueries scans, Clock clock) {
+    private final ObjectMapper mapper;
+
+    FindingExportController(JdbcTemplate jdbc, TransactionTemplate tx, ScanQueries scans, Clock clock, ObjectMapper mapper) {
+        this.mapper = mapper;
         this.clock = clock;
         this.jdbc = jdbc;
         this.tx = tx;
@@ -75,7 +79,7 @@ class FindingExportController {
         boolean all = status.equals("all");
         FindingStreamWriter writer = switch (format) {
             case "csv" -> new CsvFindingWriter();
-            case "json" -> new JsonFindingWriter(id);
+            case "json" -> new JsonFindingWriter(mapper, id);
             case "sarif" -> new SarifFindingWriter(toolVersions(id));
             default -> throw ApiException.badRequest("format", "unknown format '" + format + "'; use csv, json or sarif");
         };

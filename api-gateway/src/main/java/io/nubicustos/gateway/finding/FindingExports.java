@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.finding;
 
+import tools.jackson.databind.ObjectMapper;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.stereotype.Component;
@@ -20,7 +21,10 @@ public class FindingExports {
     private final JdbcTemplate jdbc;
     private final Clock clock;
 
-    FindingExports(JdbcTemplate jdbc, Clock clock) {
+    private final ObjectMapper mapper;
+
+    FindingExports(JdbcTemplate jdbc, Clock clock, ObjectMapper mapper) {
+        this.mapper = mapper;
         this.jdbc = jdbc;
         this.clock = clock;
     }
@@ -28,7 +32,7 @@ public class FindingExports {
     public void writeJson(UUID scanId, OutputStream out) {
         JdbcTemplate cursor = new JdbcTemplate(jdbc.getDataSource());
         cursor.setFetchSize(500);
-        JsonFindingWriter writer = new JsonFindingWriter(scanId);
+        JsonFindingWriter writer = new JsonFindingWriter(mapper, scanId);
         writer.start(out);
         cursor.query(ROWS, (RowCallbackHandler) writer::row, OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC), scanId);
         writer.finish();

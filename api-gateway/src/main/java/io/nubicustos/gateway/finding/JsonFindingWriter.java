@@ -1,21 +1,26 @@
 package io.nubicustos.gateway.finding;
 
 import tools.jackson.core.JsonGenerator;
-import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.ObjectMapper;
 
 import java.io.OutputStream;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.UUID;
 
-/** {@code {"scan_id": ..., "findings": [ ... ]}}, written with a streaming generator. */
+/**
+ * {@code {"scan_id": ..., "findings": [ ... ]}}, written with a streaming generator; each finding is the
+ * {@link FindingView} {@code GET /api/scans/{id}/findings} serves, written by the API's own mapper, so the export and the
+ * API cannot differ in a field's name, type or format.
+ */
 final class JsonFindingWriter implements FindingStreamWriter {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private final ObjectMapper mapper;
     private final UUID scanId;
     private JsonGenerator json;
 
-    JsonFindingWriter(UUID scanId) {
+    JsonFindingWriter(ObjectMapper mapper, UUID scanId) {
+        this.mapper = mapper;
         this.scanId = scanId;
     }
 
@@ -31,7 +36,7 @@ final class JsonFindingWriter implements FindingStreamWriter {
 
     @Override
     public void start(OutputStream out) {
-        json = JSON.createGenerator(out);
+        json = mapper.createGenerator(out);
         json.writeStartObject();
         json.writeStringProperty("scan_id", scanId.toString());
         json.writeArrayPropertyStart("findings");
@@ -39,19 +44,7 @@ final class JsonFindingWriter implements FindingStreamWriter {
 
     @Override
     public void row(ResultSet rs) throws SQLException {
-        json.writeStartObject();
-        for (String column : CsvFindingWriter.COLUMNS) {
-            if (column.equals("compliance")) {
-                json.writeName("compliance");
-                json.writeRawValue(rs.getString("compliance"));
-            } else if (column.equals("occurrences")) {
-                json.writeNumberProperty("occurrences", rs.getInt("occurrences"));
-            } else {
-                Object value = rs.getObject(column);
-                json.writeStringProperty(column, value == null ? null : value.toString());
-            }
-        }
-        json.writeEndObject();
+        json.writePOJO(FindingQueries.row(rs));
     }
 
     @Override

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -80,6 +81,16 @@ class TriageIntegrationTest {
         assertThat(csv.lines().filter(l -> l.contains("public-logs")).findFirst().orElseThrow()).contains("false_positive");
         JsonNode sarif = JSON.readTree(RawHttp.get(port, "/api/scans/" + scan + "/findings/export?format=sarif", Map.of()).body());
         assertThat(sarif.at("/runs/0/results").findValues("suppressions")).hasSize(1);
+        // the JSON export writes each finding as the API serves it (but for first/last seen, which only the API's pages work out)
+        JsonNode exported = JSON.readTree(RawHttp.get(port, "/api/scans/" + scan + "/findings/export?format=json&status=all", Map.of()).body());
+        JsonNode served = call("GET", "/api/scans/" + scan + "/findings?status=all", null, 200).get("findings");
+        java.util.Set<String> servedFindings = new java.util.HashSet<>();
+        served.forEach(f -> servedFindings.add(((tools.jackson.databind.node.ObjectNode) f.deepCopy()).without(List.of("first_seen", "last_seen")).toString()));
+        java.util.Set<String> exportedFindings = new java.util.HashSet<>();
+        exported.get("findings").forEach(f -> exportedFindings.add(f.toString()));
+        assertThat(exportedFindings).hasSize(4).isEqualTo(servedFindings);
+        assertThat(exported.at("/findings").findValues("triage").stream().filter(t -> !t.isNull()).toList()).singleElement()
+                .satisfies(t -> assertThat(t.get("state").asString()).isEqualTo("false_positive"));
 
         CLOCK.set(Instant.parse("2026-12-01T00:00:01Z"));
         assertThat(call("GET", "/api/scans/" + scan + "/status", null, 200).at("/findings/critical").asInt()).as("expired").isEqualTo(3);
