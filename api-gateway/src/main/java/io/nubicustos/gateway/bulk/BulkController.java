@@ -1,5 +1,11 @@
 package io.nubicustos.gateway.bulk;
 
+import java.util.LinkedHashSet;
+import io.nubicustos.gateway.web.validation.PlainText;
+import jakarta.validation.constraints.Size;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.Valid;
 import io.nubicustos.gateway.security.Requires;
 import io.nubicustos.gateway.security.Role;
 import org.jspecify.annotations.Nullable;
@@ -30,7 +36,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -73,8 +78,8 @@ class BulkController {
     @Requires(Role.ADMIN)
     @DeleteMapping(path = "/api/scans/bulk", consumes = "application/json")
     Deleted delete(@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
-            content = @Content(schema = @Schema(implementation = ScanIdsBody.class))) @RequestBody JsonNode body) {
-        List<UUID> ids = ScanIds.from(body, List.of("scan_ids"));
+            content = @Content(schema = @Schema(implementation = ScanIdsBody.class))) @Valid @RequestBody ScanIdsBody body) {
+        List<UUID> ids = List.copyOf(new LinkedHashSet<>(body.scanIds()));
         List<UUID> existing = jdbc.sql(EXISTING).param("ids", ids).query(UUID.class).list();
         for (UUID id : existing) {
             try {
@@ -98,9 +103,9 @@ class BulkController {
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     @ResponseStatus(HttpStatus.CREATED)
     ArchiveCreated archive(@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
-            content = @Content(schema = @Schema(implementation = ArchiveBody.class))) @RequestBody JsonNode body) {
-        List<UUID> ids = ScanIds.from(body, List.of("scan_ids", "name"));
-        String name = body.hasNonNull("name") ? body.get("name").asString() : "scans-" + STAMP.format(clock.instant()) + ".zip";
+            content = @Content(schema = @Schema(implementation = ArchiveBody.class))) @Valid @RequestBody ArchiveBody body) {
+        List<UUID> ids = List.copyOf(new LinkedHashSet<>(body.scanIds()));
+        String name = body.name() != null ? body.name() : "scans-" + STAMP.format(clock.instant()) + ".zip";
         Path target = archives.resolve(name);
         List<UUID> existing = jdbc.sql(EXISTING).param("ids", ids).query(UUID.class).list();
         List<UUID> missing = ids.stream().filter(id -> !existing.contains(id)).toList();
@@ -167,14 +172,21 @@ class BulkController {
     }
 
 
-    /** The body of a bulk delete, as the contract shows it ({@link ScanIds} reads it). */
+    /** The body of a bulk delete: at most 1000 scan ids (a repeated one counts once). */
     @Schema(name = "ScanIds")
-    record ScanIdsBody(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) List<UUID> scanIds) {
+    record ScanIdsBody(@Schema(requiredMode = Schema.RequiredMode.REQUIRED)
+                       @NotEmpty(message = "must be a non-empty array of scan ids") @Size(max = MAX_IDS, message = "has at most 1000 scan ids per request")
+                       List<@NotNull(message = "holds a null, not a scan id") UUID> scanIds) {
     }
 
-    /** The body of a bulk archive, as the contract shows it ({@link ScanIds} reads it). */
+    /** The body of a bulk archive. */
     @Schema(name = "ArchiveRequest")
-    record ArchiveBody(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) List<UUID> scanIds,
-                       @Schema(description = "the archive's file name; scans-<time>.zip when absent", example = "q3-audit.zip") @Nullable String name) {
+    record ArchiveBody(@Schema(requiredMode = Schema.RequiredMode.REQUIRED)
+                       @NotEmpty(message = "must be a non-empty array of scan ids") @Size(max = MAX_IDS, message = "has at most 1000 scan ids per request")
+                       List<@NotNull(message = "holds a null, not a scan id") UUID> scanIds,
+                       @Schema(description = "the archive's file name; scans-<time>.zip when absent", example = "q3-audit.zip")
+                       @Size(max = 200) @PlainText @Nullable String name) {
     }
+
+    static final int MAX_IDS = 1000;
 }

@@ -1,11 +1,16 @@
 package io.nubicustos.gateway.triage;
 
+import io.nubicustos.gateway.web.validation.PlainText;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.Valid;
 import io.nubicustos.gateway.quota.Quotas;
 import io.nubicustos.gateway.security.Requires;
 import io.nubicustos.gateway.security.Role;
 import io.nubicustos.gateway.security.AuditTrail;
 import io.nubicustos.gateway.web.ApiException;
-import io.nubicustos.gateway.web.JsonFields;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -21,7 +26,6 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.JsonNode;
 
 import java.net.URI;
 import java.time.Clock;
@@ -41,9 +45,6 @@ import java.util.UUID;
 @RequestMapping("/api/triage")
 class TriageController {
 
-    static final List<String> STATES = List.of("accepted_risk", "false_positive", "muted");
-    private static final List<String> FIELDS = List.of("fingerprint", "tool", "check_id", "resource", "account", "state", "reason",
-            "expires_at");
 
     private final TriageRules rules;
     private final TriageGuardrails guardrails;
@@ -61,7 +62,7 @@ class TriageController {
     @PostMapping(consumes = "application/json")
     @ApiResponse(responseCode = "201", description = "created; Location names it", content = @Content(schema = @Schema(implementation = TriageRule.class)))
     ResponseEntity<TriageRule> create(@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
-            content = @Content(schema = @Schema(implementation = TriageRequest.class))) @RequestBody JsonNode body) {
+            content = @Content(schema = @Schema(implementation = TriageRequest.class))) @Valid @RequestBody TriageRequest body) {
         Instant now = clock.instant();
         TriageRules.NewRule rule = read(body, now);
         List<String> broken = guardrails.violations(rule.fingerprint(), rule.tool(), rule.checkId(), rule.resource(), rule.state(),
@@ -111,30 +112,20 @@ class TriageController {
         AuditTrail.detail(Map.of("deleted_triage_rule", id, "rule", rule));
     }
 
-    private static TriageRules.NewRule read(JsonNode body, Instant now) {
-        JsonFields.requireObject(body, FIELDS, "a triage rule");
-        String fingerprint = text(body, "fingerprint", 64);
-        if (fingerprint != null && !fingerprint.matches("[0-9a-f]{64}")) {
-            throw ApiException.badRequest("fingerprint", "a fingerprint is 64 lower-case hex characters");
-        }
-        String tool = text(body, "tool", 100);
-        String check = text(body, "check_id", 500);
-        String resource = text(body, "resource", 1000);
-        String account = text(body, "account", 200);
-        if (fingerprint == null && tool == null && check == null && resource == null && account == null) {
+    private static TriageRules.NewRule read(TriageRequest body, Instant now) {
+        if (body.fingerprint() == null && body.tool() == null && body.checkId() == null && body.resource() == null && body.account() == null) {
             throw ApiException.badRequest("fingerprint", "say what the rule covers: a fingerprint, or any of tool, check_id, resource"
                     + " (a pattern, * for any characters) and account");
         }
-        String state = text(body, "state", 32);
-        if (state == null || !STATES.contains(state)) {
-            throw ApiException.badRequest("state", "state must be one of " + String.join(", ", STATES));
-        }
-        String reason = text(body, "reason", 2000);
-        if (reason == null || reason.isBlank()) {
-            throw ApiException.badRequest("reason", "a reason is required: it is shown wherever the finding is");
-        }
+        String fingerprint = body.fingerprint();
+        String tool = body.tool();
+        String check = body.checkId();
+        String resource = body.resource();
+        String account = body.account();
+        String state = body.state();
+        String reason = body.reason();
         OffsetDateTime expires = null;
-        String expiresText = text(body, "expires_at", 64);
+        String expiresText = body.expiresAt();
         if (expiresText != null) {
             try {
                 expires = OffsetDateTime.parse(expiresText);
@@ -164,21 +155,24 @@ class TriageController {
         }
     }
 
-    private static String text(JsonNode body, String field, int max) {
-        return JsonFields.optionalText(body, field, max);
-    }
-
     private static ApiException notFound(UUID id) {
         return ApiException.notFound("triage_rule_not_found", "no triage rule with id " + id);
     }
 
-    /** The body of {@code POST /api/triage}, as the contract shows it. */
+    /** The body of {@code POST /api/triage}: what the rule covers (at least one of the first five), its state and why. */
     @Schema(name = "TriageRequest")
-    record TriageRequest(@Nullable String fingerprint, @Nullable String tool, @Nullable String checkId,
-                         @Schema(description = "resource ids, * for any run of characters", example = "arn:aws:s3:::public-*") @Nullable String resource,
-                         @Nullable String account,
-                         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {"accepted_risk", "false_positive", "muted"}) String state,
-                         @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String reason,
-                         @Schema(example = "2027-01-31T00:00:00Z") @Nullable String expiresAt) {
+    record TriageRequest(@Pattern(regexp = "[0-9a-f]{64}", message = "is 64 lower-case hex characters") @Nullable String fingerprint,
+                         @Size(max = 100) @PlainText @Nullable String tool,
+                         @Size(max = 500) @PlainText @Nullable String checkId,
+                         @Schema(description = "resource ids, * for any run of characters", example = "arn:aws:s3:::public-*")
+                         @Size(max = 1000) @PlainText @Nullable String resource,
+                         @Size(max = 200) @PlainText @Nullable String account,
+                         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {"accepted_risk", "false_positive", "muted"})
+                         @NotNull(message = "must be one of accepted_risk, false_positive, muted")
+                         @Pattern(regexp = "accepted_risk|false_positive|muted", message = "must be one of accepted_risk, false_positive, muted")
+                         String state,
+                         @Schema(requiredMode = Schema.RequiredMode.REQUIRED)
+                         @NotBlank(message = "is required: it is shown wherever the finding is") @Size(max = 2000) @PlainText String reason,
+                         @Schema(example = "2027-01-31T00:00:00Z") @Size(max = 64) @PlainText @Nullable String expiresAt) {
     }
 }

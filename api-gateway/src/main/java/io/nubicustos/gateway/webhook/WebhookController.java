@@ -1,5 +1,12 @@
 package io.nubicustos.gateway.webhook;
 
+import io.nubicustos.gateway.web.validation.RecordFields;
+import io.nubicustos.gateway.web.validation.PlainText;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.Valid;
 import io.nubicustos.gateway.quota.Quotas;
 import io.nubicustos.gateway.security.Requires;
 import io.nubicustos.gateway.security.Role;
@@ -49,7 +56,7 @@ import java.util.UUID;
 @RequestMapping("/api/webhooks")
 class WebhookController {
 
-    private static final List<String> FIELDS = List.of("url", "event_types", "min_severity", "format", "secret", "enabled", "description");
+    private static final List<String> FIELDS = RecordFields.of(WebhookRequest.class);
     private static final List<String> FORMATS = List.of("cloudevents", "slack");
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -67,11 +74,13 @@ class WebhookController {
     @ApiResponse(responseCode = "201", description = "created; the answer holds the secret, the only time it is shown",
             content = @Content(schema = @Schema(implementation = Webhook.class)))
     ResponseEntity<Webhook> create(@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
-            content = @Content(schema = @Schema(implementation = WebhookRequest.class))) @RequestBody JsonNode body) {
+            content = @Content(schema = @Schema(implementation = WebhookRequest.class))) @Valid @RequestBody WebhookRequest body) {
         quotas.requireRoomFor(Quotas.Kind.WEBHOOKS);
-        JsonFields.requireObject(body, FIELDS, "a webhook");
-        Webhooks.Definition definition = read(body, null);
-        String secret = secret(body);
+        checkUrl(body.url());
+        Webhooks.Definition definition = new Webhooks.Definition(body.url(), eventTypes(body.eventTypes()),
+                body.minSeverity() == null ? "high" : severity(body.minSeverity()), body.format() == null ? "cloudevents" : format(body.format()),
+                body.enabled() == null || body.enabled(), body.description());
+        String secret = body.secret();
         UUID id = UUID.randomUUID();
         String effective = secret == null ? generatedSecret() : secret;
         webhooks.insert(id, definition, effective, AuditTrail.actor(), clock.instant());
@@ -152,19 +161,9 @@ class WebhookController {
             types = eventTypes(body.get("event_types"));
         }
         String minSeverity = JsonFields.optionalText(body, "min_severity", 32);
-        if (minSeverity != null) {
-            minSeverity = Severity.parse(minSeverity).map(Severity::db).orElseThrow(() -> ApiException.badRequest("min_severity",
-                    "min_severity must be one of critical, high, medium, low, info"));
-        } else {
-            minSeverity = stored == null ? "high" : stored.minSeverity();
-        }
+        minSeverity = minSeverity != null ? severity(minSeverity) : stored == null ? "high" : stored.minSeverity();
         String format = JsonFields.optionalText(body, "format", 32);
-        if (format != null && !FORMATS.contains(format)) {
-            throw ApiException.badRequest("format", "format must be cloudevents (a signed CloudEvent) or slack (a Slack-compatible text body)");
-        }
-        if (format == null) {
-            format = stored == null ? "cloudevents" : stored.format();
-        }
+        format = format != null ? format(format) : stored == null ? "cloudevents" : stored.format();
         boolean enabled = JsonFields.optionalBoolean(body, "enabled", stored == null || stored.enabled());
         String description = body.has("description") || stored == null ? JsonFields.optionalText(body, "description", 500) : stored.description();
         return new Webhooks.Definition(url, types, minSeverity, format, enabled, description);
@@ -195,15 +194,43 @@ class WebhookController {
         }
         List<String> types = new ArrayList<>();
         for (JsonNode type : node) {
-            if (!type.isString() || !WebhookFanout.EVENT_TYPES.contains(type.asString())) {
-                throw ApiException.badRequest("event_types", "unknown event type " + io.nubicustos.gateway.web.Printable.of(type.toString(), 60)
-                        + "; the types are " + String.join(", ", WebhookFanout.EVENT_TYPES));
+            if (!type.isString()) {
+                throw unknownType(type.toString());
             }
-            if (!types.contains(type.asString())) {
-                types.add(type.asString());
+            types.add(type.asString());
+        }
+        return eventTypes(types);
+    }
+
+    /** The known event types among {@code types}, each once; refuses an unknown one. */
+    private static List<String> eventTypes(List<String> types) {
+        List<String> known = new ArrayList<>();
+        for (String type : types) {
+            if (type == null || !WebhookFanout.EVENT_TYPES.contains(type)) {
+                throw unknownType(String.valueOf(type));
+            }
+            if (!known.contains(type)) {
+                known.add(type);
             }
         }
-        return types;
+        return known;
+    }
+
+    private static ApiException unknownType(String type) {
+        return ApiException.badRequest("event_types", "unknown event type " + io.nubicustos.gateway.web.Printable.of(type, 60)
+                + "; the types are " + String.join(", ", WebhookFanout.EVENT_TYPES));
+    }
+
+    private static String severity(String value) {
+        return Severity.parse(value).map(Severity::db).orElseThrow(() -> ApiException.badRequest("min_severity",
+                "min_severity must be one of critical, high, medium, low, info"));
+    }
+
+    private static String format(String value) {
+        if (!FORMATS.contains(value)) {
+            throw ApiException.badRequest("format", "format must be cloudevents (a signed CloudEvent) or slack (a Slack-compatible text body)");
+        }
+        return value;
     }
 
     private static @Nullable String secret(JsonNode body) {
@@ -241,13 +268,19 @@ class WebhookController {
 
     /** The body of {@code POST /api/webhooks} (and, every field optional, of {@code PATCH}), as the contract shows it. */
     @Schema(name = "WebhookRequest")
-    record WebhookRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "https://hooks.example.com/nubicustos") String url,
+    record WebhookRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "https://hooks.example.com/nubicustos")
+                          @NotNull(message = "is required: where the events are posted (http or https)") @Size(max = 2000) @PlainText String url,
                           @ArraySchema(schema = @Schema(allowableValues = {"scan.completed", "scan.failed", "scan.cancelled", "scan.degraded",
-                                  "findings.new"}), arraySchema = @Schema(requiredMode = Schema.RequiredMode.REQUIRED)) List<String> eventTypes,
-                          @Schema(allowableValues = {"critical", "high", "medium", "low", "info"}, description = "for findings.new") @Nullable String minSeverity,
-                          @Schema(allowableValues = {"cloudevents", "slack"}) @Nullable String format,
-                          @Schema(description = "at least 16 characters; generated (and shown once) when left out") @Nullable String secret,
-                          @Nullable Boolean enabled, @Nullable String description) {
+                                  "findings.new"}), arraySchema = @Schema(requiredMode = Schema.RequiredMode.REQUIRED))
+                          @NotEmpty(message = "must be a non-empty list of scan.completed, scan.failed, scan.cancelled, scan.degraded,"
+                                  + " findings.new") List<String> eventTypes,
+                          @Schema(allowableValues = {"critical", "high", "medium", "low", "info"}, description = "for findings.new")
+                          @Size(max = 32) @PlainText @Nullable String minSeverity,
+                          @Schema(allowableValues = {"cloudevents", "slack"}) @Size(max = 32) @PlainText @Nullable String format,
+                          @Schema(description = "at least 16 characters; generated (and shown once) when left out")
+                          @Size(min = 16, max = 200, message = "has at least 16 characters (or leave it out and one is generated)")
+                          @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank") @PlainText @Nullable String secret,
+                          @Nullable Boolean enabled, @Size(max = 500) @PlainText @Nullable String description) {
     }
 
     /** The body of {@code PATCH /api/webhooks/{id}}: the fields it names change, the others stay. */

@@ -242,6 +242,30 @@ class WebhookIntegrationTest {
         assertThat(jdbc.sql("select count(*) from webhooks").query(Long.class).single()).isZero();
     }
 
+    /** Bodies bound to records (webhooks, triage rules, bulk requests) name the field at fault, in the one error shape. */
+    @Test
+    void aTypedBodyNamesTheFieldAtFaultWhateverIsWrongWithIt() throws Exception {
+        String hook = "\"url\": \"https://example.com/x\", \"event_types\": [\"scan.failed\"]";
+        JsonNode unknown = call("POST", "/api/webhooks", "{" + hook + ", \"colour\": \"red\"}", 400);
+        assertThat(unknown.get("field").asString()).isEqualTo("colour");
+        assertThat(unknown.get("message").asString()).contains("unknown field 'colour'").contains("event_types");
+        assertThat(call("POST", "/api/webhooks", "{" + hook + ", \"enabled\": \"yes please\"}", 400).get("field").asString())
+                .isEqualTo("enabled");
+        assertThat(call("POST", "/api/webhooks", "{" + hook + ", \"description\": \"" + "d".repeat(501) + "\"}", 400)
+                .get("field").asString()).isEqualTo("description");
+        assertThat(call("POST", "/api/triage", "{\"tool\": \"prowler\", \"state\": \"muted\", \"reason\": \"a\\u0000b\"}", 400)
+                .get("field").asString()).isEqualTo("reason");
+        assertThat(call("POST", "/api/triage", "{\"tool\": \"prowler\", \"state\": \"ignored\", \"reason\": \"why\"}", 400)
+                .get("field").asString()).isEqualTo("state");
+        assertThat(call("DELETE", "/api/scans/bulk", "{\"scan_ids\": [\"not-a-uuid\"]}", 400).get("field").asString()).isEqualTo("scan_ids");
+        assertThat(call("DELETE", "/api/scans/bulk", "{\"scan_ids\": [null]}", 400).get("field").asString()).isEqualTo("scan_ids");
+        assertThat(call("DELETE", "/api/scans/bulk", "{\"scan_ids\": []}", 400).get("field").asString()).isEqualTo("scan_ids");
+        String tooMany = "[" + String.join(",", java.util.Collections.nCopies(1001, "\"" + UUID.randomUUID() + "\"")) + "]";
+        assertThat(call("DELETE", "/api/scans/bulk", "{\"scan_ids\": " + tooMany + "}", 400).get("message").asString()).contains("1000");
+        assertThat(call("POST", "/api/scans/bulk/archive", "{\"scan_ids\": [\"" + UUID.randomUUID() + "\"], \"name\": 7}", 400)
+                .get("field").asString()).as("a number is read as the name it spells, which is no archive name").isEqualTo("name");
+    }
+
     private String receiverUrl() {
         return "http://127.0.0.1:" + receiver.getAddress().getPort();
     }
