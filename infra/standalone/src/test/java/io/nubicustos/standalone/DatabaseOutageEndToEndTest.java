@@ -40,6 +40,7 @@ class DatabaseOutageEndToEndTest {
 
     @Test
     void runningToolsOutliveADatabaseOutageLongerThanTheirLeasesAndEachStepRunsOnce() throws Exception {
+        StandInTools.removeLeftovers();
         StandInImage.forTool("prowler").runsFor(90)
                 .writes("prowler-output-123456789012-20240603141519.ocsf.json", Samples.file("prowler/prowler421_aws_many_vuln_muted.ocsf.json"))
                 .exitsWith(3).buildWith(StandInTools.DOCKER);

@@ -32,6 +32,7 @@ class FleetEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
+        StandInTools.removeLeftovers();
         Path data = TestDirectories.create("nubicustos-fleet");
         Files.createDirectories(data.resolve("credentials/aws"));
         Files.writeString(data.resolve("credentials/aws/credentials"), RunningSystem.CREDENTIALS);

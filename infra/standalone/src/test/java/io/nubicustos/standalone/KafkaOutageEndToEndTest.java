@@ -37,6 +37,7 @@ class KafkaOutageEndToEndTest {
 
     @Test
     void everyScanAcceptedWhileKafkaWasDownCompletesAndNoneRunsTwice() throws Exception {
+        StandInTools.removeLeftovers();
         StandInTools.prowler421(0);
         Path data = TestDirectories.create("nubicustos-outage");
         Files.createDirectories(data.resolve("credentials/aws"));

@@ -53,6 +53,15 @@ final class StandInTools {
         StandInImage.forTool("cartography").exitsWith(0).buildWith(DOCKER);
     }
 
+    /**
+     * Removes every managed container on the engine. A test class that ran a system of its own and closed it while a
+     * tool ran leaves that container (a stopped worker never kills its tools); a test that counts containers starts
+     * from none. Only between systems: a live system's containers would be taken from under it.
+     */
+    static void removeLeftovers() {
+        managedContainers().forEach(c -> DOCKER.removeContainerCmd(c.getId()).withForce(true).exec());
+    }
+
     static List<Container> managedContainers() {
         return DOCKER.listContainersCmd().withShowAll(true).withLabelFilter(Map.of("io.nubicustos.managed", "true")).exec();
     }

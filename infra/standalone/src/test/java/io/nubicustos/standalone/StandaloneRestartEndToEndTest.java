@@ -54,6 +54,7 @@ class StandaloneRestartEndToEndTest {
     }
 
     private void stopWhileAToolRunsAndRestart(Stop stop) throws Exception {
+        StandInTools.removeLeftovers();
         StandInTools.prowler421(20);
         data = TestDirectories.create("nubicustos-restart");
         children = new ChildProcesses(data);

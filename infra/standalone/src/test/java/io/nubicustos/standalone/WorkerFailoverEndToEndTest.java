@@ -42,6 +42,7 @@ class WorkerFailoverEndToEndTest {
 
     @Test
     void aWorkerKilledWhileItsContainerRunsIsAdoptedByTheSurvivorWithNoSecondRun() throws Exception {
+        StandInTools.removeLeftovers();
         StandInTools.prowler421(15);
         data = TestDirectories.create("nubicustos-failover");
         Files.createDirectories(data.resolve("credentials/aws"));
