@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.logs;
 
+import io.nubicustos.support.loop.DaemonThreads;
 import io.nubicustos.model.scan.StepStatus;
 import io.nubicustos.gateway.scan.ScanQueries;
 import io.nubicustos.gateway.system.GatewayProperties;
@@ -49,11 +50,7 @@ class StepLogController {
     private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> followingByCaller =
             new java.util.concurrent.ConcurrentHashMap<>();
     private final int maxFollowersPerCaller;
-    private final ScheduledExecutorService followers = Executors.newScheduledThreadPool(4, r -> {
-        Thread t = new Thread(r, "log-followers");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService followers = Executors.newScheduledThreadPool(4, DaemonThreads.named("log-followers"));
 
     StepLogController(ScanQueries scans, JdbcClient jdbc, StepLogFiles files, GatewayProperties properties,
                       @org.springframework.beans.factory.annotation.Value("${nubicustos.quotas.log-followers:8}") int maxFollowersPerCaller) {

@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.outbox;
 
+import io.nubicustos.support.loop.DaemonThreads;
 import io.nubicustos.support.time.Backoff;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -83,11 +84,7 @@ class OutboxRelay {
     private final Counter brokerAway;
     private final OutboxWakeup wakeups;
     private volatile boolean stopped;
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "outbox-relay");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(DaemonThreads.named("outbox-relay"));
 
     OutboxRelay(JdbcClient jdbc, TransactionTemplate tx, KafkaTemplate<String, String> kafka, BrokerProbe broker,
                 OutboxWakeup wakeups, GatewayProperties properties, Clock clock, MeterRegistry meters) {

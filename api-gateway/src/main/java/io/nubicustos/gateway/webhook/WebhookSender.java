@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.webhook;
 
+import io.nubicustos.support.loop.DaemonThreads;
 import io.nubicustos.support.time.Backoff;
 import io.nubicustos.model.messaging.DeliveryStatus;
 import io.nubicustos.model.messaging.DeliveryTransitions;
@@ -85,20 +86,12 @@ class WebhookSender {
     private final GatewayProperties.Webhooks settings;
     private final MeterRegistry meters;
     private final CloseableHttpAsyncClient http;
-    private final java.util.concurrent.ExecutorService recorder = Executors.newFixedThreadPool(2, r -> {
-        Thread t = new Thread(r, "webhook-recorder");
-        t.setDaemon(true);
-        return t;
-    });
+    private final java.util.concurrent.ExecutorService recorder = Executors.newFixedThreadPool(2, DaemonThreads.named("webhook-recorder"));
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.Map<java.util.UUID, java.util.concurrent.atomic.AtomicInteger> inFlightByReceiver =
             new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Map<java.util.UUID, java.time.Instant> coolingUntil = new java.util.concurrent.ConcurrentHashMap<>();
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "webhook-sender");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("webhook-sender"));
 
     WebhookSender(JdbcClient jdbc, ObjectMapper json, Clock clock, GatewayProperties properties, MeterRegistry meters) {
         this.jdbc = jdbc;

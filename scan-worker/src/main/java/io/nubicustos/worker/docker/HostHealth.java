@@ -1,5 +1,6 @@
 package io.nubicustos.worker.docker;
 
+import io.nubicustos.support.loop.DaemonThreads;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -54,11 +55,7 @@ public class HostHealth implements HealthIndicator {
     private final Counter failures;
     private final AtomicInteger failuresInARow = new AtomicInteger();
     private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
-    private final ScheduledExecutorService prober = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "host-prober");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService prober = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("host-prober"));
     private volatile Sickness sickness;
     private volatile StepPlan lastFailedPlan;
     // why: a fresh host, or one that just passed its probe, has not shown that it can start a container; until it

@@ -1,5 +1,6 @@
 package io.nubicustos.worker.fleet;
 
+import io.nubicustos.support.loop.DaemonThreads;
 import com.github.dockerjava.api.exception.NotFoundException;
 import io.nubicustos.model.catalog.ToolCatalog;
 import io.nubicustos.model.catalog.ToolDefinition;
@@ -32,11 +33,7 @@ class ImagePresence {
 
     private final DockerEngine engine;
     private final ToolCatalog catalog;
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "image-presence");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("image-presence"));
     private volatile List<Entry> last = List.of();
 
     ImagePresence(DockerEngine engine, ToolCatalog catalog) {

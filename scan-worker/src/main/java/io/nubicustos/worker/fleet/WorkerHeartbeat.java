@@ -1,5 +1,6 @@
 package io.nubicustos.worker.fleet;
 
+import io.nubicustos.support.loop.DaemonThreads;
 import io.nubicustos.support.aws.AwsProfileFiles;
 import io.nubicustos.worker.docker.DockerEngine;
 import io.nubicustos.worker.docker.HostHealth;
@@ -66,11 +67,7 @@ class WorkerHeartbeat {
     private final Duration interval;
     private final java.nio.file.Path awsPath;
     private final OffsetDateTime startedAt;
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "worker-heartbeat");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("worker-heartbeat"));
 
     WorkerHeartbeat(JdbcClient jdbc, HostHealth health, DockerEngine engine, StepExecutor executor, WorkerIdentity identity,
                     WorkerProperties properties, Clock clock, ImagePresence images, ObjectMapper json) {

@@ -1,5 +1,6 @@
 package io.nubicustos.worker.step;
 
+import io.nubicustos.support.loop.DaemonThreads;
 import io.nubicustos.worker.credentials.StagedCredentials;
 import io.nubicustos.worker.docker.ContainerRunner;
 import org.slf4j.Logger;
@@ -22,11 +23,7 @@ class AttemptCleanup {
     private final StagedCredentials credentials;
     // why: a daemon that is never shut down: a step settling while the worker stops still has its container removed, or
     // the next start's sweep removes it
-    private final ExecutorService cleanup = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "container-cleanup");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService cleanup = Executors.newSingleThreadExecutor(DaemonThreads.named("container-cleanup"));
 
     AttemptCleanup(ContainerRunner containers, StagedCredentials credentials) {
         this.containers = containers;

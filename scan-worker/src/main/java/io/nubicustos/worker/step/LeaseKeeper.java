@@ -1,5 +1,6 @@
 package io.nubicustos.worker.step;
 
+import io.nubicustos.support.loop.DaemonThreads;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nubicustos.worker.system.WorkerProperties;
@@ -34,11 +35,7 @@ class LeaseKeeper {
     private final Duration interval;
     /** Rounds that could not renew (the database is away): what an outage test, and an alert, can wait on. */
     private final Counter failures;
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "lease-keeper");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("lease-keeper"));
 
     LeaseKeeper(StepRepository steps, StepExecutor executor, WorkerProperties properties, MeterRegistry meters) {
         this.failures = meters.counter("nubicustos.worker.lease.renewal.failures");

@@ -1,5 +1,6 @@
 package io.nubicustos.worker.step;
 
+import io.nubicustos.support.loop.DaemonThreads;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -52,11 +53,7 @@ public class StepRunner {
     private final StepLogs logs;
     private final MeterRegistry meters;
     private final int tailLines;
-    private final ExecutorService recorder = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "exit-recorder");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService recorder = Executors.newSingleThreadExecutor(DaemonThreads.named("exit-recorder"));
 
     StepRunner(StepLaunch launch, EngineAwareWait wait, StepOutcomes outcomes, AttemptCleanup cleanup, LeaveAsItIs leave,
                StepRepository steps, ContainerRunner containers, DockerEngine engine, RunningContainers running, ContainerExits exits,
