@@ -172,7 +172,7 @@ class BulkController {
     }
 
 
-    /** The body of a bulk delete: at most 1000 scan ids (a repeated one counts once). */
+    /** The body of a bulk delete: at most 1000 scan ids (counted as sent; a repeated one is deleted once). */
     @Schema(name = "ScanIds")
     record ScanIdsBody(@Schema(requiredMode = Schema.RequiredMode.REQUIRED)
                        @NotEmpty(message = "must be a non-empty array of scan ids") @Size(max = MAX_IDS, message = "has at most 1000 scan ids per request")

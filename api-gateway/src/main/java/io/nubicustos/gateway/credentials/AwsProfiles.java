@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.credentials;
 
+import io.nubicustos.gateway.web.ApiException;
 import io.nubicustos.support.aws.AwsProfileFiles;
 import io.nubicustos.gateway.system.GatewayProperties;
 import io.nubicustos.model.credentials.AmbientCredentials;
@@ -85,10 +86,19 @@ public class AwsProfiles {
         if (NO_FILES.equals(stamp)) {
             names = Set.copyOf(new LinkedHashSet<>(jdbc.sql(PUBLISHED).query(String.class).list()));
         } else {
-            names = stamp.equals(snapshot.stamp()) ? snapshot.names() : AwsProfileFiles.read(directory).names();
+            names = stamp.equals(snapshot.stamp()) ? snapshot.names() : readable(directory);
         }
         cached = new Snapshot(stamp, names, now);
         return names;
+    }
+
+    /** The files' profile names; a file the AWS SDKs cannot read is the caller's to hear about, naming it, never a 500. */
+    private static Set<String> readable(Path directory) {
+        try {
+            return AwsProfileFiles.read(directory).names();
+        } catch (AwsProfileFiles.Unreadable e) {
+            throw ApiException.unprocessable("credentials_unreadable", "aws_profile", e.getMessage());
+        }
     }
 
     /** What identifies the files' current content: their sizes and modification times (links followed). */

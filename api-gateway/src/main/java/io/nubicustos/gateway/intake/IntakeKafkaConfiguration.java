@@ -44,7 +44,7 @@ class IntakeKafkaConfiguration {
         return DeadLetterListeners.factory(consumer, new ByteArrayDeserializer(), dlt, Topics.SCAN_REQUESTS, Topics.SCAN_REQUESTS_DLT,
                 meters, backOff, errors -> {
                     errors.addNotRetryableExceptions(InvalidScanRequest.class);
-                    errors.setBackOffFunction((record, e) -> DatabaseUnavailable.causedBy(e) ? untilTheDatabaseIsBack() : null);
+                    errors.setBackOffFunction((record, e) -> DatabaseUnavailable.orTransient(e) ? untilTheDatabaseIsBack() : null);
                 });
     }
 

@@ -1,9 +1,9 @@
 package io.nubicustos.gateway.triage;
 
+import io.nubicustos.gateway.web.validation.HasText;
 import io.nubicustos.gateway.web.validation.PlainText;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.Valid;
 import io.nubicustos.gateway.quota.Quotas;
@@ -172,7 +172,8 @@ class TriageController {
                          @Pattern(regexp = "accepted_risk|false_positive|muted", message = "must be one of accepted_risk, false_positive, muted")
                          String state,
                          @Schema(requiredMode = Schema.RequiredMode.REQUIRED)
-                         @NotBlank(message = "is required: it is shown wherever the finding is") @Size(max = 2000) @PlainText String reason,
+                         @NotNull(message = "is required: it is shown wherever the finding is")
+                         @HasText(message = "is required: it is shown wherever the finding is") @Size(max = 2000) @PlainText String reason,
                          @Schema(example = "2027-01-31T00:00:00Z") @Size(max = 64) @PlainText @Nullable String expiresAt) {
     }
 }

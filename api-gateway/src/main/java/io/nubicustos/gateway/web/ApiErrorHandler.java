@@ -60,7 +60,8 @@ class ApiErrorHandler {
         }
         if (e.getMostSpecificCause() instanceof MismatchedInputException mismatched && !mismatched.getPath().isEmpty()) {
             String field = fieldOf(mismatched);
-            return body(HttpStatus.BAD_REQUEST, "invalid_request", field, field + " has the wrong type: " + mismatched.getOriginalMessage());
+            return body(HttpStatus.BAD_REQUEST, "invalid_request", field, field + " has the wrong type: "
+                    + Printable.of(String.valueOf(mismatched.getOriginalMessage()), 200));
         }
         String detail = e.getMostSpecificCause() instanceof JacksonException json
                 ? json.getOriginalMessage() + locationOf(json)
@@ -72,7 +73,8 @@ class ApiErrorHandler {
     @ExceptionHandler(MethodArgumentNotValidException.class)
     ResponseEntity<ApiError> invalid(MethodArgumentNotValidException e) {
         FieldError first = e.getBindingResult().getFieldErrors().stream()
-                .min(java.util.Comparator.comparing(FieldError::getField)).orElse(null);
+                .min(java.util.Comparator.comparing(FieldError::getField).thenComparing(error -> String.valueOf(error.getDefaultMessage())))
+                .orElse(null);
         if (first == null) {
             return body(HttpStatus.BAD_REQUEST, "invalid_request", null, "the request body is not valid");
         }
@@ -138,7 +140,7 @@ class ApiErrorHandler {
     @ExceptionHandler(Exception.class)
     ResponseEntity<ApiError> unexpected(Exception e) {
         // why: the one notion of unavailability (service-support) also sees a driver's connection error wrapped in another
-        if (DatabaseUnavailable.causedBy(e)) {
+        if (DatabaseUnavailable.orTransient(e)) {
             return unavailable(e);
         }
         log.error("Unexpected error answering a request; this is a bug, the client gets a 500", e);

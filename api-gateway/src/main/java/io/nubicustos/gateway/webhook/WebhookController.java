@@ -1,8 +1,8 @@
 package io.nubicustos.gateway.webhook;
 
+import io.nubicustos.gateway.web.validation.HasText;
 import io.nubicustos.gateway.web.validation.RecordFields;
 import io.nubicustos.gateway.web.validation.PlainText;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
@@ -278,8 +278,9 @@ class WebhookController {
                           @Size(max = 32) @PlainText @Nullable String minSeverity,
                           @Schema(allowableValues = {"cloudevents", "slack"}) @Size(max = 32) @PlainText @Nullable String format,
                           @Schema(description = "at least 16 characters; generated (and shown once) when left out")
-                          @Size(min = 16, max = 200, message = "has at least 16 characters (or leave it out and one is generated)")
-                          @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank") @PlainText @Nullable String secret,
+                          @Size.List({@Size(min = 16, message = "has at least 16 characters (or leave it out and one is generated)"),
+                                  @Size(max = 200, message = "has at most 200 characters")})
+                          @HasText @PlainText @Nullable String secret,
                           @Nullable Boolean enabled, @Size(max = 500) @PlainText @Nullable String description) {
     }
 

@@ -2,11 +2,13 @@ package io.nubicustos.gateway.webhook;
 
 import io.nubicustos.gateway.ApiGatewayApplication;
 import io.nubicustos.gateway.quota.Quotas;
+import io.nubicustos.gateway.web.StrictJsonConfiguration;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.FilterType;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
@@ -26,6 +28,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  */
 // why: who may call is the key filter's and the role interceptor's (ApiKeysIntegrationTest, with the real filters); the
 // slice is about what a body may be, so the security package stays out of it
+@Import(StrictJsonConfiguration.class)
 @WebMvcTest(controllers = WebhookController.class, properties = "spring.config.name=" + ApiGatewayApplication.CONFIG_NAME,
         excludeFilters = @ComponentScan.Filter(type = FilterType.REGEX, pattern = "io\\.nubicustos\\.gateway\\.security\\..*"))
 class WebhookRequestsTest {
@@ -53,6 +56,15 @@ class WebhookRequestsTest {
         refused("{\"url\": \"https://example.com/x\", \"event_types\": [\"scan.failed\"], \"secret\": \"                \"}", "secret", "blank");
         refused("{\"url\": \"https://example.com/x\", \"event_types\": [\"scan.failed\"], \"colour\": \"red\"}", "colour", "unknown field");
         refused("{\"url\": \"https://example.com/x\", \"event_types\": [\"scan.failed\"], \"enabled\": []}", "enabled", "wrong type");
+        refused("{\"url\": \"https://example.com/x\", \"event_types\": [\"scan.failed\"], \"enabled\": \"false\"}", "enabled", "wrong type");
+        refused("{\"url\": \"https://example.com/x\", \"event_types\": [\"scan.failed\"], \"secret\": 12345678901234567}", "secret",
+                "wrong type");
+        refused("{\"url\": \"https://example.com/x\", \"event_types\": [\"scan.failed\"], \"description\": 42}", "description",
+                "wrong type");
+        refused("{\"url\": \"https://example.com/x\", \"event_types\": [\"scan.failed\"], \"secret\": \"" + "\u2003".repeat(16) + "\"}",
+                "secret", "blank");
+        refused("{\"url\": \"https://example.com/x\", \"event_types\": [\"scan.failed\"], \"secret\": \"" + "s".repeat(201) + "\"}",
+                "secret", "at most 200");
         verifyNoInteractions(webhooks);
     }
 

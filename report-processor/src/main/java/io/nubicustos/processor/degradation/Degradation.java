@@ -1,6 +1,5 @@
 package io.nubicustos.processor.degradation;
 
-import io.nubicustos.processor.step.StepCoverage;
 import io.nubicustos.processor.system.ProcessorProperties;
 
 import java.util.ArrayList;
@@ -15,7 +14,7 @@ import java.util.Map;
  * whose parser reports passing results (Prowler, CloudSploit); for the others they count failures, which fall when
  * findings are fixed, so only an empty report where the baseline had many is a reason.
  */
-public final class Degradation {
+final class Degradation {
 
     private static final List<String> MEASURES = List.of("results", "checks", "resources", "regions");
     private static final Map<String, String> SIGNALS = Map.of("access_denied_lines", "access-denied", "throttling_lines", "throttling");

@@ -1,6 +1,6 @@
 package io.nubicustos.processor.degradation;
 
-import io.nubicustos.processor.settle.ScanAnnouncements;
+import io.nubicustos.processor.announce.ScanAnnouncements;
 import io.nubicustos.model.lifecycle.StatusSql;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nubicustos.model.finding.Severity;

@@ -14,7 +14,7 @@ import java.util.Map;
  * 9999 (which no scan ever observed, and some PostgreSQL cannot store) is dropped. The counts end up
  * in the step's note, so a cleaned report is never mistaken for an untouched one.
  */
-public final class StorableFindings {
+final class StorableFindings {
 
     private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
     private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");

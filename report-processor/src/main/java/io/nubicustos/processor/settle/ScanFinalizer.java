@@ -1,11 +1,11 @@
 package io.nubicustos.processor.settle;
 
+import io.nubicustos.processor.announce.ScanAnnouncements;
 import io.nubicustos.processor.degradation.SettledScanReview;
 import io.nubicustos.model.scan.ScanStatus;
 import io.nubicustos.model.scan.ScanTransitions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nubicustos.model.messaging.ScanEvents;
-import io.nubicustos.model.scan.StepStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;

@@ -25,7 +25,7 @@ import org.springframework.scheduling.config.ScheduledTaskRegistrar;
  * terminal but which were never settled are settled.
  */
 @Component
-public class ProcessorSweeper implements SchedulingConfigurer {
+class ProcessorSweeper implements SchedulingConfigurer {
 
     private static final Logger log = LoggerFactory.getLogger(ProcessorSweeper.class);
 

@@ -19,7 +19,7 @@ import java.util.List;
  * {@code maxFiles} are listed and {@code maxHashedBytes} hashed (a tool can leave a sparse file of any size); past
  * that a file is listed with its size and no hash, and the inventory says it is cut.
  */
-public final class ReportInventory {
+final class ReportInventory {
 
     /** @param sha256 the file's SHA-256 in hex, null when the hashing budget was spent */
     record ReportFile(String path, long size, String sha256) {

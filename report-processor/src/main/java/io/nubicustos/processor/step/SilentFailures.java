@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * and is a note when it did report: a name in the scanned account that happens to read like a failure line must not
  * throw away what the tool found. Never a silent success.
  */
-public final class SilentFailures {
+final class SilentFailures {
 
     private static final String STDERR_MARK = "[stderr] ";
     /** Lines are matched up to this length: enough for any tool's own message, short enough that no pattern runs long. */

@@ -13,7 +13,7 @@ import tools.jackson.databind.ObjectMapper;
  * to the dead-letter topic without retrying.
  */
 @Component
-public class StepCompletedListener {
+class StepCompletedListener {
 
     private final StepProcessor processor;
     private final ObjectMapper json;

@@ -1,5 +1,7 @@
 package io.nubicustos.processor.step;
 
+import io.nubicustos.processor.degradation.StepCoverage;
+import io.nubicustos.processor.degradation.LogSignals;
 import io.nubicustos.processor.findings.FindingWriter;
 import io.nubicustos.processor.findings.ReportParsers;
 import io.nubicustos.processor.settle.ScanFinalizer;

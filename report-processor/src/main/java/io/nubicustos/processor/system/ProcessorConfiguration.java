@@ -42,7 +42,7 @@ class ProcessorConfiguration {
             KafkaProperties kafka, KafkaTemplate<String, String> template, MeterRegistry meters) {
         // why: raw text in, so that a record that is not a completion event reaches the DLT unchanged
         return DeadLetterListeners.factory(kafka.buildConsumerProperties(), new StringDeserializer(), template, Topics.STEP_COMPLETED,
-                Topics.STEP_COMPLETED_DLT, meters, DeadLetterListeners.A_FEW_RETRIES,
+                Topics.STEP_COMPLETED_DLT, meters, DeadLetterListeners.aFewRetries(),
                 errors -> errors.addNotRetryableExceptions(IllegalArgumentException.class));
     }
 }

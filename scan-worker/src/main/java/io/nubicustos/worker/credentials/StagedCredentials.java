@@ -121,7 +121,13 @@ public class StagedCredentials {
     /** Writes the profile's sections for one execution; fails the step if the profile is not there any more. */
     Staged stage(String executionId, String profile) {
         try {
-            AwsProfileFiles files = AwsProfileFiles.read(awsPath);
+            AwsProfileFiles files;
+            try {
+                files = AwsProfileFiles.read(awsPath);
+            } catch (AwsProfileFiles.Unreadable e) {
+                // why: the operator's file, not this host, is at fault: the step fails saying so, the worker stays healthy
+                throw new StepFailure("the AWS credentials cannot be staged: " + e.getMessage());
+            }
             StringBuilder credentialsOut = new StringBuilder();
             StringBuilder configOut = new StringBuilder();
             List<String> secrets = new ArrayList<>();
@@ -173,7 +179,7 @@ public class StagedCredentials {
         try {
             copy(profile, AwsProfileFiles.read(directory), new StringBuilder(), new StringBuilder(), found, new LinkedHashSet<>());
         } catch (RuntimeException unreadable) {
-            return;
+            // why: what was found before the file was refused is still to be redacted
         }
         secrets.addAll(found);
     }
@@ -217,10 +223,28 @@ public class StagedCredentials {
         settings.forEach((key, value) -> {
             // why: a sub-property block (s3 =, then indented lines) comes back as one value with line breaks; indented
             // again it reads as it was written
-            out.append(key).append(" = ").append(value.replace("\n", "\n  ")).append('\n');
-            if (SECRET_KEYS.contains(key.toLowerCase(Locale.ROOT)) && !value.isBlank()) {
-                secrets.add(value);
+            String[] lines = value.split("\n", -1);
+            for (int i = 0; i < lines.length; i++) {
+                String trimmed = lines[i].strip();
+                // why: the value's first line is the value itself (a token may end in '='); the lines below it are
+                // "name = value" sub-properties
+                int equals = i == 0 ? -1 : trimmed.indexOf('=');
+                String name = equals < 0 ? key : trimmed.substring(0, equals).strip();
+                String secret = equals < 0 ? trimmed : trimmed.substring(equals + 1).strip();
+                if (SECRET_KEYS.contains(name.toLowerCase(Locale.ROOT)) && !secret.isBlank()) {
+                    secrets.add(secret);
+                }
             }
+            for (String line : lines) {
+                String trimmed = line.strip();
+                // why: the SDK reads an indented [name] as part of the value above it; a JavaScript SDK trims lines and
+                // reads it as a section: staged, another profile would ride along inside this one
+                if (trimmed.startsWith("[")) {
+                    throw new StepFailure("the setting '" + key + "' of [" + section + "] holds an indented line that reads as a section"
+                            + " header (" + trimmed.substring(0, Math.min(trimmed.length(), 40)) + "); remove its indentation");
+                }
+            }
+            out.append(key).append(" = ").append(value.replace("\n", "\n  ")).append('\n');
         });
     }
 

@@ -133,9 +133,9 @@ class StepLaunch {
         return Optional.of(new Launched(containerId, started, redaction));
     }
 
-    /** What an adopted container's log must not show: the secrets of the profile it was staged with. */
+    /** What an adopted container's log must not show: the secrets of the profile it was staged with, and those passed in. */
     Redaction redactionOf(ClaimedStep step) {
-        return Redaction.of(credentials.secretsOf(awsProfile(step), step.executionId()));
+        return Redaction.of(join(credentials.secretsOf(awsProfile(step), step.executionId()), specs.passedSecrets(step.plan())));
     }
 
     /** The image the container really runs and the tool's version; unknown (never a failure of the step) if the engine will not say. */

@@ -22,7 +22,7 @@ class WorkerKafkaConfiguration {
     ConcurrentKafkaListenerContainerFactory<String, String> stepContainerFactory(
             KafkaProperties kafka, KafkaTemplate<String, String> template, MeterRegistry meters) {
         return DeadLetterListeners.factory(kafka.buildConsumerProperties(), new StringDeserializer(), template, Topics.TOOL_STEPS,
-                Topics.TOOL_STEPS_DLT, meters, DeadLetterListeners.A_FEW_RETRIES,
+                Topics.TOOL_STEPS_DLT, meters, DeadLetterListeners.aFewRetries(),
                 errors -> errors.addNotRetryableExceptions(IllegalArgumentException.class));
     }
 }

@@ -100,6 +100,28 @@ class ProfileStagingTest {
                 .containsExactlyInAnyOrder("AKIAEXAMPLESECURITY", "security-secret-value");
     }
 
+    @Test
+    void anIndentedSectionInsideAProfileIsRefusedAndUnreadableFilesFailTheStepNotTheHost() throws Exception {
+        Path aws = Files.createDirectories(root.resolve("aws-hostile"));
+        Files.writeString(aws.resolve("credentials"), """
+                [a]
+                aws_access_key_id = AKIAEXAMPLEA
+                aws_session_token = IQoJb3JpZ2luX2VjEA==
+                foo = bar
+                  [b]
+                  aws_secret_access_key = b-secret-value
+                """);
+        StagedCredentials credentials = credentials(aws);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> credentials.stage("exec-hostile-1", "a"))
+                .isInstanceOf(io.nubicustos.worker.StepFailure.class).hasMessageContaining("reads as a section header");
+        assertThat(credentials.secretsOf("a")).as("a token ending in '=' is redacted whole, and what rides along too")
+                .contains("IQoJb3JpZ2luX2VjEA==", "b-secret-value");
+
+        Files.writeString(aws.resolve("credentials"), "aws_access_key_id = AKIAEXAMPLE\n[a]\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> credentials.stage("exec-hostile-2", "a"))
+                .isInstanceOf(io.nubicustos.worker.StepFailure.class).hasMessageContaining("cannot be staged");
+    }
+
     private static String sha1(String text) throws Exception {
         return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1")
                 .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));

@@ -4,12 +4,13 @@ import software.amazon.awssdk.profiles.Profile;
 import software.amazon.awssdk.profiles.ProfileFile;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -75,16 +76,37 @@ public final class AwsProfileFiles {
     }
 
     private static ProfileFile file(Path path, ProfileFile.Type type) {
+        String text;
         try {
             if (!Files.isRegularFile(path)) {
                 return ProfileFile.builder().content("").type(type).build();
             }
             if (Files.size(path) > MAX_SIZE) {
-                throw new UncheckedIOException(new IOException(path + " is larger than 1 MB; it is not an AWS " + type.name().toLowerCase() + " file"));
+                throw new Unreadable(path + " is larger than 1 MB; it is not an AWS " + type.name().toLowerCase(Locale.ROOT) + " file");
             }
-            return ProfileFile.builder().content(path).type(type).build();
+            text = Files.readString(path, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + path, e);
+            throw new Unreadable("cannot read " + path + ": " + e.getMessage());
+        }
+        // why: editors on Windows save a byte-order mark the SDK's reader takes for a line that is no section
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1);
+        }
+        try {
+            return ProfileFile.builder().content(text).type(type).build();
+        } catch (IllegalArgumentException e) {
+            throw new Unreadable(path + " is not read by the AWS SDKs as the operator meant: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The files cannot be read as the AWS SDKs read them (a property before any section, an indented first property,
+     * a file over 1 MB, an unreadable file): whoever asked says so to its caller, naming the file and line; it is never
+     * anyone's infrastructure failing.
+     */
+    public static final class Unreadable extends RuntimeException {
+        public Unreadable(String message) {
+            super(message);
         }
     }
 }

@@ -30,7 +30,9 @@ import java.util.function.Consumer;
 public final class DeadLetterListeners {
 
     /** A record that fails this often, a second apart, is a bug's and goes to the dead-letter topic. */
-    public static final BackOff A_FEW_RETRIES = new FixedBackOff(1_000, 5);
+    public static BackOff aFewRetries() {
+        return new FixedBackOff(1_000, 5);
+    }
 
     private DeadLetterListeners() {
     }

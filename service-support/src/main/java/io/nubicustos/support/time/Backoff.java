@@ -5,7 +5,8 @@ import java.time.Duration;
 /**
  * The one back-off of the services: the wait after the n-th failed attempt is {@code first × 2^(n-1)}, never more than
  * {@code max}. Webhook deliveries, refused outbox rows and requeued steps all wait by it; each gives its own two
- * durations.
+ * durations. Any two durations an operator may set are taken: a zero first wait retries at once, a longest wait below
+ * the first caps every wait at it (a setting must never make the code that records an outcome throw).
  */
 public record Backoff(Duration first, Duration max) {
 
@@ -13,12 +14,8 @@ public record Backoff(Duration first, Duration max) {
     private static final int MOST_DOUBLINGS = 30;
 
     public Backoff {
-        if (first.isNegative() || first.isZero()) {
-            throw new IllegalArgumentException("a back-off starts above zero, not at " + first);
-        }
-        if (max.compareTo(first) < 0) {
-            throw new IllegalArgumentException("a back-off's longest wait (" + max + ") is below its first (" + first + ")");
-        }
+        first = first.isNegative() ? Duration.ZERO : first;
+        max = max.isNegative() ? Duration.ZERO : max;
     }
 
     /** Doubling without a ceiling of its own: at most a million times the first wait. */
@@ -26,12 +23,9 @@ public record Backoff(Duration first, Duration max) {
         return new Backoff(first, first.multipliedBy(1L << 20));
     }
 
-    /** The wait after {@code failedAttempts} failed attempts (1 for the first failure). */
+    /** The wait after {@code failedAttempts} failed attempts (1 for the first failure; fewer count as 1). */
     public Duration after(int failedAttempts) {
-        if (failedAttempts < 1) {
-            throw new IllegalArgumentException("no attempt failed yet: " + failedAttempts);
-        }
-        int doublings = Math.min(failedAttempts - 1, MOST_DOUBLINGS);
+        int doublings = Math.min(Math.max(failedAttempts, 1) - 1, MOST_DOUBLINGS);
         Duration doubled = first.multipliedBy(1L << doublings);
         return doubled.compareTo(max) > 0 ? max : doubled;
     }

@@ -50,6 +50,15 @@ class AwsProfileFilesTest {
     }
 
     @Test
+    void aFileTheSdksCannotReadIsRefusedNamingItAndAByteOrderMarkIsNoProblem(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("credentials"), "\uFEFF[default]\naws_access_key_id = AKIAEXAMPLE\n");
+        assertThat(AwsProfileFiles.read(dir).names()).containsExactly("default");
+        Files.writeString(dir.resolve("credentials"), "aws_access_key_id = AKIAEXAMPLE\n[default]\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AwsProfileFiles.read(dir))
+                .isInstanceOf(AwsProfileFiles.Unreadable.class).hasMessageContaining(dir.resolve("credentials").toString());
+    }
+
+    @Test
     void aDirectoryWithoutFilesHasNoProfile(@TempDir Path dir) {
         assertThat(AwsProfileFiles.read(dir).names()).isEmpty();
     }

@@ -5,7 +5,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class BackoffTest {
 
@@ -21,9 +20,12 @@ class BackoffTest {
     }
 
     @Test
-    void itRefusesWhatCannotBeABackoff() {
-        assertThatThrownBy(() -> new Backoff(Duration.ZERO, Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(1)).after(0)).isInstanceOf(IllegalArgumentException.class);
+    void anySettingIsTakenAndNeverThrows() {
+        assertThat(new Backoff(Duration.ZERO, Duration.ofSeconds(1)).after(5)).as("no wait at all").isZero();
+        assertThat(new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(1)).after(1)).as("the longest wait caps the first")
+                .isEqualTo(Duration.ofSeconds(1));
+        assertThat(Backoff.doubling(Duration.ZERO).after(3)).isZero();
+        assertThat(new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(1)).after(0)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(new Backoff(Duration.ofSeconds(-1), Duration.ofSeconds(-1)).after(2)).isZero();
     }
 }

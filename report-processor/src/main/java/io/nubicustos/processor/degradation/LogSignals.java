@@ -1,4 +1,4 @@
-package io.nubicustos.processor.step;
+package io.nubicustos.processor.degradation;
 
 import io.nubicustos.processor.report.BoundedLines;
 
@@ -42,7 +42,7 @@ public final class LogSignals {
     private LogSignals() {
     }
 
-    static Counts of(Path log) {
+    public static Counts of(Path log) {
         try {
             BasicFileAttributes attributes = Files.readAttributes(log, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (!attributes.isRegularFile()) {

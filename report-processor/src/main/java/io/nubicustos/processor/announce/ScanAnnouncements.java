@@ -1,4 +1,4 @@
-package io.nubicustos.processor.settle;
+package io.nubicustos.processor.announce;
 
 import io.nubicustos.model.messaging.OutboxChannel;
 import io.nubicustos.model.messaging.Topics;

@@ -1,6 +1,5 @@
-package io.nubicustos.processor.step;
+package io.nubicustos.processor.degradation;
 
-import io.nubicustos.processor.degradation.Degradation;
 import io.nubicustos.model.finding.Finding;
 import io.nubicustos.processor.report.FindingSink;
 
@@ -29,7 +28,7 @@ public final class StepCoverage implements FindingSink {
     private final Set<Long> resources = new HashSet<>();
     private final Set<Long> regions = new HashSet<>();
 
-    StepCoverage(FindingSink next) {
+    public StepCoverage(FindingSink next) {
         this.next = next;
     }
 
@@ -69,7 +68,7 @@ public final class StepCoverage implements FindingSink {
     }
 
     /** The coverage as stored in {@code scan_steps.coverage}, with the log's signals. */
-    Map<String, Object> toMap(LogSignals.Counts log) {
+    public Map<String, Object> toMap(LogSignals.Counts log) {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("results", results);
         // why: only a parser that reports passing results measures what was evaluated; for the others, results are failures
