@@ -41,7 +41,7 @@ class DatabaseOutageEndToEndTest {
     @Test
     void runningToolsOutliveADatabaseOutageLongerThanTheirLeasesAndEachStepRunsOnce() throws Exception {
         StandInTools.removeLeftovers();
-        StandInImage.forTool("prowler").runsFor(90)
+        StandInImage.forTool("prowler").runsFor(50)
                 .writes("prowler-output-123456789012-20240603141519.ocsf.json", Samples.file("prowler/prowler421_aws_many_vuln_muted.ocsf.json"))
                 .exitsWith(3).buildWith(StandInTools.DOCKER);
         Path data = TestDirectories.create("nubicustos-db-outage");
@@ -75,7 +75,7 @@ class DatabaseOutageEndToEndTest {
         // an outage longer than a lease: no tool is stopped, whatever the workers try. Failed renewal rounds are at least
         // a second apart (LeaseKeeper's retry), so five of them span more than the three-second lease; a worker renews
         // (and fails to) only while it holds steps, so the worker that fails most is the one to wait for; the tools run for
-        // 90 s, long past that even on a loaded machine
+        // 50 s, past that even on a loaded machine (five failed rounds take some 20 s)
         List<MeterRegistry> workers = workerMeters(first, second);
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
                 .failFast("a tool was stopped during the outage", () -> runningContainers() < 4)
