@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.scan;
 
+import io.nubicustos.gateway.web.validation.RecordFields;
 import io.nubicustos.gateway.credentials.AwsProfiles;
 import io.nubicustos.model.credentials.AmbientCredentials;
 import io.nubicustos.gateway.web.ApiException;
@@ -29,7 +30,7 @@ import java.util.regex.Pattern;
 @Component
 public class ScanRequestParser {
 
-    static final List<String> FIELDS = List.of("profile", "aws_profile", "severity_filter", "dry_run", "limits", "max_parallel", "scope");
+    public static final List<String> FIELDS = RecordFields.of(ScanRequestBody.class);
     /** A region, service, check or framework name: what the tools' own names are made of, and nothing a shell or a flag parser reads. */
     private static final Pattern SCOPE_VALUE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:/-]{0,127}");
     static final int MAX_SCOPE_VALUES = 100;

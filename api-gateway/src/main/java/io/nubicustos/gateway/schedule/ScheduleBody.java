@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.schedule;
 
+import io.nubicustos.gateway.web.validation.RecordFields;
 import io.nubicustos.gateway.scan.ScanRequest;
 import io.nubicustos.gateway.scan.ScanRequestParser;
 import io.nubicustos.gateway.web.ApiException;
@@ -28,9 +29,9 @@ import java.util.stream.Collectors;
 @Component
 class ScheduleBody {
 
-    static final List<String> SCAN_FIELDS = List.of("profile", "aws_profile", "severity_filter", "limits", "max_parallel", "scope");
-    static final List<String> FIELDS = List.of("name", "profile", "aws_profile", "severity_filter", "limits", "max_parallel", "scope", "cron",
-            "time_zone", "interval", "overlap", "enabled");
+    /** A schedule's body: its own fields and its scans' (a schedule has no dry run); names from the documented record. */
+    static final List<String> FIELDS = RecordFields.of(ScheduleRequest.class);
+    static final List<String> SCAN_FIELDS = FIELDS.stream().filter(ScanRequestParser.FIELDS::contains).toList();
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final ScanRequestParser parser;

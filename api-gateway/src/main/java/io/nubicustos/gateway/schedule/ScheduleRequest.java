@@ -1,6 +1,7 @@
 package io.nubicustos.gateway.schedule;
 
 import io.nubicustos.model.catalog.ResourceLimits;
+import io.nubicustos.model.scan.ScanScope;
 import io.swagger.v3.oas.annotations.media.Schema;
 import org.jspecify.annotations.Nullable;
 
@@ -17,6 +18,7 @@ record ScheduleRequest(
         @Schema(description = "severities to keep, comma-separated", example = "critical,high") @Nullable String severityFilter,
         @Nullable ResourceLimits limits,
         @Nullable Integer maxParallel,
+        @Schema(description = "what the scans look at, as a scan's scope") @Nullable ScanScope scope,
         @Schema(description = "five fields (minute hour day-of-month month day-of-week) or a macro such as @daily", example = "0 3 * * *")
         @Nullable String cron,
         @Schema(description = "the cron's time zone", example = "Europe/Paris", defaultValue = "UTC") @Nullable String timeZone,
