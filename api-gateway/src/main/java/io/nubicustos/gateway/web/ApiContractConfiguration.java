@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.web;
 
+import org.springdoc.core.customizers.OperationCustomizer;
 import io.swagger.v3.core.converter.ModelConverters;
 import io.swagger.v3.core.jackson.ModelResolver;
 import io.swagger.v3.oas.models.Components;
@@ -48,6 +49,25 @@ class ApiContractConfiguration {
                         .in(SecurityScheme.In.HEADER).name("X-API-Key")
                         .description("needed on every route when the installation configures keys (API_KEY or NUBICUSTOS_API_KEYS)")))
                 .addSecurityItem(new SecurityRequirement().addList("apiKey"));
+    }
+
+    /**
+     * Every operation gets a stable {@code operationId} and one tag, so generated clients get {@code scanStatus}, not
+     * {@code status_1}: the tag is the controller's feature package ({@code scan}, {@code webhook}, …), the id that
+     * feature followed by the handler method's name. An {@code @Operation(operationId = …)} of a handler wins.
+     */
+    @Bean
+    OperationCustomizer operationNames() {
+        return (operation, handler) -> {
+            String feature = handler.getBeanType().getPackageName().substring(handler.getBeanType().getPackageName().lastIndexOf('.') + 1);
+            operation.setTags(List.of(feature));
+            io.swagger.v3.oas.annotations.Operation declared = handler.getMethodAnnotation(io.swagger.v3.oas.annotations.Operation.class);
+            if (declared == null || declared.operationId().isEmpty()) {
+                String method = handler.getMethod().getName();
+                operation.setOperationId(feature + Character.toUpperCase(method.charAt(0)) + method.substring(1));
+            }
+            return operation;
+        };
     }
 
     /** Snake-case names, nullability and required properties as the API's records say (see {@link ContractModelResolver}). */

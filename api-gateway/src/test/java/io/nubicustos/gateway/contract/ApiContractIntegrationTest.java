@@ -80,6 +80,16 @@ class ApiContractIntegrationTest {
         document.at("/components/schemas/ScanRequest/properties").propertyNames().forEach(scanFields::add);
         assertThat(scanFields).containsExactlyElementsOf(io.nubicustos.gateway.scan.ScanRequestParser.FIELDS);
         assertThat(document.at("/components/schemas/ScheduleRequest/properties/scope").isMissingNode()).isFalse();
+        // why: generated clients name their methods after operationIds; springdoc's own would be list_1, get_2, …
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        document.get("paths").forEach(item -> item.forEach(operation -> {
+            if (operation.has("responses")) {
+                ids.add(operation.path("operationId").asString());
+                assertThat(operation.get("tags")).as(operation.path("operationId").asString()).hasSize(1);
+            }
+        }));
+        assertThat(ids).hasSizeGreaterThan(30).doesNotHaveDuplicates().allMatch(id -> id.matches("[a-z]+[A-Z][A-Za-z]*"));
+        assertThat(ids).contains("scanStatus", "webhookCreate", "triageCreate", "findingExport");
 
         var errors = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
                 .getSchema(Files.newInputStream(OpenApiSchema.path()), InputFormat.JSON).validate(document);
