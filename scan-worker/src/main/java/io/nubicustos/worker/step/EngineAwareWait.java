@@ -1,5 +1,6 @@
 package io.nubicustos.worker.step;
 
+import io.nubicustos.support.time.Backoff;
 import io.nubicustos.worker.docker.ContainerExit;
 import io.nubicustos.worker.docker.ContainerRunner;
 import io.nubicustos.worker.docker.DockerEngine;
@@ -20,6 +21,8 @@ import java.time.Instant;
 class EngineAwareWait {
 
     private static final Logger log = LoggerFactory.getLogger(EngineAwareWait.class);
+
+    private static final Backoff PROBE_BACKOFF = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(5));
 
     private final ContainerRunner containers;
     private final DockerEngine engine;
@@ -57,19 +60,20 @@ class EngineAwareWait {
         }
     }
 
+    /** Probes the engine until it answers; between probes the worker's thread waits, by the one back-off, at most 5 s. */
     private boolean engineBack(Watch watch) {
-        long pause = 500;
+        int probes = 0;
         while (!executor.isStopping() && !watch.released()) {
             if (engine.probe()) {
                 return true;
             }
             try {
-                Thread.sleep(pause);
+                // why: a production wait between probes of an engine that is away, not a test's hold
+                Thread.sleep(PROBE_BACKOFF.after(++probes).toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
             }
-            pause = Math.min(pause * 2, 5_000);
         }
         return false;
     }
