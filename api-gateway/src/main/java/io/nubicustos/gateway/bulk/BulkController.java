@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
 import io.nubicustos.gateway.bulk.BulkResponses.ArchiveCreated;
 import io.nubicustos.gateway.bulk.BulkResponses.Archives;
 import io.nubicustos.gateway.bulk.BulkResponses.Deleted;
-import io.nubicustos.gateway.web.ApiError;
+import io.nubicustos.gateway.web.Problem;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -100,7 +100,7 @@ class BulkController {
     @Requires(Role.ADMIN)
     @PostMapping(path = "/api/scans/bulk/archive", consumes = "application/json")
     @ApiResponse(responseCode = "404", description = "a scan id names no scan; nothing is written",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
     @ResponseStatus(HttpStatus.CREATED)
     ArchiveCreated archive(@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
             content = @Content(schema = @Schema(implementation = ArchiveBody.class))) @Valid @RequestBody ArchiveBody body) {

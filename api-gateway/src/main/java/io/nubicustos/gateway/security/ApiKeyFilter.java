@@ -74,7 +74,7 @@ final class ApiKeyFilter extends OncePerRequestFilter {
                     return;
                 }
                 response.setHeader("Retry-After", "30");
-                JsonErrors.write(response, 503, "issuer_unavailable", e.getMessage() + "; retry later");
+                JsonErrors.write(request, response, 503, "issuer_unavailable", e.getMessage() + "; retry later");
                 return;
             }
         } else {
@@ -85,7 +85,7 @@ final class ApiKeyFilter extends OncePerRequestFilter {
             if (throttledWithoutCredential(request, response)) {
                 return;
             }
-            JsonErrors.write(response, 401, "unauthorized", presented == null
+            JsonErrors.write(request, response, 401, "unauthorized", presented == null
                     ? "this API needs an X-API-Key header" + (oidc == null ? "" : " or an Authorization: Bearer token of its OIDC issuer")
                     : "the X-API-Key or bearer token is not valid");
             return;
@@ -94,7 +94,7 @@ final class ApiKeyFilter extends OncePerRequestFilter {
         caller.get().attachTo(request);
         // why: the actuator's endpoints are routed outside the role interceptor; a caller with no role reaches none of them
         if (caller.get().roles().isEmpty() && request.getRequestURI().startsWith("/actuator")) {
-            JsonErrors.write(response, 403, "forbidden", "'" + name.get() + "' has no role; it needs the read role", "required_role",
+            JsonErrors.write(request, response, 403, "forbidden", "'" + name.get() + "' has no role; it needs the read role", "required_role",
                     Role.READ.value());
             return;
         }
@@ -102,7 +102,7 @@ final class ApiKeyFilter extends OncePerRequestFilter {
             throttled.increment();
             AuditTrail.throttled(request);
             response.setHeader("Retry-After", Long.toString(perKey.retryAfterSeconds()));
-            JsonErrors.write(response, 429, "rate_limited", "key '" + name.get() + "' is over its rate; retry later");
+            JsonErrors.write(request, response, 429, "rate_limited", "key '" + name.get() + "' is over its rate; retry later");
             return;
         }
         chain.doFilter(request, response);
@@ -117,7 +117,7 @@ final class ApiKeyFilter extends OncePerRequestFilter {
         throttled.increment();
         AuditTrail.throttled(request);
         response.setHeader("Retry-After", Long.toString(perAddress.retryAfterSeconds()));
-        JsonErrors.write(response, 429, "rate_limited", "too many calls without a valid key from this address; retry later");
+        JsonErrors.write(request, response, 429, "rate_limited", "too many calls without a valid key from this address; retry later");
         return true;
     }
 

@@ -34,7 +34,7 @@ final class BodySizeLimit extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (request.getContentLengthLong() > maxBytes) {
-            JsonErrors.write(response, 413, "payload_too_large", PayloadTooLargeException.message(maxBytes));
+            JsonErrors.write(request, response, 413, "payload_too_large", PayloadTooLargeException.message(maxBytes));
             return;
         }
         chain.doFilter(new Capped(request, maxBytes), response);

@@ -27,7 +27,7 @@ final class RoleInterceptor implements HandlerInterceptor {
             return true;
         }
         String who = caller == null ? "this caller" : "key '" + caller.name() + "'";
-        JsonErrors.write(response, 403, "forbidden", who + " may not do this: it needs the " + required.value() + " role",
+        JsonErrors.write(request, response, 403, "forbidden", who + " may not do this: it needs the " + required.value() + " role",
                 "required_role", required.value());
         return false;
     }

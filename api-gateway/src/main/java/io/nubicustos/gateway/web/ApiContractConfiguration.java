@@ -28,7 +28,7 @@ import java.util.Map;
  * The OpenAPI 3.1 document at {@code /v3/api-docs} (and Swagger UI at {@code /swagger-ui/index.html}), generated
  * from the controllers and their typed records, with what generation cannot see added here in one place:
  * <ul>
- *   <li>the error shape ({@link ApiError}) on every status an operation can answer with it: 400 for a malformed
+ *   <li>the error shape ({@link Problem}, as application/problem+json) on every status an operation can answer with it: 400 for a malformed
  *   parameter or body, 404 for an id or name that does not exist, 413 / 415 / 422 for request bodies, and 401,
  *   429, 503 and 500 everywhere (a key that is missing or over its rate, a database that is away, a bug);</li>
  *   <li>the {@code X-API-Key} header as the security scheme;</li>
@@ -38,13 +38,15 @@ import java.util.Map;
 @Configuration
 class ApiContractConfiguration {
 
-    private static final String ERROR_SCHEMA = "Error";
+    private static final String ERROR_SCHEMA = "Problem";
 
     @Bean
     OpenAPI nubicustosOpenApi() {
         return new OpenAPI()
                 .info(new Info().title("Nubicustos API").version("1")
                         .description("Runs cloud security scanners as containers and answers their normalized findings."))
+                // why: relative to where the document was read, so the document is the same byte for byte on every host and port
+                .servers(List.of(new io.swagger.v3.oas.models.servers.Server().url("/")))
                 .components(new Components().addSecuritySchemes("apiKey", new SecurityScheme().type(SecurityScheme.Type.APIKEY)
                         .in(SecurityScheme.In.HEADER).name("X-API-Key")
                         .description("needed on every route when the installation configures keys (API_KEY or NUBICUSTOS_API_KEYS)")))
@@ -80,7 +82,7 @@ class ApiContractConfiguration {
     OpenApiCustomizer errorResponses() {
         return openApi -> {
             if (openApi.getComponents().getSchemas() == null || !openApi.getComponents().getSchemas().containsKey(ERROR_SCHEMA)) {
-                ModelConverters.getInstance(true).read(ApiError.class).forEach(openApi.getComponents()::addSchemas);
+                ModelConverters.getInstance(true).read(Problem.class).forEach(openApi.getComponents()::addSchemas);
             }
             openApi.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) ->
                     addErrors(path, method, operation)));
@@ -116,7 +118,7 @@ class ApiContractConfiguration {
         errors.forEach((code, description) -> {
             if (!responses.containsKey(code)) {
                 responses.addApiResponse(code, new ApiResponse().description(description).content(new Content()
-                        .addMediaType("application/json", new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + ERROR_SCHEMA)))));
+                        .addMediaType("application/problem+json", new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + ERROR_SCHEMA)))));
             }
         });
     }

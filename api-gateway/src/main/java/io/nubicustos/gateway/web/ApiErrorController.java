@@ -7,6 +7,7 @@ import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.webmvc.error.ErrorController;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -23,14 +24,21 @@ class ApiErrorController implements ErrorController {
 
     @Requires(Role.READ)
     @RequestMapping("${server.error.path:/error}")
-    ResponseEntity<ApiError> error(HttpServletRequest request) {
+    ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        ResponseEntity<ProblemDetail> problem;
         if (!(code instanceof Integer status) || status < 400) {
-            return ApiErrorHandler.body(HttpStatus.NOT_FOUND, "not_found", null, "no such route");
+            problem = ApiErrorHandler.body(HttpStatus.NOT_FOUND, "not_found", null, "no such route");
+        } else {
+            HttpStatus resolved = HttpStatus.resolve(status);
+            HttpStatus answer = resolved == null ? HttpStatus.BAD_REQUEST : resolved;
+            problem = ApiErrorHandler.body(answer, answer.is5xxServerError() ? "internal_error" : "invalid_request", null,
+                    answer.is5xxServerError() ? "internal error; see the api-gateway log" : answer.getReasonPhrase());
         }
-        HttpStatus resolved = HttpStatus.resolve(status);
-        HttpStatus answer = resolved == null ? HttpStatus.BAD_REQUEST : resolved;
-        return ApiErrorHandler.body(answer, answer.is5xxServerError() ? "internal_error" : "invalid_request", null,
-                answer.is5xxServerError() ? "internal error; see the api-gateway log" : answer.getReasonPhrase());
+        // why: the problem names the path the client asked for, not the error page it was forwarded to
+        if (request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI) instanceof String asked && problem.getBody() != null) {
+            problem.getBody().setInstance(Problems.instance(asked));
+        }
+        return problem;
     }
 }

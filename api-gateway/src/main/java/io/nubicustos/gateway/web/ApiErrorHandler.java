@@ -13,6 +13,7 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.transaction.CannotCreateTransactionException;
@@ -27,8 +28,9 @@ import tools.jackson.core.JacksonException;
 
 
 /**
- * Every error the API answers has the same JSON shape:
- * {@code {"status": 422, "error": "unknown_profile", "field": "profile", "message": "..."}}.
+ * Every error the API answers is one RFC 9457 problem ({@link Problems}):
+ * {@code {"type": "urn:nubicustos:problem:unknown_profile", "title": "Unprocessable Entity", "status": 422,
+ * "detail": "...", "instance": "/api/scans", "error": "unknown_profile", "field": "profile", "message": "..."}}.
  * Bad input is always a 4xx naming the problem; a 500 means a bug and is logged as one.
  */
 @RestControllerAdvice
@@ -36,17 +38,17 @@ class ApiErrorHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiErrorHandler.class);
 
-    static ResponseEntity<ApiError> body(HttpStatusCode status, String code, String field, String message) {
-        return ResponseEntity.status(status).body(new ApiError(status.value(), code, field, message));
+    static ResponseEntity<ProblemDetail> body(HttpStatusCode status, String code, String field, String message) {
+        return Problems.answer(status, code, field, message);
     }
 
     @ExceptionHandler(ApiException.class)
-    ResponseEntity<ApiError> api(ApiException e) {
-        return ResponseEntity.status(e.status()).body(new ApiError(e.status().value(), e.code(), e.field(), e.getMessage(), e.quota()));
+    ResponseEntity<ProblemDetail> api(ApiException e) {
+        return ResponseEntity.status(e.status()).body(Problems.of(e.status(), e.code(), e.field(), e.getMessage(), e.quota()));
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
-    ResponseEntity<ApiError> unreadable(HttpMessageNotReadableException e) {
+    ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e) {
         if (e.getMostSpecificCause() instanceof PayloadTooLargeException tooLarge) {
             return body(HttpStatus.PAYLOAD_TOO_LARGE, "payload_too_large", null, tooLarge.getMessage());
         }
@@ -71,7 +73,7 @@ class ApiErrorHandler {
 
     /** A record's Bean Validation refused the body: the first field at fault (by name, so the answer is stable), and why. */
     @ExceptionHandler(MethodArgumentNotValidException.class)
-    ResponseEntity<ApiError> invalid(MethodArgumentNotValidException e) {
+    ResponseEntity<ProblemDetail> invalid(MethodArgumentNotValidException e) {
         FieldError first = e.getBindingResult().getFieldErrors().stream()
                 .min(java.util.Comparator.comparing(FieldError::getField).thenComparing(error -> String.valueOf(error.getDefaultMessage())))
                 .orElse(null);
@@ -97,48 +99,48 @@ class ApiErrorHandler {
     }
 
     @ExceptionHandler(PayloadTooLargeException.class)
-    ResponseEntity<ApiError> tooLarge(PayloadTooLargeException e) {
+    ResponseEntity<ProblemDetail> tooLarge(PayloadTooLargeException e) {
         return body(HttpStatus.PAYLOAD_TOO_LARGE, "payload_too_large", null, e.getMessage());
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
-    ResponseEntity<ApiError> typeMismatch(MethodArgumentTypeMismatchException e) {
+    ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e) {
         return body(HttpStatus.BAD_REQUEST, "invalid_parameter", e.getName(),
                 "'" + e.getValue() + "' is not a valid " + e.getName());
     }
 
     @ExceptionHandler(MissingServletRequestParameterException.class)
-    ResponseEntity<ApiError> missingParameter(MissingServletRequestParameterException e) {
+    ResponseEntity<ProblemDetail> missingParameter(MissingServletRequestParameterException e) {
         return body(HttpStatus.BAD_REQUEST, "missing_parameter", e.getParameterName(), e.getMessage());
     }
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
-    ResponseEntity<ApiError> mediaType(HttpMediaTypeNotSupportedException e) {
+    ResponseEntity<ProblemDetail> mediaType(HttpMediaTypeNotSupportedException e) {
         return body(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", null,
                 "send the request body as application/json (got " + e.getContentType() + ")");
     }
 
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
-    ResponseEntity<ApiError> method(HttpRequestMethodNotSupportedException e) {
+    ResponseEntity<ProblemDetail> method(HttpRequestMethodNotSupportedException e) {
         return body(HttpStatus.METHOD_NOT_ALLOWED, "method_not_allowed", null, e.getMessage());
     }
 
     @ExceptionHandler(NoResourceFoundException.class)
-    ResponseEntity<ApiError> noRoute(NoResourceFoundException e) {
+    ResponseEntity<ProblemDetail> noRoute(NoResourceFoundException e) {
         return body(HttpStatus.NOT_FOUND, "not_found", null, "no such route: /" + e.getResourcePath());
     }
 
     /** The database is unreachable for a moment (restarting, failing over): not a bug, and worth retrying. */
     @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class, CannotCreateTransactionException.class})
-    ResponseEntity<ApiError> unavailable(Exception e) {
+    ResponseEntity<ProblemDetail> unavailable(Exception e) {
         log.warn("Answering 503: the database is unreachable ({})", e.toString());
-        ResponseEntity<ApiError> answer = body(HttpStatus.SERVICE_UNAVAILABLE, "database_unavailable", null,
+        ResponseEntity<ProblemDetail> answer = body(HttpStatus.SERVICE_UNAVAILABLE, "database_unavailable", null,
                 "the database is unreachable for the moment; retry shortly");
         return ResponseEntity.status(answer.getStatusCode()).header("Retry-After", "5").body(answer.getBody());
     }
 
     @ExceptionHandler(Exception.class)
-    ResponseEntity<ApiError> unexpected(Exception e) {
+    ResponseEntity<ProblemDetail> unexpected(Exception e) {
         // why: the one notion of unavailability (service-support) also sees a driver's connection error wrapped in another
         if (DatabaseUnavailable.orTransient(e)) {
             return unavailable(e);
