@@ -80,7 +80,7 @@ class FindingExportController {
         FindingStreamWriter writer = switch (format) {
             case "csv" -> new CsvFindingWriter();
             case "json" -> new JsonFindingWriter(mapper, id);
-            case "sarif" -> new SarifFindingWriter(toolVersions(id));
+            case "sarif" -> new SarifFindingWriter(id, toolVersions(id));
             default -> throw ApiException.badRequest("format", "unknown format '" + format + "'; use csv, json or sarif");
         };
         String file = "nubicustos-scan-" + id + "-findings." + writer.extension();

@@ -10,10 +10,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * SARIF 2.1.0, what code-scanning dashboards import: one run per tool (rows arrive ordered by tool),
- * one result per finding with its rule id, level, message, the resource as a logical location and the
- * fingerprint as a partial fingerprint. Each run's rules (one per check, with a
- * {@code security-severity}) are written after its results, so nothing but the rules is kept in memory.
+ * SARIF 2.1.0 as GitHub code scanning accepts it: one run per tool (rows arrive ordered by tool) with an
+ * {@code automationDetails.id} of {@code nubicustos/<tool>/<scan id>} (the category is the tool, so each run stays its own
+ * analysis), one result per finding with its rule id, level, message, a physical location with a stable synthetic URI
+ * ({@link #uri}: {@code aws/<account>/<region>/<resource>}, line 1, since code scanning needs a file and a line and a
+ * cloud resource has neither), the resource again as a logical location, and the fingerprint as a partial fingerprint.
+ * Each run's rules (one per check: descriptions, help with the tool's remediation, a {@code security-severity} and the
+ * {@code security} tag code scanning needs to use it) are written after its results, so only the rules stay in memory.
  */
 final class SarifFindingWriter implements FindingStreamWriter {
 
@@ -37,9 +40,11 @@ final class SarifFindingWriter implements FindingStreamWriter {
     private String currentTool;
     private final Map<String, Rule> rules = new LinkedHashMap<>();
     private final Map<String, String> versions;
+    private final java.util.UUID scanId;
 
     /** @param versions each tool's version as its step recorded it (the image's version label, else its tag) */
-    SarifFindingWriter(Map<String, String> versions) {
+    SarifFindingWriter(java.util.UUID scanId, Map<String, String> versions) {
+        this.scanId = scanId;
         this.versions = Map.copyOf(versions);
     }
 
@@ -74,27 +79,35 @@ final class SarifFindingWriter implements FindingStreamWriter {
         String check = rs.getString("check_id");
         String severity = rs.getString("severity");
         String title = rs.getString("title");
-        rules.putIfAbsent(check, new Rule(check, title, severity));
+        String description = rs.getString("description");
+        rules.putIfAbsent(check, new Rule(check, title, severity, description, rs.getString("remediation"), rs.getString("service")));
         json.writeStartObject();
         json.writeStringProperty("ruleId", check);
         json.writeStringProperty("level", level(severity));
         json.writeObjectPropertyStart("message");
-        String description = rs.getString("description");
         json.writeStringProperty("text", description != null ? description : title != null ? title : check);
         json.writeEndObject();
         String resource = rs.getString("resource_id");
+        json.writeArrayPropertyStart("locations");
+        json.writeStartObject();
+        json.writeObjectPropertyStart("physicalLocation");
+        json.writeObjectPropertyStart("artifactLocation");
+        json.writeStringProperty("uri", uri(tool, rs.getString("account"), rs.getString("region"), resource, rs.getString("service")));
+        json.writeEndObject();
+        json.writeObjectPropertyStart("region");
+        json.writeNumberProperty("startLine", 1);
+        json.writeEndObject();
+        json.writeEndObject();
         if (resource != null) {
-            json.writeArrayPropertyStart("locations");
-            json.writeStartObject();
             json.writeArrayPropertyStart("logicalLocations");
             json.writeStartObject();
             json.writeStringProperty("fullyQualifiedName", resource);
             json.writeStringProperty("kind", "resource");
             json.writeEndObject();
             json.writeEndArray();
-            json.writeEndObject();
-            json.writeEndArray();
         }
+        json.writeEndObject();
+        json.writeEndArray();
         String triage = rs.getString("triage_state");
         if (triage != null) {
             // why: SARIF's own way to say a result is accepted or dismissed, which code-scanning tools understand
@@ -132,6 +145,9 @@ final class SarifFindingWriter implements FindingStreamWriter {
             return;
         }
         json.writeEndArray();
+        json.writeObjectPropertyStart("automationDetails");
+        json.writeStringProperty("id", "nubicustos/" + currentTool + "/" + scanId);
+        json.writeEndObject();
         json.writeObjectPropertyStart("tool");
         json.writeObjectPropertyStart("driver");
         json.writeStringProperty("name", currentTool);
@@ -147,13 +163,32 @@ final class SarifFindingWriter implements FindingStreamWriter {
         for (Rule rule : rules.values()) {
             json.writeStartObject();
             json.writeStringProperty("id", rule.id());
-            if (rule.title() != null) {
-                json.writeObjectPropertyStart("shortDescription");
-                json.writeStringProperty("text", rule.title());
-                json.writeEndObject();
-            }
+            String summary = rule.title() != null ? rule.title() : rule.id();
+            json.writeObjectPropertyStart("shortDescription");
+            json.writeStringProperty("text", summary);
+            json.writeEndObject();
+            json.writeObjectPropertyStart("fullDescription");
+            json.writeStringProperty("text", rule.description() != null ? rule.description() : summary);
+            json.writeEndObject();
+            String remediation = rule.remediation() != null ? rule.remediation()
+                    : currentTool + " gives no remediation for " + rule.id() + "; see its documentation";
+            json.writeObjectPropertyStart("help");
+            json.writeStringProperty("text", remediation);
+            json.writeStringProperty("markdown", "**Remediation** (" + currentTool + "): " + remediation);
+            json.writeEndObject();
+            json.writeObjectPropertyStart("defaultConfiguration");
+            json.writeStringProperty("level", level(rule.severity()));
+            json.writeEndObject();
             json.writeObjectPropertyStart("properties");
             json.writeStringProperty("security-severity", securitySeverity(rule.severity()));
+            // why: code scanning uses security-severity only for rules tagged security
+            json.writeArrayPropertyStart("tags");
+            json.writeString("security");
+            json.writeString(currentTool);
+            if (rule.service() != null && !rule.service().isBlank()) {
+                json.writeString(rule.service());
+            }
+            json.writeEndArray();
             json.writeEndObject();
             json.writeEndObject();
         }
@@ -184,6 +219,35 @@ final class SarifFindingWriter implements FindingStreamWriter {
         };
     }
 
-    private record Rule(String id, String title, String severity) {
+    /**
+     * The synthetic file a cloud finding is placed in: {@code <provider>/<account>/<region>/<resource>}, each part
+     * percent-encoded as an RFC 3986 path segment (ARNs keep their colons), {@code global} for no region, {@code unknown} for
+     * no account, and the service (else {@code account}) for a finding on no single resource. The same finding has the
+     * same URI in every scan, so code scanning keeps one alert across uploads.
+     */
+    static String uri(String tool, String account, String region, String resource, String service) {
+        String provider = tool.equals("kubescape") ? "kubernetes" : "aws";
+        String last = resource != null && !resource.isBlank() ? resource : service != null && !service.isBlank() ? service : "account";
+        return provider + "/" + segment(account == null || account.isBlank() ? "unknown" : account) + "/"
+                + segment(region == null || region.isBlank() ? "global" : region) + "/" + segment(last);
+    }
+
+    private static String segment(String value) {
+        StringBuilder out = new StringBuilder(value.length() + 8);
+        for (byte b : value.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            boolean plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || "-._~:@!$&'()*+,;=".indexOf(c) >= 0;
+            if (plain) {
+                out.append((char) c);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16))).append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            }
+        }
+        // why: "." and ".." are path steps, not names; encoded they stay names
+        return out.toString().equals(".") ? "%2E" : out.toString().equals("..") ? "%2E%2E" : out.toString();
+    }
+
+    private record Rule(String id, String title, String severity, String description, String remediation, String service) {
     }
 }

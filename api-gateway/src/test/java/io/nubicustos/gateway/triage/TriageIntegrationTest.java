@@ -81,6 +81,7 @@ class TriageIntegrationTest {
         assertThat(csv.lines().filter(l -> l.contains("public-logs")).findFirst().orElseThrow()).contains("false_positive");
         JsonNode sarif = JSON.readTree(RawHttp.get(port, "/api/scans/" + scan + "/findings/export?format=sarif", Map.of()).body());
         assertThat(sarif.at("/runs/0/results").findValues("suppressions")).hasSize(1);
+        assertThat(io.nubicustos.testsupport.GitHubSarifRules.violations(sarif)).as("what GitHub code scanning would refuse").isEmpty();
         // the JSON export writes each finding as the API serves it (but for first/last seen, which only the API's pages work out)
         JsonNode exported = JSON.readTree(RawHttp.get(port, "/api/scans/" + scan + "/findings/export?format=json&status=all", Map.of()).body());
         JsonNode served = call("GET", "/api/scans/" + scan + "/findings?status=all", null, 200).get("findings");

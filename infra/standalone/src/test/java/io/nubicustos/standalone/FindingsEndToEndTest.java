@@ -5,6 +5,7 @@ import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import io.nubicustos.testsupport.GitHubSarifRules;
 import io.nubicustos.testsupport.SarifSchema;
 import io.nubicustos.testsupport.Samples;
 import io.nubicustos.testsupport.StandInImage;
@@ -199,6 +200,13 @@ class FindingsEndToEndTest {
                 .as("the validator rejects a run without a tool").isNotEmpty();
         List<Error> errors = schema.validate(document);
         assertThat(errors).as("SARIF 2.1.0 schema violations").isEmpty();
+        assertThat(GitHubSarifRules.violations(document)).as("what GitHub code scanning would refuse").isEmpty();
+        assertThat(GitHubSarifRules.violations(JSON.readTree("{\"version\": \"2.1.0\", \"runs\": [{\"tool\": {\"driver\": {\"name\": \"x\","
+                + " \"rules\": [{\"id\": \"r\"}]}}, \"results\": [{\"ruleId\": \"r\", \"message\": {\"text\": \"m\"}}]}]}")))
+                .as("the rules can fail").hasSizeGreaterThanOrEqualTo(4);
+        document.at("/runs/0/results").forEach(result -> assertThat(result.at("/locations/0/physicalLocation/artifactLocation/uri").asString())
+                .matches("aws/[^/]+/[^/]+/[^/]+"));
+        assertThat(document.at("/runs/0/automationDetails/id").asString()).isEqualTo("nubicustos/prowler/" + scanId);
         assertThat(document.at("/runs/0/tool/driver/name").asString()).isEqualTo("prowler");
         assertThat(document.at("/runs/0/results")).hasSize(5);
 
