@@ -1,5 +1,6 @@
 package io.nubicustos.gateway.outbox;
 
+import io.nubicustos.support.tracing.StoredTraces;
 import io.nubicustos.support.loop.DaemonThreads;
 import io.nubicustos.support.time.Backoff;
 import io.micrometer.core.instrument.Counter;
@@ -59,7 +60,7 @@ class OutboxRelay {
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
     private static final String CLAIM = """
-            select id, topic, message_key, payload, attempts from outbox
+            select id, topic, message_key, payload, attempts, trace_parent from outbox
              where published_at is null and parked_at is null and (next_attempt_at is null or next_attempt_at <= :now)
              order by id limit :limit for update skip locked
             """;
@@ -84,10 +85,12 @@ class OutboxRelay {
     private final Counter brokerAway;
     private final OutboxWakeup wakeups;
     private volatile boolean stopped;
+    private final StoredTraces traces;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(DaemonThreads.named("outbox-relay"));
 
     OutboxRelay(JdbcClient jdbc, TransactionTemplate tx, KafkaTemplate<String, String> kafka, BrokerProbe broker,
-                OutboxWakeup wakeups, GatewayProperties properties, Clock clock, MeterRegistry meters) {
+                OutboxWakeup wakeups, GatewayProperties properties, Clock clock, MeterRegistry meters, StoredTraces traces) {
+        this.traces = traces;
         this.broker = broker;
         this.wakeups = wakeups;
         this.jdbc = jdbc;
@@ -143,7 +146,7 @@ class OutboxRelay {
             OffsetDateTime now = OffsetDateTime.now(clock);
             List<Row> rows = jdbc.sql(CLAIM).param("limit", settings.batchSize()).param("now", now)
                     .query((rs, n) -> new Row(rs.getLong("id"), rs.getString("topic"), rs.getString("message_key"),
-                            rs.getString("payload"), rs.getInt("attempts"))).list();
+                            rs.getString("payload"), rs.getInt("attempts"), rs.getString("trace_parent"))).list();
             if (rows.isEmpty()) {
                 return 0;
             }
@@ -196,7 +199,8 @@ class OutboxRelay {
     }
 
     private CompletableFuture<SendResult<String, String>> send(Row row) {
-        try {
+        // why: sent inside the trace of the work that wrote the row, so the record's traceparent continues it
+        try (StoredTraces.Continued ignored = traces.continueFrom(row.traceParent(), "outbox publish")) {
             ProducerRecord<String, String> record = new ProducerRecord<>(row.topic(), row.key(), row.payload());
             if (Topics.SCAN_EVENTS.equals(row.topic())) {
                 // why: the CloudEvents Kafka binding reads a structured-mode event only with this content type
@@ -251,7 +255,7 @@ class OutboxRelay {
         return root;
     }
 
-    private record Row(long id, String topic, String key, String payload, int attempts) {
+    private record Row(long id, String topic, String key, String payload, int attempts, String traceParent) {
     }
 
     private record Failed(Row row, Throwable cause) {

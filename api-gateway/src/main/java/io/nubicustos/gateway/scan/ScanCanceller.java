@@ -38,7 +38,10 @@ public class ScanCanceller {
     private final Clock clock;
     private final OutboxWakeup outbox;
 
-    ScanCanceller(JdbcClient jdbc, ObjectMapper json, Clock clock, OutboxWakeup outbox) {
+    private final io.nubicustos.support.tracing.StoredTraces traces;
+
+    ScanCanceller(JdbcClient jdbc, ObjectMapper json, Clock clock, OutboxWakeup outbox, io.nubicustos.support.tracing.StoredTraces traces) {
+        this.traces = traces;
         this.outbox = outbox;
         this.jdbc = jdbc;
         this.json = json;
@@ -66,7 +69,7 @@ public class ScanCanceller {
         Map<String, Object> event = ScanEvents.settled(scanId, ScanStatus.CANCELLED.db(), "/nubicustos/api-gateway", now, Map.of());
         String payload = json.writeValueAsString(event);
         jdbc.sql(OUTBOX).param("topic", Topics.SCAN_EVENTS).param("key", scanId.toString()).param("payload", payload)
-                .param("now", now).update();
+                .param("now", now).param("trace", traces.current()).update();
         jdbc.sql(WebhookFanout.INSERT).param("eventId", event.get("id")).param("eventType", "scan.cancelled").param("scanId", scanId)
                 .param("payload", payload).param("now", now).param("severityRank", 0).update();
         outbox.afterCommit();

@@ -1,5 +1,8 @@
 package io.nubicustos.gateway.scan;
 
+import io.nubicustos.gateway.web.Printable;
+import io.nubicustos.support.logging.LogContext;
+import io.nubicustos.support.tracing.StoredTraces;
 import io.nubicustos.model.lifecycle.StatusSql;
 import io.nubicustos.gateway.security.AuditTrail;
 import io.nubicustos.gateway.credentials.AwsProfiles;
@@ -36,6 +39,8 @@ import java.util.concurrent.ConcurrentHashMap;
 @Service
 public class ScanCreator {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ScanCreator.class);
+
     /**
      * The scan, its steps and their outbox rows in one statement: one round trip per accepted scan. A request
      * id seen before inserts nothing (the scan, and with it the steps and rows, come from the scan CTE).
@@ -43,9 +48,9 @@ public class ScanCreator {
     private static final String CREATE = StatusSql.expand("""
             with scan as (
                 insert into scans (id, profile, aws_profile, severity_filter, status, source, request_id, created_at, max_parallel, schedule_id,
-                                   left_out, created_by)
+                                   left_out, created_by, trace_parent)
                 values (:id, :profile, :awsProfile, string_to_array(:severities, ','), {scan:queued}, :source, :requestId, :now, :maxParallel,
-                        cast(:scheduleId as uuid), cast(:leftOut as jsonb), :createdBy)
+                        cast(:scheduleId as uuid), cast(:leftOut as jsonb), :createdBy, :trace)
                 on conflict (request_id) do nothing
                 returning id
             ), planned as (
@@ -55,8 +60,9 @@ public class ScanCreator {
                 select p.id, scan.id, p.tool, p.position, {step:queued}, p.plan, :now from scan, planned p
                 returning id, scan_id, tool
             ), commands as (
-                insert into outbox (topic, message_key, payload, created_at)
-                select :topic, steps.id::text, json_build_object('step_id', steps.id, 'scan_id', steps.scan_id, 'tool', steps.tool)::text, :now
+                insert into outbox (topic, message_key, payload, created_at, trace_parent)
+                select :topic, steps.id::text, json_build_object('step_id', steps.id, 'scan_id', steps.scan_id, 'tool', steps.tool)::text, :now,
+                       :trace
                   from steps
             )
             select count(*) from scan
@@ -70,11 +76,13 @@ public class ScanCreator {
     private final MeterRegistry meters;
     private final OutboxWakeup outbox;
     private final AwsProfiles awsProfiles;
+    private final StoredTraces traces;
     private final Map<String, Counter> submitted = new ConcurrentHashMap<>();
 
     ScanCreator(JdbcClient jdbc, ScanPlanner planner, ObjectMapper json, Clock clock, MeterRegistry meters, OutboxWakeup outbox,
-                AwsProfiles awsProfiles) {
+                AwsProfiles awsProfiles, StoredTraces traces) {
         this.awsProfiles = awsProfiles;
+        this.traces = traces;
         this.outbox = outbox;
         this.jdbc = jdbc;
         this.planner = planner;
@@ -132,6 +140,7 @@ public class ScanCreator {
                 .param("steps", json.writeValueAsString(steps))
                 .param("leftOut", leftOut.isEmpty() ? null : json.writeValueAsString(leftOut))
                 .param("topic", Topics.TOOL_STEPS)
+                .param("trace", traces.current())
                 .query(Long.class).single();
         if (inserted == 0) {
             UUID existing = jdbc.sql(SCAN_BY_REQUEST).param("requestId", requestId).query(UUID.class).single();
@@ -139,6 +148,10 @@ public class ScanCreator {
         }
         // why: a caller's own transaction (if any) decides when the rows are visible to the relay
         outbox.afterCommit();
+        try (LogContext ignored = LogContext.scan(scanId)) {
+            log.info("Scan {} accepted: profile {}, {} step(s), asked by {} ({})", scanId, request.profile().name(), plans.size(),
+                    Printable.of(createdBy, 80), source);
+        }
         submitted.computeIfAbsent(request.profile().name() + "|" + source, key -> meters.counter("nubicustos.scans.submitted",
                 "profile", request.profile().name(), "source", source)).increment();
         return new CreatedScan(scanId, planned(request), true);

@@ -38,6 +38,13 @@ import java.util.stream.Stream;
  */
 public final class NubicustosStandalone implements AutoCloseable {
 
+    static {
+        // why: before the first logger of this process is made (the field below); see nubicustos-early-logback.xml
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "nubicustos-early-logback.xml");
+        }
+    }
+
     private static final Logger log = LoggerFactory.getLogger(NubicustosStandalone.class);
 
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -152,7 +159,13 @@ public final class NubicustosStandalone implements AutoCloseable {
         args.add("--spring.config.name=" + configName);
         args.add("--server.port=" + port);
         args.add("--server.address=" + address);
+        // why: one JVM has one logging system, set up by the first service to start; its name would label every service's lines
+        args.add("--logging.include-application-name=false");
         common.forEach((key, value) -> args.add("--" + key + "=" + value));
+        // why: the early configuration has done its work (logback read it at its start); Spring Boot warns when it is still set
+        if ("nubicustos-early-logback.xml".equals(System.getProperty("logback.configurationFile"))) {
+            System.clearProperty("logback.configurationFile");
+        }
         // why: the launcher closes the services before the broker and the database they use (see close()); their own
         // shutdown hooks would race it and wait on a broker that is already gone
         ConfigurableApplicationContext context = new SpringApplicationBuilder(app).registerShutdownHook(false)

@@ -55,6 +55,9 @@ final class RunningSystem {
                         Map.entry("nubicustos.outbox.poll-interval", "200ms"), Map.entry("nubicustos.webhooks.poll-interval", "200ms"),
                         Map.entry("nubicustos.webhooks.retry-backoff", "300ms"), Map.entry("nubicustos.logs.follow-interval", "100ms"),
                         Map.entry("nubicustos.webhooks.allow-private-addresses", "true"),
+                        // why: beside the console's plain lines, the structured JSON a log pipeline reads (TracingEndToEndTest)
+                        Map.entry("logging.file.name", data.resolve("nubicustos.json.log").toString()),
+                        Map.entry("logging.structured.format.file", "logstash"),
                         // why: the comprehensive profile's Cartography runs only where a Neo4j is configured (its stand-in needs none)
                         Map.entry("nubicustos.tool-services.neo4j", "bolt://neo4j:7687"), Map.entry(NEO4J_PASSWORD_NAME, NEO4J_PASSWORD))));
                 try (var connection = java.sql.DriverManager.getConnection(database, "postgres", "");
@@ -85,6 +88,11 @@ final class RunningSystem {
     static Path data() {
         get();
         return data;
+    }
+
+    /** The shared system's log as structured JSON (logstash format), one object per line. */
+    static Path jsonLog() {
+        return data().resolve("nubicustos.json.log");
     }
 
     static Api api() {

@@ -22,7 +22,10 @@ public class ScanAnnouncements {
     private final JdbcClient jdbc;
     private final ObjectMapper json;
 
-    ScanAnnouncements(JdbcClient jdbc, ObjectMapper json) {
+    private final io.nubicustos.support.tracing.StoredTraces traces;
+
+    ScanAnnouncements(JdbcClient jdbc, ObjectMapper json, io.nubicustos.support.tracing.StoredTraces traces) {
+        this.traces = traces;
         this.jdbc = jdbc;
         this.json = json;
     }
@@ -31,7 +34,7 @@ public class ScanAnnouncements {
     public void publish(UUID scanId, Map<String, Object> event, OffsetDateTime now) {
         String payload = json.writeValueAsString(event);
         jdbc.sql(OutboxChannel.INSERT).param("topic", Topics.SCAN_EVENTS).param("key", scanId.toString()).param("payload", payload)
-                .param("now", now).update();
+                .param("now", now).param("trace", traces.current()).update();
         toWebhooks(scanId, event, payload, 0, now);
         // why: the relay runs in the api-gateway; the notification reaches it when this transaction commits
         jdbc.sql(OutboxChannel.WAKE_RELAY).query().singleRow();

@@ -1,5 +1,7 @@
 package io.nubicustos.processor.step;
 
+import io.nubicustos.support.logging.LogContext;
+import io.nubicustos.support.tracing.StoredTraces;
 import io.nubicustos.processor.degradation.StepCoverage;
 import io.nubicustos.processor.degradation.LogSignals;
 import io.nubicustos.processor.findings.FindingWriter;
@@ -58,7 +60,7 @@ public class StepProcessor {
 
     private static final String LOAD = """
             select s.status, s.tool, s.scan_id, s.plan ->> 'report_format' as report_format,
-                   array_to_string(sc.severity_filter, ',') as severity_filter, s.process_after
+                   array_to_string(sc.severity_filter, ',') as severity_filter, s.process_after, sc.trace_parent
               from scan_steps s join scans sc on sc.id = s.scan_id where s.id = :id
             """;
     private static final String LOCK = "select status from scan_steps where id = :id for update";
@@ -85,8 +87,12 @@ public class StepProcessor {
     private final ProcessorProperties properties;
     private final ToolCatalog catalog;
 
+    private final StoredTraces traces;
+
     StepProcessor(JdbcClient jdbc, DataSource dataSource, TransactionTemplate tx, ReportParsers parsers, ScanFinalizer finalizer,
-                  ObjectMapper json, Clock clock, MeterRegistry meters, ProcessorProperties properties, ToolCatalog catalog) {
+                  ObjectMapper json, Clock clock, MeterRegistry meters, ProcessorProperties properties, ToolCatalog catalog,
+                  StoredTraces traces) {
+        this.traces = traces;
         this.catalog = catalog;
         this.jdbc = jdbc;
         this.dataSource = dataSource;
@@ -104,12 +110,20 @@ public class StepProcessor {
         Optional<StepRow> loaded = jdbc.sql(LOAD).param("id", stepId).query((rs, n) -> new StepRow(
                 rs.getString("status"), rs.getString("tool"), rs.getObject("scan_id", UUID.class),
                 rs.getString("report_format"), severities(rs.getString("severity_filter")),
-                rs.getObject("process_after", OffsetDateTime.class))).optional();
+                rs.getObject("process_after", OffsetDateTime.class), rs.getString("trace_parent"))).optional();
         if (loaded.isEmpty()) {
             log.info("Step {} does not exist (its scan was deleted); nothing to process", stepId);
             return;
         }
         StepRow step = loaded.get();
+        // why: the lines about this step carry its scan, id and tool, and the trace its scan began (ADR 4, "Traces")
+        try (LogContext ignored = LogContext.step(step.scanId(), stepId, step.tool());
+             StoredTraces.Continued trace = traces.continueFrom(step.traceParent(), "process " + step.tool())) {
+            process(stepId, step);
+        }
+    }
+
+    private void process(UUID stepId, StepRow step) {
         if (StepStatus.fromDb(step.status()) != StepStatus.REPORTING) {
             tx.executeWithoutResult(s -> finalizer.settleIfDone(step.scanId()));
             return;
@@ -332,7 +346,7 @@ public class StepProcessor {
     }
 
     private record StepRow(String status, String tool, UUID scanId, String reportFormat, Set<Severity> severityFilter,
-                           OffsetDateTime processAfter) {
+                           OffsetDateTime processAfter, String traceParent) {
     }
 
     /** Carries a {@link ReportException} out of the transaction callback, rolling the transaction back. */

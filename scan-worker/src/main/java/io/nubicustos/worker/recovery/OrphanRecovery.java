@@ -130,7 +130,7 @@ public class OrphanRecovery implements SchedulingConfigurer {
     }
 
     private void adopt(ClaimedStep step) {
-        executor.runAdopted(step.id(), slot -> runner.adopt(step, slot));
+        executor.runAdopted(step, slot -> runner.adopt(step, slot));
     }
 
     /**

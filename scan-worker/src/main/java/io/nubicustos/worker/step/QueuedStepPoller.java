@@ -109,7 +109,7 @@ class QueuedStepPoller {
             executor.release();
         }
         for (ClaimedStep step : claimed) {
-            executor.runReserved(step.id(), slot -> runner.run(step, slot));
+            executor.runReserved(step, slot -> runner.run(step, slot));
         }
         return claimed.size();
     }

@@ -1,5 +1,8 @@
 package io.nubicustos.worker.step;
 
+import io.nubicustos.support.logging.LogContext;
+import io.nubicustos.support.tracing.StoredTraces;
+import io.nubicustos.worker.system.WorkerIdentity;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nubicustos.worker.system.WorkerProperties;
@@ -40,7 +43,12 @@ public class StepExecutor {
     private final List<Runnable> slotFreed = new CopyOnWriteArrayList<>();
     private final ExecutorService pool;
 
-    StepExecutor(WorkerProperties properties, MeterRegistry meters) {
+    private final String worker;
+    private final StoredTraces traces;
+
+    StepExecutor(WorkerProperties properties, MeterRegistry meters, WorkerIdentity identity, StoredTraces traces) {
+        this.worker = identity.id();
+        this.traces = traces;
         this.capacity = properties.worker().concurrency();
         AtomicInteger threads = new AtomicInteger();
         this.pool = Executors.newCachedThreadPool(r -> {
@@ -109,22 +117,29 @@ public class StepExecutor {
     }
 
     /** Runs a step in a slot reserved with {@link #tryReserve()}; the slot is freed by the work, or when it ends. */
-    public void runReserved(UUID stepId, Consumer<Slot> work) {
-        submit(stepId, work, new Slot(true));
+    public void runReserved(ClaimedStep step, Consumer<Slot> work) {
+        submit(step, work, new Slot(true));
     }
 
     /** Runs an adopted step without a slot. */
-    public void runAdopted(UUID stepId, Consumer<Slot> work) {
-        submit(stepId, work, new Slot(false));
+    public void runAdopted(ClaimedStep step, Consumer<Slot> work) {
+        submit(step, work, new Slot(false));
     }
 
-    private void submit(UUID stepId, Consumer<Slot> work, Slot slot) {
+    /**
+     * On the step's own thread, every log line carries the step's scan, id, tool and this worker, and the trace its scan
+     * began (ADR 4, "Traces"): whatever the runner logs, and the completion it sends, belong to that trace.
+     */
+    private void submit(ClaimedStep step, Consumer<Slot> work, Slot slot) {
+        UUID stepId = step.id();
         if (!active.add(stepId)) {
             slot.free();
             return;
         }
         pool.execute(() -> {
-            try {
+            try (LogContext ignored = LogContext.of(java.util.Map.of(LogContext.SCAN_ID, step.scanId(), LogContext.STEP_ID, stepId,
+                    LogContext.TOOL, step.tool(), LogContext.WORKER, worker));
+                 StoredTraces.Continued trace = traces.continueFrom(step.traceParent(), "step " + step.tool())) {
                 work.accept(slot);
             } catch (RuntimeException e) {
                 log.error("Step {} ended with an unexpected error; its lease will expire and a sweeper moves it on", stepId, e);

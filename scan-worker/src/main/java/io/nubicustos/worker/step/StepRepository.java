@@ -82,7 +82,7 @@ public class StepRepository {
                 insert into step_attempts (step_id, attempt, worker, docker_host, started_at)
                 select id, attempt, :owner, :hostLabel, :now from claimed on conflict do nothing
             )
-            select * from claimed
+            select c.*, sc.trace_parent from claimed c join scans sc on sc.id = c.scan_id
             """.formatted(StepTransitions.CLAIM.sql(), ScanTransitions.START.sql()));
     /**
      * The advisory lock every claim takes, fleet-wide (ADR 4): one key for the whole queue, chosen to stay clear of
@@ -114,8 +114,9 @@ public class StepRepository {
              where id in (:ids) and status = {step:running} and owner = :owner
             """);
     private static final String MINE_RUNNING = StatusSql.expand("""
-            select id, scan_id, tool, plan::text as plan, attempt, execution_id, container_name, container_id
-              from scan_steps where status = {step:running} and owner = :owner
+            select s.id, s.scan_id, s.tool, s.plan::text as plan, s.attempt, s.execution_id, s.container_name, s.container_id,
+                   sc.trace_parent
+              from scan_steps s join scans sc on sc.id = s.scan_id where s.status = {step:running} and s.owner = :owner
             """);
     private static final String EXPIRED = StatusSql.expand("""
             select id from scan_steps
@@ -128,7 +129,8 @@ public class StepRepository {
     private static final String TAKE_OVER = StatusSql.expand("""
             update scan_steps set owner = :owner, lease_until = clock_timestamp() + :leaseMillis * interval '1 millisecond'
              where id = :id and status = {step:running} and lease_until < clock_timestamp()
-             returning id, scan_id, tool, plan::text as plan, attempt, execution_id, container_name, container_id
+             returning id, scan_id, tool, plan::text as plan, attempt, execution_id, container_name, container_id,
+                       (select trace_parent from scans where scans.id = scan_steps.scan_id) as trace_parent
             """);
 
     private static final String LIVE_ATTEMPTS = StatusSql.expand("""
@@ -312,7 +314,7 @@ public class StepRepository {
         StepPlan plan = json.readValue(rs.getString("plan"), StepPlan.class);
         return new ClaimedStep(rs.getObject("id", UUID.class), rs.getObject("scan_id", UUID.class), rs.getString("tool"),
                 plan, rs.getInt("attempt"), rs.getString("execution_id"), rs.getString("container_name"),
-                rs.getString("container_id"));
+                rs.getString("container_id"), rs.getString("trace_parent"));
     }
 
     private OffsetDateTime now() {

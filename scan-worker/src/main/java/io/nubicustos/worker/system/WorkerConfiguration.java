@@ -17,6 +17,13 @@ import java.time.Clock;
 @Configuration(proxyBeanMethods = false)
 class WorkerConfiguration {
 
+    /** The trace a scan began, kept on its rows and continued by whoever works on it next (ADR 4, "Traces"). */
+    @Bean
+    io.nubicustos.support.tracing.StoredTraces storedTraces(org.springframework.beans.factory.ObjectProvider<io.micrometer.tracing.Tracer> tracer,
+                                                          org.springframework.beans.factory.ObjectProvider<io.micrometer.tracing.propagation.Propagator> propagator) {
+        return io.nubicustos.support.tracing.StoredTraces.of(tracer, propagator);
+    }
+
     @Bean
     Clock clock() {
         return Clock.systemUTC();

@@ -56,6 +56,8 @@ public final class DeadLetterListeners {
         DefaultErrorHandler errors = errorHandler(deadLetters, topic, deadLetterTopic, meters, retries);
         policy.accept(errors);
         factory.setCommonErrorHandler(errors);
+        // why: a listener continues the trace of the record it reads (traceparent header) and counts as a Micrometer observation
+        factory.getContainerProperties().setObservationEnabled(true);
         return factory;
     }
 
