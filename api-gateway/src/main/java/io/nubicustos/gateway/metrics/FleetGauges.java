@@ -2,15 +2,12 @@ package io.nubicustos.gateway.metrics;
 
 import io.nubicustos.support.loop.PeriodicTasks;
 import io.nubicustos.model.lifecycle.StatusSql;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.nubicustos.gateway.system.GatewayProperties;
 import io.nubicustos.model.catalog.ToolCatalog;
 import io.nubicustos.model.catalog.ToolDefinition;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
@@ -21,7 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What the database knows about the fleet, as gauges: queued steps by tool and the age of the oldest,
@@ -31,8 +27,6 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 @Component
 class FleetGauges implements SchedulingConfigurer {
-
-    private static final Logger log = LoggerFactory.getLogger(FleetGauges.class);
 
     private static final String FLEET = StatusSql.expand("""
             select 'queued_steps' as kind, tool, null as account, null as label, count(*)::float8 as value
@@ -64,11 +58,13 @@ class FleetGauges implements SchedulingConfigurer {
     private final MultiGauge running;
     private final MultiGauge scans;
     private final MultiGauge findings;
-    private final AtomicReference<Double> oldestQueued = new AtomicReference<>(0.0);
+    private final MultiGauge oldestQueued;
+    private final GaugeExporterElection election;
 
     private final MeterRegistry meters;
 
-    FleetGauges(JdbcClient jdbc, ToolCatalog catalog, GatewayProperties properties, MeterRegistry meters) {
+    FleetGauges(JdbcClient jdbc, ToolCatalog catalog, GatewayProperties properties, MeterRegistry meters, GaugeExporterElection election) {
+        this.election = election;
         this.meters = meters;
         this.jdbc = jdbc;
         this.tools = catalog.tools().stream().map(ToolDefinition::name).toList();
@@ -79,24 +75,29 @@ class FleetGauges implements SchedulingConfigurer {
         this.scans = MultiGauge.builder("nubicustos.scans").description("Scans, by status").register(meters);
         this.findings = MultiGauge.builder("nubicustos.scan.findings")
                 .description("Findings of the scans settled in the last 24 hours, by profile, account and severity").register(meters);
-        Gauge.builder("nubicustos.steps.queued.oldest.age", oldestQueued, AtomicReference::get).baseUnit("seconds")
+        this.oldestQueued = MultiGauge.builder("nubicustos.steps.queued.oldest.age").baseUnit("seconds")
                 .description("How long the oldest queued step has waited").register(meters);
     }
 
     @Override
     public void configureTasks(ScheduledTaskRegistrar registrar) {
-        PeriodicTasks.everyFromStart(registrar, meters, "refreshing the fleet gauges", interval, this::refreshQuietly);
+        PeriodicTasks.everyFromStart(registrar, meters, "refreshing the fleet gauges", interval, this::refresh);
     }
 
-    private void refreshQuietly() {
-        try {
-            refresh();
-        } catch (RuntimeException e) {
-            log.debug("Fleet gauges not refreshed ({}); the last values stay", e.toString());
-        }
-    }
-
+    /**
+     * Computes the gauges if this instance exports them (see {@link GaugeExporterElection}), else exports none. A failed
+     * query keeps the last values and counts as a failure of the task ({@code nubicustos.task.failures}).
+     */
     void refresh() {
+        if (!election.renew()) {
+            List<MultiGauge.Row<?>> none = List.of();
+            queued.register(none, true);
+            running.register(none, true);
+            scans.register(none, true);
+            findings.register(none, true);
+            oldestQueued.register(none, true);
+            return;
+        }
         List<Row> rows = jdbc.sql(FLEET).query((rs, n) -> new Row(rs.getString("kind"), rs.getString("tool"), rs.getString("account"),
                 rs.getString("label"), rs.getDouble("value"))).list();
         // why: a tool with nothing queued is a flat zero on the dashboard, not a gap
@@ -108,7 +109,7 @@ class FleetGauges implements SchedulingConfigurer {
         for (Row row : rows) {
             switch (row.kind()) {
                 case "queued_steps" -> queuedByTool.put(row.tool(), row.value());
-                case "queued_oldest" -> oldestQueued.set(row.value());
+                case "queued_oldest" -> oldestQueued.register(List.of(MultiGauge.Row.of(Tags.empty(), row.value())), true);
                 case "running_steps" -> runningRows.add(MultiGauge.Row.of(Tags.of("tool", row.tool(), "account", row.account()), row.value()));
                 case "scans" -> scanRows.add(MultiGauge.Row.of(Tags.of("status", row.label()), row.value()));
                 case "findings" -> findingRows.add(MultiGauge.Row.of(

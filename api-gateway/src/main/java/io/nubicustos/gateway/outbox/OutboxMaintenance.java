@@ -1,7 +1,10 @@
 package io.nubicustos.gateway.outbox;
 
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.nubicustos.gateway.metrics.GaugeExporterElection;
+import java.util.List;
 import io.nubicustos.support.loop.PeriodicTasks;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nubicustos.gateway.system.GatewayProperties;
 import org.slf4j.Logger;
@@ -12,7 +15,6 @@ import org.springframework.stereotype.Component;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 
@@ -41,21 +43,25 @@ class OutboxMaintenance implements SchedulingConfigurer {
     private final JdbcClient jdbc;
     private final GatewayProperties.Outbox settings;
     private final Clock clock;
-    private final AtomicReference<Map<String, Object>> last = new AtomicReference<>(Map.of());
 
     private final MeterRegistry meters;
 
-    OutboxMaintenance(JdbcClient jdbc, GatewayProperties properties, Clock clock, MeterRegistry meters) {
+    private final GaugeExporterElection election;
+    private final Map<String, MultiGauge> gauges = new java.util.LinkedHashMap<>();
+
+    OutboxMaintenance(JdbcClient jdbc, GatewayProperties properties, Clock clock, MeterRegistry meters, GaugeExporterElection election) {
+        this.election = election;
         this.meters = meters;
         this.jdbc = jdbc;
         this.settings = properties.outbox();
         this.clock = clock;
-        Gauge.builder("nubicustos.outbox.backlog", () -> value("backlog"))
-                .description("Outbox rows not yet published to Kafka (parked rows excluded)").register(meters);
-        Gauge.builder("nubicustos.outbox.parked.rows", () -> value("parked"))
-                .description("Outbox rows the broker refused too often; they are kept with their error and not retried").register(meters);
-        Gauge.builder("nubicustos.outbox.oldest.age", () -> value("oldest_seconds")).baseUnit("seconds")
-                .description("Age of the oldest unpublished outbox row").register(meters);
+        // why: multi-gauges, so an instance that does not export the database gauges (GaugeExporterElection) shows none
+        gauges.put("backlog", MultiGauge.builder("nubicustos.outbox.backlog")
+                .description("Outbox rows not yet published to Kafka (parked rows excluded)").register(meters));
+        gauges.put("parked", MultiGauge.builder("nubicustos.outbox.parked.rows")
+                .description("Outbox rows the broker refused too often; they are kept with their error and not retried").register(meters));
+        gauges.put("oldest_seconds", MultiGauge.builder("nubicustos.outbox.oldest.age").baseUnit("seconds")
+                .description("Age of the oldest unpublished outbox row").register(meters));
     }
 
     @Override
@@ -64,18 +70,15 @@ class OutboxMaintenance implements SchedulingConfigurer {
         PeriodicTasks.every(registrar, meters, "purging published outbox rows", settings.purgeInterval(), this::purgeOnce);
     }
 
+    /** Exported only by the instance that exports the database gauges; a failed query counts as a failure of the task. */
     void refreshGauges() {
-        try {
-            last.set(jdbc.sql(GAUGES).param("now", OffsetDateTime.now(clock)).query().singleRow());
-        } catch (RuntimeException e) {
-            last.set(Map.of());
-            log.debug("Outbox gauges not refreshed ({})", e.toString());
+        if (!election.exporting()) {
+            gauges.values().forEach(gauge -> gauge.register(List.of(), true));
+            return;
         }
-    }
-
-    private double value(String key) {
-        Object value = last.get().get(key);
-        return value instanceof Number n ? n.doubleValue() : Double.NaN;
+        Map<String, Object> row = jdbc.sql(GAUGES).param("now", OffsetDateTime.now(clock)).query().singleRow();
+        gauges.forEach((key, gauge) -> gauge.register(row.get(key) instanceof Number n
+                ? List.of(MultiGauge.Row.of(Tags.empty(), n.doubleValue())) : List.of(), true));
     }
 
     /** Deletes published rows older than the retention, batch by batch; answers how many. */
