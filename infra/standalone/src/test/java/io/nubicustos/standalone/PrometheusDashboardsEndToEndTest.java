@@ -60,9 +60,28 @@ class PrometheusDashboardsEndToEndTest {
 
     @Test
     void theAlertRulesAndTheConfigurationPassPromtool() throws Exception {
-        assertThat(promtool("check", "rules", INFRA.resolve("prometheus/alerts.yml").toString())).contains("SUCCESS: 8 rules found");
+        assertThat(promtool("check", "rules", INFRA.resolve("prometheus/alerts.yml").toString())).contains("SUCCESS: 14 rules found");
         assertThat(promtool("test", "rules", INFRA.resolve("prometheus/alerts-test.yml").toString())).contains("SUCCESS");
         assertThat(promtool("check", "config", INFRA.resolve("prometheus/prometheus.yml").toString())).contains("SUCCESS");
+    }
+
+    /** Every alert names its runbook: a section of docs/runbooks.md that exists, and every alert has a promtool test. */
+    @Test
+    void everyAlertHasARunbookAndATest() throws Exception {
+        String runbooks = Files.readString(INFRA.resolve("../docs/runbooks.md"));
+        String tests = Files.readString(INFRA.resolve("prometheus/alerts-test.yml"));
+        List<String> alerts = new ArrayList<>();
+        java.util.regex.Matcher alert = java.util.regex.Pattern.compile("(?m)^\\s+- alert: (\\w+)$").matcher(Files.readString(INFRA.resolve("prometheus/alerts.yml")));
+        while (alert.find()) {
+            alerts.add(alert.group(1));
+        }
+        assertThat(alerts).hasSize(14);
+        String rules = Files.readString(INFRA.resolve("prometheus/alerts.yml"));
+        for (String name : alerts) {
+            assertThat(rules).as(name + "'s runbook_url").contains("runbook_url: \"docs/runbooks.md#" + name.toLowerCase(java.util.Locale.ROOT) + "\"");
+            assertThat(runbooks).as(name + "'s section in docs/runbooks.md").containsPattern("(?m)^## " + name + "$");
+            assertThat(tests).as(name + "'s promtool test").contains("alertname: " + name);
+        }
     }
 
     @Test
@@ -117,7 +136,7 @@ class PrometheusDashboardsEndToEndTest {
         assertThat(unanswered).as("panels without data").isEmpty();
 
         JsonNode rules = get(port, "/api/v1/rules").at("/data/groups/0/rules");
-        assertThat(rules.size()).isEqualTo(8);
+        assertThat(rules.size()).isEqualTo(14);
         for (JsonNode rule : rules) {
             assertThat(rule.get("health").asString()).as(rule.get("name").asString()).isEqualTo("ok");
         }
