@@ -72,6 +72,7 @@ class ScanRequestListener {
         String requestId = RequestIds.ofRecord(record.topic(), record.partition(), record.offset(), record.timestamp());
         String describe = "record " + record.topic() + "-" + record.partition() + "@" + record.offset();
         String requester = "kafka";
+        ScanCreator.Requester asker = new ScanCreator.Requester("kafka", record.topic() + "-" + record.partition() + "@" + record.offset());
         BinaryCloudEvent binary = BinaryCloudEvent.of(record.headers());
         if (binary != null) {
             if (!EVENT_TYPE.equals(binary.type())) {
@@ -80,6 +81,7 @@ class ScanRequestListener {
             requestId = RequestIds.ofCloudEvent(binary.source(), binary.id());
             describe = "CloudEvent " + RequestIds.printable(binary.source()) + " / " + RequestIds.printable(binary.id());
             requester = "kafka " + RequestIds.printable(binary.source());
+            asker = new ScanCreator.Requester(binary.source(), binary.id());
             if (!body.isObject()) {
                 throw new InvalidScanRequest("the CloudEvent's data is not a JSON object (expected the REST request body)");
             }
@@ -88,6 +90,7 @@ class ScanRequestListener {
             refuseSource(body.get("source").asString());
             describe = "CloudEvent " + RequestIds.printable(body.get("source").asString()) + " / " + RequestIds.printable(body.get("id").asString());
             requester = "kafka " + RequestIds.printable(body.get("source").asString());
+            asker = new ScanCreator.Requester(body.get("source").asString(), body.get("id").asString());
             body = body.get("data");
             if (body == null || !body.isObject()) {
                 throw new InvalidScanRequest("the CloudEvent has no JSON object in 'data' (expected the REST request body)");
@@ -106,7 +109,7 @@ class ScanRequestListener {
         if (request.dryRun()) {
             throw new InvalidScanRequest("field 'dry_run': a dry run has no one to answer on a topic; use POST /api/scans");
         }
-        ScanCreator.CreatedScan created = creator.create(request, "kafka", requestId, null, requester);
+        ScanCreator.CreatedScan created = creator.create(request, "kafka", requestId, null, requester, asker);
         audit.intake(clock.instant(), requester, record.topic(), created.isNew() ? 202 : 200, json.writeValueAsString(java.util.Map.of(
                 "scan_id", created.scanId().toString(), "profile", request.profile().name(), "record",
                 record.topic() + "-" + record.partition() + "@" + record.offset())));

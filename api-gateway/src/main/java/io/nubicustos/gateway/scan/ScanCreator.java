@@ -1,5 +1,7 @@
 package io.nubicustos.gateway.scan;
 
+import io.nubicustos.model.messaging.ScanEvents;
+import io.nubicustos.model.scan.ScanStatus;
 import io.nubicustos.gateway.web.Printable;
 import io.nubicustos.support.logging.LogContext;
 import io.nubicustos.support.tracing.StoredTraces;
@@ -64,6 +66,9 @@ public class ScanCreator {
                 select :topic, steps.id::text, json_build_object('step_id', steps.id, 'scan_id', steps.scan_id, 'tool', steps.tool)::text, :now,
                        :trace
                   from steps
+            ), accepted as (
+                insert into outbox (topic, message_key, payload, created_at, trace_parent)
+                select :eventsTopic, scan.id::text, :accepted, :now, :trace from scan
             )
             select count(*) from scan
             """);
@@ -106,16 +111,24 @@ public class ScanCreator {
     /** Creates a scan the current request asked for: its creator is the caller (the key's name). */
     public CreatedScan create(ScanRequest request, String source, String requestId) {
         String actor = AuditTrail.actor();
-        return create(request, source, requestId, null, actor == null ? source : actor);
+        return create(request, source, requestId, null, actor == null ? source : actor,
+                new Requester(source, org.slf4j.MDC.get(LogContext.REQUEST_ID)));
     }
 
     /** Creates the scan of a schedule's due time ({@code requestId} names the schedule and the time). */
     public CreatedScan create(ScanRequest request, String source, String requestId, UUID scheduleId) {
-        return create(request, source, requestId, scheduleId, "schedule " + scheduleId);
+        return create(request, source, requestId, scheduleId, "schedule " + scheduleId, new Requester(source, requestId));
+    }
+
+    /**
+     * Who asked, as the {@code io.nubicustos.scan.accepted} event names them so they can find their scan: a CloudEvent's
+     * own {@code source} and {@code id}, a plain record's topic, partition and offset, a REST call's {@code X-Request-Id}.
+     */
+    public record Requester(String source, @org.jspecify.annotations.Nullable String id) {
     }
 
     /** @param createdBy who asked: a key's name, {@code kafka <source>}, {@code schedule <id>} */
-    public CreatedScan create(ScanRequest request, String source, String requestId, UUID scheduleId, String createdBy) {
+    public CreatedScan create(ScanRequest request, String source, String requestId, UUID scheduleId, String createdBy, Requester requester) {
         UUID scanId = Ids.timeOrdered(clock);
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
         List<StepPlan> plans = plan(request, scanId);
@@ -126,6 +139,18 @@ public class ScanCreator {
             // why: random, not time-ordered: a step's container is named after the first 12 digits of its id
             steps.add(Map.of("id", Ids.random(), "tool", plan.tool(), "position", position, "plan", plan));
         }
+        Map<String, Object> requesterData = new java.util.LinkedHashMap<>();
+        requesterData.put("source", Printable.of(requester.source(), 200));
+        requesterData.put("id", requester.id() == null ? null : Printable.of(requester.id(), 200));
+        Map<String, Object> acceptedData = new java.util.LinkedHashMap<>();
+        acceptedData.put("scan_id", scanId);
+        acceptedData.put("status", ScanStatus.QUEUED.db());
+        acceptedData.put("profile", request.profile().name());
+        acceptedData.put("aws_profile", request.awsProfile());
+        acceptedData.put("tools", plans.stream().map(StepPlan::tool).toList());
+        acceptedData.put("requester", requesterData);
+        String accepted = json.writeValueAsString(ScanEvents.of(ScanEvents.TYPE_PREFIX + "accepted", scanId, "/nubicustos/api-gateway",
+                now, acceptedData));
         long inserted = jdbc.sql(CREATE)
                 .param("id", scanId)
                 .param("profile", request.profile().name())
@@ -141,6 +166,8 @@ public class ScanCreator {
                 .param("leftOut", leftOut.isEmpty() ? null : json.writeValueAsString(leftOut))
                 .param("topic", Topics.TOOL_STEPS)
                 .param("trace", traces.current())
+                .param("eventsTopic", Topics.SCAN_EVENTS)
+                .param("accepted", accepted)
                 .query(Long.class).single();
         if (inserted == 0) {
             UUID existing = jdbc.sql(SCAN_BY_REQUEST).param("requestId", requestId).query(UUID.class).single();

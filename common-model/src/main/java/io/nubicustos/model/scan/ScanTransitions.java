@@ -42,8 +42,8 @@ public final class ScanTransitions {
              where s.id = :id and s.status in {scan:queued,running}
                and not exists (select 1 from scan_steps
                                 where scan_id = s.id and status not in {step:terminal})
-            returning status, profile, created_at, findings_total, findings_critical, findings_high, findings_medium, findings_low,
-                      findings_info, findings_needs_review, findings_suppressed
+            returning status, profile, aws_profile, created_at, findings_total, findings_critical, findings_high, findings_medium,
+                      findings_low, findings_info, findings_needs_review, findings_suppressed
             """.formatted(settleCase()));
 
     public static final List<Transition> ALL = List.of(START, CANCEL, SETTLE);

@@ -1,11 +1,10 @@
 package io.nubicustos.processor.degradation;
 
+import io.nubicustos.processor.announce.FindingChanges;
 import io.nubicustos.processor.announce.ScanAnnouncements;
 import io.nubicustos.model.lifecycle.StatusSql;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.nubicustos.model.finding.Severity;
 import io.nubicustos.model.messaging.ScanEvents;
-import io.nubicustos.model.messaging.WebhookFanout;
 import io.nubicustos.processor.system.ProcessorProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,14 +17,13 @@ import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Compares a scan that just settled with its baselines, in the settling transaction: per tool, the previous settled scan
  * of the same profile and account in which the tool succeeded and that was not itself degraded (so a lost permission
  * keeps showing until it is fixed or an operator accepts it, instead of becoming the new normal). A tool that saw far less marks the scan degraded, with the reasons per tool, and
- * announces {@code scan.degraded}; new failing findings are announced to {@code findings.new} subscribers.
+ * announces {@code scan.degraded}; the findings that changed against the baselines are announced ({@link FindingChanges}).
  */
 @Component
 public class SettledScanReview {
@@ -55,20 +53,6 @@ public class SettledScanReview {
     private static final String MARK_DEGRADED = """
             update scans set degraded = true, degraded_reasons = cast(:reasons as jsonb) where id = :id
             """;
-    private static final String ANYONE_WANTS_NEW_FINDINGS = """
-            select exists (select 1 from webhooks where enabled and 'findings.new' = any(event_types))
-            """;
-    /**
-     * Failing findings of the scan whose fingerprint the tool's baseline scan did not have (all of a tool's findings when it
-     * has no baseline yet), by severity: one anti-join over the scan's findings.
-     */
-    private static final String NEW_FINDINGS = """
-            select f.severity, count(*) as count
-              from findings f join unnest(cast(:tools as text[]), cast(:baselines as uuid[])) as b(tool, scan_id) on b.tool = f.tool
-              left join findings p on p.scan_id = b.scan_id and p.fingerprint = f.fingerprint
-             where f.scan_id = :id and f.status = 'fail' and p.id is null
-             group by f.severity
-            """;
     private static final TypeReference<Map<String, Long>> COVERAGE = new TypeReference<>() {
     };
 
@@ -78,8 +62,11 @@ public class SettledScanReview {
     private final ProcessorProperties.Degraded settings;
     private final MeterRegistry meters;
 
+    private final FindingChanges changes;
+
     SettledScanReview(JdbcClient jdbc, ObjectMapper json, ScanAnnouncements announcements, ProcessorProperties properties,
-                      MeterRegistry meters) {
+                      MeterRegistry meters, FindingChanges changes) {
+        this.changes = changes;
         this.jdbc = jdbc;
         this.json = json;
         this.announcements = announcements;
@@ -91,13 +78,12 @@ public class SettledScanReview {
     }
 
     /** Reviews a scan that settled {@code completed} or {@code failed} in the caller's transaction. */
-    public void review(UUID scanId, String status, String profile, OffsetDateTime now) {
+    public void review(UUID scanId, String status, String profile, String awsProfile, OffsetDateTime now) {
         List<ToolBaseline> tools = jdbc.sql(BASELINES).param("id", scanId).query((rs, n) -> new ToolBaseline(rs.getString("tool"),
                 rs.getString("now"), rs.getString("before"), rs.getObject("baseline", UUID.class))).list();
         degradation(scanId, tools, status, profile, now);
-        if (jdbc.sql(ANYONE_WANTS_NEW_FINDINGS).query(Boolean.class).single()) {
-            newFindings(scanId, tools, status, profile, now);
-        }
+        changes.announce(scanId, status, profile, awsProfile,
+                tools.stream().map(t -> new FindingChanges.Baseline(t.tool(), t.baseline())).toList(), now);
     }
 
     private void degradation(UUID scanId, List<ToolBaseline> tools, String status, String profile, OffsetDateTime now) {
@@ -129,32 +115,5 @@ public class SettledScanReview {
         meters.counter("nubicustos.scans.degraded", "profile", profile).increment();
         byTool.keySet().forEach(tool -> meters.counter("nubicustos.scan.degraded.tools", "tool", tool).increment());
         log.warn("Scan {} ({}) {} but is degraded: {} (baselines {})", scanId, profile, status, byTool, baselines);
-    }
-
-    private void newFindings(UUID scanId, List<ToolBaseline> tools, String status, String profile, OffsetDateTime now) {
-        Map<String, Long> counts = new LinkedHashMap<>();
-        for (Severity severity : Severity.values()) {
-            counts.put(severity.db(), 0L);
-        }
-        if (tools.isEmpty()) {
-            return;
-        }
-        jdbc.sql(NEW_FINDINGS).param("id", scanId).param("tools", tools.stream().map(ToolBaseline::tool).toArray(String[]::new))
-                .param("baselines", tools.stream().map(t -> t.baseline() == null ? null : t.baseline().toString()).toArray(String[]::new))
-                .query((rs, n) -> counts.put(rs.getString("severity"), rs.getLong("count"))).list();
-        Optional<Severity> highest = java.util.Arrays.stream(Severity.values()).filter(s -> counts.get(s.db()) > 0).findFirst();
-        if (highest.isEmpty()) {
-            return;
-        }
-        Map<String, UUID> baselines = new LinkedHashMap<>();
-        tools.forEach(tool -> baselines.put(tool.tool(), tool.baseline()));
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("scan_id", scanId);
-        data.put("status", status);
-        data.put("profile", profile);
-        data.put("baselines", baselines);
-        data.put("new_findings", counts);
-        Map<String, Object> event = ScanEvents.of(WebhookFanout.CLOUDEVENTS_PREFIX + WebhookFanout.FINDINGS_NEW, scanId, SOURCE, now, data);
-        announcements.toWebhooks(scanId, event, WebhookFanout.rank(highest.get()), now);
     }
 }

@@ -1,5 +1,6 @@
 package io.nubicustos.processor.settle;
 
+import io.nubicustos.model.triage.TriageSql;
 import io.nubicustos.processor.announce.ScanAnnouncements;
 import io.nubicustos.processor.degradation.SettledScanReview;
 import io.nubicustos.model.scan.ScanStatus;
@@ -57,6 +58,15 @@ public class ScanFinalizer {
     private static final String LOCK_SCAN = "select id from scans where id = :id for update";
 
     private final JdbcClient jdbc;
+    // why: the gate is evaluated once; without an active rule no finding is read
+    private static final String TRIAGED = """
+            select count(*) as total, count(*) filter (where f.severity = 'critical') as critical,
+                   count(*) filter (where f.severity = 'high') as high, count(*) filter (where f.severity = 'medium') as medium,
+                   count(*) filter (where f.severity = 'low') as low, count(*) filter (where f.severity = 'info') as info
+              from findings f
+             where (select exists (select 1 from triage_rules where expires_at is null or expires_at > :triageNow))
+               and f.scan_id = :id and f.status = 'fail' and\s""" + TriageSql.IS_TRIAGED;
+
     private final ScanAnnouncements announcements;
     private final SettledScanReview review;
     private final TransactionTemplate nested;
@@ -85,6 +95,23 @@ public class ScanFinalizer {
         jdbc.sql(RECOUNT).param("id", scanId).update();
     }
 
+    /**
+     * The counts as {@code GET /api/scans/{id}/status} answers them at this moment: a failed finding an active triage rule
+     * covers is shown but not counted, and the number of those is {@code triaged}; so a consumer of the settled event and a
+     * CI gate reading the status see the same numbers.
+     */
+    private Map<String, Object> counted(UUID scanId, Map<String, Object> row, OffsetDateTime now) {
+        Map<String, Object> triaged = jdbc.sql(TRIAGED).param("id", scanId).param("triageNow", now).query().singleRow();
+        Map<String, Object> findings = new LinkedHashMap<>();
+        for (String key : new String[] {"total", "critical", "high", "medium", "low", "info"}) {
+            findings.put(key, Math.max(0, ((Number) row.get("findings_" + key)).longValue() - ((Number) triaged.get(key)).longValue()));
+        }
+        findings.put("needs_review", row.get("findings_needs_review"));
+        findings.put("suppressed", row.get("findings_suppressed"));
+        findings.put("triaged", ((Number) triaged.get("total")).longValue());
+        return findings;
+    }
+
     /** Settles the scan if all its steps are terminal; answers the new status when it did. */
     public Optional<String> settleIfDone(UUID scanId) {
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
@@ -96,18 +123,16 @@ public class ScanFinalizer {
         Map<String, Object> row = settled.get();
         String status = (String) row.get("status");
         String profile = (String) row.get("profile");
-        Map<String, Object> findings = new LinkedHashMap<>();
-        for (String key : new String[] {"total", "critical", "high", "medium", "low", "info", "needs_review", "suppressed"}) {
-            findings.put(key, row.get("findings_" + key));
-        }
+        Map<String, Object> findings = counted(scanId, row, now);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("profile", profile);
+        data.put("aws_profile", row.get("aws_profile"));
         data.put("findings", findings);
         announcements.publish(scanId, ScanEvents.settled(scanId, status, "/nubicustos/report-processor", now, data), now);
         if (ScanStatus.fromDb(status) != ScanStatus.CANCELLED) {
             try {
                 // why: in a savepoint: a review that fails (a bug, a value the database refuses) must not undo the settling
-                nested.executeWithoutResult(s -> review.review(scanId, status, profile, now));
+                nested.executeWithoutResult(s -> review.review(scanId, status, profile, (String) row.get("aws_profile"), now));
             } catch (RuntimeException e) {
                 log.warn("Scan {} settled {}, but comparing it with its baseline failed ({}); it is not marked degraded", scanId, status,
                         e.toString());

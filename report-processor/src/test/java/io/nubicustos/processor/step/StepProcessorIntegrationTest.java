@@ -206,8 +206,10 @@ class StepProcessorIntegrationTest {
                 .param("id", scan).query().singleRow();
         assertThat(counts).containsEntry("status", "completed").containsEntry("findings_total", 2)
                 .containsEntry("findings_medium", 1).containsEntry("findings_low", 1).containsEntry("findings_needs_review", 3);
-        assertThat(jdbc.sql("select count(*) from outbox where topic = :t and message_key = :k")
-                .param("t", Topics.SCAN_EVENTS).param("k", scan.toString()).query(Long.class).single()).isEqualTo(1);
+        assertThat(jdbc.sql("select payload::jsonb ->> 'type' from outbox where topic = :t and message_key = :k order by id")
+                .param("t", Topics.SCAN_EVENTS).param("k", scan.toString()).query(String.class).list())
+                .as("settled once: one settled event, and its first findings announced once as new")
+                .containsExactly("io.nubicustos.scan.completed", "io.nubicustos.findings.new");
     }
 
     @Test
@@ -318,7 +320,24 @@ class StepProcessorIntegrationTest {
                     .contains("12 access-denied line(s) in its log, 0 in the baseline's");
             List<String> events = jdbc.sql("select payload::jsonb ->> 'type' from outbox where message_key = :key order by id")
                     .param("key", lessened.toString()).query(String.class).list();
-            assertThat(events).containsExactly("io.nubicustos.scan.completed", "io.nubicustos.scan.degraded");
+            assertThat(events).containsExactly("io.nubicustos.scan.completed", "io.nubicustos.scan.degraded", "io.nubicustos.findings.fixed");
+            // the baseline's failing findings the lessened scan no longer fails, batched in one event on Kafka (the outbox)
+            long fixed = jdbc.sql("""
+                    select count(*) from findings p where p.scan_id = :baseline and p.status = 'fail'
+                       and not exists (select 1 from findings c where c.scan_id = :id and c.fingerprint = p.fingerprint and c.status = 'fail')
+                    """).param("baseline", baseline).param("id", lessened).query(Long.class).single();
+            var fixedEvent = io.nubicustos.processor.report.JsonReports.MAPPER.readTree(jdbc.sql(
+                    "select payload from outbox where message_key = :key and payload::jsonb ->> 'type' = 'io.nubicustos.findings.fixed'")
+                    .param("key", lessened.toString()).query(String.class).single());
+            assertThat(fixed).isPositive();
+            long counted = 0;
+            for (var severity : fixedEvent.at("/data/counts")) {
+                counted += severity.asLong();
+            }
+            assertThat(counted).as("the fixed event's counts").isEqualTo(fixed);
+            assertThat(fixedEvent.at("/data/findings").size()).isEqualTo((int) Math.min(fixed, 500));
+            assertThat(fixedEvent.at("/data/aws_profile").asString()).isEqualTo(account);
+            assertThat(fixedEvent.at("/data/baselines/prowler").asString()).isEqualTo(baseline.toString());
             assertThat(deliveries(hook, lessened)).as("nothing new in a part of the same report").containsExactly("scan.degraded");
 
             clock.advance(Duration.ofHours(1));
