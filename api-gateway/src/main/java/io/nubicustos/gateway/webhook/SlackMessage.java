@@ -32,10 +32,16 @@ final class SlackMessage {
                     }
                 }
             }
-            case "io.nubicustos.findings.new" -> {
-                JsonNode counts = data.path("new_findings");
-                text.append("new failing findings in scan ").append(scan).append(" (").append(profile).append("): ");
-                counts(text, counts);
+            case "io.nubicustos.findings.new", "io.nubicustos.findings.reopened", "io.nubicustos.findings.fixed",
+                 "io.nubicustos.findings.triaged" -> {
+                String what = switch (type) {
+                    case "io.nubicustos.findings.new" -> "new failing findings";
+                    case "io.nubicustos.findings.reopened" -> "findings failing again after a fix";
+                    case "io.nubicustos.findings.fixed" -> "findings fixed";
+                    default -> "failing findings covered by triage rules";
+                };
+                text.append(what).append(" in scan ").append(scan).append(" (").append(profile).append("): ");
+                counts(text, data.path("counts"));
             }
             default -> {
                 text.append("scan ").append(scan).append(" (").append(profile.isEmpty() ? "" : profile + ", ")
