@@ -119,15 +119,20 @@ log "the services (base ${SERVICE_BASE:-nubicustos/jre:17})"
 (cd "$repo" && mvn -B -q -Dstyle.color=never -DskipTests -pl api-gateway,scan-worker,report-processor -am package)
 version=$(mvn_value project.version -N)
 [[ $version =~ ^[0-9][0-9A-Za-z.-]*$ ]] || { echo "images: could not read the project's version (got '$version')" >&2; exit 1; }
-for service in api-gateway:8000 scan-worker:8001 report-processor:8002; do
-  name=${service%%:*}
+revision=$(git -C "$repo" rev-parse HEAD 2>/dev/null || echo unknown)
+# name|port|user: the processor runs as nobody (65534) in the reports group (47990, the worker's ReportDirectories: the
+# report directories and log files are readable by that group only), the others as root (the Dockerfile says why)
+for service in "api-gateway|8000|root" "scan-worker|8001|root" "report-processor|8002|65534:47990"; do
+  IFS='|' read -r name port run_as <<<"$service"
   mkdir -p "$work/$name"
   cp "$here/service/Dockerfile" "$work/$name/"
   # Spring Boot's own extraction: the application jar and its libraries side by side, started with java -jar
   # (faster than the nested jar, and one directory that goes into the image's one layer)
   java -Djarmode=tools -jar "$repo/$name/target/$name-$version-exec.jar" extract \
     --destination "$work/$name/app" --application-filename app.jar >/dev/null
+  cp "$here/service/healthcheck.sh" "$work/$name/app/healthcheck.sh"
   dockerfile "nubicustos/$name:$version" "nubicustos/$name:latest" "$work/$name" \
-    --build-arg "BASE=${SERVICE_BASE:-nubicustos/jre:17}" --build-arg "PORT=${service#*:}"
+    --build-arg "BASE=${SERVICE_BASE:-nubicustos/jre:17}" --build-arg "PORT=$port" --build-arg "SERVICE=$name" \
+    --build-arg "VERSION=$version" --build-arg "REVISION=$revision" --build-arg "RUN_AS=$run_as"
 done
 log "done: $(docker images --format '{{.Repository}}:{{.Tag}}' | grep '^nubicustos/' | sort | tr '\n' ' ')"

@@ -71,6 +71,25 @@ for _ in $(seq 1 60); do
 done
 disk  # with the stack up: what its containers took is the difference from the line before
 
+# every container has a health check and reports healthy (compose started the services only once Kafka and PostgreSQL were)
+unhealthy=
+for _ in $(seq 1 60); do
+  unhealthy=$(for c in $(compose ps -q); do
+    docker inspect --format '{{.Name}} {{if .State.Health}}{{.State.Health.Status}}{{else}}no-healthcheck{{end}}' "$c"
+  done | grep -v ' healthy$' || true)
+  [ -z "$unhealthy" ] && break
+  sleep 2
+done
+[ -z "$unhealthy" ] || fail "containers not healthy: $unhealthy"
+# the processor needs no root and runs without it; the services' images say what they are (OCI labels)
+uid=$(docker exec "$(compose ps -q report-processor)" id -u)
+[ "$uid" = 65534 ] || fail "the report processor runs as uid $uid, not nobody (65534)"
+for name in api-gateway scan-worker report-processor; do
+  label=$(docker image inspect --format '{{index .Config.Labels "org.opencontainers.image.version"}}' "nubicustos/$name:latest")
+  [ -n "$label" ] || fail "nubicustos/$name has no org.opencontainers.image.version label"
+done
+echo "stack: every container healthy; the report processor runs as uid $uid; the images carry OCI labels"
+
 echo "stack: the specification's CI/CD script"
 output=$(timeout 300 bash "$here/spec-ci-cd.sh" 2>&1) || fail "the CI/CD script failed: $output"
 echo "$output"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Writes the compose stack's passwords into .env beside compose.yaml (docker-compose reads it), generated at random:
-# the bootstrap superuser's, the migration owner's, the runtime role's and Grafana's admin. A password already in
+# the bootstrap superuser's, the migration owner's, the runtime role's, the dashboards' read-only role's and Grafana's admin. A password already in
 # .env (or given in the environment) is kept; the file is readable by its owner only. The stack refuses to start
 # without them: there is no default password.
 #
@@ -11,7 +11,7 @@ env_file=${NUBICUSTOS_ENV_FILE:-$repo/.env}
 umask 077
 touch "$env_file"
 chmod 600 "$env_file"
-for name in POSTGRES_PASSWORD DATABASE_PASSWORD DATABASE_MIGRATION_PASSWORD GRAFANA_ADMIN_PASSWORD; do
+for name in POSTGRES_PASSWORD DATABASE_PASSWORD DATABASE_MIGRATION_PASSWORD DATABASE_READER_PASSWORD GRAFANA_ADMIN_PASSWORD; do
   if grep -q "^$name=" "$env_file"; then
     continue
   fi

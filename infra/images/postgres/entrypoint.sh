@@ -45,7 +45,7 @@ if [ -n "${NUBICUSTOS_MIGRATION_USER:-}" ] || [ -n "${NUBICUSTOS_RUNTIME_USER:-}
       ''|[!A-Za-z_]*|*[!A-Za-z0-9_]*) echo "postgres: '$name' is not a plain name (letters, digits, _)" >&2; exit 1 ;;
     esac
   done
-  for secret in "$POSTGRES_PASSWORD" "$NUBICUSTOS_MIGRATION_PASSWORD" "$NUBICUSTOS_RUNTIME_PASSWORD"; do
+  for secret in "$POSTGRES_PASSWORD" "$NUBICUSTOS_MIGRATION_PASSWORD" "$NUBICUSTOS_RUNTIME_PASSWORD" "${NUBICUSTOS_READER_PASSWORD:-}"; do
     # why: single-user mode ends a statement at a semicolon and a blank line, whatever the quotes: no line breaks at all
     case "$secret" in *"
 "*|*"$(printf '\r')"*) echo "postgres: a password holds a line break; use one without" >&2; exit 1 ;; esac
@@ -84,6 +84,17 @@ SQL
     printf 'ALTER DEFAULT PRIVILEGES FOR ROLE "%s" IN SCHEMA public GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO "%s";\n\n' "$owner" "$runtime"
     printf 'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "%s";\n\n' "$runtime"
     printf 'GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO "%s";\n\n' "$runtime"
+    # the dashboards' read-only role, when the stack names its password: it may connect; which tables it reads is the
+    # migration V27's (scans, steps, findings: never keys, webhook secrets or the audit log)
+    if [ -n "${NUBICUSTOS_READER_PASSWORD:-}" ]; then
+      printf 'DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = %s) THEN CREATE ROLE nubicustos_reader LOGIN; END IF; END$$;\n\n' \
+        "'nubicustos_reader'"
+      printf 'ALTER ROLE nubicustos_reader LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD %s;\n\n' "$(literal "$NUBICUSTOS_READER_PASSWORD")"
+      printf 'GRANT CONNECT ON DATABASE "%s" TO nubicustos_reader;\n\n' "$db"
+      printf 'GRANT USAGE ON SCHEMA public TO nubicustos_reader;\n\n'
+      printf 'DO $$BEGIN IF to_regclass(%s) IS NOT NULL THEN GRANT SELECT ON scans, scan_steps, findings TO nubicustos_reader; END IF; END$$;\n\n' \
+        "'public.findings'"
+    fi
   } | setpriv --reuid=postgres --regid=postgres --init-groups "$bin/postgres" --single -j -D "$PGDATA" "$db" >/tmp/roles.log 2>&1 \
     || { grep -iv password /tmp/roles.log >&2; rm -f /tmp/roles.log; echo "postgres: could not set up the roles $owner and $runtime" >&2; exit 1; }
   if grep -q "ERROR" /tmp/roles.log; then grep "ERROR" /tmp/roles.log | grep -iv password >&2; echo "postgres: setting up the roles failed" >&2; rm -f /tmp/roles.log; exit 1; fi

@@ -18,7 +18,7 @@ import java.util.Map;
 @Configuration(proxyBeanMethods = false)
 class GatewayConfiguration {
 
-    /** The trace a scan began, kept on its rows and continued by whoever works on it next (ADR 4, "Traces"). */
+    /** The trace a scan began, kept on its rows and continued by whoever works on it next (ADR 7). */
     @Bean
     io.nubicustos.support.tracing.StoredTraces storedTraces(org.springframework.beans.factory.ObjectProvider<io.micrometer.tracing.Tracer> tracer,
                                                           org.springframework.beans.factory.ObjectProvider<io.micrometer.tracing.propagation.Propagator> propagator) {

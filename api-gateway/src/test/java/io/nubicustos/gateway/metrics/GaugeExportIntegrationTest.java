@@ -39,7 +39,7 @@ import static org.awaitility.Awaitility.await;
 @RealInfrastructure
 class GaugeExportIntegrationTest {
 
-    /** The gauges computed from the database (ADR 5): the ones a second instance must not export again. */
+    /** The gauges computed from the database (GaugeExporterElection): the ones a second instance must not export again. */
     static final List<String> DATABASE_GAUGES = List.of("nubicustos_steps_queued", "nubicustos_steps_queued_oldest_age_seconds",
             "nubicustos_scans", "nubicustos_outbox_backlog", "nubicustos_outbox_parked_rows", "nubicustos_outbox_oldest_age_seconds");
 

@@ -65,6 +65,9 @@ class ProblemResponsesTest {
         problem(get("/problems/unknown-profile"), 422, "unknown_profile", "profile");
         problem(get("/problems/bug"), 500, "internal_error", null);
         problem(get("/problems/database-away"), 503, "database_unavailable", null);
+        // a client that asked for CSV (an export) or an event stream (a followed log) still gets the problem, not a 406 or 500
+        problem(get("/problems/scan/" + UUID.randomUUID()).accept("text/csv"), 404, "scan_not_found", null);
+        problem(get("/problems/scan/" + UUID.randomUUID()).accept("text/event-stream"), 404, "scan_not_found", null);
     }
 
     /** Checks one answer's shape and returns its body. */

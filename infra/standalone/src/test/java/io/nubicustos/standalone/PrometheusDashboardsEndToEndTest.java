@@ -11,6 +11,11 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -28,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -94,7 +100,13 @@ class PrometheusDashboardsEndToEndTest {
         int processor = Ports.free();
         StandInTools.prowler5();
         StandInTools.comprehensiveRest(5);
-        system = NubicustosStandalone.start(new NubicustosStandalone.Settings(data, TestPostgres.newDatabase(), null, Ports.free(),
+        String database = TestPostgres.newDatabase();
+        // why: the compose stack's read-only dashboard role; made before the system migrates, so V27 grants it what panels read
+        try (Connection c = DriverManager.getConnection(database, "postgres", ""); Statement s = c.createStatement()) {
+            s.execute("do $$ begin if not exists (select from pg_roles where rolname = 'nubicustos_reader') then"
+                    + " create role nubicustos_reader login; end if; end $$");
+        }
+        system = NubicustosStandalone.start(new NubicustosStandalone.Settings(data, database, null, Ports.free(),
                 Ports.free(), 0, api, worker, processor, Map.of("spring.datasource.username", "postgres", "spring.datasource.password", "",
                 "nubicustos.worker.concurrency", "2", "nubicustos.worker.poll-interval", "500ms", "nubicustos.metrics.fleet-interval", "1s",
                 "nubicustos.outbox.gauge-interval", "1s", "nubicustos.processor.sweep-interval", "1s")));
@@ -135,6 +147,27 @@ class PrometheusDashboardsEndToEndTest {
         });
         assertThat(unanswered).as("panels without data").isEmpty();
 
+        // the PostgreSQL panels answer rows, as the read-only role, which cannot read webhook secrets or keys
+        Map<String, String> sql = sqlPanelQueries();
+        assertThat(sql).isNotEmpty();
+        // why: the test database's URL names its user (postgres), which would win over the one given here
+        try (Connection reader = DriverManager.getConnection(database.replace("user=postgres", "user=nubicustos_reader"), "nubicustos_reader", "");
+             Statement s = reader.createStatement()) {
+            try (ResultSet who = s.executeQuery("select current_user")) {
+                who.next();
+                assertThat(who.getString(1)).isEqualTo("nubicustos_reader");
+            }
+            for (Map.Entry<String, String> panel : sql.entrySet()) {
+                try (ResultSet rows = s.executeQuery(panel.getValue())) {
+                    assertThat(rows.next()).as(panel.getKey() + " answers rows").isTrue();
+                }
+            }
+            for (String secret : List.of("webhooks", "webhook_deliveries", "audit_log", "outbox")) {
+                assertThatThrownBy(() -> s.executeQuery("select count(*) from " + secret)).as(secret).isInstanceOf(SQLException.class)
+                        .hasMessageContaining("permission denied");
+            }
+        }
+
         JsonNode rules = get(port, "/api/v1/rules").at("/data/groups/0/rules");
         assertThat(rules.size()).isEqualTo(14);
         for (JsonNode rule : rules) {
@@ -142,16 +175,37 @@ class PrometheusDashboardsEndToEndTest {
         }
     }
 
-    /** Every target of every panel, by dashboard and panel title, with Grafana's variables given test values. */
+    /** Every target of every Prometheus panel, by dashboard and panel title, with Grafana's variables given test values. */
     private static Map<String, String> panelQueries() throws IOException {
+        return queries("${datasource}", "expr");
+    }
+
+    /**
+     * The SQL of every PostgreSQL panel, by dashboard and panel title, with Grafana's {@code $__timeFilter(column)} as the
+     * last day.
+     */
+    private static Map<String, String> sqlPanelQueries() throws IOException {
+        Map<String, String> queries = new LinkedHashMap<>();
+        queries("${database}", "rawSql").forEach((panel, sql) ->
+                queries.put(panel, sql.replaceAll("\\$__timeFilter\\(([a-z_.]+)\\)", "$1 > now() - interval '1 day'")));
+        return queries;
+    }
+
+    /** The {@code field} of every target of the panels whose data source is the variable {@code source}. */
+    private static Map<String, String> queries(String source, String field) throws IOException {
         Map<String, String> queries = new LinkedHashMap<>();
         try (Stream<Path> dashboards = Files.list(INFRA.resolve("grafana/dashboards"))) {
             for (Path file : dashboards.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
                 JsonNode dashboard = JSON.readTree(file.toFile());
                 for (JsonNode panel : dashboard.get("panels")) {
-                    assertThat(panel.at("/datasource/uid").asString()).as("no hard-coded data source").isEqualTo("${datasource}");
+                    assertThat(panel.at("/datasource/uid").asString()).as("no hard-coded data source").isIn("${datasource}", "${database}");
+                    if (!panel.at("/datasource/uid").asString().equals(source)) {
+                        continue;
+                    }
                     for (JsonNode target : panel.get("targets")) {
-                        String expr = target.get("expr").asString().replace("$__rate_interval", "1m").replace("$tool", ".+");
+                        // why: "or vector(0)" shows 0 rather than "No data" on an idle system; the check is that the metric itself answers
+                        String expr = target.get(field).asString().replace("$__rate_interval", "1m").replace("$tool", ".+")
+                                .replaceAll("\\s+or\\s+vector\\(0\\)$", "");
                         queries.put(file.getFileName() + " / " + panel.get("title").asString() + " / " + target.get("refId").asString(), expr);
                     }
                 }

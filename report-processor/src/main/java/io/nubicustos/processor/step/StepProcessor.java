@@ -116,7 +116,7 @@ public class StepProcessor {
             return;
         }
         StepRow step = loaded.get();
-        // why: the lines about this step carry its scan, id and tool, and the trace its scan began (ADR 4, "Traces")
+        // why: the lines about this step carry its scan, id and tool, and the trace its scan began (ADR 7)
         try (LogContext ignored = LogContext.step(step.scanId(), stepId, step.tool());
              StoredTraces.Continued trace = traces.continueFrom(step.traceParent(), "process " + step.tool())) {
             process(stepId, step);

@@ -19,7 +19,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 @Configuration(proxyBeanMethods = false)
 class ProcessorConfiguration {
 
-    /** The trace a scan began, kept on its rows and continued by whoever works on it next (ADR 4, "Traces"). */
+    /** The trace a scan began, kept on its rows and continued by whoever works on it next (ADR 7). */
     @Bean
     io.nubicustos.support.tracing.StoredTraces storedTraces(org.springframework.beans.factory.ObjectProvider<io.micrometer.tracing.Tracer> tracer,
                                                           org.springframework.beans.factory.ObjectProvider<io.micrometer.tracing.propagation.Propagator> propagator) {

@@ -128,7 +128,7 @@ public class StepExecutor {
 
     /**
      * On the step's own thread, every log line carries the step's scan, id, tool and this worker, and the trace its scan
-     * began (ADR 4, "Traces"): whatever the runner logs, and the completion it sends, belong to that trace.
+     * began (ADR 7): whatever the runner logs, and the completion it sends, belong to that trace.
      */
     private void submit(ClaimedStep step, Consumer<Slot> work, Slot slot) {
         UUID stepId = step.id();

@@ -17,7 +17,7 @@ import java.time.Clock;
 @Configuration(proxyBeanMethods = false)
 class WorkerConfiguration {
 
-    /** The trace a scan began, kept on its rows and continued by whoever works on it next (ADR 4, "Traces"). */
+    /** The trace a scan began, kept on its rows and continued by whoever works on it next (ADR 7). */
     @Bean
     io.nubicustos.support.tracing.StoredTraces storedTraces(org.springframework.beans.factory.ObjectProvider<io.micrometer.tracing.Tracer> tracer,
                                                           org.springframework.beans.factory.ObjectProvider<io.micrometer.tracing.propagation.Propagator> propagator) {

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * A trace that crosses the database. Postgres is the truth and Kafka only wakes services up (ADR 4), so the trace a REST
+ * A trace that crosses the database. Postgres is the truth and Kafka only wakes services up (ADR 7), so the trace a REST
  * request or a Kafka record began is kept on the scan row as a W3C {@code traceparent} and continued from there by whoever
  * works on the scan next — the relay publishing its wake-ups, the worker running a step, the processor reading a report —
  * so one trace id follows a scan through every service and every log line about it.
