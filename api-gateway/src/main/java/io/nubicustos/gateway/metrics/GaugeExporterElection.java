@@ -37,39 +37,55 @@ public class GaugeExporterElection {
     private final String me = UUID.randomUUID().toString();
     private final Duration ttl;
     private volatile boolean exporting;
+    /** System.nanoTime() past which this instance stops saying it exports, should its renewals stop coming. */
+    private volatile long exportingUntil;
+    private volatile boolean failing;
 
     GaugeExporterElection(JdbcClient jdbc, GatewayProperties properties, MeterRegistry meters) {
         this.jdbc = jdbc;
         this.ttl = properties.metrics().fleetInterval().multipliedBy(3);
-        Gauge.builder("nubicustos.gauges.exporter", this, election -> election.exporting ? 1 : 0)
+        Gauge.builder("nubicustos.gauges.exporter", this, election -> election.exporting() ? 1 : 0)
                 .description("1 on the api-gateway instance that exports the gauges computed from the database, 0 on the others")
                 .register(meters);
     }
 
     /** Takes or keeps the lease; false (and no gauges from here) when another instance holds it or the database is away. */
     public boolean renew() {
+        long asked = System.nanoTime();
         boolean now;
         try {
             now = jdbc.sql(CLAIM).param("me", me).param("ttlMillis", ttl.toMillis()).query(String.class).optional().isPresent();
+            if (failing) {
+                log.info("The gauge exporter lease can be renewed again");
+            }
+            failing = false;
         } catch (RuntimeException e) {
             // why: values this instance cannot refresh are not exported; another instance that reaches the database takes over
+            if (!failing) {
+                log.warn("The gauge exporter lease could not be renewed ({}); this instance exports no database gauges until it can",
+                        e.toString());
+            }
+            failing = true;
             now = false;
         }
         if (now != exporting) {
             log.info(now ? "This instance exports the database gauges now" : "This instance no longer exports the database gauges");
         }
+        // why: measured from before the statement, with a margin, on this JVM's monotonic clock: the lease may lapse in the
+        // database while this instance is slow, and another then exports; this one must have stopped saying so by then
+        exportingUntil = asked + ttl.minus(ttl.dividedBy(3)).toNanos();
         exporting = now;
         return now;
     }
 
-    /** Whether this instance held the lease at its last renewal. */
+    /** Whether this instance holds the lease: it did at its last renewal, and that renewal is recent enough to still hold. */
     public boolean exporting() {
-        return exporting;
+        return exporting && System.nanoTime() - exportingUntil < 0;
     }
 
     @PreDestroy
     void release() {
-        if (exporting) {
+        if (exporting()) {
             exporting = false;
             try {
                 jdbc.sql(RELEASE).param("me", me).update();

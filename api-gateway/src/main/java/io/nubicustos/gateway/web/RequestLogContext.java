@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * on the routes of one scan. First of the filters, so the key filter's refusals carry them too.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 5)
+@Order(Ordered.HIGHEST_PRECEDENCE + 1)
 public class RequestLogContext extends OncePerRequestFilter {
 
     public static final String HEADER = "X-Request-Id";

@@ -35,7 +35,7 @@ import static org.awaitility.Awaitility.await;
  * or its holder stops, the other takes over.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"spring.config.name=api-gateway", "nubicustos.metrics.fleet-interval=300ms", "nubicustos.outbox.gauge-interval=300ms"})
+        properties = {"spring.config.name=api-gateway", "nubicustos.metrics.fleet-interval=1s", "nubicustos.outbox.gauge-interval=1s"})
 @RealInfrastructure
 class GaugeExportIntegrationTest {
 
@@ -120,7 +120,7 @@ class GaugeExportIntegrationTest {
 
     private ConfigurableApplicationContext startSecondInstance() {
         List<String> args = new ArrayList<>(List.of("--spring.config.name=api-gateway", "--server.port=0",
-                "--nubicustos.metrics.fleet-interval=300ms", "--nubicustos.outbox.gauge-interval=300ms"));
+                "--nubicustos.metrics.fleet-interval=1s", "--nubicustos.outbox.gauge-interval=1s"));
         for (String key : List.of("spring.datasource.url", "spring.datasource.username", "spring.datasource.password",
                 "spring.kafka.bootstrap-servers", "nubicustos.credentials.aws-path", "nubicustos.reports.path", "nubicustos.archives.path")) {
             args.add("--" + key + "=" + environment.getProperty(key, ""));

@@ -107,16 +107,42 @@ class TracingEndToEndTest {
 
     @Test
     void aTraceparentThatIsNotW3cStartsATraceOfItsOwnAndAPlantedRequestIdIsReplaced() throws Exception {
+        String planted = "00-" + "g".repeat(32) + "-" + "h".repeat(16) + "-01";
         HttpResponse<String> accepted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create("http://localhost:" + RunningSystem.get().apiPort() + "/api/scans"))
                 .header("Content-Type", "application/json")
-                .header("traceparent", "00-" + "0".repeat(32) + "-" + "0".repeat(16) + "-01")
+                .header("traceparent", planted)
                 .header("X-Request-Id", "forged\",\"level\":\"ERROR")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"profile\": \"quick\", \"dry_run\": true}")).build(),
+                .POST(HttpRequest.BodyPublishers.ofString("{\"profile\": \"quick\"}")).build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
         assertThat(accepted.headers().firstValue("X-Request-Id")).hasValueSatisfying(id ->
                 assertThat(id).doesNotContain("forged").matches("[0-9a-f-]{36}"));
+        String scanId = api.read(accepted.body()).get("scan_id").asString();
+        api.awaitTerminal(scanId, Duration.ofMinutes(2));
+
+        // the step's wake-up carries a trace of its own, well-formed, nothing of the planted value
+        Properties props = new Properties();
+        props.put("bootstrap.servers", "localhost:" + RunningSystem.kafkaPort());
+        props.put("group.id", "trace-planted-" + UUID.randomUUID());
+        props.put("auto.offset.reset", "earliest");
+        props.put("key.deserializer", StringDeserializer.class.getName());
+        props.put("value.deserializer", StringDeserializer.class.getName());
+        List<String> traceparents = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+            consumer.subscribe(List.of(Topics.TOOL_STEPS));
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(300))) {
+                    if (record.value() != null && record.value().contains(scanId)) {
+                        Header header = record.headers().lastHeader("traceparent");
+                        traceparents.add(header == null ? "none" : new String(header.value(), StandardCharsets.UTF_8));
+                    }
+                }
+                assertThat(traceparents).isNotEmpty();
+            });
+        }
+        assertThat(traceparents).allSatisfy(t -> assertThat(t).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
+                .doesNotContain("ggg").doesNotContain("hhh"));
     }
 
     private static List<JsonNode> linesAbout(String scanId) throws IOException {

@@ -81,12 +81,13 @@ public class SettledScanReview {
     public void review(UUID scanId, String status, String profile, String awsProfile, OffsetDateTime now) {
         List<ToolBaseline> tools = jdbc.sql(BASELINES).param("id", scanId).query((rs, n) -> new ToolBaseline(rs.getString("tool"),
                 rs.getString("now"), rs.getString("before"), rs.getObject("baseline", UUID.class))).list();
-        degradation(scanId, tools, status, profile, now);
+        java.util.Set<String> degraded = degradation(scanId, tools, status, profile, now);
         changes.announce(scanId, status, profile, awsProfile,
-                tools.stream().map(t -> new FindingChanges.Baseline(t.tool(), t.baseline())).toList(), now);
+                tools.stream().map(t -> new FindingChanges.Baseline(t.tool(), t.baseline())).toList(), degraded, now);
     }
 
-    private void degradation(UUID scanId, List<ToolBaseline> tools, String status, String profile, OffsetDateTime now) {
+    /** Marks the scan degraded if a tool saw far less than its baseline; answers those tools. */
+    private java.util.Set<String> degradation(UUID scanId, List<ToolBaseline> tools, String status, String profile, OffsetDateTime now) {
         Map<String, List<String>> byTool = new LinkedHashMap<>();
         Map<String, UUID> baselines = new LinkedHashMap<>();
         for (ToolBaseline tool : tools) {
@@ -100,7 +101,7 @@ public class SettledScanReview {
             }
         }
         if (byTool.isEmpty()) {
-            return;
+            return java.util.Set.of();
         }
         Map<String, Object> degradation = new LinkedHashMap<>();
         // why: the tools' baselines are usually one scan; the reasons say which tool, baselines say against what
@@ -115,5 +116,6 @@ public class SettledScanReview {
         meters.counter("nubicustos.scans.degraded", "profile", profile).increment();
         byTool.keySet().forEach(tool -> meters.counter("nubicustos.scan.degraded.tools", "tool", tool).increment());
         log.warn("Scan {} ({}) {} but is degraded: {} (baselines {})", scanId, profile, status, byTool, baselines);
+        return byTool.keySet();
     }
 }

@@ -140,9 +140,12 @@ public class StepExecutor {
             try (LogContext ignored = LogContext.of(java.util.Map.of(LogContext.SCAN_ID, step.scanId(), LogContext.STEP_ID, stepId,
                     LogContext.TOOL, step.tool(), LogContext.WORKER, worker));
                  StoredTraces.Continued trace = traces.continueFrom(step.traceParent(), "step " + step.tool())) {
-                work.accept(slot);
-            } catch (RuntimeException e) {
-                log.error("Step {} ended with an unexpected error; its lease will expire and a sweeper moves it on", stepId, e);
+                try {
+                    work.accept(slot);
+                } catch (RuntimeException e) {
+                    // why: inside the step's context, so this line too names the scan, the step and the trace
+                    log.error("Step {} ended with an unexpected error; its lease will expire and a sweeper moves it on", stepId, e);
+                }
             } finally {
                 active.remove(stepId);
                 slot.free();
