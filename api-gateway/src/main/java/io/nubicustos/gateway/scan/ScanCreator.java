@@ -176,7 +176,8 @@ public class ScanCreator {
         // why: a caller's own transaction (if any) decides when the rows are visible to the relay
         outbox.afterCommit();
         try (LogContext ignored = LogContext.scan(scanId)) {
-            log.info("Scan {} accepted: profile {}, {} step(s), asked by {} ({})", scanId, request.profile().name(), plans.size(),
+            // why: debug, not info: one line per accepted scan on the intake's hot path (the audit log keeps who asked)
+            log.debug("Scan {} accepted: profile {}, {} step(s), asked by {} ({})", scanId, request.profile().name(), plans.size(),
                     Printable.of(createdBy, 80), source);
         }
         submitted.computeIfAbsent(request.profile().name() + "|" + source, key -> meters.counter("nubicustos.scans.submitted",

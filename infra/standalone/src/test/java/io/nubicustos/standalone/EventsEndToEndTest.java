@@ -7,7 +7,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,7 +22,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
@@ -79,7 +77,7 @@ class EventsEndToEndTest {
                         + source + "\", \"type\": \"io.nubicustos.scan.requested\", \"data\": {\"profile\": \"quick\"}}")).get();
             }
             AtomicReference<String> scanId = new AtomicReference<>();
-            try (KafkaConsumer<String, String> events = consumer(List.of(Topics.SCAN_EVENTS))) {
+            try (KafkaConsumer<String, String> events = RunningSystem.consumerFromStart(List.of(Topics.SCAN_EVENTS))) {
                 await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                     for (ConsumerRecord<String, String> record : events.poll(Duration.ofMillis(300))) {
                         JsonNode event = JSON.readTree(record.value());
@@ -117,7 +115,7 @@ class EventsEndToEndTest {
         List<String> violations = new ArrayList<>();
         Set<String> eventTypes = new LinkedHashSet<>();
         int read = 0;
-        try (KafkaConsumer<String, String> all = consumer(List.of(Topics.TOOL_STEPS, Topics.STEP_COMPLETED, Topics.SCAN_EVENTS))) {
+        try (KafkaConsumer<String, String> all = RunningSystem.consumerFromStart(List.of(Topics.TOOL_STEPS, Topics.STEP_COMPLETED, Topics.SCAN_EVENTS))) {
             int empty = 0;
             while (empty < 5) {
                 var records = all.poll(Duration.ofMillis(500));
@@ -140,17 +138,5 @@ class EventsEndToEndTest {
 
     private static String bootstrap() {
         return "localhost:" + RunningSystem.kafkaPort();
-    }
-
-    private static KafkaConsumer<String, String> consumer(List<String> topics) {
-        Properties props = new Properties();
-        props.put("bootstrap.servers", bootstrap());
-        props.put("group.id", "events-check-" + UUID.randomUUID());
-        props.put("auto.offset.reset", "earliest");
-        props.put("key.deserializer", StringDeserializer.class.getName());
-        props.put("value.deserializer", StringDeserializer.class.getName());
-        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props);
-        consumer.subscribe(topics);
-        return consumer;
     }
 }

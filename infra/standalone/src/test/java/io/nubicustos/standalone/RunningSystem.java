@@ -58,6 +58,7 @@ final class RunningSystem {
                         // why: beside the console's plain lines, the structured JSON a log pipeline reads (TracingEndToEndTest)
                         Map.entry("logging.file.name", data.resolve("nubicustos.json.log").toString()),
                         Map.entry("logging.structured.format.file", "logstash"),
+                        Map.entry("logging.level.io.nubicustos.gateway.scan.ScanCreator", "DEBUG"),
                         // why: the comprehensive profile's Cartography runs only where a Neo4j is configured (its stand-in needs none)
                         Map.entry("nubicustos.tool-services.neo4j", "bolt://neo4j:7687"), Map.entry(NEO4J_PASSWORD_NAME, NEO4J_PASSWORD))));
                 try (var connection = java.sql.DriverManager.getConnection(database, "postgres", "");
@@ -93,6 +94,19 @@ final class RunningSystem {
     /** The shared system's log as structured JSON (logstash format), one object per line. */
     static Path jsonLog() {
         return data().resolve("nubicustos.json.log");
+    }
+
+    /** A consumer of the shared system's broker, in a group of its own, reading {@code topics} from their beginning. */
+    static org.apache.kafka.clients.consumer.KafkaConsumer<String, String> consumerFromStart(java.util.List<String> topics) {
+        java.util.Properties props = new java.util.Properties();
+        props.put("bootstrap.servers", "localhost:" + kafkaPort());
+        props.put("group.id", "check-" + java.util.UUID.randomUUID());
+        props.put("auto.offset.reset", "earliest");
+        props.put("key.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName());
+        props.put("value.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName());
+        var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(props);
+        consumer.subscribe(topics);
+        return consumer;
     }
 
     static Api api() {

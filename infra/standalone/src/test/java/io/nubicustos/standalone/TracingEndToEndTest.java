@@ -4,7 +4,6 @@ import io.nubicustos.model.messaging.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -21,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -63,14 +61,7 @@ class TracingEndToEndTest {
 
         // Kafka: the step's wake-up and the scan's settled event carry the caller's trace
         List<String> traceparents = new ArrayList<>();
-        Properties props = new Properties();
-        props.put("bootstrap.servers", "localhost:" + RunningSystem.kafkaPort());
-        props.put("group.id", "trace-check-" + UUID.randomUUID());
-        props.put("auto.offset.reset", "earliest");
-        props.put("key.deserializer", StringDeserializer.class.getName());
-        props.put("value.deserializer", StringDeserializer.class.getName());
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
-            consumer.subscribe(List.of(Topics.TOOL_STEPS, Topics.STEP_COMPLETED, Topics.SCAN_EVENTS));
+        try (KafkaConsumer<String, String> consumer = RunningSystem.consumerFromStart(List.of(Topics.TOOL_STEPS, Topics.STEP_COMPLETED, Topics.SCAN_EVENTS))) {
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(300))) {
                     if (record.value() != null && record.value().contains(scanId)) {
@@ -122,15 +113,8 @@ class TracingEndToEndTest {
         api.awaitTerminal(scanId, Duration.ofMinutes(2));
 
         // the step's wake-up carries a trace of its own, well-formed, nothing of the planted value
-        Properties props = new Properties();
-        props.put("bootstrap.servers", "localhost:" + RunningSystem.kafkaPort());
-        props.put("group.id", "trace-planted-" + UUID.randomUUID());
-        props.put("auto.offset.reset", "earliest");
-        props.put("key.deserializer", StringDeserializer.class.getName());
-        props.put("value.deserializer", StringDeserializer.class.getName());
         List<String> traceparents = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
-            consumer.subscribe(List.of(Topics.TOOL_STEPS));
+        try (KafkaConsumer<String, String> consumer = RunningSystem.consumerFromStart(List.of(Topics.TOOL_STEPS))) {
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(300))) {
                     if (record.value() != null && record.value().contains(scanId)) {

@@ -1,19 +1,16 @@
 package io.nubicustos.testsupport;
 
-import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
@@ -133,13 +130,7 @@ public final class ApiContract {
 
     /** The response schema, with the document's components beside it so that its {@code $ref}s resolve. */
     private Schema compile(JsonNode responseSchema) {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("$schema", "https://json-schema.org/draft/2020-12/schema");
-        // why: a schema without an id is cached by the registry under a default one, and answered for the next
-        root.put("$id", "urn:nubicustos:contract:" + UUID.randomUUID());
-        root.set("components", document.path("components"));
-        root.putArray("allOf").add(responseSchema);
-        return SCHEMAS.getSchema(JSON.writeValueAsString(root), InputFormat.JSON);
+        return ComponentSchemas.compile(SCHEMAS, "https://json-schema.org/draft/2020-12/schema", document, responseSchema);
     }
 
     /** The document's path that matches a concrete one; a literal segment beats a template ({@code /bulk} over {@code /{id}}). */

@@ -6,7 +6,6 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -114,11 +112,6 @@ public final class AsyncApiContract {
 
     /** A message's payload schema, with the document's components beside it so that its {@code $ref}s resolve. */
     private Schema compile(JsonNode payload) {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("$schema", "http://json-schema.org/draft-07/schema#");
-        root.put("$id", "urn:nubicustos:asyncapi:" + UUID.randomUUID());
-        root.set("components", document.path("components"));
-        root.putArray("allOf").add(payload);
-        return DRAFT_7.getSchema(JSON.writeValueAsString(root), InputFormat.JSON);
+        return ComponentSchemas.compile(DRAFT_7, "http://json-schema.org/draft-07/schema#", document, payload);
     }
 }
