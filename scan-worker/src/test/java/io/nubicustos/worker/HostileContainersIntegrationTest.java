@@ -218,8 +218,13 @@ class HostileContainersIntegrationTest {
     @Test
     void aStepTakenOverByAnotherWorkerKeepsItsContainerRunning() {
         UUID step = step(TestRows.scan(jdbc), prowler(LINGERS));
-        await().atMost(Duration.ofSeconds(60)).until(() -> status(step).equals("running") && !TestRows.managedContainers(INSTALLATION).isEmpty());
-        String container = TestRows.managedContainers(INSTALLATION).get(0).getId();
+        // why: this step's container by its name ({prefix}-{step id's first 12}-{attempt}); another test's container may still
+        // be on the engine, being removed
+        String named = step.toString().substring(0, 12);
+        java.util.function.Supplier<java.util.Optional<String>> ours = () -> TestRows.managedContainers(INSTALLATION).stream()
+                .filter(c -> java.util.Arrays.stream(c.getNames()).anyMatch(name -> name.contains(named))).map(c -> c.getId()).findFirst();
+        await().atMost(Duration.ofSeconds(60)).until(() -> status(step).equals("running") && ours.get().isPresent());
+        String container = ours.get().orElseThrow();
 
         // another worker's sweeper takes the step over (same attempt): it now waits for the same container
         jdbc.sql("update scan_steps set owner = 'other-worker', lease_until = now() + interval '1 hour' where id = :id")
