@@ -61,6 +61,11 @@ public class Quotas {
 
     /** Refuses (409) when the current caller already holds as many as its quota allows of what it is about to add. */
     public void requireRoomFor(Kind kind) {
+        requireRoomFor(kind, 1);
+    }
+
+    /** As {@link #requireRoomFor(Kind)}, for {@code adding} at once (a campaign's child scans). */
+    public void requireRoomFor(Kind kind, int adding) {
         String actor = AuditTrail.actor();
         // why: an API without keys has no callers to tell apart (it is run on a trusted network, see the README)
         if (actor == null || actor.equals("anonymous")) {
@@ -69,8 +74,9 @@ public class Quotas {
         long held = jdbc.sql(kind.count).param("actor", actor).param("now", OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC))
                 .param("queued", ScanStatus.QUEUED.db()).param("running", ScanStatus.RUNNING.db()).query(Long.class).single();
         int limit = limits.get(kind);
-        if (held >= limit) {
-            throw ApiException.quotaExceeded(kind.setting, "'" + actor + "' holds " + held + " " + kind.what + ", its quota ("
+        if (held + adding > limit) {
+            throw ApiException.quotaExceeded(kind.setting, "'" + actor + "' holds " + held + " " + kind.what
+                    + (adding > 1 ? " and asks for " + adding + " more" : "") + ", its quota ("
                     + kind.setting + " = " + limit + "): settle, delete or disable some first");
         }
     }

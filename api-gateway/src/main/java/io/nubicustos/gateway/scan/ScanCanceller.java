@@ -1,5 +1,7 @@
 package io.nubicustos.gateway.scan;
 
+import io.nubicustos.model.campaign.CampaignSettling;
+
 import io.nubicustos.gateway.outbox.OutboxWakeup;
 import io.nubicustos.gateway.web.ApiException;
 import io.nubicustos.model.messaging.OutboxChannel;
@@ -72,7 +74,25 @@ public class ScanCanceller {
                 .param("now", now).param("trace", traces.current()).update();
         jdbc.sql(WebhookFanout.INSERT).param("eventId", event.get("id")).param("eventType", "scan.cancelled").param("scanId", scanId)
                 .param("payload", payload).param("now", now).param("severityRank", 0).update();
+        settleCampaign(scanId, now);
         outbox.afterCommit();
         return true;
+    }
+
+    /** A campaign whose last unsettled child this was settles now ({@link CampaignSettling}), as when the processor settles one. */
+    private void settleCampaign(UUID scanId, OffsetDateTime now) {
+        Optional<UUID> campaign = jdbc.sql(CampaignSettling.LOCK).param("scanId", scanId).query(UUID.class).optional();
+        if (campaign.isEmpty()) {
+            return;
+        }
+        jdbc.sql(CampaignSettling.SETTLE).param("id", campaign.get()).param("now", now).query().listOfRows().stream().findFirst()
+                .ifPresent(row -> {
+                    Map<String, Object> event = CampaignSettling.event(campaign.get(), row, "/nubicustos/api-gateway", now);
+                    String payload = json.writeValueAsString(event);
+                    jdbc.sql(OUTBOX).param("topic", Topics.SCAN_EVENTS).param("key", campaign.get().toString()).param("payload", payload)
+                            .param("now", now).param("trace", traces.current()).update();
+                    jdbc.sql(WebhookFanout.INSERT).param("eventId", event.get("id")).param("eventType", WebhookFanout.shortType((String) event.get("type")))
+                            .param("scanId", scanId).param("payload", payload).param("now", now).param("severityRank", 0).update();
+                });
     }
 }

@@ -50,9 +50,9 @@ public class ScanCreator {
     private static final String CREATE = StatusSql.expand("""
             with scan as (
                 insert into scans (id, profile, aws_profile, severity_filter, status, source, request_id, created_at, max_parallel, schedule_id,
-                                   left_out, created_by, trace_parent)
+                                   left_out, created_by, trace_parent, campaign_id, account_id)
                 values (:id, :profile, :awsProfile, string_to_array(:severities, ','), {scan:queued}, :source, :requestId, :now, :maxParallel,
-                        cast(:scheduleId as uuid), cast(:leftOut as jsonb), :createdBy, :trace)
+                        cast(:scheduleId as uuid), cast(:leftOut as jsonb), :createdBy, :trace, cast(:campaignId as uuid), cast(:accountId as text))
                 on conflict (request_id) do nothing
                 returning id
             ), planned as (
@@ -129,9 +129,33 @@ public class ScanCreator {
 
     /** @param createdBy who asked: a key's name, {@code kafka <source>}, {@code schedule <id>} */
     public CreatedScan create(ScanRequest request, String source, String requestId, UUID scheduleId, String createdBy, Requester requester) {
+        return create(request, source, requestId, scheduleId, createdBy, requester, null);
+    }
+
+    /**
+     * One account's scan of a campaign: the scan names the account (its caps and API budget key on it) and, for a
+     * role-reached account, every AWS step stages a profile that assumes the account's role, its session named after the scan.
+     *
+     * @param role the account's role for a scan id, or null for an account reached through a profile
+     */
+    public CreatedScan createForAccount(ScanRequest request, String source, String createdBy, Requester requester, UUID campaignId,
+                                        String accountId, java.util.function.Function<UUID, io.nubicustos.model.catalog.ToolDefinition.AssumedRole> role) {
+        return create(request, source, null, null, createdBy, requester, new Target(campaignId, accountId, role));
+    }
+
+    private record Target(UUID campaignId, String accountId,
+                          java.util.function.Function<UUID, io.nubicustos.model.catalog.ToolDefinition.AssumedRole> role) {
+    }
+
+    private CreatedScan create(ScanRequest request, String source, String requestId, UUID scheduleId, String createdBy, Requester requester,
+                               Target target) {
         UUID scanId = Ids.timeOrdered(clock);
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
         List<StepPlan> plans = plan(request, scanId);
+        var role = target == null || target.role() == null ? null : target.role().apply(scanId);
+        if (role != null) {
+            plans = plans.stream().map(plan -> plan.assuming(role)).toList();
+        }
         Map<String, String> leftOut = leftOut(request);
         List<Map<String, Object>> steps = new ArrayList<>(plans.size());
         for (int position = 0; position < plans.size(); position++) {
@@ -149,6 +173,10 @@ public class ScanCreator {
         acceptedData.put("aws_profile", request.awsProfile());
         acceptedData.put("tools", plans.stream().map(StepPlan::tool).toList());
         acceptedData.put("requester", requesterData);
+        if (target != null) {
+            acceptedData.put("campaign_id", target.campaignId());
+            acceptedData.put("account_id", target.accountId());
+        }
         String accepted = json.writeValueAsString(ScanEvents.of(ScanEvents.TYPE_PREFIX + "accepted", scanId, "/nubicustos/api-gateway",
                 now, acceptedData));
         long inserted = jdbc.sql(CREATE)
@@ -168,6 +196,8 @@ public class ScanCreator {
                 .param("trace", traces.current())
                 .param("eventsTopic", Topics.SCAN_EVENTS)
                 .param("accepted", accepted)
+                .param("campaignId", target == null ? null : target.campaignId().toString())
+                .param("accountId", target == null ? null : target.accountId())
                 .query(Long.class).single();
         if (inserted == 0) {
             UUID existing = jdbc.sql(SCAN_BY_REQUEST).param("requestId", requestId).query(UUID.class).single();

@@ -25,6 +25,11 @@ public record ScanRequest(ScanProfile profile, String awsProfile, Set<Severity> 
         this(profile, awsProfile, severityFilter, dryRun, ResourceLimits.NONE, null, ScanScope.NONE);
     }
 
+    /** The same request for another AWS profile (one account of a campaign), narrowed to {@code scope}. */
+    public ScanRequest forAwsProfile(String name, ScanScope narrowed) {
+        return new ScanRequest(profile, name, severityFilter, false, limits, maxParallel, narrowed);
+    }
+
     /** The request's cap, else the profile's. */
     public Integer effectiveMaxParallel() {
         return maxParallel != null ? maxParallel : profile.maxParallel();

@@ -48,13 +48,30 @@ public class ScanRequestParser {
     }
 
     public ScanRequest parse(JsonNode body) {
+        return parse(body, FIELDS, true);
+    }
+
+    /**
+     * A request made once for many accounts (a campaign): the fields of a scan request but the AWS profile and the dry run,
+     * which each account's scan decides for itself ({@link ScanRequest#forAwsProfile}); {@code extra} are the caller's own
+     * fields, left for it to read.
+     */
+    public ScanRequest parseForAccounts(JsonNode body, List<String> extra) {
+        List<String> fields = new ArrayList<>(FIELDS);
+        fields.remove("aws_profile");
+        fields.remove("dry_run");
+        fields.addAll(extra);
+        return parse(body, fields, false);
+    }
+
+    private ScanRequest parse(JsonNode body, List<String> allowed, boolean single) {
         if (body == null || !body.isObject()) {
             throw ApiException.badRequest(null, "the request body must be a JSON object such as {\"profile\": \"quick\"}");
         }
         for (String name : body.propertyNames()) {
-            if (!FIELDS.contains(name)) {
+            if (!allowed.contains(name)) {
                 throw ApiException.badRequest(abbreviate(name), "unknown field '" + abbreviate(name) + "'; allowed fields: "
-                        + String.join(", ", FIELDS));
+                        + String.join(", ", allowed));
             }
         }
         ScanProfile profile = profile(body.get("profile"));
@@ -63,7 +80,7 @@ public class ScanRequestParser {
             throw ApiException.unprocessable("nothing_to_run", "profile", "profile '" + profile.name() + "' has no tool that can run here: "
                     + String.join("; ", leftOut.values()));
         }
-        String awsProfile = awsProfile(body.get("aws_profile"), profile);
+        String awsProfile = single ? awsProfile(body.get("aws_profile"), profile) : null;
         Set<Severity> severities = severities(body.get("severity_filter"));
         JsonNode dryRun = body.get("dry_run");
         if (dryRun != null && !dryRun.isNull() && !dryRun.isBoolean()) {

@@ -102,7 +102,14 @@ class ApiContractConfiguration {
             errors.put("404", "no such scan, step or archive");
         }
         if (method == PathItem.HttpMethod.POST && path.endsWith("/cancel") || method == PathItem.HttpMethod.DELETE && path.equals("/api/scans/{id}")) {
-            errors.put("409", "the scan already settled; there is nothing to cancel");
+            errors.put("409", path.startsWith("/api/campaigns") ? "the campaign already settled; there is nothing to cancel"
+                    : "the scan already settled; there is nothing to cancel");
+        }
+        if (method == PathItem.HttpMethod.POST && path.equals("/api/accounts") || method == PathItem.HttpMethod.PUT && path.equals("/api/accounts/{id}")) {
+            errors.put("409", "the account exists (POST), or another account is reached through the same profile");
+        }
+        if (method == PathItem.HttpMethod.POST && path.equals("/api/campaigns")) {
+            errors.put("409", "the caller's quota of queued and running scans has no room for the campaign's scans");
         }
         if (method == PathItem.HttpMethod.POST && path.endsWith("/degradation/accept")) {
             errors.put("409", "the scan is not degraded, or its degradation was accepted already");

@@ -43,6 +43,15 @@ final class SlackMessage {
                 text.append(what).append(" in scan ").append(scan).append(" (").append(profile).append("): ");
                 counts(text, data.path("counts"));
             }
+            case "io.nubicustos.campaign.completed", "io.nubicustos.campaign.degraded" -> {
+                JsonNode accounts = data.path("accounts");
+                text.append("campaign ").append(data.path("campaign_id").asString()).append(" (").append(profile).append(") ")
+                        .append(data.path("status").asString()).append(": ").append(accounts.path("total").asInt()).append(" accounts, ")
+                        .append(accounts.path("failed").asInt()).append(" failed, ").append(accounts.path("degraded").asInt())
+                        .append(" degraded; ").append(data.path("findings").path("total").asInt()).append(" failing findings (");
+                counts(text, data.path("findings"));
+                text.append(')');
+            }
             default -> {
                 text.append("scan ").append(scan).append(" (").append(profile.isEmpty() ? "" : profile + ", ")
                         .append(data.path("status").asString()).append(')');

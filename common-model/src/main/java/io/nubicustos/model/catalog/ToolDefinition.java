@@ -36,6 +36,8 @@ import java.util.Objects;
  *                             address is {@code {<name>}} in the command
  * @param failureLines         regular expressions of log lines the tool prints when it failed but exits as if it had not
  *                             (bad credentials, nothing collected): a step whose log has one failed, saying that line
+ * @param apiWeight            how hard the tool calls its cloud's APIs, in the units of an account's API budget (the claim
+ *                             admits a step only while its account's running weight fits); 0 for a tool that calls none
  * @param passedEnvironment    names of variables the worker passes from its own environment into the container (a
  *                             service's password, passed by name so that it is never in the catalog, the plan or the
  *                             database); their values are redacted from the tool's output like credentials
@@ -62,9 +64,11 @@ public record ToolDefinition(
         @JsonProperty("failure_lines") List<String> failureLines,
         @JsonProperty("scope_options") ScopeOptions scopeOptions,
         String requires,
-        @JsonProperty("passed_environment") List<String> passedEnvironment) {
+        @JsonProperty("passed_environment") List<String> passedEnvironment,
+        @JsonProperty("api_weight") Integer apiWeight) {
 
     public static final List<String> STREAMS = List.of("stdout", "stderr");
+    public static final int DEFAULT_API_WEIGHT = 1;
     private static final java.util.regex.Pattern NESTED_QUANTIFIER = java.util.regex.Pattern.compile("\\([^)]*[*+][^)]*\\)\\s*[*+{]");
 
     public ToolDefinition {
@@ -79,11 +83,12 @@ public record ToolDefinition(
         outputRequired = Boolean.TRUE.equals(outputRequired);
         scopeOptions = scopeOptions == null ? ScopeOptions.NONE : scopeOptions;
         passedEnvironment = passedEnvironment == null ? List.of() : List.copyOf(passedEnvironment);
+        apiWeight = apiWeight == null ? DEFAULT_API_WEIGHT : apiWeight;
     }
 
     ToolDefinition withName(String key) {
         return new ToolDefinition(key, image, containerNamePrefix, reportPath, credentials, network, environment,
-                defaultCommand, expectedExitCodes, entrypoint, namedVolumes, stdoutReport, severityOption, reportFormat, limits, imageSource, reportStreams, outputRequired, failureLines, scopeOptions, requires, passedEnvironment);
+                defaultCommand, expectedExitCodes, entrypoint, namedVolumes, stdoutReport, severityOption, reportFormat, limits, imageSource, reportStreams, outputRequired, failureLines, scopeOptions, requires, passedEnvironment, apiWeight);
     }
 
     public boolean acceptsExitCode(int exitCode) {
@@ -111,6 +116,7 @@ public record ToolDefinition(
         require(reportStreams.contains("stdout") && STREAMS.containsAll(reportStreams), "report_streams ([stdout] or [stdout, stderr])");
         require(stdoutReport != null || reportStreams.equals(List.of("stdout")), "report_streams (only with stdout_report)");
         scopeOptions.validate(name);
+        require(apiWeight >= 0 && apiWeight <= 100, "api_weight (0 to 100)");
         if (requires != null) {
             require(requires.matches("[a-z][a-z0-9-]{0,30}"), "requires (a service name such as neo4j)");
         }
@@ -150,7 +156,11 @@ public record ToolDefinition(
      * {@code source} says where the API decided they come from: {@code ambient} for a {@code default} AWS profile made
      * from the worker's own environment, null for the mounted files. The worker follows it, so the two never disagree.
      */
-    public record CredentialsMount(String kind, String mount, String source) {
+    /**
+     * @param source  where the worker takes the profile from: the mounted files (null) or its own environment ({@link #AMBIENT})
+     * @param role    for a role-reached account: the role the staged profile assumes from its source profile (null otherwise)
+     */
+    public record CredentialsMount(String kind, String mount, String source, AssumedRole role) {
         public static final String AMBIENT = "ambient";
 
         public CredentialsMount {
@@ -158,7 +168,11 @@ public record ToolDefinition(
         }
 
         public CredentialsMount(String kind, String mount) {
-            this(kind, mount, null);
+            this(kind, mount, null, null);
+        }
+
+        public CredentialsMount(String kind, String mount, String source) {
+            this(kind, mount, source, null);
         }
 
         public boolean ambient() {
@@ -166,7 +180,31 @@ public record ToolDefinition(
         }
 
         public CredentialsMount fromAmbient() {
-            return new CredentialsMount(kind, mount, AMBIENT);
+            return new CredentialsMount(kind, mount, AMBIENT, role);
+        }
+
+        public CredentialsMount assuming(AssumedRole assumed) {
+            return new CredentialsMount(kind, mount, source, assumed);
+        }
+    }
+
+    /**
+     * A role the tool's SDK assumes by itself from the staged profile ({@code role_arn}, {@code source_profile},
+     * {@code external_id}, {@code role_session_name}, {@code duration_seconds}): no key of the account is ever made
+     * or held by us, and CloudTrail names the scan in the session name.
+     *
+     * @param profile         the name of the staged profile that assumes the role (the tools' {@code AWS_PROFILE})
+     * @param sessionName     {@code nubicustos-<scan id>}
+     * @param durationSeconds the session's length, or null for the SDKs' default (one hour)
+     */
+    public record AssumedRole(String profile, @JsonProperty("role_arn") String roleArn, @JsonProperty("source_profile") String sourceProfile,
+                              @JsonProperty("external_id") String externalId, @JsonProperty("session_name") String sessionName,
+                              @JsonProperty("duration_seconds") Integer durationSeconds) {
+        public AssumedRole {
+            Objects.requireNonNull(profile, "profile");
+            Objects.requireNonNull(roleArn, "role_arn");
+            Objects.requireNonNull(sourceProfile, "source_profile");
+            Objects.requireNonNull(sessionName, "session_name");
         }
     }
 

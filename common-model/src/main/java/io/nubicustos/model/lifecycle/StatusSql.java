@@ -21,9 +21,10 @@ import java.util.stream.Collectors;
  */
 public final class StatusSql {
 
-    private static final Pattern TOKEN = Pattern.compile("\\{(step|scan|delivery):([a-z_,]+)}");
+    private static final Pattern TOKEN = Pattern.compile("\\{(step|scan|delivery|campaign):([a-z_,]+)}");
     private static final Map<String, Class<? extends Enum<?>>> LIFECYCLES = Map.of(
-            "step", StepStatus.class, "scan", ScanStatus.class, "delivery", DeliveryStatus.class);
+            "step", StepStatus.class, "scan", ScanStatus.class, "delivery", DeliveryStatus.class,
+            "campaign", io.nubicustos.model.campaign.CampaignStatus.class);
 
     private StatusSql() {
     }
@@ -36,7 +37,7 @@ public final class StatusSql {
             token.appendReplacement(out, Matcher.quoteReplacement(literal(token.group(1), token.group(2))));
         }
         token.appendTail(out);
-        if (out.indexOf("{step:") >= 0 || out.indexOf("{scan:") >= 0 || out.indexOf("{delivery:") >= 0) {
+        if (out.indexOf("{step:") >= 0 || out.indexOf("{scan:") >= 0 || out.indexOf("{delivery:") >= 0 || out.indexOf("{campaign:") >= 0) {
             throw new IllegalArgumentException("a status token is malformed in: " + sql);
         }
         return out.toString();

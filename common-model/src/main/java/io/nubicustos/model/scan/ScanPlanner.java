@@ -104,7 +104,7 @@ public final class ScanPlanner {
                     tool.entrypoint(), tool.reportPath(), tool.credentials(), tool.network(), Map.copyOf(env),
                     tool.expectedExitCodes(), tool.namedVolumes(), tool.stdoutReport(), tool.reportFormat(),
                     catalog.limits(profile, toolName).overriddenBy(requestLimits), tool.reportStreams(),
-                    tool.passedEnvironment()));
+                    tool.passedEnvironment(), tool.apiWeight()));
         }
         return List.copyOf(steps);
     }

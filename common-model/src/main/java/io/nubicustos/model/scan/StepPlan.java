@@ -27,6 +27,7 @@ import java.util.Map;
  * @param limits               memory, CPU, pids and timeout (catalog, then profile, then request)
  * @param reportStreams        the streams {@code stdoutReport} keeps (null in plans made before there was a choice: stdout)
  * @param passedEnvironment    names of variables the worker passes from its own environment (values never in the plan)
+ * @param apiWeight            how hard the tool calls the cloud's APIs, counted against its account's API budget by the claim
  */
 public record StepPlan(
         String tool,
@@ -44,12 +45,24 @@ public record StepPlan(
         @JsonProperty("report_format") String reportFormat,
         ResourceLimits limits,
         @JsonProperty("report_streams") List<String> reportStreams,
-        @JsonProperty("passed_environment") List<String> passedEnvironment) {
+        @JsonProperty("passed_environment") List<String> passedEnvironment,
+        @JsonProperty("api_weight") Integer apiWeight) {
 
     public StepPlan {
         limits = limits == null ? ResourceLimits.NONE : limits;
+        // why: a plan stored before weights existed counts as the catalog's default weight
+        apiWeight = apiWeight == null ? io.nubicustos.model.catalog.ToolDefinition.DEFAULT_API_WEIGHT : apiWeight;
         reportStreams = reportStreams == null ? List.of("stdout") : List.copyOf(reportStreams);
         passedEnvironment = passedEnvironment == null ? List.of() : List.copyOf(passedEnvironment);
+    }
+
+    /** A plan of the default API weight. */
+    public StepPlan(String tool, String image, String containerNamePrefix, List<String> command, List<String> entrypoint, String reportPath,
+                    CredentialsMount credentials, String network, Map<String, String> environment, List<Integer> expectedExitCodes,
+                    Map<String, String> namedVolumes, String stdoutReport, String reportFormat, ResourceLimits limits, List<String> reportStreams,
+                    List<String> passedEnvironment) {
+        this(tool, image, containerNamePrefix, command, entrypoint, reportPath, credentials, network, environment, expectedExitCodes,
+                namedVolumes, stdoutReport, reportFormat, limits, reportStreams, passedEnvironment, null);
     }
 
     /** A plan that passes nothing from the worker's environment. */
@@ -57,7 +70,7 @@ public record StepPlan(
                     CredentialsMount credentials, String network, Map<String, String> environment, List<Integer> expectedExitCodes,
                     Map<String, String> namedVolumes, String stdoutReport, String reportFormat, ResourceLimits limits, List<String> reportStreams) {
         this(tool, image, containerNamePrefix, command, entrypoint, reportPath, credentials, network, environment, expectedExitCodes,
-                namedVolumes, stdoutReport, reportFormat, limits, reportStreams, null);
+                namedVolumes, stdoutReport, reportFormat, limits, reportStreams, null, null);
     }
 
     /** A plan whose standard-output report (if any) keeps stdout only. */
@@ -65,7 +78,7 @@ public record StepPlan(
                     CredentialsMount credentials, String network, Map<String, String> environment, List<Integer> expectedExitCodes,
                     Map<String, String> namedVolumes, String stdoutReport, String reportFormat, ResourceLimits limits) {
         this(tool, image, containerNamePrefix, command, entrypoint, reportPath, credentials, network, environment, expectedExitCodes,
-                namedVolumes, stdoutReport, reportFormat, limits, null, null);
+                namedVolumes, stdoutReport, reportFormat, limits, null, null, null);
     }
 
     /** Whether the standard-output report keeps the tool's stderr too. */
@@ -88,7 +101,23 @@ public record StepPlan(
             return this;
         }
         return new StepPlan(tool, image, containerNamePrefix, command, entrypoint, reportPath, credentials.fromAmbient(), network, environment,
-                expectedExitCodes, namedVolumes, stdoutReport, reportFormat, limits, reportStreams, passedEnvironment);
+                expectedExitCodes, namedVolumes, stdoutReport, reportFormat, limits, reportStreams, passedEnvironment, apiWeight);
+    }
+
+    /**
+     * The same plan run in a role-reached account: its AWS credentials are a staged profile that assumes {@code role}, which
+     * the tools are told to use ({@code AWS_PROFILE}); {@code AWS_SDK_LOAD_CONFIG=1} makes the JavaScript SDK v2 (CloudSploit)
+     * read {@code role_arn} from the config file as botocore and the Go SDK do.
+     */
+    public StepPlan assuming(io.nubicustos.model.catalog.ToolDefinition.AssumedRole role) {
+        if (credentials == null || !"aws".equals(credentials.kind())) {
+            return this;
+        }
+        Map<String, String> env = new java.util.LinkedHashMap<>(environment);
+        env.put("AWS_PROFILE", role.profile());
+        env.put("AWS_SDK_LOAD_CONFIG", "1");
+        return new StepPlan(tool, image, containerNamePrefix, command, entrypoint, reportPath, credentials.assuming(role), network,
+                Map.copyOf(env), expectedExitCodes, namedVolumes, stdoutReport, reportFormat, limits, reportStreams, passedEnvironment, apiWeight);
     }
 
     public boolean acceptsExitCode(int exitCode) {

@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class TransitionsTest {
 
-    private static final Pattern UPDATE = Pattern.compile("(?i)\\bupdate\\s+(scan_steps|scans|webhook_deliveries)\\b(?:\\s+(?!set\\b)\\w+)?\\s+set\\b");
+    private static final Pattern UPDATE = Pattern.compile("(?i)\\bupdate\\s+(scan_steps|scans|webhook_deliveries|campaigns)\\b(?:\\s+(?!set\\b)\\w+)?\\s+set\\b");
     private static final Pattern SET_STATUS = Pattern.compile("(?i)(?<![\\w.])status\\s*=\\s*(case\\b.*?\\bend\\b|'[a-z]+'|[^,\\s]+)",
             Pattern.DOTALL);
     private static final Pattern QUOTED = Pattern.compile("'([a-z]+)'");
@@ -40,12 +40,13 @@ class TransitionsTest {
     }
 
     static List<Transition> door() {
-        return Stream.of(StepTransitions.ALL, ScanTransitions.ALL, DeliveryTransitions.ALL).flatMap(List::stream).toList();
+        return Stream.of(StepTransitions.ALL, ScanTransitions.ALL, DeliveryTransitions.ALL,
+                io.nubicustos.model.campaign.CampaignTransitions.ALL).flatMap(List::stream).toList();
     }
 
     @Test
     void everyStatementOfTheDoorSetsAndGuardsExactlyWhatItDeclares() {
-        assertThat(door()).extracting(Transition::name).doesNotHaveDuplicates().hasSize(12);
+        assertThat(door()).extracting(Transition::name).doesNotHaveDuplicates().hasSize(14);
         for (Transition transition : door()) {
             List<Statement> found = parse(transition.sql());
             assertThat(found).as(transition.name() + ": one status-setting statement").hasSize(1);
@@ -54,7 +55,7 @@ class TransitionsTest {
             assertThat(statement.to()).as(transition.name() + " sets").isEqualTo(transition.to());
             assertThat(statement.from()).as(transition.name() + " leaves").isEqualTo(transition.from());
             assertThat(illegalMoves(statement)).as(transition.name()).isEmpty();
-            assertThat(transition.sql()).as(transition.name() + ": every status token expanded").doesNotContain("{step:", "{scan:", "{delivery:");
+            assertThat(transition.sql()).as(transition.name() + ": every status token expanded").doesNotContain("{step:", "{scan:", "{delivery:", "{campaign:");
         }
     }
 
@@ -104,6 +105,8 @@ class TransitionsTest {
         BiPredicate<String, String> allowed = switch (statement.table()) {
             case "scan_steps" -> (from, to) -> StepStatus.fromDb(from).canMoveTo(StepStatus.fromDb(to));
             case "scans" -> (from, to) -> ScanStatus.fromDb(from).canMoveTo(ScanStatus.fromDb(to));
+            case "campaigns" -> (from, to) -> io.nubicustos.model.campaign.CampaignStatus.fromDb(from)
+                    .canMoveTo(io.nubicustos.model.campaign.CampaignStatus.fromDb(to));
             default -> (from, to) -> DeliveryStatus.fromDb(from).canMoveTo(DeliveryStatus.fromDb(to));
         };
         List<String> illegal = new ArrayList<>();

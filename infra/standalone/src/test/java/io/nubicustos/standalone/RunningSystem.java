@@ -26,7 +26,10 @@ final class RunningSystem {
             [monitored-account]
             aws_access_key_id = AKIAEXAMPLE3
             aws_secret_access_key = example3
-            """;
+            [security]
+            aws_access_key_id = AKIAEXAMPLESECURITY
+            aws_secret_access_key = security-account-secret
+            """ + CampaignEndToEndTest.profiles();
 
     private static NubicustosStandalone system;
     private static Path data;

@@ -35,6 +35,8 @@ public final class StandInImage {
     private int exitCode;
     private int sleepSeconds;
     private String stderrLine;
+    private String insteadProfile;
+    private final Map<String, Path> insteadFiles = new LinkedHashMap<>();
     private String extraScript;
     private ToolFacts facts;
     private String entrypoint = "[\"/bin/busybox\", \"sh\", \"/standin/entry.sh\"]";
@@ -72,6 +74,19 @@ public final class StandInImage {
     /** Writes {@code sample} as {@code relativeName} under the report path. */
     public StandInImage writes(String relativeName, Path sample) {
         reportFiles.put(relativeName, sample);
+        return this;
+    }
+
+    /**
+     * When the step runs with {@code AWS_PROFILE} {@code awsProfile} (one account of a campaign), writes {@code sample} as
+     * {@code relativeName} instead of the {@link #writes} files: one account's report differs from the others'.
+     */
+    public StandInImage writesInsteadFor(String awsProfile, String relativeName, Path sample) {
+        if (!awsProfile.matches("[A-Za-z0-9_.@+-]+")) {
+            throw new IllegalArgumentException("not a profile name: " + awsProfile);
+        }
+        this.insteadProfile = awsProfile;
+        insteadFiles.put(relativeName, sample);
         return this;
     }
 
@@ -130,13 +145,14 @@ public final class StandInImage {
                 script.append("$B sleep ").append(sleepSeconds).append('\n');
             }
             script.append("$B mkdir -p '").append(reportPath).append("'\n");
-            int i = 0;
-            for (Map.Entry<String, Path> file : reportFiles.entrySet()) {
-                String stored = "report-" + (i++);
-                Files.copy(file.getValue(), standin.resolve(stored));
-                Path target = Path.of(reportPath).resolve(file.getKey());
-                script.append("$B mkdir -p '").append(target.getParent()).append("'\n")
-                        .append("$B cp /standin/").append(stored).append(" '").append(target).append("'\n");
+            if (insteadProfile != null) {
+                script.append("if [ \"$AWS_PROFILE\" = '").append(insteadProfile).append("' ]; then\n");
+                copies(insteadFiles, "instead-", standin, script);
+                script.append("else\n");
+            }
+            copies(reportFiles, "report-", standin, script);
+            if (insteadProfile != null) {
+                script.append("fi\n");
             }
             if (stdoutFile != null) {
                 Files.copy(stdoutFile, standin.resolve("stdout"));
@@ -170,6 +186,17 @@ public final class StandInImage {
             throw new UncheckedIOException("could not prepare stand-in image " + tag, e);
         } finally {
             deleteQuietly(context);
+        }
+    }
+
+    private void copies(Map<String, Path> files, String prefix, Path standin, StringBuilder script) throws IOException {
+        int i = 0;
+        for (Map.Entry<String, Path> file : files.entrySet()) {
+            String stored = prefix + (i++);
+            Files.copy(file.getValue(), standin.resolve(stored));
+            Path target = Path.of(reportPath).resolve(file.getKey());
+            script.append("$B mkdir -p '").append(target.getParent()).append("'\n")
+                    .append("$B cp /standin/").append(stored).append(" '").append(target).append("'\n");
         }
     }
 

@@ -45,6 +45,15 @@ public class ScanAnnouncements {
         jdbc.sql(OutboxChannel.WAKE_RELAY).query().singleRow();
     }
 
+    /** Publishes an event keyed {@code key} on Kafka (a campaign's id) and to its subscribers; deliveries name {@code scanId}. */
+    public void publishKeyed(String key, UUID scanId, Map<String, Object> event, OffsetDateTime now) {
+        String payload = json.writeValueAsString(event);
+        jdbc.sql(OutboxChannel.INSERT).param("topic", Topics.SCAN_EVENTS).param("key", key).param("payload", payload)
+                .param("now", now).param("trace", traces.current()).update();
+        toWebhooks(scanId, event, payload, 0, now);
+        jdbc.sql(OutboxChannel.WAKE_RELAY).query().singleRow();
+    }
+
     /** Sends the event to its webhook subscribers only; {@code severityRank} is for {@code findings.new}. */
     public void toWebhooks(UUID scanId, Map<String, Object> event, int severityRank, OffsetDateTime now) {
         toWebhooks(scanId, event, json.writeValueAsString(event), severityRank, now);

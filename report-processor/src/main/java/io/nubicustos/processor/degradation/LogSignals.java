@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 public final class LogSignals {
 
     /** What one step's log says; zero when there is no log. */
-    record Counts(long accessDenied, long throttling) {
+    public record Counts(long accessDenied, long throttling) {
         static final Counts NONE = new Counts(0, 0);
     }
 

@@ -73,8 +73,11 @@ public class ScanFinalizer {
     private final Clock clock;
     private final MeterRegistry meters;
 
+    private final io.nubicustos.processor.campaign.CampaignSettlement campaigns;
+
     ScanFinalizer(JdbcClient jdbc, ScanAnnouncements announcements, SettledScanReview review, Clock clock, MeterRegistry meters,
-                  PlatformTransactionManager transactions) {
+                  PlatformTransactionManager transactions, io.nubicustos.processor.campaign.CampaignSettlement campaigns) {
+        this.campaigns = campaigns;
         this.nested = new TransactionTemplate(transactions);
         this.nested.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         this.jdbc = jdbc;
@@ -138,6 +141,7 @@ public class ScanFinalizer {
                         e.toString());
             }
         }
+        campaigns.afterChildSettled(scanId, now);
         meters.counter("nubicustos.scans.finished", "profile", profile, "outcome", status).increment();
         if (row.get("created_at") instanceof Timestamp created) {
             Timer.builder("nubicustos.scan.settle").description("From a scan's accept to its settling").tag("profile", profile)

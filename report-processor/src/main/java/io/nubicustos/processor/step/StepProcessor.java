@@ -1,5 +1,7 @@
 package io.nubicustos.processor.step;
 
+import io.nubicustos.model.account.ApiBudgets;
+
 import io.nubicustos.support.logging.LogContext;
 import io.nubicustos.support.tracing.StoredTraces;
 import io.nubicustos.processor.degradation.StepCoverage;
@@ -89,9 +91,12 @@ public class StepProcessor {
 
     private final StoredTraces traces;
 
+    private final int defaultBudget;
+
     StepProcessor(JdbcClient jdbc, DataSource dataSource, TransactionTemplate tx, ReportParsers parsers, ScanFinalizer finalizer,
                   ObjectMapper json, Clock clock, MeterRegistry meters, ProcessorProperties properties, ToolCatalog catalog,
-                  StoredTraces traces) {
+                  StoredTraces traces, @org.springframework.beans.factory.annotation.Value(ApiBudgets.DEFAULT_PROPERTY) int defaultBudget) {
+        this.defaultBudget = defaultBudget;
         this.traces = traces;
         this.catalog = catalog;
         this.jdbc = jdbc;
@@ -317,7 +322,13 @@ public class StepProcessor {
                 note += "; its log says: " + failureLine.get();
             }
             meters.counter("nubicustos.findings.stored", "tool", step.tool()).increment(count);
-            coverage = json.writeValueAsString(seen.toMap(LogSignals.of(properties.reports().layout().logFile(step.scanId(), step.tool()))));
+            LogSignals.Counts signals = LogSignals.of(properties.reports().layout().logFile(step.scanId(), step.tool()));
+            coverage = json.writeValueAsString(seen.toMap(signals));
+            if (defaultBudget > 0) {
+                // why: in the step's transaction: the budget moves once per processed step, however often processing is retried
+                jdbc.sql(ApiBudgets.ADAPT).param("stepId", stepId).param("throttled", signals.throttling())
+                        .param("defaultBudget", defaultBudget).param("now", now()).update();
+            }
         }
         jdbc.sql(StepTransitions.REPORT_PROCESSED.sql()).param("id", stepId).param("count", count).param("note", note).param("coverage", coverage).param("reports", reports)
                 .param("now", now()).update();

@@ -118,6 +118,75 @@ public class StagedCredentials {
         }
     }
 
+    /**
+     * Stages what the plan's credentials mount asks for: a role-reached account's assuming profile, or else the named
+     * profile (from the mounted files, or ambient).
+     */
+    public Staged stage(String executionId, String profile, io.nubicustos.model.catalog.ToolDefinition.CredentialsMount mount) {
+        if (mount.role() != null) {
+            return stageAssumed(executionId, mount.role());
+        }
+        return stage(executionId, profile, mount.ambient());
+    }
+
+    /**
+     * Stages a profile that assumes a role-reached account's role from the security account's source profile: the source
+     * profile's sections as for any profile (its keys are redacted as ever), and a {@code [profile <name>]} in {@code config}
+     * with {@code role_arn}, {@code source_profile}, {@code external_id}, {@code role_session_name} and
+     * {@code duration_seconds}, which botocore, the Go SDK and the JavaScript SDK (with {@code AWS_SDK_LOAD_CONFIG=1}) read
+     * to assume the role themselves. No key of the account is ever made here, and none goes into the environment.
+     */
+    Staged stageAssumed(String executionId, io.nubicustos.model.catalog.ToolDefinition.AssumedRole role) {
+        if (role.profile().equals(role.sourceProfile())) {
+            throw new StepFailure("the assumed role's profile '" + role.profile() + "' is its own source profile");
+        }
+        Map<String, String> settings = new java.util.LinkedHashMap<>();
+        settings.put("role_arn", role.roleArn());
+        settings.put("source_profile", role.sourceProfile());
+        settings.put("role_session_name", role.sessionName());
+        if (role.externalId() != null) {
+            settings.put("external_id", role.externalId());
+        }
+        if (role.durationSeconds() != null) {
+            settings.put("duration_seconds", Integer.toString(role.durationSeconds()));
+        }
+        for (Map.Entry<String, String> setting : settings.entrySet()) {
+            // why: plans are data in the database; a value that breaks a line would write a setting or a section of its own
+            if (!setting.getValue().matches("[A-Za-z0-9_+=,.@:/-]{1,2048}")) {
+                throw new StepFailure("the assumed role's " + setting.getKey() + " holds characters an AWS config file cannot carry");
+            }
+        }
+        try {
+            AwsProfileFiles files;
+            try {
+                files = AwsProfileFiles.read(awsPath);
+            } catch (AwsProfileFiles.Unreadable e) {
+                throw new StepFailure("the AWS credentials cannot be staged: " + e.getMessage());
+            }
+            if (files.contains(role.profile())) {
+                throw new StepFailure("the credentials mounted at " + awsPath + " already have a profile named '" + role.profile()
+                        + "', the name the account's assumed role is staged under; rename that profile");
+            }
+            StringBuilder credentialsOut = new StringBuilder();
+            StringBuilder configOut = new StringBuilder();
+            List<String> secrets = new ArrayList<>();
+            if (!copy(role.sourceProfile(), files, credentialsOut, configOut, secrets, new LinkedHashSet<>())) {
+                throw new StepFailure("source_profile '" + role.sourceProfile() + "' of the account's role " + role.roleArn()
+                        + " is not in the credentials mounted at " + awsPath);
+            }
+            write(configOut, "profile " + role.profile(), settings, secrets);
+            Path dir = directories.credentialsDirectory(executionId);
+            write(dir.resolve("credentials"), credentialsOut.toString());
+            write(dir.resolve("config"), configOut.toString());
+            if (configOut.indexOf("sso_") >= 0) {
+                copySsoCache(dir, configOut.toString());
+            }
+            return new Staged(dir, directories.hostPathOf(dir), List.copyOf(secrets));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot stage the assumed role " + role.roleArn(), e);
+        }
+    }
+
     /** Writes the profile's sections for one execution; fails the step if the profile is not there any more. */
     Staged stage(String executionId, String profile) {
         try {

@@ -157,7 +157,7 @@ class StepLaunch {
             return null;
         }
         return switch (mount.kind()) {
-            case "aws" -> credentials.stage(step.executionId(), awsProfile(step), mount.ambient());
+            case "aws" -> credentials.stage(step.executionId(), awsProfile(step), mount);
             case "kube" -> credentials.stageKube(step.executionId());
             default -> null;
         };

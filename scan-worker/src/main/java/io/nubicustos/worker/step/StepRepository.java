@@ -1,6 +1,8 @@
 package io.nubicustos.worker.step;
 
 import io.nubicustos.model.scan.ScanTransitions;
+import io.nubicustos.model.account.AccountKeySql;
+import io.nubicustos.model.account.ApiBudgets;
 import io.nubicustos.model.scan.StepTransitions;
 import io.nubicustos.model.lifecycle.StatusSql;
 import io.nubicustos.worker.docker.ContainerRunner;
@@ -48,7 +50,9 @@ public class StepRepository {
     /**
      * Claims the next steps, fairly and within the caps: candidates are ranked per scan (a scan with
      * fewer running steps goes first, then older scans), a scan never runs more than its
-     * {@code max_parallel} steps and an account (AWS profile) never more than {@code :accountCap}. A step
+     * {@code max_parallel} steps, and an account ({@link AccountKeySql}: the account id, so two profiles reaching one
+     * account are capped together) never more than {@code :accountCap} steps nor more tool weight than its API budget
+     * ({@link ApiBudgets}; an account running nothing always admits its first candidate). A step
      * counts as running from its claim until its container's exit is recorded: an exited container calls no
      * cloud API and takes no slot, while its log tail and report are collected.
      * Claims are serialized by a transaction-scoped advisory lock, so two workers cannot both see
@@ -56,34 +60,42 @@ public class StepRepository {
      */
     private static final String CLAIM_NEXT = StatusSql.expand("""
             with running as (
-                select r.scan_id, sc.aws_profile from scan_steps r join scans sc on sc.id = r.scan_id
+                select r.scan_id, %1$s as account_key, coalesce(cast(r.plan->>'api_weight' as int), 1) as weight
+                  from scan_steps r join scans sc on sc.id = r.scan_id
                  where r.status = {step:running} and r.container_finished_at is null
             ), candidates as (
-                select s.id, s.scan_id, sc.aws_profile, sc.max_parallel, sc.created_at, s.queued_at, s.position,
+                select s.id, s.scan_id, k.account_key, sc.max_parallel, sc.created_at, s.queued_at, s.position,
+                       coalesce(cast(s.plan->>'api_weight' as int), 1) as weight,
                        (select count(*) from running r where r.scan_id = s.scan_id) as scan_running,
-                       (select count(*) from running r where r.aws_profile = sc.aws_profile) as account_running
-                  from scan_steps s join scans sc on sc.id = s.scan_id
+                       (select count(*) from running r where r.account_key = k.account_key) as account_running,
+                       (select coalesce(sum(r.weight), 0) from running r where r.account_key = k.account_key) as account_weight,
+                       %2$s as budget
+                  from scan_steps s join scans sc on sc.id = s.scan_id cross join lateral (select %1$s as account_key) k
                  where s.status = {step:queued} and sc.status in {scan:queued,running}
                    and (s.claimable_after is null or s.claimable_after <= clock_timestamp())
             ), ranked as (
                 select c.*,
                        row_number() over (partition by c.scan_id order by c.position) as scan_rank,
-                       row_number() over (partition by c.aws_profile order by c.scan_running, c.created_at, c.position) as account_rank
+                       row_number() over (partition by c.account_key order by c.scan_running, c.created_at, c.position) as account_rank,
+                       sum(c.weight) over (partition by c.account_key order by c.scan_running, c.created_at, c.position
+                                           rows between unbounded preceding and current row) as account_weight_rank
                   from candidates c
             ), picked as (
                 select id from ranked
                  where (max_parallel is null or scan_running + scan_rank <= max_parallel)
                    and (:accountCap <= 0 or account_running + account_rank <= :accountCap)
+                   and (:defaultBudget <= 0 or account_weight + account_weight_rank <= budget
+                        or (account_running = 0 and account_rank = 1))
                  order by scan_running + scan_rank, created_at, position
                  limit :limit
             ), claimed as (
-            %s), started as (
-            %s), attempts as (
+            %3$s), started as (
+            %4$s), attempts as (
                 insert into step_attempts (step_id, attempt, worker, docker_host, started_at)
                 select id, attempt, :owner, :hostLabel, :now from claimed on conflict do nothing
             )
             select c.*, sc.trace_parent from claimed c join scans sc on sc.id = c.scan_id
-            """.formatted(StepTransitions.CLAIM.sql(), ScanTransitions.START.sql()));
+            """.formatted(AccountKeySql.OF_SCAN, ApiBudgets.budgetOf("k.account_key"), StepTransitions.CLAIM.sql(), ScanTransitions.START.sql()));
     /**
      * The advisory lock every claim takes, fleet-wide (ADR 4): one key for the whole queue, chosen to stay clear of
      * other users of advisory locks in the same database (host preparation hashes its own keys).
@@ -145,11 +157,13 @@ public class StepRepository {
     private final String owner;
     private final Duration lease;
     private final int accountCap;
+    private final int defaultBudget;
     private final TransactionTemplate tx;
 
     StepRepository(JdbcClient jdbc, ObjectMapper json, Clock clock, WorkerIdentity identity, WorkerProperties properties,
-                   TransactionTemplate tx) {
+                   TransactionTemplate tx, @org.springframework.beans.factory.annotation.Value(ApiBudgets.DEFAULT_PROPERTY) int defaultBudget) {
         this.jdbc = jdbc;
+        this.defaultBudget = defaultBudget;
         this.tx = tx;
         this.accountCap = properties.worker().accountCap();
         this.json = json;
@@ -170,7 +184,7 @@ public class StepRepository {
             OffsetDateTime now = now();
             return jdbc.sql(CLAIM_NEXT).param("limit", limit).param("owner", owner).param("leaseMillis", lease.toMillis())
                     .param("now", now).param("dockerHost", dockerHost).param("hostLabel", hostLabel).param("accountCap", accountCap)
-                    .query(this::claimed).list();
+                    .param("defaultBudget", defaultBudget).query(this::claimed).list();
         });
     }
 

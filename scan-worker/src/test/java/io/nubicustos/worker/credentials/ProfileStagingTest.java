@@ -100,6 +100,68 @@ class ProfileStagingTest {
                 .containsExactlyInAnyOrder("AKIAEXAMPLESECURITY", "security-secret-value");
     }
 
+    /**
+     * A role-reached account of a campaign: its profile is made by the worker, not read from the operator's files, and the
+     * staged files are read back with the AWS SDK for Java's own parser ({@code ProfileFile}, aggregated as the SDKs
+     * aggregate {@code credentials} and {@code config}): the role, source profile, external id and session name resolve as
+     * configured, and the source profile's keys are there (redacted), no other profile's.
+     */
+    @Test
+    void aCampaignAccountsAssumedRoleIsStagedAsTheSdkReadsIt() throws Exception {
+        Path aws = Files.createDirectories(root.resolve("aws-campaign"));
+        Files.writeString(aws.resolve("credentials"), """
+                [security]
+                aws_access_key_id = AKIAEXAMPLESECURITY
+                aws_secret_access_key = security-secret-value
+                [team-b]
+                aws_access_key_id = AKIAEXAMPLETEAMB
+                aws_secret_access_key = team-b-secret-value
+                """);
+        Files.writeString(aws.resolve("config"), "[profile security]\nregion = eu-west-1\n");
+        var role = new io.nubicustos.model.catalog.ToolDefinition.AssumedRole("nubicustos-account-210987654321",
+                "arn:aws:iam::210987654321:role/OrganizationAccountAccessRole", "security", "ext-42",
+                "nubicustos-0190f1c2-aaaa-7bbb-8ccc-123456789abc", 3600);
+        StagedCredentials credentials = credentials(aws);
+        var mount = new io.nubicustos.model.catalog.ToolDefinition.CredentialsMount("aws", "/home/prowler/.aws").assuming(role);
+
+        StagedCredentials.Staged staged = credentials.stage("exec-campaign-1", "nubicustos-account-210987654321", mount);
+
+        software.amazon.awssdk.profiles.ProfileFile sdk = software.amazon.awssdk.profiles.ProfileFile.aggregator()
+                .addFile(software.amazon.awssdk.profiles.ProfileFile.builder().content(staged.directory().resolve("credentials"))
+                        .type(software.amazon.awssdk.profiles.ProfileFile.Type.CREDENTIALS).build())
+                .addFile(software.amazon.awssdk.profiles.ProfileFile.builder().content(staged.directory().resolve("config"))
+                        .type(software.amazon.awssdk.profiles.ProfileFile.Type.CONFIGURATION).build())
+                .build();
+        assertThat(sdk.profiles().keySet()).containsExactlyInAnyOrder("security", "nubicustos-account-210987654321");
+        var assumed = sdk.profile("nubicustos-account-210987654321").orElseThrow();
+        assertThat(assumed.property("role_arn")).hasValue("arn:aws:iam::210987654321:role/OrganizationAccountAccessRole");
+        assertThat(assumed.property("source_profile")).hasValue("security");
+        assertThat(assumed.property("external_id")).hasValue("ext-42");
+        assertThat(assumed.property("role_session_name")).hasValue("nubicustos-0190f1c2-aaaa-7bbb-8ccc-123456789abc");
+        assertThat(assumed.property("duration_seconds")).hasValue("3600");
+        assertThat(assumed.property("aws_access_key_id")).as("the role's profile holds no key").isEmpty();
+        assertThat(sdk.profile("security").orElseThrow().property("aws_secret_access_key")).hasValue("security-secret-value");
+        assertThat(staged.secrets()).containsExactlyInAnyOrder("AKIAEXAMPLESECURITY", "security-secret-value");
+        assertThat(staged.environment()).as("nothing passed by environment").isEmpty();
+        assertThat(credentials.secretsOf("nubicustos-account-210987654321", "exec-campaign-1")).as("redaction after adoption")
+                .containsExactlyInAnyOrder("AKIAEXAMPLESECURITY", "security-secret-value");
+    }
+
+    @Test
+    void anAssumedRoleIsRefusedWhenItsSourceIsMissingOrAValueWouldBreakTheFile() throws Exception {
+        Path aws = Files.createDirectories(root.resolve("aws-campaign-bad"));
+        Files.writeString(aws.resolve("credentials"), "[security]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = s\n");
+        StagedCredentials credentials = credentials(aws);
+        var mount = new io.nubicustos.model.catalog.ToolDefinition.CredentialsMount("aws", "/m");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> credentials.stage("exec-bad-1", "p", mount.assuming(
+                        new io.nubicustos.model.catalog.ToolDefinition.AssumedRole("p", "arn:aws:iam::1:role/r", "gone", null, "n", null))))
+                .isInstanceOf(io.nubicustos.worker.StepFailure.class).hasMessageContaining("source_profile 'gone'");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> credentials.stage("exec-bad-2", "p", mount.assuming(
+                        new io.nubicustos.model.catalog.ToolDefinition.AssumedRole("p", "arn:aws:iam::1:role/r", "security",
+                                "x\n[profile evil]", "n", null))))
+                .isInstanceOf(io.nubicustos.worker.StepFailure.class).hasMessageContaining("external_id");
+    }
+
     @Test
     void anIndentedSectionInsideAProfileIsRefusedAndUnreadableFilesFailTheStepNotTheHost() throws Exception {
         Path aws = Files.createDirectories(root.resolve("aws-hostile"));

@@ -201,10 +201,71 @@ class StepRepositoryIntegrationTest {
     }
 
     private StepRepository worker(String id, int accountCap) {
+        return worker(id, accountCap, 0);
+    }
+
+    private StepRepository worker(String id, int accountCap, int defaultBudget) {
         WorkerProperties properties = new Binder(new MapConfigurationPropertySource(Map.of(
                 "nubicustos.worker.account-cap", Integer.toString(accountCap))))
                 .bindOrCreate("nubicustos", WorkerProperties.class);
-        return new StepRepository(jdbc, json, clock, new WorkerIdentity(id), properties, tx);
+        return new StepRepository(jdbc, json, clock, new WorkerIdentity(id), properties, tx, defaultBudget);
+    }
+
+    @Test
+    void anAccountRunsNoMoreToolWeightThanItsBudgetAcrossScansAndProfilesThatReachIt() {
+        StepRepository worker = worker("w1", 0, 5);
+        // why: two profiles reaching one account share its budget; a profile no account names is an account of its own
+        jdbc.sql("""
+                insert into accounts (account_id, name, profile, created_at, updated_at)
+                values ('111111111111', 'prod', 'prod-admin', now(), now())
+                """).update();
+        UUID first = scan("prod-admin", null);
+        clock.advance(Duration.ofSeconds(1));
+        UUID second = scan("other", null);
+        jdbc.sql("update scans set account_id = '111111111111' where id = :id").param("id", second).update();
+        UUID loose = scan("lab", null);
+        List<UUID> heavy = List.of(weighted(first, 0, 3), weighted(second, 0, 3), weighted(first, 1, 2));
+        UUID labStep = weighted(loose, 0, 4);
+
+        List<UUID> claimed = worker.claimNext(10, "engine-1", "engine one").stream().map(ClaimedStep::id).toList();
+
+        // in the claim's order (older scan first): 3, then 2 of the same scan fit 5; the other scan's 3 does not
+        assertThat(claimed).containsExactlyInAnyOrder(heavy.get(0), heavy.get(2), labStep);
+        assertThat(worker.claimNext(10, "engine-1", "engine one")).isEmpty();
+
+        jdbc.sql("update scan_steps set container_finished_at = clock_timestamp() where id = :id").param("id", heavy.get(0)).update();
+        assertThat(worker.claimNext(10, "engine-1", "engine one")).extracting(ClaimedStep::id).containsExactly(heavy.get(1));
+    }
+
+    @Test
+    void aLoweredBudgetStillAdmitsOneStepOfAnAccountThatRunsNothingHoweverHeavy() {
+        StepRepository worker = worker("w1", 0, 16);
+        jdbc.sql("insert into api_budgets (account_key, budget, updated_at) values ('profile:lab', 1, now())").update();
+        UUID scan = scan("lab", null);
+        UUID heavy = weighted(scan, 0, 4);
+        UUID light = weighted(scan, 1, 1);
+
+        assertThat(worker.claimNext(10, "engine-1", "engine one")).extracting(ClaimedStep::id).containsExactly(heavy);
+        assertThat(worker.claimNext(10, "engine-1", "engine one")).as("the account's weight is past its budget of 1").isEmpty();
+        jdbc.sql("update scan_steps set container_finished_at = clock_timestamp() where id = :id").param("id", heavy).update();
+        assertThat(worker.claimNext(10, "engine-1", "engine one")).extracting(ClaimedStep::id).containsExactly(light);
+    }
+
+    @Test
+    void aBudgetOfZeroTurnsBudgetsOff() {
+        StepRepository worker = worker("w1", 0, 0);
+        UUID scan = scan("lab", null);
+        assertThat(worker.claimNext(10, "engine-1", "engine one")).isEmpty();
+        weighted(scan, 0, 50);
+        weighted(scan, 1, 50);
+        assertThat(worker.claimNext(10, "engine-1", "engine one")).hasSize(2);
+    }
+
+    private UUID weighted(UUID scan, int position, int weight) {
+        UUID id = step(scan, position);
+        jdbc.sql("update scan_steps set plan = jsonb_set(plan, '{api_weight}', to_jsonb(:weight)) where id = :id").param("weight", weight)
+                .param("id", id).update();
+        return id;
     }
 
     private UUID scan(String awsProfile, Integer maxParallel) {

@@ -1,0 +1,50 @@
+package io.nubicustos.model.campaign;
+
+import io.nubicustos.model.lifecycle.StatusSql;
+import io.nubicustos.model.messaging.ScanEvents;
+
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * How a campaign settles when its last child scan settles (the report-processor settling a scan, the API cancelling one):
+ * {@code completed} when every child completed and none was degraded, else {@code degraded}, announced as
+ * {@code io.nubicustos.campaign.completed} or {@code .degraded}. Run {@link #LOCK} first, in the child's transaction: two
+ * children settling at once would otherwise each see the other still running, and neither would settle the campaign.
+ */
+public final class CampaignSettling {
+
+    public static final String TYPE_PREFIX = "io.nubicustos.campaign.";
+
+    public static final String LOCK = StatusSql.expand("""
+            select c.id from campaigns c join scans s on s.campaign_id = c.id
+             where s.id = :scanId and c.status = {campaign:running} for update of c
+            """);
+    /** The settle statement ({@link CampaignTransitions#SETTLE}). */
+    public static final String SETTLE = CampaignTransitions.SETTLE.sql();
+
+    private CampaignSettling() {
+    }
+
+    /** The event of a settled campaign, from the row {@link #SETTLE} returned. */
+    public static Map<String, Object> event(UUID campaignId, Map<String, Object> row, String source, OffsetDateTime now) {
+        Map<String, Object> accounts = new LinkedHashMap<>();
+        for (String key : new String[] {"total", "completed", "failed", "cancelled", "degraded"}) {
+            accounts.put(key, ((Number) row.get(key)).longValue());
+        }
+        Map<String, Object> findings = new LinkedHashMap<>();
+        findings.put("total", ((Number) row.get("total_findings")).longValue());
+        for (String key : new String[] {"critical", "high", "medium", "low", "info"}) {
+            findings.put(key, ((Number) row.get(key)).longValue());
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("campaign_id", campaignId);
+        data.put("status", row.get("status"));
+        data.put("profile", row.get("profile"));
+        data.put("accounts", accounts);
+        data.put("findings", findings);
+        return ScanEvents.of(TYPE_PREFIX + row.get("status"), campaignId, source, now, data);
+    }
+}
