@@ -45,12 +45,21 @@ public final class Bench {
                 new ScaleOutRow().run(scaleOut);
             }
         }
-        if (rows.stream().anyMatch(row -> !row.equals("scaleout"))) {
+        Table cloud = new Table();
+        if (rows.contains("cloud")) {
+            try (Profiling p = Profiling.start(jfr, "cloud")) {
+                new CloudRow().run(cloud);
+            }
+        }
+        if (rows.stream().anyMatch(row -> !row.equals("scaleout") && !row.equals("cloud"))) {
             System.out.printf("%n=== Nubicustos hot-path benchmark, %s, %d cores ===%n%n%s%n", LocalDate.now(),
                     Runtime.getRuntime().availableProcessors(), table.render());
         }
         if (rows.contains("scaleout")) {
             System.out.printf("%n=== Scale-out: one queue, one worker per Docker engine ===%n%n%s%n", scaleOut.render());
+        }
+        if (rows.contains("cloud")) {
+            System.out.printf("%n=== Simulated cloud: one API budget per account ===%n%n%s%n", cloud.render());
         }
         System.exit(0);
     }

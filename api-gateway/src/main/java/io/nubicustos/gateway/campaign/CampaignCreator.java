@@ -88,6 +88,13 @@ public class CampaignCreator {
      */
     @Transactional
     public Created create(JsonNode body, String source, String requestId, String createdBy, ScanCreator.Requester requester) {
+        return create(body, source, requestId, createdBy, requester, null);
+    }
+
+    /** As above, for a schedule's due time: the child scans name the schedule, so its overlap rule sees them. */
+    @Transactional
+    public Created create(JsonNode body, String source, String requestId, String createdBy, ScanCreator.Requester requester,
+                          UUID scheduleId) {
         ScanRequest template = parser.parseForAccounts(body, EXTRA_FIELDS);
         CampaignSelection selection = CampaignSelection.parse(body.get("accounts"));
         if (requestId != null) {
@@ -137,7 +144,7 @@ public class CampaignCreator {
             }
             ScanRequest request = template.forAwsProfile(account.scanProfile(), scope);
             ScanCreator.CreatedScan scan = scans.createForAccount(request, source, createdBy, requester, campaignId, account.accountId(),
-                    account.roleReached() ? account::assumedRole : null);
+                    account.roleReached() ? account::assumedRole : null, scheduleId);
             children.add(new Child(account.accountId(), scan.scanId()));
         }
         Map<String, Object> audit = new LinkedHashMap<>();
@@ -147,6 +154,18 @@ public class CampaignCreator {
         audit.put("skipped", skipped.size());
         AuditTrail.detail(audit);
         return new Created(campaignId, template.profile().name(), children, skipped, true);
+    }
+
+    /**
+     * A campaign request as a schedule stores it: checked as {@link #create} would check it (but for the accounts, which are
+     * resolved at each run), with the selection written the one way it is shown.
+     */
+    public tools.jackson.databind.node.ObjectNode normalized(JsonNode body) {
+        parser.parseForAccounts(body, EXTRA_FIELDS);
+        CampaignSelection selection = CampaignSelection.parse(body.get("accounts"));
+        tools.jackson.databind.node.ObjectNode copy = (tools.jackson.databind.node.ObjectNode) body.deepCopy();
+        copy.set("accounts", json.valueToTree(selection.view()));
+        return copy;
     }
 
     private List<Account> select(CampaignSelection selection) {

@@ -33,16 +33,19 @@ class ScanRequestListener {
 
     private static final Logger log = LoggerFactory.getLogger(ScanRequestListener.class);
     static final String EVENT_TYPE = "io.nubicustos.scan.requested";
+    static final String CAMPAIGN_TYPE = "io.nubicustos.campaign.requested";
 
     private final ScanRequestParser parser;
     private final ScanCreator creator;
+    private final io.nubicustos.gateway.campaign.CampaignCreator campaigns;
     private final ObjectMapper json;
     private final IntakeSources sources;
     private final AuditLog audit;
     private final java.time.Clock clock;
 
     ScanRequestListener(ScanRequestParser parser, ScanCreator creator, ObjectMapper json, IntakeSources sources, AuditLog audit,
-                        java.time.Clock clock) {
+                        java.time.Clock clock, io.nubicustos.gateway.campaign.CampaignCreator campaigns) {
+        this.campaigns = campaigns;
         this.sources = sources;
         this.audit = audit;
         this.clock = clock;
@@ -74,10 +77,13 @@ class ScanRequestListener {
         String requester = "kafka";
         ScanCreator.Requester asker = new ScanCreator.Requester("kafka", record.topic() + "-" + record.partition() + "@" + record.offset());
         BinaryCloudEvent binary = BinaryCloudEvent.of(record.headers());
+        // why: a plain record asks for a campaign by naming its accounts, as the REST body of POST /api/campaigns does
+        boolean campaign = body.isObject() && !body.has("specversion") && body.has("accounts");
         if (binary != null) {
-            if (!EVENT_TYPE.equals(binary.type())) {
-                throw new InvalidScanRequest("CloudEvent type " + RequestIds.printable(binary.type()) + " is not " + EVENT_TYPE);
+            if (!EVENT_TYPE.equals(binary.type()) && !CAMPAIGN_TYPE.equals(binary.type())) {
+                throw new InvalidScanRequest("CloudEvent type " + RequestIds.printable(binary.type()) + " is not " + EVENT_TYPE + " or " + CAMPAIGN_TYPE);
             }
+            campaign = CAMPAIGN_TYPE.equals(binary.type());
             requestId = RequestIds.ofCloudEvent(binary.source(), binary.id());
             describe = "CloudEvent " + RequestIds.printable(binary.source()) + " / " + RequestIds.printable(binary.id());
             requester = "kafka " + RequestIds.printable(binary.source());
@@ -87,6 +93,7 @@ class ScanRequestListener {
             }
         } else if (body.isObject() && body.has("specversion")) {
             requestId = cloudEventId(body);
+            campaign = CAMPAIGN_TYPE.equals(body.get("type").asString());
             refuseSource(body.get("source").asString());
             describe = "CloudEvent " + RequestIds.printable(body.get("source").asString()) + " / " + RequestIds.printable(body.get("id").asString());
             requester = "kafka " + RequestIds.printable(body.get("source").asString());
@@ -100,6 +107,10 @@ class ScanRequestListener {
             refuseSource(null);
         }
         sources.awaitTurn(requester);
+        if (campaign) {
+            acceptCampaign(body, requestId, requester, asker, record, describe);
+            return;
+        }
         ScanRequest request;
         try {
             request = parser.parse(body);
@@ -117,6 +128,25 @@ class ScanRequestListener {
             log.info("Scan {} ({}) requested by {}", created.scanId(), request.profile().name(), describe);
         } else {
             log.info("{} was delivered again; scan {} already exists, nothing created", describe, created.scanId());
+        }
+    }
+
+    /** A campaign request: the body of {@code POST /api/campaigns}; a redelivered one creates nothing new. */
+    private void acceptCampaign(JsonNode body, String requestId, String requester, ScanCreator.Requester asker,
+                                ConsumerRecord<String, byte[]> record, String describe) {
+        io.nubicustos.gateway.campaign.CampaignCreator.Created created;
+        try {
+            created = campaigns.create(body, "kafka", requestId, requester, asker);
+        } catch (ApiException e) {
+            throw new InvalidScanRequest((e.field() == null ? "" : "field '" + e.field() + "': ") + e.getMessage());
+        }
+        audit.intake(clock.instant(), requester, record.topic(), created.isNew() ? 202 : 200, json.writeValueAsString(java.util.Map.of(
+                "campaign_id", created.campaignId().toString(), "profile", created.profile(), "scans", created.scans().size(),
+                "record", record.topic() + "-" + record.partition() + "@" + record.offset())));
+        if (created.isNew()) {
+            log.info("Campaign {} ({}, {} accounts) requested by {}", created.campaignId(), created.profile(), created.scans().size(), describe);
+        } else {
+            log.info("{} was delivered again; campaign {} already exists, nothing created", describe, created.campaignId());
         }
     }
 
@@ -153,8 +183,9 @@ class ScanRequestListener {
                 throw new InvalidScanRequest("CloudEvent attribute '" + attribute + "' is required");
             }
         }
-        if (!EVENT_TYPE.equals(event.get("type").asString())) {
-            throw new InvalidScanRequest("CloudEvent type " + RequestIds.printable(event.get("type").asString()) + " is not " + EVENT_TYPE);
+        if (!EVENT_TYPE.equals(event.get("type").asString()) && !CAMPAIGN_TYPE.equals(event.get("type").asString())) {
+            throw new InvalidScanRequest("CloudEvent type " + RequestIds.printable(event.get("type").asString()) + " is not " + EVENT_TYPE
+                    + " or " + CAMPAIGN_TYPE);
         }
         return RequestIds.ofCloudEvent(event.get("source").asString(), event.get("id").asString());
     }

@@ -22,7 +22,7 @@ import java.util.Map;
 /**
  * What the database knows about the fleet, as gauges: queued steps by tool and the age of the oldest,
  * running steps by tool and account, scans by status, and the findings of scans settled in the last day by
- * profile, account and severity. One statement on a timer computes them all; a scrape only reads the last
+ * profile, account and severity, the API budgets throttling lowered, and the accounts of recent campaigns. One statement on a timer computes them all; a scrape only reads the last
  * answer, however many Prometheus servers scrape however many API instances.
  */
 @Component
@@ -46,6 +46,14 @@ class FleetGauges implements SchedulingConfigurer {
                            unnest(array[findings_critical, findings_high, findings_medium, findings_low, findings_info]) as n
                       from scans where completed_at > clock_timestamp() - interval '24 hours') settled
              group by profile, aws_profile, severity
+            union all
+            select 'budgets', null, account_key, null, budget from api_budgets where budget < :defaultBudget
+            union all
+            select 'campaign_accounts', c.id::text, null,
+                   case when s.status in {scan:queued,running} then 'pending' else 'settled' end, count(*)::float8
+              from campaigns c join scans s on s.campaign_id = c.id
+             where c.status = {campaign:running} or c.settled_at > clock_timestamp() - interval '24 hours'
+             group by c.id, 3, 4
             """);
 
     private record Row(String kind, String tool, String account, String label, double value) {
@@ -59,12 +67,22 @@ class FleetGauges implements SchedulingConfigurer {
     private final MultiGauge scans;
     private final MultiGauge findings;
     private final MultiGauge oldestQueued;
+    private final MultiGauge budgets;
+    private final MultiGauge campaignAccounts;
+    private final int defaultBudget;
     private final GaugeExporterElection election;
 
     private final MeterRegistry meters;
 
-    FleetGauges(JdbcClient jdbc, ToolCatalog catalog, GatewayProperties properties, MeterRegistry meters, GaugeExporterElection election) {
+    FleetGauges(JdbcClient jdbc, ToolCatalog catalog, GatewayProperties properties, MeterRegistry meters, GaugeExporterElection election,
+                @org.springframework.beans.factory.annotation.Value(io.nubicustos.model.account.ApiBudgets.DEFAULT_PROPERTY) int defaultBudget) {
         this.election = election;
+        this.defaultBudget = defaultBudget;
+        // why: only the accounts below their budget's setting (throttled lately): one series per throttled account, not per account
+        this.budgets = MultiGauge.builder("nubicustos.account.api.budget")
+                .description("The API budget (tool weight) of each account throttling lowered below the setting").register(meters);
+        this.campaignAccounts = MultiGauge.builder("nubicustos.campaign.accounts")
+                .description("The accounts of running campaigns (and those settled in the last 24 hours), pending or settled").register(meters);
         this.meters = meters;
         this.jdbc = jdbc;
         this.tools = catalog.tools().stream().map(ToolDefinition::name).toList();
@@ -96,9 +114,11 @@ class FleetGauges implements SchedulingConfigurer {
             scans.register(none, true);
             findings.register(none, true);
             oldestQueued.register(none, true);
+            budgets.register(none, true);
+            campaignAccounts.register(none, true);
             return;
         }
-        List<Row> rows = jdbc.sql(FLEET).query((rs, n) -> new Row(rs.getString("kind"), rs.getString("tool"), rs.getString("account"),
+        List<Row> rows = jdbc.sql(FLEET).param("defaultBudget", defaultBudget).query((rs, n) -> new Row(rs.getString("kind"), rs.getString("tool"), rs.getString("account"),
                 rs.getString("label"), rs.getDouble("value"))).list();
         // why: a tool with nothing queued is a flat zero on the dashboard, not a gap
         Map<String, Double> queuedByTool = new LinkedHashMap<>();
@@ -106,6 +126,8 @@ class FleetGauges implements SchedulingConfigurer {
         List<MultiGauge.Row<?>> runningRows = new ArrayList<>();
         List<MultiGauge.Row<?>> scanRows = new ArrayList<>();
         List<MultiGauge.Row<?>> findingRows = new ArrayList<>();
+        List<MultiGauge.Row<?>> budgetRows = new ArrayList<>();
+        List<MultiGauge.Row<?>> campaignRows = new ArrayList<>();
         for (Row row : rows) {
             switch (row.kind()) {
                 case "queued_steps" -> queuedByTool.put(row.tool(), row.value());
@@ -114,6 +136,8 @@ class FleetGauges implements SchedulingConfigurer {
                 case "scans" -> scanRows.add(MultiGauge.Row.of(Tags.of("status", row.label()), row.value()));
                 case "findings" -> findingRows.add(MultiGauge.Row.of(
                         Tags.of("profile", row.tool(), "account", row.account(), "severity", row.label()), row.value()));
+                case "budgets" -> budgetRows.add(MultiGauge.Row.of(Tags.of("account", row.account()), row.value()));
+                case "campaign_accounts" -> campaignRows.add(MultiGauge.Row.of(Tags.of("campaign", row.tool(), "state", row.label()), row.value()));
                 default -> throw new IllegalStateException("unknown fleet gauge row " + row.kind());
             }
         }
@@ -121,5 +145,7 @@ class FleetGauges implements SchedulingConfigurer {
         running.register(runningRows, true);
         scans.register(scanRows, true);
         findings.register(findingRows, true);
+        budgets.register(budgetRows, true);
+        campaignAccounts.register(campaignRows, true);
     }
 }

@@ -139,8 +139,9 @@ public class ScanCreator {
      * @param role the account's role for a scan id, or null for an account reached through a profile
      */
     public CreatedScan createForAccount(ScanRequest request, String source, String createdBy, Requester requester, UUID campaignId,
-                                        String accountId, java.util.function.Function<UUID, io.nubicustos.model.catalog.ToolDefinition.AssumedRole> role) {
-        return create(request, source, null, null, createdBy, requester, new Target(campaignId, accountId, role));
+                                        String accountId, java.util.function.Function<UUID, io.nubicustos.model.catalog.ToolDefinition.AssumedRole> role,
+                                        UUID scheduleId) {
+        return create(request, source, null, scheduleId, createdBy, requester, new Target(campaignId, accountId, role));
     }
 
     private record Target(UUID campaignId, String accountId,

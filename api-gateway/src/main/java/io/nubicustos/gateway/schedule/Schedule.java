@@ -16,7 +16,9 @@ import java.util.UUID;
  *                    {@code queue}: a scan is created all the same
  * @param lastOutcome what the last due time did: {@code created scan …}, {@code skipped: …} or {@code failed: …}
  */
-record Schedule(UUID scheduleId, @Nullable String name, String profile, String awsProfile, List<String> severityFilter,
+record Schedule(UUID scheduleId, @Nullable String name, String profile, @Nullable String awsProfile,
+                @io.swagger.v3.oas.annotations.media.Schema(description = "a schedule of campaigns: the accounts each run scans") @Nullable Object accounts,
+                List<String> severityFilter,
                 @Nullable ResourceLimits limits, @Nullable Integer maxParallel, @Nullable String cron, String timeZone,
                 @Nullable String interval, String overlap, boolean enabled, @Nullable OffsetDateTime nextRunAt,
                 @Nullable OffsetDateTime lastRunAt, @Nullable UUID lastScanId, @Nullable String lastOutcome,

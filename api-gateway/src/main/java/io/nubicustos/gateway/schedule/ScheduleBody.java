@@ -35,9 +35,11 @@ class ScheduleBody {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final ScanRequestParser parser;
+    private final io.nubicustos.gateway.campaign.CampaignCreator campaigns;
 
-    ScheduleBody(ScanRequestParser parser) {
+    ScheduleBody(ScanRequestParser parser, io.nubicustos.gateway.campaign.CampaignCreator campaigns) {
         this.parser = parser;
+        this.campaigns = campaigns;
     }
 
     /** A new schedule from a POST body. */
@@ -61,9 +63,19 @@ class ScheduleBody {
                 scanChanged = true;
             }
         }
+        if (body.has("accounts")) {
+            // why: accounts make the schedule's runs campaigns; null makes them single scans again
+            if (body.get("accounts").isNull()) {
+                scan.remove("accounts");
+            } else {
+                scan.set("accounts", body.get("accounts"));
+                scan.remove("aws_profile");
+            }
+            scanChanged = true;
+        }
         // why: a change of timing or state alone keeps the stored request as it is, so that a schedule whose profile
         // has since left the catalog can still be paused (its runs say why they fail)
-        ObjectNode request = scanChanged ? normalized(parser.parse(scan)) : scan;
+        ObjectNode request = !scanChanged ? scan : scan.has("accounts") ? campaign(scan) : normalized(parser.parse(scan));
         String name = stored == null ? null : stored.name();
         if (body.has("name")) {
             name = body.get("name").isNull() ? null : text(body, "name", 200);
@@ -135,6 +147,19 @@ class ScheduleBody {
         } catch (InvalidSchedule e) {
             throw ApiException.unprocessable("invalid_schedule", e.field(), e.getMessage());
         }
+    }
+
+    /** A campaign's request as stored: as a single scan's, with the selection and without an AWS profile (each account has its own). */
+    private ObjectNode campaign(ObjectNode scan) {
+        if (scan.hasNonNull("aws_profile")) {
+            throw ApiException.badRequest("aws_profile", "a schedule of campaigns scans each account with its own profile: drop aws_profile");
+        }
+        scan.remove("aws_profile");
+        ObjectNode checked = campaigns.normalized(scan);
+        ObjectNode request = normalized(parser.parseForAccounts(checked, List.of("accounts")));
+        request.remove("aws_profile");
+        request.set("accounts", checked.get("accounts"));
+        return request;
     }
 
     /** The request as stored and shown: the values the parser resolved, so the schedule says what it will run. */

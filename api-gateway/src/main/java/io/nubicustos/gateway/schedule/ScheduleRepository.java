@@ -79,7 +79,9 @@ class ScheduleRepository {
             ResourceLimits resourceLimits = limits.isObject() ? new ResourceLimits(text(limits, "memory"),
                     limits.hasNonNull("cpus") ? limits.get("cpus").asDouble() : null,
                     limits.hasNonNull("pids") ? limits.get("pids").asInt() : null, text(limits, "timeout")) : null;
-            return new Schedule(id, name, request.path("profile").asString(), request.path("aws_profile").asString(), severities,
+            return new Schedule(id, name, request.path("profile").asString(),
+                    request.hasNonNull("aws_profile") ? request.get("aws_profile").asString() : null,
+                    request.hasNonNull("accounts") ? request.get("accounts") : null, severities,
                     resourceLimits, request.hasNonNull("max_parallel") ? request.get("max_parallel").asInt() : null, cron, timeZone,
                     intervalMs == null ? null : Duration.ofMillis(intervalMs).toString(), overlap, enabled, nextRunAt, lastRunAt,
                     lastScanId, lastOutcome, createdBy, createdAt, updatedAt);

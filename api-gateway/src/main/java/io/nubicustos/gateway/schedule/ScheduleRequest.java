@@ -15,6 +15,8 @@ record ScheduleRequest(
         @Nullable String name,
         @Schema(description = "a profile of /api/scans/profiles/list", example = "quick") @Nullable String profile,
         @Nullable String awsProfile,
+        @Schema(description = "a campaign instead of one scan: \"all\", a list of account ids, or {\"tags\": {...}} (aws_profile is then"
+                + " each account's)", example = "all") @Nullable Object accounts,
         @Schema(description = "severities to keep, comma-separated", example = "critical,high") @Nullable String severityFilter,
         @Nullable ResourceLimits limits,
         @Nullable Integer maxParallel,

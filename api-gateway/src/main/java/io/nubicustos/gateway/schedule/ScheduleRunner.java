@@ -42,8 +42,12 @@ public class ScheduleRunner implements SchedulingConfigurer {
     private final MeterRegistry meters;
     private final GatewayProperties.Schedules settings;
 
-    ScheduleRunner(ScheduleRepository schedules, ScanRequestParser parser, ScanCreator creator, TransactionTemplate tx, Clock clock,
+    private final io.nubicustos.gateway.campaign.CampaignCreator campaigns;
+
+    ScheduleRunner(io.nubicustos.gateway.campaign.CampaignCreator campaigns, ScheduleRepository schedules, ScanRequestParser parser,
+                   ScanCreator creator, TransactionTemplate tx, Clock clock,
                    MeterRegistry meters, GatewayProperties properties) {
+        this.campaigns = campaigns;
         this.schedules = schedules;
         this.parser = parser;
         this.creator = creator;
@@ -110,11 +114,21 @@ public class ScheduleRunner implements SchedulingConfigurer {
             outcome = "skipped: scan " + running.get() + " of this schedule is still queued or running";
         } else {
             try {
-                ScanRequest request = parser.parse(row.request());
-                ScanCreator.CreatedScan created = creator.create(request, "schedule", "schedule:" + row.id() + ":" + slot.toEpochMilli(), row.id());
-                scanId = created.scanId();
-                kind = "created";
-                outcome = "created scan " + scanId;
+                String requestId = "schedule:" + row.id() + ":" + slot.toEpochMilli();
+                if (row.request().has("accounts")) {
+                    var campaign = campaigns.create(row.request(), "schedule", requestId, "schedule " + row.id(),
+                            new ScanCreator.Requester("schedule", requestId), row.id());
+                    scanId = campaign.scans().isEmpty() ? null : campaign.scans().get(0).scan_id();
+                    kind = "created";
+                    outcome = "created campaign " + campaign.campaignId() + " (" + campaign.scans().size() + " accounts, "
+                            + campaign.skipped().size() + " skipped)";
+                } else {
+                    ScanRequest request = parser.parse(row.request());
+                    ScanCreator.CreatedScan created = creator.create(request, "schedule", requestId, row.id());
+                    scanId = created.scanId();
+                    kind = "created";
+                    outcome = "created scan " + scanId;
+                }
             } catch (ApiException e) {
                 // why: the catalog or the credentials changed since the schedule was stored; it says why and tries next time
                 kind = "failed";

@@ -78,6 +78,8 @@ class ScheduleIntegrationTest {
     MeterRegistry meters;
     @Autowired
     GatewayProperties properties;
+    @Autowired
+    io.nubicustos.gateway.campaign.CampaignCreator campaigns;
 
     final SettableClock otherClock = new SettableClock(START);
     ScheduleRunner otherInstance;
@@ -86,7 +88,7 @@ class ScheduleIntegrationTest {
     void secondInstance() {
         CLOCK.set(START);
         otherClock.set(START);
-        otherInstance = new ScheduleRunner(repository, parser, creator, tx, otherClock, meters, properties);
+        otherInstance = new ScheduleRunner(campaigns, repository, parser, creator, tx, otherClock, meters, properties);
     }
 
     @Test
@@ -123,6 +125,34 @@ class ScheduleIntegrationTest {
         assertThat(scans.get("total").asInt()).isEqualTo(6);
         assertThat(scans.at("/scans/0/schedule_id").asString()).isEqualTo(id.toString());
         assertThat(scans.at("/scans/0/source").asString()).isEqualTo("schedule");
+    }
+
+    /** A schedule can run campaigns: each due time, one campaign over the selection, whose scans name the schedule. */
+    @Test
+    void aScheduleOfCampaignsCreatesOneCampaignPerDueTimeAndSkipsWhileItsScansRun() {
+        jdbc.sql("""
+                insert into accounts (account_id, name, profile, created_at, updated_at) values ('610000000001', 'a', 'default', now(), now())
+                on conflict do nothing""").update();
+        jdbc.sql("""
+                insert into accounts (account_id, name, role_arn, source_profile, created_at, updated_at)
+                values ('610000000002', 'b', 'arn:aws:iam::610000000002:role/Audit', 'default', now(), now()) on conflict do nothing""").update();
+        call("POST", "/api/schedules", "{\"profile\": \"quick\", \"aws_profile\": \"default\", \"accounts\": \"all\", \"interval\": \"1h\"}", 400);
+        JsonNode created = call("POST", "/api/schedules", "{\"profile\": \"quick\", \"accounts\": [\"610000000002\", \"610000000001\"],"
+                + " \"interval\": \"1h\"}", 201);
+        UUID id = UUID.fromString(created.get("schedule_id").asString());
+        assertThat(created.get("accounts")).as("stored as shown: sorted").hasSize(2);
+        assertThat(created.get("accounts").get(0).asString()).isEqualTo("610000000001");
+        assertThat(created.has("aws_profile") && !created.get("aws_profile").isNull()).isFalse();
+
+        bothAt("2026-11-29T11:00:31Z");
+        assertThat(jdbc.sql("select count(*) from campaigns where source = 'schedule' and request_id like :prefix")
+                .param("prefix", "schedule:" + id + ":%").query(Long.class).single()).isEqualTo(1);
+        assertThat(scansOf(id)).as("one scan per account, naming the schedule").isEqualTo(2);
+        assertThat(call("GET", "/api/schedules/" + id, null, 200).get("last_outcome").asString()).startsWith("created campaign ");
+        bothAt("2026-11-29T12:00:31Z");
+        assertThat(scansOf(id)).as("skipped: its scans are still queued").isEqualTo(2);
+        jdbc.sql("delete from scans where schedule_id = :id").param("id", id).update();
+        jdbc.sql("delete from schedules where id = :id").param("id", id).update();
     }
 
     @Test

@@ -4,14 +4,17 @@ package io.nubicustos.model.account;
  * Each account's API budget: how much tool weight (the catalog's {@code api_weight}) may run against it at once, fleet-wide.
  * It adapts as TCP's congestion window does (additive increase, multiplicative decrease): a step whose log shows the cloud
  * throttling it halves its account's budget (a tool of weight 0 calls no cloud API and changes nothing) for the next steps; each clean step gives one unit back, up to the configured
- * default ({@code nubicustos.api-budget.default}, the same on every service; 0 turns budgets off). The budget never falls
+ * default ({@code nubicustos.worker.account-budget}, the same on every service; 0 turns budgets off). The budget never falls
  * below one unit, and an account with nothing running always admits its next step, however heavy: a budget slows an
  * account's scans down, it never stops them.
  */
 public final class ApiBudgets {
 
-    /** The property every service reads the default from. */
-    public static final String DEFAULT_PROPERTY = "${nubicustos.api-budget.default:16}";
+    /**
+     * The property every service reads the default from: the worker's setting (documented with its others), which the API
+     * (to show a budget) and the report-processor (the ceiling the budget climbs back to) read too; set it alike on all.
+     */
+    public static final String DEFAULT_PROPERTY = "${nubicustos.worker.account-budget:16}";
     public static final double DECREASE = 0.5;
     public static final double INCREASE = 1.0;
     public static final double FLOOR = 1.0;

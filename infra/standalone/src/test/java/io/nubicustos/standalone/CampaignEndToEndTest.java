@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -201,6 +202,54 @@ class CampaignEndToEndTest {
         } finally {
             prowlerStandIn(null);
         }
+    }
+
+    /** A pipeline asks over Kafka: a CloudEvent of type io.nubicustos.campaign.requested; delivered twice, one campaign. */
+    @Test
+    void aCampaignRequestedOverKafkaIsCreatedOnceAndAMalformedOneIsDeadLettered() throws Exception {
+        registerAccounts();
+        String event = "{\"specversion\": \"1.0\", \"id\": \"campaign-request-1\", \"source\": \"/e2e/campaigns\","
+                + " \"type\": \"io.nubicustos.campaign.requested\", \"data\": {\"profile\": \"quick\", \"accounts\": [\""
+                + roleAccount(22) + "\", \"" + profileAccount(22) + "\"]}}";
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(Map.of("bootstrap.servers",
+                "localhost:" + RunningSystem.kafkaPort(), "key.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName(),
+                "value.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName()))) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.SCAN_REQUESTS, "c1", event)).get();
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.SCAN_REQUESTS, "c1", event)).get();
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.SCAN_REQUESTS, "c2",
+                    "{\"profile\": \"quick\", \"accounts\": [\"12\"]}")).get();
+        }
+        List<String> selection = List.of(roleAccount(22), profileAccount(22));
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> campaignsOf(selection).size() == 1);
+        String campaign = campaignsOf(selection).get(0);
+        JsonNode settled = awaitSettled(campaign);
+        assertThat(settled.get("scans")).hasSize(2);
+        assertThat(settled.get("status").asString()).isEqualTo("completed");
+        try (KafkaConsumer<String, String> dead = RunningSystem.consumerFromStart(List.of(Topics.SCAN_REQUESTS + ".dlt"))) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                for (ConsumerRecord<String, String> record : dead.poll(Duration.ofMillis(500))) {
+                    if ("c2".equals(record.key())) {
+                        return true;
+                    }
+                }
+                return false;
+            });
+        }
+        assertThat(campaignsOf(selection)).as("the redelivered request created nothing new").hasSize(1);
+    }
+
+    private static List<String> campaignsOf(List<String> accounts) {
+        List<String> found = new ArrayList<>();
+        for (JsonNode campaign : api.getJson("/api/campaigns?limit=500").get("campaigns")) {
+            if (campaign.get("accounts").isArray() && campaign.get("accounts").size() == accounts.size()) {
+                List<String> ids = new ArrayList<>();
+                campaign.get("accounts").forEach(id -> ids.add(id.asString()));
+                if (ids.containsAll(accounts)) {
+                    found.add(campaign.get("campaign_id").asString());
+                }
+            }
+        }
+        return found;
     }
 
     @Test

@@ -119,6 +119,15 @@ class PrometheusDashboardsEndToEndTest {
         }
         assertThat(client.getJson("/api/scans/" + settled.get(0) + "/status").get("status").asString()).as("the failing scan")
                 .isEqualTo("failed");
+        // a campaign over two accounts, for the campaign panels
+        for (String account : List.of("diff-account", "monitored-account")) {
+            String id = account.equals("diff-account") ? "510000000001" : "510000000002";
+            assertThat(client.put("/api/accounts/" + id, "{\"profile\": \"" + account + "\"}").statusCode()).isEqualTo(200);
+        }
+        String campaign = client.read(client.post("/api/campaigns", "{\"profile\": \"quick\", \"accounts\": \"all\"}").body())
+                .get("campaign_id").asString();
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> !"running".equals(client.getJson("/api/campaigns/" + campaign).get("status").asString()));
         // why: scans that run and wait, so that the queue and the running steps have something to show
         StandInImage.forTool("prowler").runsFor(120)
                 .writes("prowler-output-123456789012-20250101000000.ocsf.json", Samples.file("prowler/prowler5_example_output_aws.ocsf.json"))

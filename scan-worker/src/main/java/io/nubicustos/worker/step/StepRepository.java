@@ -161,9 +161,9 @@ public class StepRepository {
     private final TransactionTemplate tx;
 
     StepRepository(JdbcClient jdbc, ObjectMapper json, Clock clock, WorkerIdentity identity, WorkerProperties properties,
-                   TransactionTemplate tx, @org.springframework.beans.factory.annotation.Value(ApiBudgets.DEFAULT_PROPERTY) int defaultBudget) {
+                   TransactionTemplate tx) {
         this.jdbc = jdbc;
-        this.defaultBudget = defaultBudget;
+        this.defaultBudget = properties.worker().accountBudget();
         this.tx = tx;
         this.accountCap = properties.worker().accountCap();
         this.json = json;

@@ -51,6 +51,9 @@ public record WorkerProperties(@DefaultValue Worker worker, @DefaultValue Report
      * @param logTailLines        container log lines kept with the step
      * @param accountCap          steps of one cloud account (AWS profile) running at once across the fleet, so
      *                            tools do not throttle each other's API calls; 0 for no cap
+     * @param accountBudget       the tool weight (the catalog's api_weight) one cloud account may run at once across the
+     *                            fleet, halved for the next steps when a step's log shows throttling and raised back by one
+     *                            per clean step up to this; 0 for no budget. The API and the report-processor read it too
      * @param maxAttempts         attempts of a step whose container vanished or whose infrastructure failed
      * @param stdoutMaxSize       the most of a tool's standard output saved as its report (tools that report on
      *                            stdout); past it the capture stops at the last whole line and the step's note says so
@@ -72,6 +75,7 @@ public record WorkerProperties(@DefaultValue Worker worker, @DefaultValue Report
                          @DefaultValue("10s") Duration orphanSweepInterval,
                          @DefaultValue("60") int logTailLines,
                          @DefaultValue("4") int accountCap,
+                         @DefaultValue("16") int accountBudget,
                          @DefaultValue("3") int maxAttempts,
                          @DefaultValue("256MB") DataSize stdoutMaxSize,
                          @DefaultValue("10m") Duration stdoutTimeout,

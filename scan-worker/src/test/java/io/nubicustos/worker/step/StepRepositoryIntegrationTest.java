@@ -206,9 +206,9 @@ class StepRepositoryIntegrationTest {
 
     private StepRepository worker(String id, int accountCap, int defaultBudget) {
         WorkerProperties properties = new Binder(new MapConfigurationPropertySource(Map.of(
-                "nubicustos.worker.account-cap", Integer.toString(accountCap))))
+                "nubicustos.worker.account-cap", Integer.toString(accountCap), "nubicustos.worker.account-budget", Integer.toString(defaultBudget))))
                 .bindOrCreate("nubicustos", WorkerProperties.class);
-        return new StepRepository(jdbc, json, clock, new WorkerIdentity(id), properties, tx, defaultBudget);
+        return new StepRepository(jdbc, json, clock, new WorkerIdentity(id), properties, tx);
     }
 
     @Test
