@@ -63,6 +63,9 @@ class ScheduleBody {
                 scanChanged = true;
             }
         }
+        if (body.hasNonNull("accounts") && body.hasNonNull("aws_profile")) {
+            throw ApiException.badRequest("aws_profile", "a schedule of campaigns scans each account with its own profile: drop aws_profile");
+        }
         if (body.has("accounts")) {
             // why: accounts make the schedule's runs campaigns; null makes them single scans again
             if (body.get("accounts").isNull()) {

@@ -21,7 +21,8 @@ public final class ApiBudgets {
 
     /** The budget of the account keyed {@code key} (an SQL expression), given {@code :defaultBudget}. */
     public static String budgetOf(String key) {
-        return "coalesce((select b.budget from api_budgets b where b.account_key = " + key + "), :defaultBudget)";
+        // why: least(): a budget adapted under a higher setting never exceeds the setting an operator has since lowered
+        return "least(coalesce((select b.budget from api_budgets b where b.account_key = " + key + "), :defaultBudget), :defaultBudget)";
     }
 
     /**

@@ -22,6 +22,16 @@ public final class CampaignSettling {
             select c.id from campaigns c join scans s on s.campaign_id = c.id
              where s.id = :scanId and c.status = {campaign:running} for update of c
             """);
+    /** Locks a running campaign by its id (the sweep's way in). */
+    public static final String LOCK_CAMPAIGN = StatusSql.expand("select id from campaigns where id = :id and status = {campaign:running} for update");
+
+    /** Running campaigns none of whose children is queued or running: the sweep settles them. */
+    public static final String UNSETTLED = StatusSql.expand("""
+            select c.id from campaigns c where c.status = {campaign:running}
+               and not exists (select 1 from scans s where s.campaign_id = c.id and s.status in {scan:queued,running})
+             limit 100
+            """);
+
     /** The settle statement ({@link CampaignTransitions#SETTLE}). */
     public static final String SETTLE = CampaignTransitions.SETTLE.sql();
 

@@ -163,10 +163,12 @@ class CampaignEndToEndTest {
 
             try (KafkaConsumer<String, String> events = RunningSystem.consumerFromStart(List.of(Topics.SCAN_EVENTS))) {
                 List<JsonNode> campaignEvents = new ArrayList<>();
+                io.nubicustos.testsupport.AsyncApiContract contract = io.nubicustos.testsupport.AsyncApiContract.load(EventsEndToEndTest.DOCUMENT);
                 await().atMost(Duration.ofSeconds(30)).until(() -> {
                     for (ConsumerRecord<String, String> record : events.poll(Duration.ofMillis(500))) {
                         JsonNode event = api.read(record.value());
                         if (event.path("type").asString().startsWith("io.nubicustos.campaign.")) {
+                            assertThat(contract.violations(Topics.SCAN_EVENTS, record.value())).as("by docs/api/asyncapi.json").isEmpty();
                             campaignEvents.add(event);
                         }
                     }

@@ -32,7 +32,24 @@ public class CampaignSettlement {
         if (campaign.isEmpty()) {
             return Optional.empty();
         }
-        UUID id = campaign.get();
+        return settle(campaign.get(), scanId, now);
+    }
+
+    /**
+     * The sweep's way: settles a running campaign none of whose children is unsettled (its last unsettled child was deleted,
+     * or settled by a version that did not settle campaigns). Runs in the caller's transaction.
+     */
+    public Optional<String> settleIfDone(UUID campaignId, OffsetDateTime now) {
+        if (jdbc.sql(CampaignSettling.LOCK_CAMPAIGN).param("id", campaignId).query(UUID.class).optional().isEmpty()) {
+            return Optional.empty();
+        }
+        // why: a delivery names a scan; the sweep's campaign names one of its children, if any is left
+        UUID child = jdbc.sql("select id from scans where campaign_id = :id order by id limit 1").param("id", campaignId).query(UUID.class)
+                .optional().orElse(null);
+        return settle(campaignId, child, now);
+    }
+
+    private Optional<String> settle(UUID id, UUID scanId, OffsetDateTime now) {
         Optional<Map<String, Object>> settled = jdbc.sql(CampaignSettling.SETTLE).param("id", id).param("now", now).query().listOfRows()
                 .stream().findFirst();
         if (settled.isEmpty()) {

@@ -50,8 +50,11 @@ class ProcessorSweeper implements SchedulingConfigurer {
 
     private final MeterRegistry meters;
 
+    private final io.nubicustos.processor.campaign.CampaignSettlement campaigns;
+
     ProcessorSweeper(JdbcClient jdbc, StepProcessor processor, ScanFinalizer finalizer, TransactionTemplate tx, Clock clock,
-                     ProcessorProperties properties, MeterRegistry meters) {
+                     ProcessorProperties properties, MeterRegistry meters, io.nubicustos.processor.campaign.CampaignSettlement campaigns) {
+        this.campaigns = campaigns;
         this.meters = meters;
         this.jdbc = jdbc;
         this.processor = processor;
@@ -87,6 +90,15 @@ class ProcessorSweeper implements SchedulingConfigurer {
                 }
             } catch (RuntimeException e) {
                 log.warn("Sweeper could not settle scan {} ({}); retrying next round", scanId, e.toString());
+            }
+        }
+        for (UUID campaignId : jdbc.sql(io.nubicustos.model.campaign.CampaignSettling.UNSETTLED).query(UUID.class).list()) {
+            try {
+                if (Boolean.TRUE.equals(tx.execute(s -> campaigns.settleIfDone(campaignId, now).isPresent()))) {
+                    moved++;
+                }
+            } catch (RuntimeException e) {
+                log.warn("Sweeper could not settle campaign {} ({}); retrying next round", campaignId, e.toString());
             }
         }
         return moved;
