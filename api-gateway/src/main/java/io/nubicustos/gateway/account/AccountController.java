@@ -75,11 +75,10 @@ class AccountController {
     @Transactional
     ResponseEntity<Account> create(@RequestBody JsonNode body) {
         Account account = AccountBody.parse(body, null, now());
-        if (accounts.find(account.accountId()).isPresent()) {
+        if (!put(account, false)) {
             throw new ApiException(HttpStatus.CONFLICT, "account_exists", "account_id", "account " + account.accountId()
                     + " exists; PUT /api/accounts/" + account.accountId() + " replaces it");
         }
-        put(account);
         return ResponseEntity.created(URI.create("/api/accounts/" + account.accountId())).body(accounts.find(account.accountId()).orElseThrow());
     }
 
@@ -87,7 +86,7 @@ class AccountController {
     @Transactional
     Account replace(@PathVariable("id") String id, @RequestBody JsonNode body) {
         AccountBody.requirePathId(id);
-        put(AccountBody.parse(body, id, now()));
+        put(AccountBody.parse(body, id, now()), true);
         return accounts.find(id).orElseThrow();
     }
 
@@ -116,6 +115,8 @@ class AccountController {
                                            @RequestParam(name = "external_id", required = false) String externalId,
                                            @RequestParam(name = "session_duration", required = false) Integer sessionDuration,
                                            @RequestParam(name = "partition", defaultValue = "aws") String partition) {
+        // why: an empty parameter means none, as an empty field of a body does
+        externalId = externalId == null || externalId.isEmpty() ? null : externalId;
         // why: the reach is checked as one account's would be, so an import cannot store what a single PUT would refuse
         Map<String, Object> probe = new LinkedHashMap<>();
         probe.put("account_id", "000000000000");
@@ -145,10 +146,15 @@ class AccountController {
         return result;
     }
 
-    private void put(Account account) {
+    /** Writes the account (replacing one that exists when {@code replace}); false when it exists and may not be replaced. */
+    private boolean put(Account account, boolean replace) {
         boolean created;
         try {
-            created = accounts.put(account, now());
+            Boolean written = accounts.put(account, now(), replace);
+            if (written == null) {
+                return false;
+            }
+            created = written;
         } catch (org.springframework.dao.DuplicateKeyException taken) {
             throw new ApiException(HttpStatus.CONFLICT, "profile_taken", "profile", "another account is reached through profile '"
                     + account.profile() + "': a profile reaches one account");
@@ -157,6 +163,7 @@ class AccountController {
         audit.put(created ? "created_account" : "replaced_account", account.accountId());
         audit.put("reached_by", account.roleReached() ? account.roleArn() + " from " + account.sourceProfile() : "profile " + account.profile());
         AuditTrail.detail(audit);
+        return true;
     }
 
     private OffsetDateTime now() {

@@ -32,6 +32,9 @@ public class AccountRepository {
                    org_status = coalesce(excluded.org_status, accounts.org_status), updated_at = excluded.updated_at
             returning (xmax = 0) as created
             """;
+    /** The same insert, writing nothing when the account exists (and then returning no row). */
+    private static final String INSERT_NEW = UPSERT.substring(0, UPSERT.indexOf("on conflict")) + "on conflict (account_id) do nothing\n"
+            + UPSERT.substring(UPSERT.indexOf("returning"));
     /**
      * An organization's accounts in one statement: new ones are reached through the import's role; accounts already known
      * keep how they are reached, their regions and tags (an operator's choices), and take the organization's name, email
@@ -83,13 +86,16 @@ public class AccountRepository {
                 .param("tags", json.writeValueAsString(tags)).query(this::row).list();
     }
 
-    /** Writes the account whole; answers true when it was new. */
-    public boolean put(Account account, OffsetDateTime now) {
-        return jdbc.sql(UPSERT).param("id", account.accountId()).param("name", account.name()).param("email", account.email())
+    /**
+     * Writes the account whole; answers true when it was new, false when it replaced one, and null when it exists and
+     * {@code replace} is false (two concurrent creations: one wins, the other is told).
+     */
+    public Boolean put(Account account, OffsetDateTime now, boolean replace) {
+        return jdbc.sql(replace ? UPSERT : INSERT_NEW).param("id", account.accountId()).param("name", account.name()).param("email", account.email())
                 .param("profile", account.profile()).param("roleArn", account.roleArn()).param("externalId", account.externalId())
                 .param("sourceProfile", account.sourceProfile()).param("sessionDuration", account.sessionDuration())
                 .param("regions", json.writeValueAsString(account.regions())).param("tags", json.writeValueAsString(account.tags()))
-                .param("orgStatus", account.orgStatus()).param("now", now).query(Boolean.class).single();
+                .param("orgStatus", account.orgStatus()).param("now", now).query(Boolean.class).optional().orElse(null);
     }
 
     public boolean delete(String accountId) {
@@ -124,7 +130,8 @@ public class AccountRepository {
         jdbc.sql("""
                 select budget, throttled_steps, clean_steps, last_throttled_at, updated_at from api_budgets where account_key = :key
                 """).param("key", accountKey).query().listOfRows().stream().findFirst().ifPresentOrElse(row -> {
-            view.put("current", ((Number) row.get("budget")).doubleValue());
+            // why: the claim never uses more than the setting, whatever an older setting raised the row to
+            view.put("current", Math.min(defaultBudget, ((Number) row.get("budget")).doubleValue()));
             view.put("throttled_steps", row.get("throttled_steps"));
             view.put("clean_steps", row.get("clean_steps"));
             view.put("last_throttled_at", row.get("last_throttled_at") instanceof java.sql.Timestamp t ? t.toInstant().toString() : null);

@@ -35,8 +35,10 @@ import java.util.UUID;
 class CampaignController {
 
     private static final String CANCEL = io.nubicustos.model.campaign.CampaignTransitions.CANCEL.sql();
-    private static final String UNSETTLED_CHILDREN = StatusSql.expand("""
-            select id from scans where campaign_id = :id and status in {scan:queued,running} order by id
+    // why: the children are locked before the campaign, in the order the processor and a single scan's cancel lock them
+    // (scan, then campaign), so a child settling meanwhile waits or is done, never deadlocks with this
+    private static final String LOCK_UNSETTLED_CHILDREN = StatusSql.expand("""
+            select id from scans where campaign_id = :id and status in {scan:queued,running} order by id for update
             """);
 
     private final CampaignCreator creator;
@@ -45,7 +47,11 @@ class CampaignController {
     private final JdbcClient jdbc;
     private final Clock clock;
 
-    CampaignController(CampaignCreator creator, CampaignQueries queries, ScanCanceller canceller, JdbcClient jdbc, Clock clock) {
+    private final CampaignAnnouncements announcements;
+
+    CampaignController(CampaignCreator creator, CampaignQueries queries, ScanCanceller canceller, JdbcClient jdbc, Clock clock,
+                       CampaignAnnouncements announcements) {
+        this.announcements = announcements;
         this.creator = creator;
         this.queries = queries;
         this.canceller = canceller;
@@ -104,21 +110,19 @@ class CampaignController {
         if (!queries.exists(id)) {
             throw notFound(id);
         }
-        // why: first the campaign, so that its last child's cancellation does not settle it as degraded
-        boolean cancelled = jdbc.sql(CANCEL).param("id", id).param("now", OffsetDateTime.now(clock)).update() == 1;
-        List<UUID> children = jdbc.sql(UNSETTLED_CHILDREN).param("id", id).query(UUID.class).list();
+        List<UUID> children = jdbc.sql(LOCK_UNSETTLED_CHILDREN).param("id", id).query(UUID.class).list();
+        // why: the campaign before its children, so that its last child's cancellation does not settle it as degraded
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        boolean cancelled = jdbc.sql(CANCEL).param("id", id).param("now", now).update() == 1;
         int count = 0;
         for (UUID child : children) {
-            try {
-                if (canceller.cancel(child)) {
-                    count++;
-                }
-            } catch (ApiException settledMeanwhile) {
-                // why: a child that settled since it was listed keeps its result; the others are still cancelled
-                if (settledMeanwhile.status() != HttpStatus.CONFLICT) {
-                    throw settledMeanwhile;
-                }
+            // why: locked above while queued or running, so each can be cancelled
+            if (canceller.cancel(child)) {
+                count++;
             }
+        }
+        if (cancelled) {
+            announcements.cancelled(id, children.isEmpty() ? null : children.get(0), now);
         }
         AuditTrail.detail(Map.of("cancelled_campaign", id, "cancelled_scans", count));
         if (!cancelled && count == 0) {

@@ -86,13 +86,15 @@ public class CampaignCreator {
      *
      * @param requestId a Kafka request's id (a redelivered request creates nothing), or null
      */
-    @Transactional
+    // why: NESTED: a schedule's run calls this inside its own transaction and records why a campaign could not be made; a
+    // refusal here rolls back to a savepoint, not the caller's whole transaction (alone, it is an ordinary transaction)
+    @Transactional(propagation = org.springframework.transaction.annotation.Propagation.NESTED)
     public Created create(JsonNode body, String source, String requestId, String createdBy, ScanCreator.Requester requester) {
         return create(body, source, requestId, createdBy, requester, null);
     }
 
     /** As above, for a schedule's due time: the child scans name the schedule, so its overlap rule sees them. */
-    @Transactional
+    @Transactional(propagation = org.springframework.transaction.annotation.Propagation.NESTED)
     public Created create(JsonNode body, String source, String requestId, String createdBy, ScanCreator.Requester requester,
                           UUID scheduleId) {
         ScanRequest template = parser.parseForAccounts(body, EXTRA_FIELDS);
@@ -105,6 +107,10 @@ public class CampaignCreator {
             }
         }
         List<Account> selected = select(selection);
+        if (selected.size() > CampaignSelection.MAX_ACCOUNTS) {
+            throw ApiException.unprocessable("too_many_accounts", "accounts", "the selection matches " + selected.size()
+                    + " accounts; a campaign scans at most " + CampaignSelection.MAX_ACCOUNTS + " (select by tags, or split it)");
+        }
         List<Skipped> skipped = new ArrayList<>();
         List<Account> reachable = new ArrayList<>();
         for (Account account : selected) {

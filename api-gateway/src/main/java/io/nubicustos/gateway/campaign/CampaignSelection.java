@@ -48,8 +48,10 @@ record CampaignSelection(boolean all, List<String> ids, Map<String, String> tags
         if (node.isObject() && node.size() == 1 && node.has("tags") && node.get("tags").isObject() && !node.get("tags").isEmpty()) {
             TreeMap<String, String> tags = new TreeMap<>();
             for (Map.Entry<String, JsonNode> tag : node.get("tags").properties()) {
-                if (!tag.getValue().isString() || tag.getKey().length() > 128 || tag.getValue().asString().length() > 256) {
-                    throw ApiException.badRequest("accounts.tags", "accounts.tags maps tag keys to string values");
+                if (!tag.getValue().isString() || tag.getKey().isEmpty() || tag.getKey().length() > 128 || tag.getValue().asString().length() > 256
+                        || (tag.getKey() + tag.getValue().asString()).chars().anyMatch(Character::isISOControl)) {
+                    throw ApiException.badRequest("accounts.tags", "accounts.tags maps tag keys (1-128 characters) to string values (at most"
+                            + " 256), without control characters");
                 }
                 tags.put(tag.getKey(), tag.getValue().asString());
             }

@@ -50,7 +50,7 @@ class FleetGauges implements SchedulingConfigurer {
             select 'budgets', null, account_key, null, budget from api_budgets where budget < :defaultBudget
             union all
             select 'campaign_accounts', c.id::text, null,
-                   case when s.status in {scan:queued,running} then 'pending' else 'settled' end, count(*)::float8
+                   case when s.status in {scan:queued,running} then 'unsettled' else 'settled' end, count(*)::float8
               from campaigns c join scans s on s.campaign_id = c.id
              where c.status = {campaign:running} or c.settled_at > clock_timestamp() - interval '24 hours'
              group by c.id, 3, 4
@@ -82,7 +82,7 @@ class FleetGauges implements SchedulingConfigurer {
         this.budgets = MultiGauge.builder("nubicustos.account.api.budget")
                 .description("The API budget (tool weight) of each account throttling lowered below the setting").register(meters);
         this.campaignAccounts = MultiGauge.builder("nubicustos.campaign.accounts")
-                .description("The accounts of running campaigns (and those settled in the last 24 hours), pending or settled").register(meters);
+                .description("The accounts of running campaigns (and those settled in the last 24 hours), unsettled or settled").register(meters);
         this.meters = meters;
         this.jdbc = jdbc;
         this.tools = catalog.tools().stream().map(ToolDefinition::name).toList();

@@ -43,7 +43,7 @@ final class SlackMessage {
                 text.append(what).append(" in scan ").append(scan).append(" (").append(profile).append("): ");
                 counts(text, data.path("counts"));
             }
-            case "io.nubicustos.campaign.completed", "io.nubicustos.campaign.degraded" -> {
+            case "io.nubicustos.campaign.completed", "io.nubicustos.campaign.degraded", "io.nubicustos.campaign.cancelled" -> {
                 JsonNode accounts = data.path("accounts");
                 text.append("campaign ").append(data.path("campaign_id").asString()).append(" (").append(profile).append(") ")
                         .append(data.path("status").asString()).append(": ").append(accounts.path("total").asInt()).append(" accounts, ")

@@ -271,10 +271,10 @@ class WebhookController {
     record WebhookRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "https://hooks.example.com/nubicustos")
                           @NotNull(message = "is required: where the events are posted (http or https)") @Size(max = 2000) @PlainText String url,
                           @ArraySchema(schema = @Schema(allowableValues = {"scan.completed", "scan.failed", "scan.cancelled", "scan.degraded",
-                                  "findings.new", "findings.reopened", "findings.fixed", "findings.triaged", "campaign.completed", "campaign.degraded"}),
+                                  "findings.new", "findings.reopened", "findings.fixed", "findings.triaged", "campaign.completed", "campaign.degraded", "campaign.cancelled"}),
                                   arraySchema = @Schema(requiredMode = Schema.RequiredMode.REQUIRED))
                           @NotEmpty(message = "must be a non-empty list of scan.completed, scan.failed, scan.cancelled, scan.degraded,"
-                                  + " findings.new, findings.reopened, findings.fixed, findings.triaged, campaign.completed, campaign.degraded") List<String> eventTypes,
+                                  + " findings.new, findings.reopened, findings.fixed, findings.triaged, campaign.completed, campaign.degraded, campaign.cancelled") List<String> eventTypes,
                           @Schema(allowableValues = {"critical", "high", "medium", "low", "info"},
                                   description = "for the findings.* events: sent only when one of their findings is at least this severe")
                           @Size(max = 32) @PlainText @Nullable String minSeverity,

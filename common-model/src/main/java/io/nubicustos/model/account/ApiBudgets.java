@@ -38,7 +38,8 @@ public final class ApiBudgets {
                 select account_key, greatest(%s, cast(:defaultBudget as double precision) * %s), 1, 0, :now, :now
                   from step_account where :throttled > 0
                 on conflict (account_key) do update set
-                       budget = greatest(%s, b.budget * %s), throttled_steps = b.throttled_steps + 1,
+                       budget = greatest(%s, least(b.budget, cast(:defaultBudget as double precision)) * %s),
+                       throttled_steps = b.throttled_steps + 1,
                        last_throttled_at = :now, updated_at = :now
                 returning b.account_key
             )

@@ -32,6 +32,20 @@ public final class CampaignSettling {
              limit 100
             """);
 
+    /** A campaign's status and its children's counts and sums, in the columns {@link #SETTLE} returns. Parameter: {@code id}. */
+    public static final String COUNTS = StatusSql.expand("""
+            select c.status, c.profile, count(s.id) as total,
+                   count(s.id) filter (where s.status = {scan:completed}) as completed,
+                   count(s.id) filter (where s.status = {scan:failed}) as failed,
+                   count(s.id) filter (where s.status = {scan:cancelled}) as cancelled,
+                   count(s.id) filter (where s.degraded) as degraded,
+                   coalesce(sum(s.findings_total), 0) as total_findings, coalesce(sum(s.findings_critical), 0) as critical,
+                   coalesce(sum(s.findings_high), 0) as high, coalesce(sum(s.findings_medium), 0) as medium,
+                   coalesce(sum(s.findings_low), 0) as low, coalesce(sum(s.findings_info), 0) as info
+              from campaigns c left join scans s on s.campaign_id = c.id
+             where c.id = :id group by c.id
+            """);
+
     /** The settle statement ({@link CampaignTransitions#SETTLE}). */
     public static final String SETTLE = CampaignTransitions.SETTLE.sql();
 

@@ -16,7 +16,7 @@ import java.util.List;
  * {@code findings.fixed} (failing in the baseline, not failing now) and {@code findings.triaged} (failing findings an active
  * triage rule covers); the finding events only when one of their findings is at or above the subscription's
  * {@code min_severity}. A campaign announces {@code campaign.completed} when every child scan settled completed and none
- * degraded, else {@code campaign.degraded}.
+ * degraded, else {@code campaign.degraded}; {@code campaign.cancelled} when it is cancelled.
  */
 public final class WebhookFanout {
 
@@ -27,7 +27,7 @@ public final class WebhookFanout {
     public static final String FINDINGS_TRIAGED = "findings.triaged";
     public static final List<String> FINDING_EVENT_TYPES = List.of(FINDINGS_NEW, FINDINGS_REOPENED, FINDINGS_FIXED, FINDINGS_TRIAGED);
     public static final List<String> EVENT_TYPES = List.of("scan.completed", "scan.failed", "scan.cancelled", "scan.degraded",
-            FINDINGS_NEW, FINDINGS_REOPENED, FINDINGS_FIXED, FINDINGS_TRIAGED, "campaign.completed", "campaign.degraded");
+            FINDINGS_NEW, FINDINGS_REOPENED, FINDINGS_FIXED, FINDINGS_TRIAGED, "campaign.completed", "campaign.degraded", "campaign.cancelled");
 
     /**
      * Parameters: {@code eventId}, {@code eventType} (short name), {@code scanId}, {@code payload} (the CloudEvent as

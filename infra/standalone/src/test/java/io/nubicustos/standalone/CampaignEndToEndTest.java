@@ -201,6 +201,21 @@ class CampaignEndToEndTest {
             assertThat(detail.get("status").asString()).isEqualTo("cancelled");
             assertThat(detail.get("scans")).hasSize(2).allSatisfy(row -> assertThat(row.get("status").asString()).isEqualTo("cancelled"));
             assertThat(api.post("/api/campaigns/" + campaign + "/cancel", "").statusCode()).isEqualTo(409);
+            try (KafkaConsumer<String, String> events = RunningSystem.consumerFromStart(List.of(Topics.SCAN_EVENTS))) {
+                io.nubicustos.testsupport.AsyncApiContract contract = io.nubicustos.testsupport.AsyncApiContract.load(EventsEndToEndTest.DOCUMENT);
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    for (ConsumerRecord<String, String> record : events.poll(Duration.ofMillis(500))) {
+                        JsonNode event = api.read(record.value());
+                        if (campaign.equals(event.path("subject").asString())) {
+                            assertThat(event.get("type").asString()).isEqualTo("io.nubicustos.campaign.cancelled");
+                            assertThat(event.get("data").get("accounts").get("cancelled").asInt()).isEqualTo(2);
+                            assertThat(contract.violations(Topics.SCAN_EVENTS, record.value())).isEmpty();
+                            return true;
+                        }
+                    }
+                    return false;
+                });
+            }
         } finally {
             prowlerStandIn(null);
         }

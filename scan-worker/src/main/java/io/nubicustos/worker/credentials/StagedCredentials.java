@@ -235,6 +235,19 @@ public class StagedCredentials {
         return secrets;
     }
 
+    /**
+     * As {@link #secretsOf(String, String)}, and for a role-reached account's step, its source profile's secrets from the
+     * mounted files too: the staged profile's name exists only in the staged directory, which a worker adopting the step
+     * after it was removed no longer has.
+     */
+    public List<String> secretsOf(String profile, String executionId, io.nubicustos.model.catalog.ToolDefinition.CredentialsMount mount) {
+        List<String> secrets = new ArrayList<>(secretsOf(profile, executionId));
+        if (mount != null && mount.role() != null) {
+            secrets.addAll(secretsOf(mount.role().sourceProfile()));
+        }
+        return secrets;
+    }
+
     /** The secret values of the profile, for redaction, without staging anything. */
     List<String> secretsOf(String profile) {
         List<String> secrets = new ArrayList<>();

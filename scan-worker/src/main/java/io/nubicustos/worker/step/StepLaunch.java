@@ -84,7 +84,7 @@ class StepLaunch {
                 // and it is started only if it never was (an exited container started again would run the tool twice)
                 containerId = existing.get().getId();
                 neverStarted = "created".equals(existing.get().getState().getStatus());
-                redaction = Redaction.of(join(credentials.secretsOf(awsProfile(step), step.executionId()), specs.passedSecrets(step.plan())));
+                redaction = Redaction.of(join(credentials.secretsOf(awsProfile(step), step.executionId(), step.plan().credentials()), specs.passedSecrets(step.plan())));
             } else {
                 Path reportDir = directories.prepare(step.scanId(), step.tool());
                 StagedCredentials.Staged staged = stageCredentials(step);
@@ -135,7 +135,7 @@ class StepLaunch {
 
     /** What an adopted container's log must not show: the secrets of the profile it was staged with, and those passed in. */
     Redaction redactionOf(ClaimedStep step) {
-        return Redaction.of(join(credentials.secretsOf(awsProfile(step), step.executionId()), specs.passedSecrets(step.plan())));
+        return Redaction.of(join(credentials.secretsOf(awsProfile(step), step.executionId(), step.plan().credentials()), specs.passedSecrets(step.plan())));
     }
 
     /** The image the container really runs and the tool's version; unknown (never a failure of the step) if the engine will not say. */

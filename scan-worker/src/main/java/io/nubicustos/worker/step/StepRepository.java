@@ -52,7 +52,8 @@ public class StepRepository {
      * fewer running steps goes first, then older scans), a scan never runs more than its
      * {@code max_parallel} steps, and an account ({@link AccountKeySql}: the account id, so two profiles reaching one
      * account are capped together) never more than {@code :accountCap} steps nor more tool weight than its API budget
-     * ({@link ApiBudgets}; an account running nothing always admits its first candidate). A step
+     * ({@link ApiBudgets}; an account running nothing always admits its first candidate, and a tool of weight 0 calls no
+     * cloud API and always fits). A step
      * counts as running from its claim until its container's exit is recorded: an exited container calls no
      * cloud API and takes no slot, while its log tail and report are collected.
      * Claims are serialized by a transaction-scoped advisory lock, so two workers cannot both see
@@ -84,7 +85,7 @@ public class StepRepository {
                 select id from ranked
                  where (max_parallel is null or scan_running + scan_rank <= max_parallel)
                    and (:accountCap <= 0 or account_running + account_rank <= :accountCap)
-                   and (:defaultBudget <= 0 or account_weight + account_weight_rank <= budget
+                   and (:defaultBudget <= 0 or weight = 0 or account_weight + account_weight_rank <= budget
                         or (account_running = 0 and account_rank = 1))
                  order by scan_running + scan_rank, created_at, position
                  limit :limit

@@ -238,14 +238,16 @@ class StepRepositoryIntegrationTest {
     }
 
     @Test
-    void aLoweredBudgetStillAdmitsOneStepOfAnAccountThatRunsNothingHoweverHeavy() {
+    void aLoweredBudgetStillAdmitsOneStepOfAnAccountThatRunsNothingHoweverHeavyAndToolsThatCallNoApi() {
         StepRepository worker = worker("w1", 0, 16);
         jdbc.sql("insert into api_budgets (account_key, budget, updated_at) values ('profile:lab', 1, now())").update();
         UUID scan = scan("lab", null);
         UUID heavy = weighted(scan, 0, 4);
         UUID light = weighted(scan, 1, 1);
+        UUID callsNoApi = weighted(scan, 2, 0);
 
-        assertThat(worker.claimNext(10, "engine-1", "engine one")).extracting(ClaimedStep::id).containsExactly(heavy);
+        assertThat(worker.claimNext(10, "engine-1", "engine one")).as("a tool of weight 0 always fits")
+                .extracting(ClaimedStep::id).containsExactlyInAnyOrder(heavy, callsNoApi);
         assertThat(worker.claimNext(10, "engine-1", "engine one")).as("the account's weight is past its budget of 1").isEmpty();
         jdbc.sql("update scan_steps set container_finished_at = clock_timestamp() where id = :id").param("id", heavy).update();
         assertThat(worker.claimNext(10, "engine-1", "engine one")).extracting(ClaimedStep::id).containsExactly(light);
