@@ -71,6 +71,7 @@ final class ScaleOutRow {
 
     private static Map<String, String> worker(DockerEngineProcess engine, int n) {
         return Map.of("nubicustos.docker.host", engine.host(), "nubicustos.worker.id", "bench-worker-" + n,
-                "nubicustos.worker.concurrency", "" + CONCURRENCY, "nubicustos.worker.account-cap", "0");
+                "nubicustos.worker.concurrency", "" + CONCURRENCY, "nubicustos.worker.account-cap", "0",
+                "nubicustos.worker.account-budget", "0");
     }
 }

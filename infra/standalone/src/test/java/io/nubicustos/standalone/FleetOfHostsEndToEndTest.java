@@ -283,7 +283,9 @@ class FleetOfHostsEndToEndTest {
 
     private NubicustosStandalone worker(String id, DockerEngineProcess engine, Map<String, String> settings) {
         Map<String, String> worker = new HashMap<>(Map.of("nubicustos.docker.host", engine.host(), "nubicustos.worker.id", id,
-                "nubicustos.worker.concurrency", "4", "nubicustos.worker.account-cap", "0", "nubicustos.worker.poll-interval", "500ms",
+                // why: every scan here is of one profile, and the test spreads them over every engine: no cap, no API budget
+                "nubicustos.worker.concurrency", "4", "nubicustos.worker.account-cap", "0", "nubicustos.worker.account-budget", "0",
+                "nubicustos.worker.poll-interval", "500ms",
                 "nubicustos.worker.retry-backoff", "1s", "nubicustos.host.probe-interval", "1s", "nubicustos.host.heartbeat-interval", "1s"));
         worker.putAll(settings);
         NubicustosStandalone system = NubicustosStandalone.start(new NubicustosStandalone.Settings(data, database, kafka, 0, 0, 0, 0, 0, 0,
