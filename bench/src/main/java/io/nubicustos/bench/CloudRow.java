@@ -136,6 +136,7 @@ final class CloudRow {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("the cloud row's scans did not settle within 30 minutes");
                 }
+                // why: the figure is read from the scans' own timestamps below, so how often this looks does not change it
                 Thread.sleep(500);
             }
             long failed = Fixtures.count(database, "select count(*) from scans where status <> 'completed'");

@@ -2,20 +2,16 @@ package io.nubicustos.gateway.scan;
 
 import io.nubicustos.model.campaign.CampaignSettling;
 
-import io.nubicustos.gateway.outbox.OutboxWakeup;
+import io.nubicustos.gateway.outbox.EventAnnouncer;
 import io.nubicustos.gateway.web.ApiException;
-import io.nubicustos.model.messaging.OutboxChannel;
 import io.nubicustos.model.scan.ScanStatus;
 import io.nubicustos.model.scan.ScanTransitions;
 import io.nubicustos.model.scan.StepTransitions;
 import io.nubicustos.model.messaging.ScanEvents;
-import io.nubicustos.model.messaging.Topics;
-import io.nubicustos.model.messaging.WebhookFanout;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
-import tools.jackson.databind.ObjectMapper;
 
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -33,21 +29,15 @@ import java.util.UUID;
 public class ScanCanceller {
 
     private static final String LOCK = "select status from scans where id = :id for update";
-    private static final String OUTBOX = OutboxChannel.INSERT;
 
     private final JdbcClient jdbc;
-    private final ObjectMapper json;
     private final Clock clock;
-    private final OutboxWakeup outbox;
+    private final EventAnnouncer events;
 
-    private final io.nubicustos.support.tracing.StoredTraces traces;
-
-    ScanCanceller(JdbcClient jdbc, ObjectMapper json, Clock clock, OutboxWakeup outbox, io.nubicustos.support.tracing.StoredTraces traces) {
-        this.traces = traces;
-        this.outbox = outbox;
+    ScanCanceller(JdbcClient jdbc, Clock clock, EventAnnouncer events) {
         this.jdbc = jdbc;
-        this.json = json;
         this.clock = clock;
+        this.events = events;
     }
 
     /** Cancels the scan; answers false if it was already cancelled. A completed or failed scan cannot be cancelled. */
@@ -68,14 +58,9 @@ public class ScanCanceller {
         OffsetDateTime now = OffsetDateTime.now(clock);
         jdbc.sql(ScanTransitions.CANCEL.sql()).param("id", scanId).param("now", now).update();
         jdbc.sql(StepTransitions.CANCEL.sql()).param("id", scanId).param("now", now).update();
-        Map<String, Object> event = ScanEvents.settled(scanId, ScanStatus.CANCELLED.db(), "/nubicustos/api-gateway", now, Map.of());
-        String payload = json.writeValueAsString(event);
-        jdbc.sql(OUTBOX).param("topic", Topics.SCAN_EVENTS).param("key", scanId.toString()).param("payload", payload)
-                .param("now", now).param("trace", traces.current()).update();
-        jdbc.sql(WebhookFanout.INSERT).param("eventId", event.get("id")).param("eventType", "scan.cancelled").param("scanId", scanId)
-                .param("payload", payload).param("now", now).param("severityRank", 0).update();
+        events.announce(scanId.toString(), scanId, ScanEvents.settled(scanId, ScanStatus.CANCELLED.db(), "/nubicustos/api-gateway", now,
+                Map.of()), now);
         settleCampaign(scanId, now);
-        outbox.afterCommit();
         return true;
     }
 
@@ -86,13 +71,7 @@ public class ScanCanceller {
             return;
         }
         jdbc.sql(CampaignSettling.SETTLE).param("id", campaign.get()).param("now", now).query().listOfRows().stream().findFirst()
-                .ifPresent(row -> {
-                    Map<String, Object> event = CampaignSettling.event(campaign.get(), row, "/nubicustos/api-gateway", now);
-                    String payload = json.writeValueAsString(event);
-                    jdbc.sql(OUTBOX).param("topic", Topics.SCAN_EVENTS).param("key", campaign.get().toString()).param("payload", payload)
-                            .param("now", now).param("trace", traces.current()).update();
-                    jdbc.sql(WebhookFanout.INSERT).param("eventId", event.get("id")).param("eventType", WebhookFanout.shortType((String) event.get("type")))
-                            .param("scanId", scanId).param("payload", payload).param("now", now).param("severityRank", 0).update();
-                });
+                .ifPresent(row -> events.announce(campaign.get().toString(), scanId,
+                        CampaignSettling.event(campaign.get(), row, "/nubicustos/api-gateway", now), now));
     }
 }

@@ -37,20 +37,20 @@ public class ScanAnnouncements {
 
     /** Publishes a finding event on Kafka and to the subscribers whose {@code min_severity} its most severe finding reaches. */
     public void publish(UUID scanId, Map<String, Object> event, int severityRank, OffsetDateTime now) {
-        String payload = json.writeValueAsString(event);
-        jdbc.sql(OutboxChannel.INSERT).param("topic", Topics.SCAN_EVENTS).param("key", scanId.toString()).param("payload", payload)
-                .param("now", now).param("trace", traces.current()).update();
-        toWebhooks(scanId, event, payload, severityRank, now);
-        // why: the relay runs in the api-gateway; the notification reaches it when this transaction commits
-        jdbc.sql(OutboxChannel.WAKE_RELAY).query().singleRow();
+        publish(scanId.toString(), scanId, event, severityRank, now);
     }
 
     /** Publishes an event keyed {@code key} on Kafka (a campaign's id) and to its subscribers; deliveries name {@code scanId}. */
     public void publishKeyed(String key, UUID scanId, Map<String, Object> event, OffsetDateTime now) {
+        publish(key, scanId, event, 0, now);
+    }
+
+    private void publish(String key, UUID scanId, Map<String, Object> event, int severityRank, OffsetDateTime now) {
         String payload = json.writeValueAsString(event);
         jdbc.sql(OutboxChannel.INSERT).param("topic", Topics.SCAN_EVENTS).param("key", key).param("payload", payload)
                 .param("now", now).param("trace", traces.current()).update();
-        toWebhooks(scanId, event, payload, 0, now);
+        toWebhooks(scanId, event, payload, severityRank, now);
+        // why: the relay runs in the api-gateway; the notification reaches it when this transaction commits
         jdbc.sql(OutboxChannel.WAKE_RELAY).query().singleRow();
     }
 

@@ -157,12 +157,7 @@ public class StagedCredentials {
             }
         }
         try {
-            AwsProfileFiles files;
-            try {
-                files = AwsProfileFiles.read(awsPath);
-            } catch (AwsProfileFiles.Unreadable e) {
-                throw new StepFailure("the AWS credentials cannot be staged: " + e.getMessage());
-            }
+            AwsProfileFiles files = mountedFiles();
             if (files.contains(role.profile())) {
                 throw new StepFailure("the credentials mounted at " + awsPath + " already have a profile named '" + role.profile()
                         + "', the name the account's assumed role is staged under; rename that profile");
@@ -175,13 +170,7 @@ public class StagedCredentials {
                         + " is not in the credentials mounted at " + awsPath);
             }
             write(configOut, "profile " + role.profile(), settings, secrets);
-            Path dir = directories.credentialsDirectory(executionId);
-            write(dir.resolve("credentials"), credentialsOut.toString());
-            write(dir.resolve("config"), configOut.toString());
-            if (configOut.indexOf("sso_") >= 0) {
-                copySsoCache(dir, configOut.toString());
-            }
-            return new Staged(dir, directories.hostPathOf(dir), List.copyOf(secrets));
+            return writeStaged(executionId, credentialsOut, configOut, secrets);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot stage the assumed role " + role.roleArn(), e);
         }
@@ -190,13 +179,7 @@ public class StagedCredentials {
     /** Writes the profile's sections for one execution; fails the step if the profile is not there any more. */
     Staged stage(String executionId, String profile) {
         try {
-            AwsProfileFiles files;
-            try {
-                files = AwsProfileFiles.read(awsPath);
-            } catch (AwsProfileFiles.Unreadable e) {
-                // why: the operator's file, not this host, is at fault: the step fails saying so, the worker stays healthy
-                throw new StepFailure("the AWS credentials cannot be staged: " + e.getMessage());
-            }
+            AwsProfileFiles files = mountedFiles();
             StringBuilder credentialsOut = new StringBuilder();
             StringBuilder configOut = new StringBuilder();
             List<String> secrets = new ArrayList<>();
@@ -206,16 +189,32 @@ public class StagedCredentials {
                 throw new StepFailure("aws_profile '" + profile + "' is not in the credentials mounted at " + awsPath
                         + " (it was there when the scan was accepted)");
             }
-            Path dir = directories.credentialsDirectory(executionId);
-            write(dir.resolve("credentials"), credentialsOut.toString());
-            write(dir.resolve("config"), configOut.toString());
-            if (configOut.indexOf("sso_") >= 0) {
-                copySsoCache(dir, configOut.toString());
-            }
-            return new Staged(dir, directories.hostPathOf(dir), List.copyOf(secrets));
+            return writeStaged(executionId, credentialsOut, configOut, secrets);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot stage the credentials of aws_profile '" + profile + "'", e);
         }
+    }
+
+    /** The mounted credentials as the SDKs read them; a file they cannot read fails the step, not this host. */
+    private AwsProfileFiles mountedFiles() {
+        try {
+            return AwsProfileFiles.read(awsPath);
+        } catch (AwsProfileFiles.Unreadable e) {
+            // why: the operator's file, not this host, is at fault: the step fails saying so, the worker stays healthy
+            throw new StepFailure("the AWS credentials cannot be staged: " + e.getMessage());
+        }
+    }
+
+    /** Writes the execution's {@code credentials} and {@code config} (and the SSO token its profiles' sessions need). */
+    private Staged writeStaged(String executionId, StringBuilder credentialsOut, StringBuilder configOut, List<String> secrets)
+            throws IOException {
+        Path dir = directories.credentialsDirectory(executionId);
+        write(dir.resolve("credentials"), credentialsOut.toString());
+        write(dir.resolve("config"), configOut.toString());
+        if (configOut.indexOf("sso_") >= 0) {
+            copySsoCache(dir, configOut.toString());
+        }
+        return new Staged(dir, directories.hostPathOf(dir), List.copyOf(secrets));
     }
 
     /**
