@@ -87,7 +87,7 @@ public final class IngestProbe {
     private static void ingest(DriverManagerDataSource dataSource, JdbcTemplate jdbc, UUID scan, UUID step, Path reportDir) {
         new TransactionTemplate(new DataSourceTransactionManager(dataSource)).executeWithoutResult(s -> {
             FindingWriter writer = new FindingWriter(DataSourceUtils.getConnection(dataSource),
-                    JsonReports.MAPPER, scan, step,
+                    JsonReports.MAPPER, scan, step, "prowler",
                     EnumSet.noneOf(Severity.class));
             try {
                 new ProwlerParser().parse(reportDir, writer);

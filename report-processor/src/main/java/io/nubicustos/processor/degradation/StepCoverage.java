@@ -6,6 +6,7 @@ import io.nubicustos.processor.report.FindingSink;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -39,9 +40,10 @@ public final class StepCoverage implements FindingSink {
     }
 
     @Override
-    public void passed(String checkId, String resourceId, String region) {
+    public void passed(String checkId, String resourceId, String region, Map<String, List<String>> compliance) {
         passes++;
         count(checkId, resourceId, region);
+        next.passed(checkId, resourceId, region, compliance);
     }
 
     private void count(String check, String resource, String region) {

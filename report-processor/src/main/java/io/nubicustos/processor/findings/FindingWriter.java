@@ -1,5 +1,6 @@
 package io.nubicustos.processor.findings;
 
+import io.nubicustos.model.control.ResourceKey;
 import io.nubicustos.model.finding.Finding;
 import io.nubicustos.model.finding.Severity;
 import io.nubicustos.processor.report.FindingSink;
@@ -19,6 +20,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -44,7 +47,9 @@ import org.springframework.jdbc.UncategorizedSQLException;
 public final class FindingWriter implements FindingSink {
 
     static final String COLUMNS = "scan_id, step_id, tool, check_id, title, severity, status, account, region, service, "
-            + "resource_id, description, remediation, compliance, observed_at, fingerprint, occurrences";
+            + "resource_id, description, remediation, compliance, observed_at, resource_key, fingerprint, occurrences";
+    private static final String PASS_COLUMNS = "scan_id, step_id, tool, check_id, resource_id, resource_key, region, compliance";
+    private static final String DELETE_PASSES = "delete from finding_passes where step_id = '%s'";
     private static final int CHUNK_CHARS = 256 * 1024;
     private static final int CHUNKS_IN_FLIGHT = 4;
     private static final byte[] END = new byte[0];
@@ -64,6 +69,7 @@ public final class FindingWriter implements FindingSink {
     private final ObjectMapper json;
     private final String scanId;
     private final String stepId;
+    private final String tool;
     private final Set<Severity> severityFilter;
     private final StorableFindings storable = new StorableFindings();
     private final LongHashSet seen = new LongHashSet();
@@ -78,8 +84,12 @@ public final class FindingWriter implements FindingSink {
     private long firstSeen;
     private long filteredOut;
     private long stored;
+    private final LongHashSet passesSeen = new LongHashSet();
+    private Path passesFile;
+    private OutputStream passes;
+    private long passesKept;
 
-    public FindingWriter(Connection connection, ObjectMapper json, UUID scanId, UUID stepId, Set<Severity> severityFilter) {
+    public FindingWriter(Connection connection, ObjectMapper json, UUID scanId, UUID stepId, String tool, Set<Severity> severityFilter) {
         try {
             this.connection = connection;
             this.copy = connection.unwrap(PGConnection.class).getCopyAPI();
@@ -89,6 +99,7 @@ public final class FindingWriter implements FindingSink {
         this.json = json;
         this.scanId = scanId.toString();
         this.stepId = stepId.toString();
+        this.tool = tool;
         this.severityFilter = severityFilter;
         this.store = new Thread(this::storeLoop, "finding-store-" + stepId.toString().substring(0, 8));
         this.store.setDaemon(true);
@@ -114,6 +125,46 @@ public final class FindingWriter implements FindingSink {
         }
     }
 
+    /**
+     * A passing result waits in a temporary file (the connection is busy with the findings' COPY) and is copied into
+     * {@code finding_passes} when the findings are stored. The same check passing on the same resource twice is kept once.
+     */
+    @Override
+    public void passed(String checkId, String resourceId, String region, Map<String, List<String>> compliance) {
+        if (checkId == null || checkId.isBlank()) {
+            return;
+        }
+        String check = storable.text(checkId);
+        String resource = storable.text(resourceId);
+        if (!passesSeen.add(hash(check + '\u0001' + (resource == null ? "" : resource)))) {
+            return;
+        }
+        try {
+            if (passes == null) {
+                passesFile = Files.createTempFile("nubicustos-passes-", ".copy");
+                passes = new BufferedOutputStream(Files.newOutputStream(passesFile), 64 * 1024);
+            }
+            StringBuilder line = new StringBuilder(256);
+            line.append(scanId).append('\t').append(stepId).append('\t');
+            field(line, tool);
+            field(line, check);
+            field(line, resource);
+            field(line, ResourceKey.of(resource));
+            field(line, storable.text(region));
+            field(line, json.writeValueAsString(storable.compliance(compliance == null ? Map.of() : compliance)));
+            line.setCharAt(line.length() - 1, '\n');
+            passes.write(line.toString().getBytes(StandardCharsets.UTF_8));
+            passesKept++;
+        } catch (IOException e) {
+            throw new FindingSink.StoreFailed(new UncheckedIOException("cannot set aside a passing result", e));
+        }
+    }
+
+    /** The passing results kept (after {@link #finish()}). */
+    public long passesKept() {
+        return passesKept;
+    }
+
     /** Ends the COPY and merges the set-aside rows; answers the rows stored. */
     public long finish() {
         if (!chunk.isEmpty()) {
@@ -128,6 +179,7 @@ public final class FindingWriter implements FindingSink {
         if (repeated > 0) {
             stored += mergeRepeats();
         }
+        copyPasses();
         return stored;
     }
 
@@ -281,8 +333,46 @@ public final class FindingWriter implements FindingSink {
         }
     }
 
+    /** The step's passes of an earlier processing are replaced, in the transaction that replaces its findings. */
+    private void copyPasses() {
+        try {
+            try (Statement statement = connection.createStatement()) {
+                statement.executeUpdate(DELETE_PASSES.formatted(stepId));
+            }
+            if (passes == null) {
+                return;
+            }
+            passes.close();
+            try (var in = Files.newInputStream(passesFile)) {
+                copy.copyIn("copy finding_passes (" + PASS_COLUMNS + ") from stdin", in);
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        } catch (IOException e) {
+            throw new FindingSink.StoreFailed(new UncheckedIOException("storing passing results failed", e));
+        } finally {
+            deleteRepeats();
+        }
+    }
+
+    /** FNV-1a: cheap, and a collision only drops one duplicate-looking pass. */
+    private static long hash(String value) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < value.length(); i++) {
+            h ^= value.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+
     private void deleteRepeats() {
         try {
+            if (passes != null) {
+                passes.close();
+            }
+            if (passesFile != null) {
+                Files.deleteIfExists(passesFile);
+            }
             if (repeats != null) {
                 repeats.close();
             }
@@ -310,6 +400,7 @@ public final class FindingWriter implements FindingSink {
         field(line, f.remediation());
         field(line, json.writeValueAsString(f.compliance()));
         field(line, f.observedAt() == null ? null : OffsetDateTime.ofInstant(f.observedAt(), ZoneOffset.UTC).toString());
+        field(line, ResourceKey.of(f.resourceId()));
         line.append(fingerprint).append("\t1\n");
     }
 

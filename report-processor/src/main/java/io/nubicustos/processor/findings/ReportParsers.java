@@ -7,7 +7,9 @@ import io.nubicustos.processor.report.cloudsploit.CloudSploitParser;
 import io.nubicustos.processor.report.custodian.CustodianParser;
 import io.nubicustos.processor.report.inventory.InventoryParser;
 import io.nubicustos.processor.report.kubescape.KubescapeParser;
+import io.nubicustos.processor.report.ocsf.OcsfParser;
 import io.nubicustos.processor.report.prowler.ProwlerParser;
+import io.nubicustos.processor.report.sarif.SarifParser;
 import io.nubicustos.processor.report.scoutsuite.ScoutSuiteParser;
 
 import java.util.ArrayList;
@@ -35,7 +37,9 @@ public class ReportParsers {
 
     private static List<ReportParser> all() {
         List<ReportParser> parsers = new ArrayList<>(List.of(new ProwlerParser(), new ScoutSuiteParser(), new CloudSploitParser(),
-                new KubescapeParser(), new CustodianParser(), new CloudMapperParser(), new CloudFoxParser()));
+                new KubescapeParser(), new CustodianParser(), new CloudMapperParser(), new CloudFoxParser(),
+                // why: generic formats, so an operator adds a tool that writes them with a catalog entry and no code
+                new SarifParser(), new OcsfParser()));
         parsers.addAll(InventoryParser.all());
         return parsers;
     }

@@ -63,7 +63,7 @@ final class StorableFindings {
         return false;
     }
 
-    private String text(String value) {
+    String text(String value) {
         if (value == null || value.indexOf('\0') < 0) {
             return value;
         }
@@ -71,7 +71,7 @@ final class StorableFindings {
         return value.replace("\0", "");
     }
 
-    private Map<String, List<String>> compliance(Map<String, List<String>> compliance) {
+    Map<String, List<String>> compliance(Map<String, List<String>> compliance) {
         Map<String, List<String>> cleaned = new LinkedHashMap<>();
         compliance.forEach((framework, ids) -> cleaned.put(text(framework), ids.stream().map(this::text).toList()));
         return cleaned;

@@ -2,6 +2,9 @@ package io.nubicustos.processor.report;
 
 import io.nubicustos.model.finding.Finding;
 
+import java.util.List;
+import java.util.Map;
+
 /** Where a parser hands each finding as soon as it has read it (parsers never hold a whole report). */
 @FunctionalInterface
 public interface FindingSink {
@@ -9,9 +12,16 @@ public interface FindingSink {
 
     /**
      * A result that passed: not a finding, but evidence of what the tool evaluated. Parsers that see passing results
-     * report them here, so a step's coverage (results, checks, resources, regions) counts them; nothing is stored.
+     * report them here: a step's coverage (results, checks, resources, regions) counts them, and they are kept per check
+     * and resource, so that a tool passing what another fails shows (consensus) and a requirement can pass (compliance).
+     * A null resource means the check passed on everything it evaluated.
      */
+    default void passed(String checkId, String resourceId, String region, Map<String, List<String>> compliance) {
+    }
+
+    /** {@link #passed(String, String, String, Map)} of a result that names no compliance requirement. */
     default void passed(String checkId, String resourceId, String region) {
+        passed(checkId, resourceId, region, Map.of());
     }
 
     /**

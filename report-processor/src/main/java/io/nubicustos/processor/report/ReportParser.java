@@ -14,4 +14,12 @@ public interface ReportParser {
      * @return a one-line summary of what was read, stored with the step
      */
     String parse(Path reportDir, FindingSink sink) throws ReportException;
+
+    /**
+     * Parses the report of {@code tool} (its catalog key). A tool's own parser knows which tool it reads; a generic
+     * format's (SARIF, OCSF) is told, so findings carry the catalog key of whatever tool the operator added.
+     */
+    default String parse(Path reportDir, String tool, FindingSink sink) throws ReportException {
+        return parse(reportDir, sink);
+    }
 }

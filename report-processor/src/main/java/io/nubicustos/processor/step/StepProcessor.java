@@ -289,11 +289,11 @@ public class StepProcessor {
                     + reportDir;
         } else {
             FindingWriter writer = new FindingWriter(DataSourceUtils.getConnection(dataSource), json, step.scanId(), stepId,
-                    step.severityFilter());
+                    step.tool(), step.severityFilter());
             StepCoverage seen = new StepCoverage(writer);
             boolean finished = false;
             try {
-                note = parser.get().parse(reportDir, seen);
+                note = parser.get().parse(reportDir, step.tool(), seen);
                 count = writer.finish();
                 finished = true;
             } catch (ReportException e) {

@@ -70,6 +70,7 @@ public final class KubescapeParser implements ReportParser {
 
     private Map<String, Control> controls(Path file) throws ReportException {
         Map<String, Control> controls = new HashMap<>();
+        Map<String, Map<String, List<String>>> frameworksOf = new HashMap<>();
         read(file, (parser, name) -> {
             if (!name.equals("summaryDetails") || parser.currentToken() != JsonToken.START_OBJECT) {
                 parser.skipChildren();
@@ -85,11 +86,24 @@ public final class KubescapeParser implements ReportParser {
                         JsonNode control = BoundedTree.read(parser, file);
                         controls.put(id, new Control(JsonReports.text(control, "name"), control.path("scoreFactor").asDouble(0)));
                     }
+                } else if (field.equals("frameworks") && parser.currentToken() == JsonToken.START_ARRAY) {
+                    // why: which of the scanned frameworks (NSA, MITRE, CIS...) name each control: the compliance view's source
+                    while (parser.nextToken() == JsonToken.START_OBJECT) {
+                        JsonNode framework = BoundedTree.read(parser, file);
+                        String frameworkName = JsonReports.text(framework, "name");
+                        if (frameworkName != null) {
+                            for (String id : framework.path("controls").propertyNames()) {
+                                frameworksOf.computeIfAbsent(id, k -> new java.util.LinkedHashMap<>()).put(frameworkName, List.of(id));
+                            }
+                        }
+                    }
                 } else {
                     parser.skipChildren();
                 }
             }
         });
+        frameworksOf.forEach((id, frameworks) -> controls.merge(id, new Control(null, 0, frameworks),
+                (known, named) -> new Control(known.name(), known.scoreFactor(), named.frameworks())));
         return controls;
     }
 
@@ -122,6 +136,10 @@ public final class KubescapeParser implements ReportParser {
                 String resourceId = JsonReports.text(result, "resourceID");
                 for (JsonNode control : result.path("controls")) {
                     if (!failed(control)) {
+                        String passedId = JsonReports.text(control, "controlID");
+                        if (passedId != null && passed(control)) {
+                            sink.passed(passedId, resourceId, null, controls.getOrDefault(passedId, new Control(null, 0)).frameworks());
+                        }
                         continue;
                     }
                     counts.failedControls++;
@@ -134,8 +152,24 @@ public final class KubescapeParser implements ReportParser {
                     sink.accept(new Finding(TOOL, id, controlName + " - " + describe(resourceId), severity(summary.scoreFactor()),
                             FindingStatus.FAIL, cluster, null, "kubernetes", resourceId,
                             "Control " + id + " (" + controlName + ") failed for " + resourceId + failedRules(control),
-                            "https://hub.armosec.io/docs/" + id.toLowerCase(), Map.of(), null));
+                            "https://hub.armosec.io/docs/" + id.toLowerCase(), summary.frameworks(), null));
                 }
+    }
+
+    /** A control passed: its status says so, or (older layout, no status) it has rules and every one passed. */
+    private static boolean passed(JsonNode control) {
+        String status = JsonReports.text(control.path("status"), "status");
+        if (status != null) {
+            return status.equals("passed");
+        }
+        boolean any = false;
+        for (JsonNode rule : control.path("rules")) {
+            if (!"passed".equals(JsonReports.text(rule, "status"))) {
+                return false;
+            }
+            any = true;
+        }
+        return any;
     }
 
     /** A control failed: its status says so, or (older layout, no status) one of its rules failed. */
@@ -196,7 +230,11 @@ public final class KubescapeParser implements ReportParser {
         }
     }
 
-    private record Control(String name, double scoreFactor) {
+    /** @param frameworks the frameworks of the scan that contain the control (the findings' compliance: framework to [control]) */
+    private record Control(String name, double scoreFactor, Map<String, List<String>> frameworks) {
+        Control(String name, double scoreFactor) {
+            this(name, scoreFactor, Map.of());
+        }
     }
 
     /** What a report held: resource results, and the failed controls among them. */

@@ -44,7 +44,8 @@ final class ProwlerAsffReader {
             String check = generator != null && generator.startsWith("prowler-") ? generator.substring("prowler-".length()) : generator;
             if (status == null) {
                 JsonNode passed = finding.path("Resources").path(0);
-                sink.passed(check, JsonReports.text(passed, "Id"), JsonReports.text(passed, "Region"));
+                sink.passed(check, JsonReports.text(passed, "Id"), JsonReports.text(passed, "Region"),
+                        requirements(finding.path("Compliance").path("RelatedRequirements")));
                 return;
             }
             if (check == null) {

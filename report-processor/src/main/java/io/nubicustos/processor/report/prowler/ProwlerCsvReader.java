@@ -68,7 +68,7 @@ final class ProwlerCsvReader {
                 };
                 if (status == null) {
                     sink.passed(r.get("CHECK_ID"), r.get("RESOURCE_UID") != null ? r.get("RESOURCE_UID") : r.get("RESOURCE_NAME"),
-                            r.get("REGION"));
+                            r.get("REGION"), compliance(r.get("COMPLIANCE")));
                     continue;
                 }
                 if ("true".equalsIgnoreCase(r.get("MUTED"))) {

@@ -43,7 +43,7 @@ final class ProwlerNativeReader {
             };
             if (findingStatus == null) {
                 sink.passed(check, JsonReports.text(result, "ResourceArn") != null ? JsonReports.text(result, "ResourceArn")
-                        : JsonReports.text(result, "ResourceId"), JsonReports.text(result, "Region"));
+                        : JsonReports.text(result, "ResourceId"), JsonReports.text(result, "Region"), compliance(result.path("Compliance")));
                 return;
             }
             String resource = JsonReports.text(result, "ResourceArn") != null ? JsonReports.text(result, "ResourceArn")

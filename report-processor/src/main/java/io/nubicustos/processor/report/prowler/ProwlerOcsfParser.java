@@ -65,7 +65,8 @@ public final class ProwlerOcsfParser implements ReportParser {
             if (finding == null) {
                 counts.pass++;
                 JsonNode resource = record.path("resources").path(0);
-                sink.passed(text(record.path("metadata"), "event_code"), resourceId(resource), region(record, resource));
+                sink.passed(text(record.path("metadata"), "event_code"), resourceId(resource), region(record, resource),
+                        compliance(record.path("unmapped").path("compliance")));
                 return;
             }
             switch (finding.status()) {

@@ -148,6 +148,10 @@ public final class ScoutSuiteParser implements ReportParser {
                              Path file, TokenStreamLocation at) throws ReportException {
         JsonNode items = rule.path("items");
         if (!items.isArray() || items.isEmpty()) {
+            // why: ScoutSuite lists only flagged items; a rule that checked some and flagged none passed on all it checked
+            if (rule.path("checked_items").asLong(0) > 0 && rule.path("flagged_items").asLong(0) == 0) {
+                sink.passed(ruleKey, null, null, compliance(rule.path("compliance")));
+            }
             return;
         }
         counts.rules++;
