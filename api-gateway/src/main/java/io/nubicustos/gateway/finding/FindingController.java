@@ -3,6 +3,7 @@ package io.nubicustos.gateway.finding;
 import io.nubicustos.gateway.finding.FindingResponses.FindingHistory;
 import io.nubicustos.gateway.finding.FindingResponses.FindingPage;
 import io.nubicustos.gateway.finding.FindingResponses.Sighting;
+import io.nubicustos.gateway.control.Consensus;
 import io.nubicustos.gateway.scan.ScanQueries;
 import io.nubicustos.gateway.web.Paging;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -22,10 +23,12 @@ class FindingController {
 
     private final FindingQueries findings;
     private final ScanQueries scans;
+    private final Consensus consensus;
 
-    FindingController(FindingQueries findings, ScanQueries scans) {
+    FindingController(FindingQueries findings, ScanQueries scans, Consensus consensus) {
         this.findings = findings;
         this.scans = scans;
+        this.consensus = consensus;
     }
 
     @GetMapping("/api/scans/{id}/findings")
@@ -42,7 +45,14 @@ class FindingController {
         scans.requireExists(id);
         FindingFilter filter = FindingFilter.of(severity, tool, status, account, region, check, resource);
         Paging paging = Paging.of(page, size);
-        return new FindingPage(id, findings.count(id, filter), paging.page(), paging.size(), findings.page(id, filter, paging));
+        List<FindingView> rows = findings.page(id, filter, paging);
+        List<List<String>> confirmed = consensus.confirmedBy(id, rows.stream().map(f -> new Consensus.Claim(f.tool(), f.checkId(), f.resourceId())).toList());
+        List<FindingView> shown = new java.util.ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            FindingView f = rows.get(i);
+            shown.add(f.withConfirmedBy(confirmed.get(i).isEmpty() ? List.of(f.tool()) : confirmed.get(i)));
+        }
+        return new FindingPage(id, findings.count(id, filter), paging.page(), paging.size(), shown);
     }
 
     /** Where a finding (by fingerprint) was seen: every scan that reported it, newest first. */

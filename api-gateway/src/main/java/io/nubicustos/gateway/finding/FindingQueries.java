@@ -117,7 +117,7 @@ class FindingQueries {
                 rs.getString("status"), rs.getString("account"), rs.getString("region"), rs.getString("service"),
                 rs.getString("resource_id"), rs.getString("description"), rs.getString("remediation"),
                 compliance == null ? null : new RawJson(compliance), rs.getObject("observed_at", OffsetDateTime.class),
-                rs.getString("fingerprint"), rs.getInt("occurrences"), FindingView.Triage.of(rs), firstSeen, lastSeen);
+                rs.getString("fingerprint"), rs.getInt("occurrences"), FindingView.Triage.of(rs), firstSeen, lastSeen, null);
     }
 
     /** Compliance mappings are stored as JSON and answered as JSON, not as a string. */

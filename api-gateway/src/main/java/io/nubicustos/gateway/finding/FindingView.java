@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -21,7 +22,15 @@ record FindingView(String tool, String checkId, @Nullable String title, String s
                    @Schema(types = {"object", "null"}, description = "framework → requirement ids, as the tool reported them") @Nullable RawJson compliance,
                    @Nullable OffsetDateTime observedAt, String fingerprint, int occurrences, @Nullable Triage triage,
                    @JsonInclude(JsonInclude.Include.NON_NULL) OffsetDateTime firstSeen,
-                   @JsonInclude(JsonInclude.Include.NON_NULL) OffsetDateTime lastSeen) {
+                   @JsonInclude(JsonInclude.Include.NON_NULL) OffsetDateTime lastSeen,
+                   @Schema(description = "the tools that fail a common control this finding's check is mapped to, on the same resource "
+                           + "(its own tool included); only its own tool when no other agrees or its check is not mapped")
+                   @JsonInclude(JsonInclude.Include.NON_NULL) List<String> confirmedBy) {
+
+    FindingView withConfirmedBy(List<String> tools) {
+        return new FindingView(tool, checkId, title, severity, status, account, region, service, resourceId, description, remediation,
+                compliance, observedAt, fingerprint, occurrences, triage, firstSeen, lastSeen, tools);
+    }
 
     /** The active triage rule that covers the finding: it is shown, and not counted in the scan's status. */
     @Schema(name = "FindingTriage")
