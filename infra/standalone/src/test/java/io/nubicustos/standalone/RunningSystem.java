@@ -29,6 +29,15 @@ final class RunningSystem {
             [security]
             aws_access_key_id = AKIAEXAMPLESECURITY
             aws_secret_access_key = security-account-secret
+            [consensus]
+            aws_access_key_id = AKIAEXAMPLECONSENSUS
+            aws_secret_access_key = consensus-secret
+            [byo]
+            aws_access_key_id = AKIAEXAMPLEBYO
+            aws_secret_access_key = byo-secret
+            [cli-account]
+            aws_access_key_id = AKIAEXAMPLECLI
+            aws_secret_access_key = cli-secret
             """ + CampaignEndToEndTest.profiles();
 
     private static NubicustosStandalone system;
@@ -39,6 +48,7 @@ final class RunningSystem {
     /** The worker's graph password, which Cartography's step is given by name (and which its log never shows). */
     static final String NEO4J_PASSWORD_NAME = "NEO4J_PASSWORD";
     static final String NEO4J_PASSWORD = "e2e-graph-password-4f1c";
+    static final String AZURE_CLIENT_SECRET = "e2e-azure-secret-9b2d";
 
     private RunningSystem() {
     }
@@ -63,7 +73,11 @@ final class RunningSystem {
                         Map.entry("logging.structured.format.file", "logstash"),
                         Map.entry("logging.level.io.nubicustos.gateway.scan.ScanCreator", "DEBUG"),
                         // why: the comprehensive profile's Cartography runs only where a Neo4j is configured (its stand-in needs none)
-                        Map.entry("nubicustos.tool-services.neo4j", "bolt://neo4j:7687"), Map.entry(NEO4J_PASSWORD_NAME, NEO4J_PASSWORD))));
+                        Map.entry("nubicustos.tool-services.neo4j", "bolt://neo4j:7687"), Map.entry(NEO4J_PASSWORD_NAME, NEO4J_PASSWORD),
+                        // why: the bring-your-own overlay's Prowler for Azure takes its service principal by name
+                        Map.entry("nubicustos.worker.passed-environment", "NEO4J_PASSWORD,AZURE_CLIENT_ID,AZURE_TENANT_ID,AZURE_CLIENT_SECRET"),
+                        Map.entry("AZURE_CLIENT_ID", "e2e-client"), Map.entry("AZURE_TENANT_ID", "e2e-tenant"),
+                        Map.entry("AZURE_CLIENT_SECRET", AZURE_CLIENT_SECRET))));
                 try (var connection = java.sql.DriverManager.getConnection(database, "postgres", "");
                      var rows = connection.createStatement().executeQuery("select id from installation")) {
                     rows.next();
