@@ -9,7 +9,9 @@
 #   infra/dev/standin-images.sh [samples-dir]     (needs docker and /bin/busybox from busybox-static)
 #   NUBICUSTOS_CATALOG_OVERLAY=infra/dev/standin-catalog.yaml NUBICUSTOS_ALLOW_STANDINS=true <the README's first command>
 #
-# Override per image: STANDIN_SLEEP (seconds, default 5), PROWLER_EXIT (default 3).
+# Override per image: STANDIN_SLEEP (seconds, default 5), PROWLER_EXIT (default 3), PROWLER_REPORT=asff (Prowler 3.3's
+# ASFF report instead of the 5.x example: the AWS environment ScoutSuite's sample saw, so the two tools meet; README,
+# "Findings confirmed across tools").
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 samples=${1:-$here/../shared/samples}
@@ -50,8 +52,12 @@ overlay=$here/infra/dev/standin-catalog.yaml
 # the stand-in's name for a tool, from the overlay (one "  tool: {image: "name"}" line each)
 image() { sed -n "s/^  $1: {image: \"\\(nubicustos-standin\/[^\"]*\\)\"}.*/\\1/p" "$overlay"; }
 
-build "$(image prowler)" "${PROWLER_EXIT:-3}" /reports \
-  "prowler/prowler5_example_output_aws.ocsf.json:prowler-output-123456789012-20250101000000.ocsf.json"
+if [ "${PROWLER_REPORT:-}" = asff ]; then
+  build "$(image prowler)" "${PROWLER_EXIT:-3}" /reports "prowler/prowler330_output.asff.json:prowler-output-123456789012.asff.json"
+else
+  build "$(image prowler)" "${PROWLER_EXIT:-3}" /reports \
+    "prowler/prowler5_example_output_aws.ocsf.json:prowler-output-123456789012-20250101000000.ocsf.json"
+fi
 build "$(image scoutsuite)" 0 /reports \
   "scoutsuite/scoutsuite_results_aws-430150006394.js:scoutsuite-results/scoutsuite_results_aws-430150006394.js"
 build "$(image cloudfox)" 0 /reports

@@ -21,16 +21,20 @@ final class ApiClient {
     private final URI base;
     private final String apiKey;
     private final HttpClient http;
+    private Duration requestTimeout = Duration.ofMinutes(5);
 
     ApiClient(String url, String apiKey) {
         try {
-            String trimmed = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-            this.base = new URI(trimmed);
-            if (base.getScheme() == null || !(base.getScheme().equals("http") || base.getScheme().equals("https")) || base.getHost() == null) {
-                throw new CliException(ExitCodes.USAGE, "NUBICUSTOS_URL / --url must be an http(s) address, not '" + url + "'");
+            String trimmed = url.strip().replaceAll("/+$", "");
+            URI parsed = new URI(trimmed);
+            String scheme = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(java.util.Locale.ROOT);
+            if (!(scheme.equals("http") || scheme.equals("https")) || parsed.getHost() == null) {
+                throw new CliException(ExitCodes.USAGE, "NUBICUSTOS_URL / --url must be an http(s) address with a host name the"
+                        + " JDK accepts (letters, digits, dots and dashes), not '" + shown(parsed) + "'");
             }
+            this.base = new URI(scheme, parsed.getUserInfo(), parsed.getHost(), parsed.getPort(), parsed.getPath(), null, null);
         } catch (URISyntaxException e) {
-            throw new CliException(ExitCodes.USAGE, "NUBICUSTOS_URL / --url is not an address: " + e.getMessage());
+            throw new CliException(ExitCodes.USAGE, "NUBICUSTOS_URL / --url is not an address: " + e.getReason());
         }
         this.apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey.strip();
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -46,13 +50,29 @@ final class ApiClient {
                 HttpResponse.BodyHandlers.ofString()).body());
     }
 
-    /** Downloads {@code path} into {@code file}. */
+    /** Downloads {@code path} into {@code file}, written (replacing what was there) only once the API answered it whole. */
     void download(String path, Path file) {
-        send(request(path).GET(), HttpResponse.BodyHandlers.ofFile(file));
+        byte[] body = send(request(path).GET(), HttpResponse.BodyHandlers.ofByteArray()).body();
+        try {
+            java.nio.file.Files.write(file, body);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Shortens the time a request may take (a poll must not outlast the caller's deadline). */
+    ApiClient withRequestTimeout(Duration timeout) {
+        this.requestTimeout = timeout.isNegative() || timeout.isZero() ? Duration.ofSeconds(1) : timeout;
+        return this;
+    }
+
+    /** An address as it may be shown: never with the user and password it may carry. */
+    private static String shown(URI uri) {
+        return uri.getUserInfo() == null ? uri.toString() : uri.toString().replace(uri.getRawUserInfo() + "@", "");
     }
 
     private HttpRequest.Builder request(String path) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(base.getPath() + path)).timeout(Duration.ofMinutes(5))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(requestTimeout)
                 .header("Accept", "application/json, */*;q=0.5");
         if (apiKey != null) {
             builder.header("X-API-Key", apiKey);
@@ -66,7 +86,7 @@ final class ApiClient {
         try {
             response = http.send(built, body);
         } catch (IOException e) {
-            throw new CliException(ExitCodes.API_UNAVAILABLE, "cannot reach the Nubicustos API at " + base + ": "
+            throw new CliException(ExitCodes.API_UNAVAILABLE, "cannot reach the Nubicustos API at " + shown(base) + ": "
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

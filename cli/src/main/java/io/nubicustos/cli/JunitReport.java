@@ -14,8 +14,8 @@ import java.util.Map;
 
 /**
  * A JUnit XML report a CI server shows as test results: one suite per tool, one test case per finding, failed when the
- * finding is at or above the threshold (so the report and the exit code agree), skipped otherwise; a scan that did not
- * complete is one errored case.
+ * finding is at or above the threshold and not triaged (so the report and the exit code agree), skipped otherwise; a
+ * scan that did not complete is one errored case.
  */
 final class JunitReport {
 
@@ -47,11 +47,11 @@ final class JunitReport {
         }
         List<Severity> failing = threshold.andAbove();
         for (Map.Entry<String, List<JsonNode>> tool : byTool.entrySet()) {
-            long failures = tool.getValue().stream().filter(f -> failing.contains(Severity.parse(f.path("severity").asString("info")))).count();
+            long failures = tool.getValue().stream().filter(f -> counts(f, failing)).count();
             xml.append("  <testsuite name=\"").append(esc(tool.getKey())).append("\" tests=\"").append(tool.getValue().size())
                     .append("\" failures=\"").append(failures).append("\" errors=\"0\" skipped=\"").append(tool.getValue().size() - failures).append("\">\n");
             for (JsonNode f : tool.getValue()) {
-                boolean fails = failing.contains(Severity.parse(f.path("severity").asString("info")));
+                boolean fails = counts(f, failing);
                 String name = f.path("check_id").asString() + " " + f.path("resource_id").asString("");
                 xml.append("    <testcase classname=\"").append(esc(tool.getKey() + "." + f.path("check_id").asString())).append("\" name=\"")
                         .append(esc(name.strip())).append("\">\n");
@@ -60,7 +60,8 @@ final class JunitReport {
                     xml.append("      <failure type=\"").append(esc(f.path("severity").asString())).append("\" message=\"").append(esc(message)).append("\">")
                             .append(esc(f.path("description").asString(""))).append("</failure>\n");
                 } else {
-                    xml.append("      <skipped message=\"").append(esc("below --fail-on: " + message)).append("\"/>\n");
+                    xml.append("      <skipped message=\"").append(esc((f.path("triage").isObject() ? "triaged: " : "below --fail-on: ") + message))
+                            .append("\"/>\n");
                 }
                 xml.append("    </testcase>\n");
             }
@@ -72,6 +73,12 @@ final class JunitReport {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
+    }
+
+    /** A finding the verdict counts: at or above the threshold and not triaged (the scan's counts leave triaged ones out). */
+    private static boolean counts(JsonNode finding, List<Severity> failing) {
+        return finding.path("triage").isNull() || finding.path("triage").isMissingNode()
+                ? failing.contains(Severity.parse(finding.path("severity").asString("info"))) : false;
     }
 
     /** XML text and attribute escaping; characters XML 1.0 cannot hold are dropped. */

@@ -50,12 +50,26 @@ public final class Nubicustos {
         line.setErr(err);
         line.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
         line.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            int code;
+            String message;
             if (e instanceof CliException failure) {
-                err.println("nubicustos: " + failure.getMessage());
-                err.flush();
-                return failure.exitCode();
+                code = failure.exitCode();
+                message = failure.getMessage();
+            } else if (e instanceof java.io.UncheckedIOException || e instanceof java.io.IOException) {
+                // why: a report file the command could not write is the caller's to fix (a directory that does not exist)
+                code = ExitCodes.USAGE;
+                message = e.getMessage();
+            } else if (e instanceof tools.jackson.core.JacksonException) {
+                code = ExitCodes.API_UNAVAILABLE;
+                message = "the API answered something that is not the JSON it promises (a proxy's page?): " + e.getMessage();
+            } else {
+                // why: never 1 (findings) for a failure of the command itself
+                code = ExitCodes.API_UNAVAILABLE;
+                message = "unexpected: " + e;
             }
-            throw e;
+            err.println("nubicustos: " + message);
+            err.flush();
+            return code;
         });
         int code = line.execute(args);
         out.flush();

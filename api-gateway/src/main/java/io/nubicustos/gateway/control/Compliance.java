@@ -45,11 +45,12 @@ public class Compliance {
             count(h.tool) filter (where h.verdict = 'pass') as passes,
             coalesce(array_remove(array_agg(distinct h.tool), null), '{}') as tools,
             coalesce(array_remove(array_agg(distinct h.tool) filter (where h.verdict = 'pass'), null), '{}') as passed_by,
-            (jsonb_agg(jsonb_build_object('tool', h.tool, 'check_id', h.check_id, 'severity', h.severity, 'status', h.status,
+            count(h.tool) filter (where h.verdict <> 'pass') as findings_total,
+            to_jsonb((array_agg(jsonb_build_object('tool', h.tool, 'check_id', h.check_id, 'severity', h.severity, 'status', h.status,
                     'resource_id', h.resource_id, 'region', h.region, 'fingerprint', h.fingerprint)
                     order by h.tool, h.check_id, h.resource_id, h.region)
-                filter (where h.verdict <> 'pass')) as findings
-            """;
+                filter (where h.verdict <> 'pass'))[1 : %d])::text as findings
+            """.formatted(FINDINGS_PER_REQUIREMENT);
     /** A mapped framework: every requirement, its evaluations by mapping and by the tools' own naming of it. */
     private static final String MAPPED = EVALUATED + """
             , hits as (
@@ -57,9 +58,9 @@ public class Compliance {
                   from evaluated e join control_checks c on c.tool = e.tool and c.check_id = e.check_id and c.framework = :framework
                 union
                 select named.id, e.tool, e.check_id, e.verdict, e.status, e.severity, e.resource_id, e.region, e.fingerprint
-                  from evaluated e cross join unnest(cast(:aliases as text[])) a(alias)
-                  cross join lateral jsonb_array_elements_text(case when jsonb_typeof(e.compliance -> a.alias) = 'array'
-                                                                    then e.compliance -> a.alias else '[]'::jsonb end) named(id)
+                  from evaluated e cross join lateral jsonb_each(e.compliance) k(framework, ids)
+                  cross join lateral jsonb_array_elements_text(case when jsonb_typeof(k.ids) = 'array' then k.ids else '[]'::jsonb end) named(id)
+                 where lower(k.framework) = any (cast(:aliases as text[]))
             )
             select r.id as requirement, r.title, r.assessment,
             """ + REQUIREMENT_COLUMNS + """
@@ -70,7 +71,7 @@ public class Compliance {
     /** The frameworks the tools named themselves, but for those a mapping stands for. */
     private static final String REPORTED = EVALUATED + """
             , hits as (
-                select k.framework, named.id as requirement, e.tool, e.check_id, e.verdict, e.status, e.severity, e.resource_id, e.region, e.fingerprint
+                select distinct k.framework, named.id as requirement, e.tool, e.check_id, e.verdict, e.status, e.severity, e.resource_id, e.region, e.fingerprint
                   from evaluated e cross join lateral jsonb_each(e.compliance) k(framework, ids)
                   cross join lateral jsonb_array_elements_text(case when jsonb_typeof(k.ids) = 'array' then k.ids else '[]'::jsonb end) named(id)
                  where not (lower(k.framework) = any (cast(:aliases as text[])))
@@ -109,7 +110,7 @@ public class Compliance {
                 continue;
             }
             List<Requirement> requirements = jdbc.sql(MAPPED).param("scanId", scanId).param("framework", mapped.framework())
-                    .param("aliases", mapped.aliases().toArray(String[]::new))
+                    .param("aliases", mapped.aliases().stream().map(a -> a.toLowerCase(java.util.Locale.ROOT)).toArray(String[]::new))
                     .query((rs, n) -> requirement(rs, rs.getString("requirement"), rs.getString("title"), "manual".equals(rs.getString("assessment"))))
                     .list();
             result.add(framework(mapped.framework(), mapped.title(), "mapping", requirements));
@@ -136,14 +137,9 @@ public class Compliance {
         String status = fails > 0 ? "fail" : manuals > 0 ? "manual" : passes > 0 ? "pass" : manualRequirement ? "manual" : "not_covered";
         List<JsonNode> findings = new ArrayList<>();
         String agg = rs.getString("findings");
-        long total = 0;
+        long total = rs.getLong("findings_total");
         if (agg != null) {
-            for (JsonNode finding : json.readTree(agg)) {
-                total++;
-                if (findings.size() < FINDINGS_PER_REQUIREMENT) {
-                    findings.add(finding);
-                }
-            }
+            json.readTree(agg).forEach(findings::add);
         }
         return new Requirement(id, title, status, Arrays.asList((String[]) rs.getArray("tools").getArray()),
                 Arrays.asList((String[]) rs.getArray("passed_by").getArray()), fails, manuals, passes, findings, total);
@@ -156,17 +152,28 @@ public class Compliance {
         return new Framework(id, title, source, totals, requirements);
     }
 
-    /** "1.2" before "1.10"; ids that are not dotted numbers compare as text. */
+    /**
+     * "1.2" before "1.10": ids compared part by part (split at dots and dashes), numbers by value and before words, words
+     * as text, then the whole ids as text. A total order whatever the tools named: sorting never breaks its contract.
+     */
     static int naturally(String a, String b) {
-        String[] x = a.split("[.\\-]");
-        String[] y = b.split("[.\\-]");
+        String[] x = a.split("[.\\-]", -1);
+        String[] y = b.split("[.\\-]", -1);
         for (int i = 0; i < Math.min(x.length, y.length); i++) {
-            int c = x[i].matches("\\d{1,9}") && y[i].matches("\\d{1,9}") ? Integer.compare(Integer.parseInt(x[i]), Integer.parseInt(y[i]))
-                    : x[i].compareTo(y[i]);
+            boolean nx = x[i].matches("\\d+");
+            boolean ny = y[i].matches("\\d+");
+            int c = nx && ny ? numerically(x[i], y[i]) : nx != ny ? (nx ? -1 : 1) : x[i].compareTo(y[i]);
             if (c != 0) {
                 return c;
             }
         }
-        return Integer.compare(x.length, y.length);
+        int c = Integer.compare(x.length, y.length);
+        return c != 0 ? c : a.compareTo(b);
+    }
+
+    private static int numerically(String x, String y) {
+        String a = x.replaceFirst("^0+(?=.)", "");
+        String b = y.replaceFirst("^0+(?=.)", "");
+        return a.length() != b.length() ? Integer.compare(a.length(), b.length()) : a.compareTo(b);
     }
 }

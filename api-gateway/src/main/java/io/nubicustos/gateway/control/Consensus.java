@@ -25,43 +25,79 @@ import java.util.UUID;
 @Repository
 public class Consensus {
 
-    /** Every evaluation of a mapped check in the scan, with the key it is matched on (null when it names no resource). */
-    static final String MAPPED = """
+    /**
+     * A finding's resource key: the one stored with it, else (a finding stored before keys were) its lower-cased resource
+     * id; none for a finding that names no resource.
+     */
+    static final int FINDINGS_PER_CONTROL = 50;
+    static final String KEY_OF_FINDING = """
+            case when f.resource_key is not null then f.resource_key
+                 when f.resource_id is null or lower(btrim(f.resource_id)) in ('', 'n/a') then null
+                 else lower(btrim(f.resource_id)) end""";
+    /**
+     * Every evaluation of a mapped check in the scan ({@code %s}: which checks), with the key it is matched on: the
+     * account for an account-wide requirement, else the resource key. A pass with neither resource nor region (a
+     * ScoutSuite rule that flagged nothing of what it checked) passes the whole check.
+     */
+    private static final String MAPPED = """
             with evaluated as (
                 select f.tool, f.check_id, case when f.status = 'manual' then 'manual' else 'fail' end as verdict,
-                       coalesce(f.resource_key, lower(f.resource_id)) as resource_key, f.resource_id, f.severity, f.status, f.fingerprint
-                  from findings f where f.scan_id = :scanId
+                       %1$s as resource_key, f.resource_id, f.region, f.severity, f.status, f.fingerprint
+                  from findings f where f.scan_id = :scanId and %2$s
                 union all
-                select p.tool, p.check_id, 'pass', p.resource_key, p.resource_id, null, 'pass', null
-                  from finding_passes p where p.scan_id = :scanId
+                select p.tool, p.check_id, 'pass', p.resource_key, p.resource_id, p.region, null, 'pass', null
+                  from finding_passes p where p.scan_id = :scanId and %3$s
             ),
             mapped as materialized (
                 select c.framework, c.requirement, e.*,
-                       case when r.scope = 'account' then 'account' else e.resource_key end as rkey
+                       case when r.scope = 'account' then 'account' else e.resource_key end as rkey,
+                       (e.verdict = 'pass' and e.resource_key is null and e.region is null) as whole_check
                   from evaluated e
                   join control_checks c on c.tool = e.tool and c.check_id = e.check_id
                   join control_requirements r on r.framework = c.framework and r.id = c.requirement
             )
             """;
-    private static final String CONTROLS = MAPPED + """
-            , failed as (
-                select framework, requirement, rkey from mapped where verdict = 'fail' and rkey is not null group by 1, 2, 3
+    private static final String CONTROLS = MAPPED.formatted(KEY_OF_FINDING, "true", "true") + """
+            , failing as (
+                select framework, requirement, rkey, array_agg(distinct tool order by tool) as tools,
+                       (array_agg(jsonb_build_object('tool', tool, 'check_id', check_id, 'severity', severity, 'status', status,
+                               'resource_id', resource_id, 'region', region, 'fingerprint', fingerprint)
+                               order by tool, check_id, resource_id, region))[1 : %d] as findings
+                  from mapped where verdict = 'fail' and rkey is not null group by 1, 2, 3
+            ),
+            passing as (
+                select distinct framework, requirement, rkey, tool, whole_check from mapped where verdict = 'pass'
+            ),
+            passed as (
+                select g.framework, g.requirement, g.rkey, p.tool
+                  from failing g join passing p on p.framework = g.framework and p.requirement = g.requirement and p.rkey = g.rkey
+                 where not p.tool = any (g.tools)
+                union
+                select g.framework, g.requirement, g.rkey, p.tool
+                  from failing g join passing p on p.framework = g.framework and p.requirement = g.requirement and p.whole_check
+                 where not p.tool = any (g.tools)
+            ),
+            passed_by as (
+                select framework, requirement, rkey, array_agg(tool order by tool) as tools from passed group by 1, 2, 3
             )
-            select g.framework, g.requirement, g.rkey, r.title, r.position,
-                   array(select distinct m.tool from mapped m where m.framework = g.framework and m.requirement = g.requirement
-                          and m.rkey = g.rkey and m.verdict = 'fail' order by 1) as failed_by,
-                   array(select distinct m.tool from mapped m where m.framework = g.framework and m.requirement = g.requirement
-                          and m.verdict = 'pass' and (m.rkey = g.rkey or m.resource_key is null)
-                          and not exists (select 1 from mapped x where x.framework = g.framework and x.requirement = g.requirement
-                                          and x.rkey = g.rkey and x.tool = m.tool and x.verdict = 'fail') order by 1) as passed_by,
-                   (select jsonb_agg(jsonb_build_object('tool', m.tool, 'check_id', m.check_id, 'severity', m.severity,
-                           'status', m.status, 'resource_id', m.resource_id, 'fingerprint', m.fingerprint) order by m.tool, m.check_id)
-                      from mapped m where m.framework = g.framework and m.requirement = g.requirement and m.rkey = g.rkey
-                       and m.verdict = 'fail') as findings
-              from failed g join control_requirements r on r.framework = g.framework and r.id = g.requirement
-            """;
-    /** For the findings of a page: the tools that fail any control their check is mapped to, on the same key. */
-    private static final String CONFIRMED_BY = MAPPED + """
+            select g.framework, g.requirement, g.rkey, r.title, r.position, g.tools as failed_by,
+                   coalesce(pb.tools, '{}') as passed_by, to_jsonb(g.findings)::text as findings
+              from failing g
+              join control_requirements r on r.framework = g.framework and r.id = g.requirement
+              left join passed_by pb on pb.framework = g.framework and pb.requirement = g.requirement and pb.rkey = g.rkey
+            """.formatted(FINDINGS_PER_CONTROL);
+    /** The checks sharing a requirement with one of the claims' checks: all a page's confirmations need to look at. */
+    private static final String RELEVANT = """
+            (tool, check_id) in (select c2.tool, c2.check_id from control_checks c1
+                                   join control_checks c2 on c2.framework = c1.framework and c2.requirement = c1.requirement
+                                   join claims q on q.tool = c1.tool and q.check_id = c1.check_id)""";
+    /** For the findings of a page (by fingerprint): the tools that fail any control their check is mapped to, on the same key. */
+    private static final String CONFIRMED_BY = "with claims as (" + """
+                select q.n, f.tool, f.check_id, %s as resource_key
+                  from unnest(cast(:fingerprints as text[])) with ordinality as q(fingerprint, n)
+                  join lateral (select * from findings f where f.scan_id = :scanId and f.fingerprint = q.fingerprint limit 1) f on true
+            ), """.formatted(KEY_OF_FINDING) + MAPPED.formatted(KEY_OF_FINDING, RELEVANT.strip().replace("(tool, check_id) in", "(f.tool, f.check_id) in"),
+            RELEVANT.strip().replace("(tool, check_id) in", "(p.tool, p.check_id) in")).replaceFirst("with evaluated", "evaluated") + """
             , agreeing as (
                 select framework, requirement, rkey, array_agg(distinct tool) as tools from mapped where verdict = 'fail' group by 1, 2, 3
             )
@@ -72,9 +108,8 @@ public class Consensus {
                                where c.tool = q.tool and c.check_id = q.check_id
                                  and a.rkey = case when r.scope = 'account' then 'account' else q.resource_key end
                                order by 1) as tools
-              from unnest(cast(:tools as text[]), cast(:checks as text[]), cast(:keys as text[])) with ordinality as q(tool, check_id, resource_key, n)
+              from claims q
             """;
-
     private final JdbcClient jdbc;
     private final ObjectMapper json;
 
@@ -104,8 +139,8 @@ public class Consensus {
         return all;
     }
 
-    /** A finding to be confirmed: its tool, check and resource as stored. */
-    public record Claim(String tool, String checkId, String resourceId) {
+    /** A finding to be confirmed: its tool, and its fingerprint, by which its stored resource key is found. */
+    public record Claim(String tool, String fingerprint) {
     }
 
     /** For each claim (in order), the tools that fail a control it is mapped to on the same resource; empty when unmapped. */
@@ -113,11 +148,9 @@ public class Consensus {
         if (claims.isEmpty()) {
             return List.of();
         }
-        String[] tools = claims.stream().map(Claim::tool).toArray(String[]::new);
-        String[] checks = claims.stream().map(Claim::checkId).toArray(String[]::new);
-        String[] keys = claims.stream().map(c -> ResourceKey.of(c.resourceId())).toArray(String[]::new);
+        String[] fingerprints = claims.stream().map(Claim::fingerprint).toArray(String[]::new);
         Map<Long, List<String>> byRow = new HashMap<>();
-        jdbc.sql(CONFIRMED_BY).param("scanId", scanId).param("tools", tools).param("checks", checks).param("keys", keys)
+        jdbc.sql(CONFIRMED_BY).param("scanId", scanId).param("fingerprints", fingerprints)
                 .query((rs, n) -> byRow.put(rs.getLong("n"), Arrays.asList((String[]) rs.getArray("tools").getArray()))).list();
         List<List<String>> result = new ArrayList<>();
         for (int i = 0; i < claims.size(); i++) {

@@ -26,6 +26,7 @@ public class ControlMappings implements ApplicationRunner {
     private static final Logger log = LoggerFactory.getLogger(ControlMappings.class);
     private static final String LOCK = "select pg_advisory_xact_lock(hashtext('nubicustos.control-mappings'))";
     private static final String DELETE = "delete from control_requirements where framework = :framework";
+    private static final String DELETE_OTHERS = "delete from control_requirements where not (framework = any (cast(:frameworks as text[])))";
     private static final String INSERT_REQUIREMENTS = """
             insert into control_requirements (framework, id, title, assessment, scope, position)
             select :framework, r.id, r.title, r.assessment, r.scope, r.position
@@ -50,6 +51,8 @@ public class ControlMappings implements ApplicationRunner {
     @Transactional
     public void run(ApplicationArguments args) {
         jdbc.sql(LOCK).query().singleRow();
+        // why: a framework this version no longer ships must not go on matching findings (its checks would still join)
+        jdbc.sql(DELETE_OTHERS).param("frameworks", frameworks.stream().map(ControlFramework::framework).toArray(String[]::new)).update();
         for (ControlFramework framework : frameworks) {
             load(framework);
         }

@@ -46,7 +46,7 @@ class FindingController {
         FindingFilter filter = FindingFilter.of(severity, tool, status, account, region, check, resource);
         Paging paging = Paging.of(page, size);
         List<FindingView> rows = findings.page(id, filter, paging);
-        List<List<String>> confirmed = consensus.confirmedBy(id, rows.stream().map(f -> new Consensus.Claim(f.tool(), f.checkId(), f.resourceId())).toList());
+        List<List<String>> confirmed = consensus.confirmedBy(id, rows.stream().map(f -> new Consensus.Claim(f.tool(), f.fingerprint())).toList());
         List<FindingView> shown = new java.util.ArrayList<>(rows.size());
         for (int i = 0; i < rows.size(); i++) {
             FindingView f = rows.get(i);

@@ -13,8 +13,9 @@ import java.util.regex.Pattern;
  *   <li>An EC2/VPC id anywhere in the name ({@code sg-}, {@code vpc-}, {@code acl-}, {@code subnet-}, {@code i-}, ...):
  *       the last one, since a path names the VPC before the group inside it. These ids are unique within an account
  *       whatever the region, which is why the region is not part of the key.</li>
- *   <li>Another ARN: {@code <service>:<resource>} without partition, region and account ({@code s3:my-bucket},
- *       {@code iam:user/dams}); an account's root ({@code arn:aws:iam::123456789012:root}) is {@code account}.</li>
+ *   <li>Another ARN: {@code <service>:[<region>:]<resource>} without partition and account ({@code s3:my-bucket},
+ *       {@code iam:user/dams}, {@code lambda:eu-west-1:function:foo}); an account's root
+ *       ({@code arn:aws:iam::123456789012:root}) is {@code account}.</li>
  *   <li>A bare 12-digit account id is {@code account}; anything else, lower-cased.</li>
  * </ul>
  * The account is not part of the key: the key is compared within one scan, whose tools all ran with one profile.
@@ -26,7 +27,7 @@ public final class ResourceKey {
 
     private static final Pattern AWS_ID = Pattern.compile(
             "(?:^|[./:])((?:sg|vpc|acl|subnet|i|vol|eni|igw|rtb|snap|ami|nat|eipalloc|pcx|vpce|tgw|dopt|lt|fs)-[0-9a-f]{8,17})(?=$|[./:])");
-    private static final Pattern ARN = Pattern.compile("^arn:[^:]*:([^:]*):[^:]*:[^:]*:(.+)$");
+    private static final Pattern ARN = Pattern.compile("^arn:[^:]*:([^:]*):([^:]*):[^:]*:(.+)$");
     private static final Pattern ACCOUNT_ID = Pattern.compile("^\\d{12}$");
 
     private ResourceKey() {
@@ -51,8 +52,13 @@ public final class ResourceKey {
         }
         Matcher arn = ARN.matcher(id);
         if (arn.matches()) {
-            String resource = arn.group(2);
-            return resource.equals("root") ? ACCOUNT : arn.group(1).toLowerCase(Locale.ROOT) + ":" + resource;
+            String resource = arn.group(3);
+            if (resource.equals("root")) {
+                return ACCOUNT;
+            }
+            // why: a regional resource's name is unique in its region only (a function "foo" in two regions is two)
+            String region = arn.group(2).isEmpty() ? "" : arn.group(2).toLowerCase(Locale.ROOT) + ":";
+            return arn.group(1).toLowerCase(Locale.ROOT) + ":" + region + resource;
         }
         if (ACCOUNT_ID.matcher(id).matches()) {
             return ACCOUNT;

@@ -19,10 +19,12 @@ class ResourceKeyTest {
     }
 
     @Test
-    void otherArnsKeepServiceAndResourceButNotPartitionRegionOrAccount() {
+    void otherArnsKeepServiceRegionAndResourceButNotPartitionOrAccount() {
         assertThat(ResourceKey.of("arn:aws:s3:::myData-0123456789012")).isEqualTo("s3:myData-0123456789012");
         assertThat(ResourceKey.of("arn:aws-us-gov:iam::123456789012:user/dams")).isEqualTo("iam:user/dams");
-        assertThat(ResourceKey.of("arn:aws:lambda:eu-west-1:123456789012:function:load-wikipedia")).isEqualTo("lambda:function:load-wikipedia");
+        assertThat(ResourceKey.of("arn:aws:lambda:eu-west-1:123456789012:function:load-wikipedia")).isEqualTo("lambda:eu-west-1:function:load-wikipedia");
+        assertThat(ResourceKey.of("arn:aws:lambda:us-east-1:123456789012:function:load-wikipedia"))
+                .as("the same name in another region is another function").isEqualTo("lambda:us-east-1:function:load-wikipedia");
     }
 
     @Test

@@ -49,6 +49,8 @@ public final class FindingWriter implements FindingSink {
     static final String COLUMNS = "scan_id, step_id, tool, check_id, title, severity, status, account, region, service, "
             + "resource_id, description, remediation, compliance, observed_at, resource_key, fingerprint, occurrences";
     private static final String PASS_COLUMNS = "scan_id, step_id, tool, check_id, resource_id, resource_key, region, compliance";
+    /** A pass whose check or resource is longer is left out: no scanner names one so, and an index row must stay small. */
+    static final int MAX_PASS_TEXT = 1024;
     private static final String DELETE_PASSES = "delete from finding_passes where step_id = '%s'";
     private static final int CHUNK_CHARS = 256 * 1024;
     private static final int CHUNKS_IN_FLIGHT = 4;
@@ -85,6 +87,7 @@ public final class FindingWriter implements FindingSink {
     private long filteredOut;
     private long stored;
     private final LongHashSet passesSeen = new LongHashSet();
+    private final LongHashSet passChecksSeen = new LongHashSet();
     private Path passesFile;
     private OutputStream passes;
     private long passesKept;
@@ -112,7 +115,12 @@ public final class FindingWriter implements FindingSink {
             filteredOut++;
             return;
         }
-        Finding finding = storable.clean(found);
+        // why: findings and passes carry the step's catalog key, also for an operator's tool read by a built-in parser
+        // (an overlay's "prowler-gov" with report_format prowler), so one tool never both fails and passes one control
+        Finding named = found.tool().equals(tool) ? found : new Finding(tool, found.checkId(), found.title(), found.severity(),
+                found.status(), found.account(), found.region(), found.service(), found.resourceId(), found.description(),
+                found.remediation(), found.compliance(), found.observedAt());
+        Finding finding = storable.clean(named);
         String fingerprint = finding.fingerprint();
         if (seen.add(Long.parseUnsignedLong(fingerprint, 0, 16, 16))) {
             firstSeen++;
@@ -127,18 +135,25 @@ public final class FindingWriter implements FindingSink {
 
     /**
      * A passing result waits in a temporary file (the connection is busy with the findings' COPY) and is copied into
-     * {@code finding_passes} when the findings are stored. The same check passing on the same resource twice is kept once.
+     * {@code finding_passes} when the findings are stored. The same check passing on the same resource twice is kept once;
+     * the compliance a check names is kept with its first pass only (Prowler names some thirty frameworks per result: a
+     * copy per resource would weigh more than the findings). A scan with a severity filter keeps no passes: a check whose
+     * failures were filtered out must not look passed.
      */
     @Override
     public void passed(String checkId, String resourceId, String region, Map<String, List<String>> compliance) {
-        if (checkId == null || checkId.isBlank()) {
+        if (checkId == null || checkId.isBlank() || checkId.length() > MAX_PASS_TEXT || !severityFilter.isEmpty()) {
             return;
         }
         String check = storable.text(checkId);
-        String resource = storable.text(resourceId);
+        String resource = resourceId == null || resourceId.length() <= MAX_PASS_TEXT ? storable.text(resourceId) : null;
+        if (resource == null && resourceId != null) {
+            return;
+        }
         if (!passesSeen.add(hash(check + '\u0001' + (resource == null ? "" : resource)))) {
             return;
         }
+        boolean firstOfCheck = passChecksSeen.add(hash(check));
         try {
             if (passes == null) {
                 passesFile = Files.createTempFile("nubicustos-passes-", ".copy");
@@ -151,7 +166,7 @@ public final class FindingWriter implements FindingSink {
             field(line, resource);
             field(line, ResourceKey.of(resource));
             field(line, storable.text(region));
-            field(line, json.writeValueAsString(storable.compliance(compliance == null ? Map.of() : compliance)));
+            field(line, json.writeValueAsString(firstOfCheck && compliance != null ? storable.compliance(compliance) : Map.of()));
             line.setCharAt(line.length() - 1, '\n');
             passes.write(line.toString().getBytes(StandardCharsets.UTF_8));
             passesKept++;
@@ -190,6 +205,7 @@ public final class FindingWriter implements FindingSink {
         handOff.offer(END);
         join();
         deleteRepeats();
+        deletePasses();
     }
 
     long stored() {
@@ -351,7 +367,20 @@ public final class FindingWriter implements FindingSink {
         } catch (IOException e) {
             throw new FindingSink.StoreFailed(new UncheckedIOException("storing passing results failed", e));
         } finally {
-            deleteRepeats();
+            deletePasses();
+        }
+    }
+
+    private void deletePasses() {
+        try {
+            if (passes != null) {
+                passes.close();
+            }
+            if (passesFile != null) {
+                Files.deleteIfExists(passesFile);
+            }
+        } catch (IOException ignored) {
+            // why: a leftover temporary file is only disk space
         }
     }
 
@@ -367,12 +396,6 @@ public final class FindingWriter implements FindingSink {
 
     private void deleteRepeats() {
         try {
-            if (passes != null) {
-                passes.close();
-            }
-            if (passesFile != null) {
-                Files.deleteIfExists(passesFile);
-            }
             if (repeats != null) {
                 repeats.close();
             }

@@ -55,7 +55,12 @@ public class ScanFinalizer {
                       from findings where scan_id = :id) c
              where s.id = :id
             """;
-    private static final String LOCK_SCAN = "select id from scans where id = :id for update";
+    /**
+     * {@code no key update}, the lock the recount's UPDATE takes anyway: it excludes the other steps' recounts, but not
+     * the key-share locks their findings' foreign keys hold on the row. {@code for update} conflicted with those: two steps
+     * of one scan that had both stored findings then waited for each other (a deadlock, the step retried after the sweep).
+     */
+    private static final String LOCK_SCAN = "select id from scans where id = :id for no key update";
 
     private final JdbcClient jdbc;
     // why: the gate is evaluated once; without an active rule no finding is read

@@ -89,6 +89,48 @@ class StepProcessorIntegrationTest {
     }
 
     @Test
+    void passesAreKeptBesideRepeatedFindingsReplacedOnReprocessingAndNotKeptUnderASeverityFilter() throws IOException {
+        // Prowler 3.3's real ASFF report: 441 PASSED results (distinct by check and resource: counted below), and a
+        // repeated FAILED record makes the writer set repeats aside while it also sets passes aside
+        var records = (tools.jackson.databind.node.ArrayNode) io.nubicustos.processor.report.JsonReports.MAPPER
+                .readTree(Samples.file("prowler/prowler330_output.asff.json").toFile());
+        java.util.Set<String> distinctPasses = new java.util.HashSet<>();
+        tools.jackson.databind.JsonNode failed = null;
+        for (var r : records) {
+            if ("PASSED".equals(r.at("/Compliance/Status").asString())) {
+                distinctPasses.add(r.get("GeneratorId").asString() + " " + r.at("/Resources/0/Id").asString());
+            } else if (failed == null && "FAILED".equals(r.at("/Compliance/Status").asString())) {
+                failed = r;
+            }
+        }
+        records.add(failed.deepCopy());
+        UUID scan = scan("");
+        UUID step = step(scan, "prowler", "prowler", "reporting");
+        Path dir = Files.createDirectories(reports.resolve(scan.toString()).resolve("prowler"));
+        Files.writeString(dir.resolve("prowler-output-123456789012.asff.json"), records.toString());
+
+        processor.process(step);
+        jdbc.sql("update scan_steps set status = 'reporting' where id = :id").param("id", step).update();
+        processor.process(step);
+
+        assertThat(jdbc.sql("select status from scan_steps where id = :id").param("id", step).query(String.class).single()).isEqualTo("succeeded");
+        assertThat(jdbc.sql("select count(*) from finding_passes where step_id = :id").param("id", step).query(Long.class).single())
+                .as("once each, after processing twice").isEqualTo(distinctPasses.size());
+        assertThat(jdbc.sql("select count(*) from findings where step_id = :id and resource_key is null and resource_id like 'arn:aws:ec2:%'")
+                .param("id", step).query(Long.class).single()).as("every EC2 ARN has its key").isZero();
+        assertThat(jdbc.sql("select resource_key from finding_passes where step_id = :id and resource_id like '%security-group/sg-%' limit 1")
+                .param("id", step).query(String.class).single()).startsWith("sg-");
+
+        UUID filtered = scan("critical");
+        UUID filteredStep = step(filtered, "prowler", "prowler", "reporting");
+        Path filteredDir = Files.createDirectories(reports.resolve(filtered.toString()).resolve("prowler"));
+        Files.writeString(filteredDir.resolve("prowler-output-123456789012.asff.json"), records.toString());
+        processor.process(filteredStep);
+        assertThat(jdbc.sql("select count(*) from finding_passes where step_id = :id").param("id", filteredStep).query(Long.class).single())
+                .as("a check whose failures were filtered out must not look passed").isZero();
+    }
+
+    @Test
     void twoStepsOfOneScanProcessedAtOnceSettleItWithTheFindingsOfBoth() throws Exception {
         UUID scan = scan("");
         UUID first = step(scan, "scoutsuite", "prowler", "reporting");

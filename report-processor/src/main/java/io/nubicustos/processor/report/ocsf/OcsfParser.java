@@ -19,14 +19,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Any tool's OCSF findings (report format {@code ocsf}): a JSON array of OCSF 1.x events, of which the Detection Finding
+ * Any tool's OCSF findings (report format {@code ocsf}): the step's {@code *.ocsf.json} files, else its {@code *.json}
+ * files, each a JSON array of OCSF 1.x events (not JSON lines), of which the Detection Finding
  * class ({@code class_uid} 2004) and the Security Finding class it replaced (2001) are read; other events are counted
  * and left out. Fields by the OCSF schema (schema.ocsf.io, 1.4.0):
  * <ul>
  *   <li>check: {@code metadata.event_code} (Prowler's check id), else {@code finding_info.analytic.uid}, its
  *       {@code name}, else {@code finding_info.title}: the rule, never {@code finding_info.uid} (one per finding)</li>
- *   <li>status: {@code status_code} PASS / FAIL / MANUAL (Prowler), else {@code compliance.status} Pass / Warning / Fail;
- *       a finding with neither failed. {@code status} Suppressed or {@code status_id} 3 is muted.</li>
+ *   <li>status: {@code status_code} PASS / FAIL (Prowler), else {@code compliance.status} Pass / Warning / Fail; any
+ *       other word (MANUAL, INFO...) needs review; a finding with neither failed. {@code status} Suppressed or
+ *       {@code status_id} 3 is muted; {@code status_id} 4 (Resolved) is left out.</li>
  *   <li>severity: {@code severity_id} 1 informational, 2 low, 3 medium, 4 high, 5 critical, 6 fatal (critical), else
  *       {@code severity}'s text</li>
  *   <li>resource: {@code resources[0].uid}, else its {@code name}; region: the resource's, else {@code cloud.region};
@@ -54,12 +56,15 @@ public final class OcsfParser implements ReportParser {
 
     @Override
     public String parse(Path reportDir, String tool, FindingSink sink) throws ReportException {
-        List<Path> files = ReportFiles.matching(reportDir, ".json").stream()
-                .filter(p -> !p.getFileName().toString().endsWith(".sarif.json")).toList();
+        // why: a tool that names its OCSF files so (Prowler) may write other JSON beside them
+        List<Path> files = ReportFiles.matching(reportDir, ".ocsf.json");
+        if (files.isEmpty()) {
+            files = ReportFiles.matching(reportDir, ".json").stream().filter(p -> !p.getFileName().toString().endsWith(".sarif.json")).toList();
+        }
         if (files.isEmpty()) {
             throw new ReportException("no OCSF report (*.json) in " + reportDir);
         }
-        long[] counts = new long[6]; // records, fail, manual, muted, pass, other classes
+        long[] counts = new long[7]; // records, fail, manual, muted, pass, other classes, resolved
         for (Path file : files) {
             JsonReports.forEachObject(file, "OCSF events", (record, at) -> {
                 counts[0]++;
@@ -76,7 +81,12 @@ public final class OcsfParser implements ReportParser {
                 String resourceId = first(text(resource, "uid"), text(resource, "name"));
                 String region = first(text(resource, "region"), text(record.path("cloud"), "region"));
                 Map<String, List<String>> compliance = compliance(record);
-                FindingStatus status = status(record, file, at);
+                if (record.path("status_id").asInt(0) == 4) {
+                    // why: Resolved: the producer says it is fixed; neither a finding nor evidence of a pass
+                    counts[6]++;
+                    return;
+                }
+                FindingStatus status = status(record);
                 if (status == null) {
                     counts[4]++;
                     sink.passed(check, resourceId, region, compliance);
@@ -93,6 +103,7 @@ public final class OcsfParser implements ReportParser {
         }
         return "read " + counts[0] + " OCSF event(s) from " + files.size() + " file(s): " + counts[1] + " failed, " + counts[2]
                 + " manual, " + counts[3] + " muted, " + counts[4] + " passed"
+                + (counts[6] > 0 ? ", " + counts[6] + " resolved left out" : "")
                 + (counts[5] > 0 ? ", " + counts[5] + " of classes other than Detection Finding left out" : "");
     }
 
@@ -102,16 +113,18 @@ public final class OcsfParser implements ReportParser {
                 text(record.path("finding_info"), "title"));
     }
 
-    /** Null for a pass. */
-    private static FindingStatus status(JsonNode record, Path file, tools.jackson.core.TokenStreamLocation at) throws ReportException {
+    /**
+     * Null for a pass. {@code status_code} is free text in OCSF: a word we do not know (INFO, SKIPPED...) asks for a human
+     * (manual) rather than refusing the whole report or calling it a failure.
+     */
+    private static FindingStatus status(JsonNode record) {
         String code = first(text(record, "status_code"), text(record.path("compliance"), "status"));
         FindingStatus status = FindingStatus.FAIL;
         if (code != null) {
-            status = switch (code.toUpperCase()) {
+            status = switch (code.strip().toUpperCase(java.util.Locale.ROOT)) {
                 case "PASS", "PASSED" -> null;
                 case "FAIL", "FAILED", "WARNING", "WARN" -> FindingStatus.FAIL;
-                case "MANUAL", "UNKNOWN", "OTHER" -> FindingStatus.MANUAL;
-                default -> throw new ReportException(file, JsonReports.position(at), "unknown finding status '" + code + "'");
+                default -> FindingStatus.MANUAL;
             };
         }
         if (status != null && ("Suppressed".equalsIgnoreCase(text(record, "status")) || record.path("status_id").asInt(0) == 3

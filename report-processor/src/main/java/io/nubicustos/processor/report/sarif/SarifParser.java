@@ -34,7 +34,7 @@ import java.util.stream.Stream;
  *   <li>check: {@code ruleId}, else the rule at {@code rule.index} / {@code ruleIndex}</li>
  *   <li>status: {@code kind} {@code pass} is a passing result; {@code open} and {@code review} need review (manual);
  *       {@code notApplicable} and {@code informational} are left out; else ({@code fail}, the default) failed. A result
- *       with a suppression that is not {@code rejected} is muted.</li>
+ *       whose suppressions are all accepted (or say nothing) is muted.</li>
  *   <li>severity: the rule's {@code properties.security-severity} (a CVSS-like score, as GitHub code scanning reads it:
  *       9.0 critical, 7.0 high, 4.0 medium, above 0 low), else the result's {@code level} (or the rule's default
  *       level): error high, warning medium, note low, none info</li>
@@ -66,21 +66,23 @@ public final class SarifParser implements ReportParser {
         long[] counts = new long[5]; // results, failed, manual, muted, passed
         int runs = 0;
         for (Path file : files) {
-            List<Rules> rules = new ArrayList<>();
+            Map<Integer, Rules> rules = new HashMap<>();
+            int[] runCount = new int[1];
             walkRuns(file, (parser, run, field) -> {
+                runCount[0] = Math.max(runCount[0], run + 1);
                 if (field.equals("tool")) {
-                    rules.add(Rules.of(BoundedTree.read(parser, file)));
+                    rules.put(run, Rules.of(BoundedTree.read(parser, file)));
                 } else {
                     parser.skipChildren();
                 }
             });
-            runs += rules.size();
+            runs += runCount[0];
             walkRuns(file, (parser, run, field) -> {
                 if (!field.equals("results") || parser.currentToken() != JsonToken.START_ARRAY) {
                     parser.skipChildren();
                     return;
                 }
-                Rules runRules = run < rules.size() ? rules.get(run) : Rules.NONE;
+                Rules runRules = rules.getOrDefault(run, Rules.NONE);
                 while (parser.nextToken() == JsonToken.START_OBJECT) {
                     var at = parser.currentTokenLocation();
                     JsonNode result = BoundedTree.read(parser, file);
@@ -123,8 +125,16 @@ public final class SarifParser implements ReportParser {
             return;
         }
         FindingStatus status = kind.equals("open") || kind.equals("review") ? FindingStatus.MANUAL : FindingStatus.FAIL;
-        for (JsonNode suppression : result.path("suppressions")) {
-            if (!"rejected".equals(text(suppression, "status"))) {
+        // why: SARIF 2.1.0 3.27.23: suppressed only when every suppression is accepted (or says nothing); one under
+        // review or rejected leaves the result standing
+        JsonNode suppressions = result.path("suppressions");
+        if (suppressions.isArray() && !suppressions.isEmpty()) {
+            boolean accepted = true;
+            for (JsonNode suppression : suppressions) {
+                String state = text(suppression, "status");
+                accepted &= state == null || state.equals("accepted");
+            }
+            if (accepted) {
                 status = FindingStatus.SUPPRESSED;
             }
         }

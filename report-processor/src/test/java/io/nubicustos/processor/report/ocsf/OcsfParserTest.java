@@ -91,8 +91,11 @@ class OcsfParserTest {
         assertThat(f.observedAt()).as("milliseconds, as OCSF says").isEqualTo(Instant.ofEpochSecond(1739539650));
         assertThat(summary).contains("1 of classes other than Detection Finding left out");
 
-        Files.writeString(dir.resolve("events.json"), "[{\"class_uid\": 2004, \"status_code\": \"MAYBE\", \"finding_info\": {\"title\": \"t\"}}]");
-        assertThatThrownBy(() -> parser.parse(dir, "x", x -> { })).isInstanceOf(ReportException.class).hasMessageContaining("MAYBE");
+        Files.writeString(dir.resolve("events.json"), "[{\"class_uid\": 2004, \"status_code\": \"skipped\", \"finding_info\": {\"title\": \"t\"}},"
+                + " {\"class_uid\": 2004, \"status_id\": 4, \"finding_info\": {\"title\": \"fixed\"}}]");
+        List<Finding> free = new ArrayList<>();
+        assertThat(parser.parse(dir, "x", free::add)).contains("1 resolved left out");
+        assertThat(free).singleElement().extracting(Finding::status).as("a word we do not know asks for review").isEqualTo(FindingStatus.MANUAL);
         Files.writeString(dir.resolve("events.json"), "[{\"class_uid\": 2004}]");
         assertThatThrownBy(() -> parser.parse(dir, "x", x -> { })).isInstanceOf(ReportException.class).hasMessageContaining("finding without");
         Files.writeString(dir.resolve("events.json"), "{\"class_uid\": 2004}");

@@ -53,7 +53,7 @@ class SarifParserTest {
                     {"ruleId": "R2", "kind": "review", "level": "note"},
                     {"ruleIndex": 0, "level": "error", "suppressions": [{"kind": "inSource"}]},
                     {"ruleId": "R4", "kind": "notApplicable"},
-                    {"ruleId": "R5", "level": "error", "suppressions": [{"kind": "external", "status": "rejected"}],
+                    {"ruleId": "R5", "level": "error", "suppressions": [{"kind": "inSource"}, {"kind": "external", "status": "rejected"}],
                      "locations": [{"logicalLocations": [{"fullyQualifiedName": "aws_s3_bucket.logs"}],
                                     "physicalLocation": {"artifactLocation": {"uri": "main.tf"}, "region": {"startLine": 3}}}]}
                   ],
@@ -80,7 +80,7 @@ class SarifParserTest {
         assertThat(findings.get(0).severity()).isEqualTo(Severity.LOW);
         assertThat(findings.get(1).status()).as("rules after results, by index").isEqualTo(FindingStatus.SUPPRESSED);
         assertThat(findings.get(1).title()).isEqualTo("third");
-        assertThat(findings.get(2).status()).as("a rejected suppression suppresses nothing").isEqualTo(FindingStatus.FAIL);
+        assertThat(findings.get(2).status()).as("one rejected suppression leaves it standing").isEqualTo(FindingStatus.FAIL);
         assertThat(findings.get(2).resourceId()).isEqualTo("main.tf#aws_s3_bucket.logs");
     }
 
