@@ -69,7 +69,8 @@ build "$(image cartography)" 0 /reports
 build "$(image pacu)" 0 /root/.local/share/pacu
 build "$(image enumerate-iam)" 0 /reports
 build "$(image kubescape)" 0 /reports "kubescape/kubescape_v3.0.3_with_a_failure.json:kubescape-results.json"
-# the bring-your-own profile's two tools, with the real reports kept in this repository (byo-samples/SOURCES.md)
+# the bring-your-own profile's two tools (infra/dev/standin-byo-catalog.yaml), with the real reports kept in this
+# repository (byo-samples/SOURCES.md)
 samples=$here/infra/test-support/src/main/resources/byo-samples
 build "nubicustos-standin/checkov:3.3.13" 1 /reports "checkov/checkov-3.2.91-terraform-azure-results.sarif:results_sarif.sarif"
 build "nubicustos-standin/prowler-azure:5.39.1" 3 /reports \

@@ -68,19 +68,25 @@ public final class ToolCatalog {
      * The operator's file when one is given, else the built-in catalog, with {@code overlay} (when given) laid over
      * it: a YAML file of the same shape whose maps are merged key by key into the catalog's and whose other values
      * (lists, text, numbers) replace the catalog's. {@code tools: {prowler: {image: my/prowler:4.2.4}}} changes one
-     * image and nothing else; a tool or profile the catalog lacks is added. The result is validated as a whole.
+     * image and nothing else; a tool or profile the catalog lacks is added. Several overlays, separated by commas, are
+     * laid in their order (the stand-ins' images, then an operator's added tools). The result is validated as a whole.
      */
     public static ToolCatalog load(String file, String overlay) {
         boolean own = file != null && !file.isBlank();
         String origin = own ? file : "classpath:" + BUILT_IN;
         JsonNode tree = own ? tree(Path.of(file)) : builtInTree();
         if (overlay != null && !overlay.isBlank()) {
-            JsonNode layer = tree(Path.of(overlay));
-            if (!(layer instanceof ObjectNode) || !(tree instanceof ObjectNode base)) {
-                throw new CatalogException("catalog overlay " + overlay + " is not a YAML map of the catalog's shape");
+            for (String one : overlay.split(",")) {
+                if (one.isBlank()) {
+                    continue;
+                }
+                JsonNode layer = tree(Path.of(one.strip()));
+                if (!(layer instanceof ObjectNode) || !(tree instanceof ObjectNode base)) {
+                    throw new CatalogException("catalog overlay " + one.strip() + " is not a YAML map of the catalog's shape");
+                }
+                merge(base, (ObjectNode) layer);
+                origin = origin + " with overlay " + one.strip();
             }
-            merge(base, (ObjectNode) layer);
-            origin = origin + " with overlay " + overlay;
         }
         return read(tree, origin);
     }

@@ -90,6 +90,25 @@ class ToolCatalogTest {
     }
 
     @Test
+    void severalOverlaysAreLaidInTheirOrder(@TempDir Path dir) throws IOException {
+        Path images = dir.resolve("images.yaml");
+        Files.writeString(images, "tools:\n  prowler: {image: \"mirror.example/prowler:4.2.4\"}\n");
+        Path added = dir.resolve("added.yaml");
+        Files.writeString(added, """
+                tools:
+                  prowler: {environment: {HTTPS_PROXY: "http://proxy:3128"}}
+                  checkov: {image: "bridgecrew/checkov:3.3.13", container_name_prefix: checkov, report_path: /reports,
+                            expected_exit_codes: [0, 1], report_format: sarif}
+                """);
+
+        ToolCatalog catalog = ToolCatalog.load(null, images + ", " + added);
+
+        assertThat(catalog.requireTool("prowler").image()).isEqualTo("mirror.example/prowler:4.2.4");
+        assertThat(catalog.requireTool("prowler").environment()).containsEntry("HTTPS_PROXY", "http://proxy:3128");
+        assertThat(catalog.requireTool("checkov").reportFormat()).isEqualTo("sarif");
+    }
+
+    @Test
     void anOverlayThatBreaksTheCatalogIsRefusedLikeABrokenCatalog(@TempDir Path dir) throws IOException {
         Path overlay = dir.resolve("overlay.yaml");
         Files.writeString(overlay, "tools:\n  prowler: {report_path: relative/path}\n");

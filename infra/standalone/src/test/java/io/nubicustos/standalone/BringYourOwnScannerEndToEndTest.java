@@ -3,7 +3,6 @@ package io.nubicustos.standalone;
 import io.nubicustos.model.catalog.ToolCatalog;
 import io.nubicustos.model.catalog.ToolDefinition;
 import io.nubicustos.testsupport.StandInImage;
-import io.nubicustos.testsupport.StandIns;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -26,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Two real tools an operator adds with a catalog entry and no code, through the whole system: Checkov writing SARIF
  * 2.1.0 and Prowler for Azure writing OCSF Detection Findings (the entries: {@code docs/catalog-overlays/
- * bring-your-own.yaml}; the tests run them through the stand-in overlay, which differs only in the images). Their
+ * bring-your-own.yaml}; the shared system runs them through {@code infra/dev/standin-byo-catalog.yaml}, which differs
+ * only in the images). Their
  * reports are real ones from the tools' repositories (byo-samples/SOURCES.md in test-support).
  */
 class BringYourOwnScannerEndToEndTest {
@@ -102,7 +102,7 @@ class BringYourOwnScannerEndToEndTest {
     @Test
     void theTestOverlayRunsExactlyTheDocumentedEntriesButForTheImages() {
         ToolCatalog documented = ToolCatalog.load(null, Path.of("../../docs/catalog-overlays/bring-your-own.yaml").toString());
-        ToolCatalog tested = ToolCatalog.load(null, StandIns.overlay().toString());
+        ToolCatalog tested = ToolCatalog.load(null, RunningSystem.overlays());
         for (String tool : List.of("checkov", "prowler-azure")) {
             ToolDefinition real = documented.requireTool(tool);
             ToolDefinition standIn = tested.requireTool(tool);

@@ -1,5 +1,6 @@
 package io.nubicustos.standalone;
 
+import io.nubicustos.testsupport.StandIns;
 import io.nubicustos.testsupport.TestDirectories;
 import io.nubicustos.testsupport.TestPostgres;
 import io.nubicustos.testsupport.TestShutdown;
@@ -74,6 +75,9 @@ final class RunningSystem {
                         Map.entry("logging.level.io.nubicustos.gateway.scan.ScanCreator", "DEBUG"),
                         // why: the comprehensive profile's Cartography runs only where a Neo4j is configured (its stand-in needs none)
                         Map.entry("nubicustos.tool-services.neo4j", "bolt://neo4j:7687"), Map.entry(NEO4J_PASSWORD_NAME, NEO4J_PASSWORD),
+                        // why: beside the stand-ins, the two bring-your-own tools and their profile (BringYourOwnScannerEndToEndTest);
+                        // only this shared system has them: the systems other tests start list the specification's profiles
+                        Map.entry(StandIns.OVERLAY_PROPERTY, overlays()),
                         // why: the bring-your-own overlay's Prowler for Azure takes its service principal by name
                         Map.entry("nubicustos.worker.passed-environment", "NEO4J_PASSWORD,AZURE_CLIENT_ID,AZURE_TENANT_ID,AZURE_CLIENT_SECRET"),
                         Map.entry("AZURE_CLIENT_ID", "e2e-client"), Map.entry("AZURE_TENANT_ID", "e2e-tenant"),
@@ -100,6 +104,11 @@ final class RunningSystem {
                 .filter(c -> !installation.equals(c.getLabels().get("io.nubicustos.installation")))
                 .forEach(c -> StandInTools.DOCKER.removeContainerCmd(c.getId()).withForce(true).exec());
         return system;
+    }
+
+    /** The stand-in overlay, then the bring-your-own stand-ins' (infra/dev/standin-byo-catalog.yaml). */
+    static String overlays() {
+        return StandIns.overlay() + "," + StandIns.overlay().resolveSibling("standin-byo-catalog.yaml");
     }
 
     /** The shared system's data directory (reports under {@code reports/<scan>/<tool>/}). */

@@ -146,7 +146,9 @@ class StandaloneEndToEndTest {
     @Test
     void theProfilesListNamesTheThreeProfilesAndTheirTools() {
         JsonNode profiles = api.getJson("/api/scans/profiles/list").get("profiles");
-        assertThat(profiles).extracting(p -> p.get("name").asString()).containsExactly("quick", "comprehensive", "compliance-only");
+        // the specification's three, then the one the shared system's bring-your-own overlay adds
+        assertThat(profiles).extracting(p -> p.get("name").asString()).containsExactly("quick", "comprehensive", "compliance-only",
+                "bring-your-own");
         assertThat(profiles.get(1).get("tools")).hasSize(7);
     }
 
