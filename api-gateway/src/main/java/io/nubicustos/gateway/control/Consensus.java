@@ -110,6 +110,17 @@ public class Consensus {
                                order by 1) as tools
               from claims q
             """;
+    /** For every finding of the scan whose check is mapped: the tools failing a control it maps to, on its key. */
+    private static final String CONFIRMATIONS = MAPPED.formatted(KEY_OF_FINDING, "true", "false") + """
+            , agreeing as (
+                select framework, requirement, rkey, array_agg(distinct tool) as tools from mapped where verdict = 'fail' group by 1, 2, 3
+            )
+            select m.fingerprint, t.tool
+              from mapped m join agreeing a on a.framework = m.framework and a.requirement = m.requirement and a.rkey = m.rkey
+              cross join unnest(a.tools) as t(tool)
+             where m.fingerprint is not null
+            """;
+
     private final JdbcClient jdbc;
     private final ObjectMapper json;
 
@@ -141,6 +152,20 @@ public class Consensus {
 
     /** A finding to be confirmed: its tool, and its fingerprint, by which its stored resource key is found. */
     public record Claim(String tool, String fingerprint) {
+    }
+
+    /**
+     * The confirmations of a whole scan, by fingerprint (a finding absent from the map is confirmed by its own tool only):
+     * what an export writes beside each finding, computed once before it streams.
+     */
+    public Map<String, List<String>> confirmations(UUID scanId) {
+        Map<String, java.util.SortedSet<String>> byFingerprint = new HashMap<>();
+        jdbc.sql(CONFIRMATIONS).param("scanId", scanId).query(rs -> {
+            byFingerprint.computeIfAbsent(rs.getString("fingerprint"), k -> new java.util.TreeSet<>()).add(rs.getString("tool"));
+        });
+        Map<String, List<String>> result = new HashMap<>();
+        byFingerprint.forEach((fingerprint, tools) -> result.put(fingerprint, List.copyOf(tools)));
+        return result;
     }
 
     /** For each claim (in order), the tools that fail a control it is mapped to on the same resource; empty when unmapped. */

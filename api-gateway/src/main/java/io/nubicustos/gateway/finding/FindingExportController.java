@@ -44,7 +44,11 @@ class FindingExportController {
 
     private final ObjectMapper mapper;
 
-    FindingExportController(JdbcTemplate jdbc, TransactionTemplate tx, ScanQueries scans, Clock clock, ObjectMapper mapper) {
+    private final io.nubicustos.gateway.control.Consensus consensus;
+
+    FindingExportController(JdbcTemplate jdbc, TransactionTemplate tx, ScanQueries scans, Clock clock, ObjectMapper mapper,
+                            io.nubicustos.gateway.control.Consensus consensus) {
+        this.consensus = consensus;
         this.mapper = mapper;
         this.clock = clock;
         this.jdbc = jdbc;
@@ -79,7 +83,7 @@ class FindingExportController {
         boolean all = status.equals("all");
         FindingStreamWriter writer = switch (format) {
             case "csv" -> new CsvFindingWriter();
-            case "json" -> new JsonFindingWriter(mapper, id);
+            case "json" -> new JsonFindingWriter(mapper, id, () -> consensus.confirmations(id));
             case "sarif" -> new SarifFindingWriter(id, toolVersions(id));
             default -> throw ApiException.badRequest("format", "unknown format '" + format + "'; use csv, json or sarif");
         };

@@ -22,8 +22,10 @@ public class FindingExports {
     private final Clock clock;
 
     private final ObjectMapper mapper;
+    private final io.nubicustos.gateway.control.Consensus consensus;
 
-    FindingExports(JdbcTemplate jdbc, Clock clock, ObjectMapper mapper) {
+    FindingExports(JdbcTemplate jdbc, Clock clock, ObjectMapper mapper, io.nubicustos.gateway.control.Consensus consensus) {
+        this.consensus = consensus;
         this.mapper = mapper;
         this.jdbc = jdbc;
         this.clock = clock;
@@ -32,7 +34,7 @@ public class FindingExports {
     public void writeJson(UUID scanId, OutputStream out) {
         JdbcTemplate cursor = new JdbcTemplate(jdbc.getDataSource());
         cursor.setFetchSize(500);
-        JsonFindingWriter writer = new JsonFindingWriter(mapper, scanId);
+        JsonFindingWriter writer = new JsonFindingWriter(mapper, scanId, () -> consensus.confirmations(scanId));
         writer.start(out);
         cursor.query(ROWS, (RowCallbackHandler) writer::row, OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC), scanId);
         writer.finish();

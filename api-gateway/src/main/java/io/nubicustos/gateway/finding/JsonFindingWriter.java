@@ -6,7 +6,10 @@ import tools.jackson.databind.ObjectMapper;
 import java.io.OutputStream;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * {@code {"scan_id": ..., "findings": [ ... ]}}, written with a streaming generator; each finding is the
@@ -17,11 +20,15 @@ final class JsonFindingWriter implements FindingStreamWriter {
 
     private final ObjectMapper mapper;
     private final UUID scanId;
+    private final Supplier<Map<String, List<String>>> confirmations;
+    private Map<String, List<String>> confirmed;
     private JsonGenerator json;
 
-    JsonFindingWriter(ObjectMapper mapper, UUID scanId) {
+    /** @param confirmations each finding's {@code confirmed_by} by fingerprint, read when the export starts */
+    JsonFindingWriter(ObjectMapper mapper, UUID scanId, Supplier<Map<String, List<String>>> confirmations) {
         this.mapper = mapper;
         this.scanId = scanId;
+        this.confirmations = confirmations;
     }
 
     @Override
@@ -36,6 +43,7 @@ final class JsonFindingWriter implements FindingStreamWriter {
 
     @Override
     public void start(OutputStream out) {
+        confirmed = confirmations.get();
         json = mapper.createGenerator(out);
         json.writeStartObject();
         json.writeStringProperty("scan_id", scanId.toString());
@@ -44,7 +52,8 @@ final class JsonFindingWriter implements FindingStreamWriter {
 
     @Override
     public void row(ResultSet rs) throws SQLException {
-        json.writePOJO(FindingQueries.row(rs));
+        FindingView finding = FindingQueries.row(rs);
+        json.writePOJO(finding.withConfirmedBy(confirmed.getOrDefault(finding.fingerprint(), List.of(finding.tool()))));
     }
 
     @Override
