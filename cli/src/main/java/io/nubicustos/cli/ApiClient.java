@@ -21,23 +21,26 @@ final class ApiClient {
     private final URI base;
     private final String apiKey;
     private final HttpClient http;
-    private Duration requestTimeout = Duration.ofMinutes(5);
+    private final Duration requestTimeout;
 
     ApiClient(String url, String apiKey) {
         try {
             String trimmed = url.strip().replaceAll("/+$", "");
             URI parsed = new URI(trimmed);
             String scheme = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(java.util.Locale.ROOT);
-            if (!(scheme.equals("http") || scheme.equals("https")) || parsed.getHost() == null) {
+            if (!(scheme.equals("http") || scheme.equals("https")) || parsed.getHost() == null || parsed.getUserInfo() != null) {
                 throw new CliException(ExitCodes.USAGE, "NUBICUSTOS_URL / --url must be an http(s) address with a host name the"
-                        + " JDK accepts (letters, digits, dots and dashes), not '" + shown(parsed) + "'");
+                        + " JDK accepts (letters, digits, dots and dashes) and no user or password (the key goes in NUBICUSTOS_API_KEY),"
+                        + " not '" + shown(parsed) + "'");
             }
-            this.base = new URI(scheme, parsed.getUserInfo(), parsed.getHost(), parsed.getPort(), parsed.getPath(), null, null);
+            this.base = new URI(scheme, null, parsed.getHost(), parsed.getPort(), parsed.getPath(), null, null);
         } catch (URISyntaxException e) {
-            throw new CliException(ExitCodes.USAGE, "NUBICUSTOS_URL / --url is not an address: " + e.getReason());
+            throw new CliException(ExitCodes.USAGE, "NUBICUSTOS_URL / --url is not an address: " + e.getReason()
+                    .replaceFirst("(?<=//)[^/@]*@", ""));
         }
         this.apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey.strip();
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this.requestTimeout = Duration.ofMinutes(5);
     }
 
     JsonNode get(String path) {
@@ -60,15 +63,21 @@ final class ApiClient {
         }
     }
 
-    /** Shortens the time a request may take (a poll must not outlast the caller's deadline). */
+    /** This client with a shorter time per request (a poll must not outlast the caller's deadline); this one is unchanged. */
     ApiClient withRequestTimeout(Duration timeout) {
-        this.requestTimeout = timeout.isNegative() || timeout.isZero() ? Duration.ofSeconds(1) : timeout;
-        return this;
+        return new ApiClient(this, timeout.isNegative() || timeout.isZero() ? Duration.ofSeconds(1) : timeout);
     }
 
-    /** An address as it may be shown: never with the user and password it may carry. */
+    private ApiClient(ApiClient other, Duration requestTimeout) {
+        this.base = other.base;
+        this.apiKey = other.apiKey;
+        this.http = other.http;
+        this.requestTimeout = requestTimeout;
+    }
+
+    /** An address as it may be shown: never with the user and password it may carry, however the URI parsed it. */
     private static String shown(URI uri) {
-        return uri.getUserInfo() == null ? uri.toString() : uri.toString().replace(uri.getRawUserInfo() + "@", "");
+        return uri.toString().replaceFirst("(?<=//)[^/@]*@", "");
     }
 
     private HttpRequest.Builder request(String path) {
@@ -87,10 +96,10 @@ final class ApiClient {
             response = http.send(built, body);
         } catch (IOException e) {
             throw new CliException(ExitCodes.API_UNAVAILABLE, "cannot reach the Nubicustos API at " + shown(base) + ": "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CliException(ExitCodes.API_UNAVAILABLE, "interrupted while calling " + built.uri());
+            throw new CliException(ExitCodes.API_UNAVAILABLE, "interrupted while calling " + built.uri().getPath());
         }
         int status = response.statusCode();
         if (status < 300) {
@@ -103,7 +112,7 @@ final class ApiClient {
         }
         if (status >= 500 || status == 429) {
             throw new CliException(ExitCodes.API_UNAVAILABLE, "the API could not answer " + built.method() + " " + built.uri().getPath()
-                    + " (" + status + ")" + detail);
+                    + " (" + status + ")" + detail, true);
         }
         throw new CliException(ExitCodes.USAGE, built.method() + " " + built.uri().getPath() + " was refused (" + status + ")" + detail);
     }

@@ -32,7 +32,11 @@ final class FindingsCommand implements java.util.concurrent.Callable<Integer> {
     public Integer call() {
         ApiClient api = root.api();
         if (severity != null) {
-            Severity.parse(severity);
+            Severity parsed = Severity.parse(severity);
+            if (parsed == Severity.NONE) {
+                throw new CliException(ExitCodes.USAGE, "--severity takes critical, high, medium, low or info");
+            }
+            severity = parsed.api();
         }
         int page = 0;
         long shown = 0;

@@ -26,7 +26,7 @@ final class Waiting {
                         .get(statusPath);
             } catch (CliException unavailable) {
                 // why: a 502 or a restart during a two-hour wait is not the end of the scan; retry until the deadline
-                if (unavailable.exitCode() != ExitCodes.API_UNAVAILABLE || Instant.now().isAfter(deadline)) {
+                if (!unavailable.transientFailure() || Instant.now().isAfter(deadline)) {
                     throw unavailable;
                 }
                 err.println("retrying: " + unavailable.getMessage());

@@ -110,7 +110,10 @@ public class Consensus {
                                order by 1) as tools
               from claims q
             """;
-    /** For every finding of the scan whose check is mapped: the tools failing a control it maps to, on its key. */
+    /**
+     * For every finding of the scan that another tool confirms: the tools failing a control it maps to, on its key. A
+     * finding only its own tool fails is left out (the reader falls back to its own tool), so the map stays small.
+     */
     private static final String CONFIRMATIONS = MAPPED.formatted(KEY_OF_FINDING, "true", "false") + """
             , agreeing as (
                 select framework, requirement, rkey, array_agg(distinct tool) as tools from mapped where verdict = 'fail' group by 1, 2, 3
@@ -118,14 +121,19 @@ public class Consensus {
             select m.fingerprint, t.tool
               from mapped m join agreeing a on a.framework = m.framework and a.requirement = m.requirement and a.rkey = m.rkey
               cross join unnest(a.tools) as t(tool)
-             where m.fingerprint is not null
+             where m.fingerprint is not null and exists (select 1 from unnest(a.tools) other where other <> m.tool)
             """;
 
     private final JdbcClient jdbc;
+    private final JdbcClient streaming;
     private final ObjectMapper json;
 
-    Consensus(JdbcClient jdbc, ObjectMapper json) {
+    Consensus(JdbcClient jdbc, javax.sql.DataSource dataSource, ObjectMapper json) {
         this.jdbc = jdbc;
+        // why: an export's confirmations are read through a cursor (inside the export's transaction), not held by the driver
+        org.springframework.jdbc.core.JdbcTemplate cursor = new org.springframework.jdbc.core.JdbcTemplate(dataSource);
+        cursor.setFetchSize(1000);
+        this.streaming = JdbcClient.create(new org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate(cursor));
         this.json = json;
     }
 
@@ -160,7 +168,7 @@ public class Consensus {
      */
     public Map<String, List<String>> confirmations(UUID scanId) {
         Map<String, java.util.SortedSet<String>> byFingerprint = new HashMap<>();
-        jdbc.sql(CONFIRMATIONS).param("scanId", scanId).query(rs -> {
+        streaming.sql(CONFIRMATIONS).param("scanId", scanId).query(rs -> {
             byFingerprint.computeIfAbsent(rs.getString("fingerprint"), k -> new java.util.TreeSet<>()).add(rs.getString("tool"));
         });
         Map<String, List<String>> result = new HashMap<>();

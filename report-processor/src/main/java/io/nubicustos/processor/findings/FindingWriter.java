@@ -49,7 +49,7 @@ public final class FindingWriter implements FindingSink {
     static final String COLUMNS = "scan_id, step_id, tool, check_id, title, severity, status, account, region, service, "
             + "resource_id, description, remediation, compliance, observed_at, resource_key, fingerprint, occurrences";
     private static final String PASS_COLUMNS = "scan_id, step_id, tool, check_id, resource_id, resource_key, region, compliance";
-    /** A pass whose check or resource is longer is left out: no scanner names one so, and an index row must stay small. */
+    /** A pass whose check or resource is longer (in UTF-8 bytes) is left out: no scanner names one so, and an index row must stay small. */
     static final int MAX_PASS_TEXT = 1024;
     private static final String DELETE_PASSES = "delete from finding_passes where step_id = '%s'";
     private static final int CHUNK_CHARS = 256 * 1024;
@@ -142,11 +142,11 @@ public final class FindingWriter implements FindingSink {
      */
     @Override
     public void passed(String checkId, String resourceId, String region, Map<String, List<String>> compliance) {
-        if (checkId == null || checkId.isBlank() || checkId.length() > MAX_PASS_TEXT || !severityFilter.isEmpty()) {
+        if (checkId == null || checkId.isBlank() || tooLong(checkId) || !severityFilter.isEmpty()) {
             return;
         }
         String check = storable.text(checkId);
-        String resource = resourceId == null || resourceId.length() <= MAX_PASS_TEXT ? storable.text(resourceId) : null;
+        String resource = resourceId == null || !tooLong(resourceId) ? storable.text(resourceId) : null;
         if (resource == null && resourceId != null) {
             return;
         }
@@ -173,6 +173,11 @@ public final class FindingWriter implements FindingSink {
         } catch (IOException e) {
             throw new FindingSink.StoreFailed(new UncheckedIOException("cannot set aside a passing result", e));
         }
+    }
+
+    /** Longer than {@link #MAX_PASS_TEXT} UTF-8 bytes (an index row's limit is in bytes: CJK text is 3 per character). */
+    private static boolean tooLong(String value) {
+        return value.length() > MAX_PASS_TEXT || value.length() * 3 > MAX_PASS_TEXT && value.getBytes(StandardCharsets.UTF_8).length > MAX_PASS_TEXT;
     }
 
     /** The passing results kept (after {@link #finish()}). */
