@@ -110,6 +110,8 @@ class CampaignController {
         if (!queries.exists(id)) {
             throw notFound(id);
         }
+        // why: before the children's rows: a claim moving their steps to running holds it (ClaimLock)
+        jdbc.sql(io.nubicustos.model.scan.ClaimLock.SQL).query().listOfRows();
         List<UUID> children = jdbc.sql(LOCK_UNSETTLED_CHILDREN).param("id", id).query(UUID.class).list();
         // why: the campaign before its children, so that its last child's cancellation does not settle it as degraded
         OffsetDateTime now = OffsetDateTime.now(clock);

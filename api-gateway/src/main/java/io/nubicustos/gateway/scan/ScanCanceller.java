@@ -4,6 +4,7 @@ import io.nubicustos.model.campaign.CampaignSettling;
 
 import io.nubicustos.gateway.outbox.EventAnnouncer;
 import io.nubicustos.gateway.web.ApiException;
+import io.nubicustos.model.scan.ClaimLock;
 import io.nubicustos.model.scan.ScanStatus;
 import io.nubicustos.model.scan.ScanTransitions;
 import io.nubicustos.model.scan.StepTransitions;
@@ -43,6 +44,8 @@ public class ScanCanceller {
     /** Cancels the scan; answers false if it was already cancelled. A completed or failed scan cannot be cancelled. */
     @Transactional
     public boolean cancel(UUID scanId) {
+        // why: before any row: a claim moving this scan's steps (and the scan) to running holds it (ClaimLock)
+        jdbc.sql(ClaimLock.SQL).query().listOfRows();
         Optional<String> status = jdbc.sql(LOCK).param("id", scanId).query(String.class).optional();
         if (status.isEmpty()) {
             throw ApiException.notFound("scan_not_found", "no scan with id " + scanId);

@@ -101,8 +101,8 @@ public class StepRepository {
      * The advisory lock every claim takes, fleet-wide (ADR 4): one key for the whole queue, chosen to stay clear of
      * other users of advisory locks in the same database (host preparation hashes its own keys).
      */
-    static final long CLAIM_LOCK_KEY = 7343012L;
-    private static final String CLAIM_LOCK = "select pg_advisory_xact_lock(" + CLAIM_LOCK_KEY + ")";
+    static final long CLAIM_LOCK_KEY = io.nubicustos.model.scan.ClaimLock.KEY;
+    private static final String CLAIM_LOCK = io.nubicustos.model.scan.ClaimLock.SQL;
     private static final String ATTEMPTS_BEFORE = """
             select attempt, worker, docker_host, outcome, error from step_attempts
              where step_id = :id and attempt < :attempt order by attempt
