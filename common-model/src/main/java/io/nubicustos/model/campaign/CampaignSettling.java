@@ -18,12 +18,18 @@ public final class CampaignSettling {
 
     public static final String TYPE_PREFIX = "io.nubicustos.campaign.";
 
+    /**
+     * {@code no key update}: it excludes another child settling the campaign, but not the key-share lock the child's own
+     * settling took on the campaign's row (a scan row updated twice in one transaction has its campaign key checked
+     * again). {@code for update} conflicted with that: two children settling at once waited for each other (a deadlock,
+     * the step retried after the sweep).
+     */
     public static final String LOCK = StatusSql.expand("""
             select c.id from campaigns c join scans s on s.campaign_id = c.id
-             where s.id = :scanId and c.status = {campaign:running} for update of c
+             where s.id = :scanId and c.status = {campaign:running} for no key update of c
             """);
     /** Locks a running campaign by its id (the sweep's way in). */
-    public static final String LOCK_CAMPAIGN = StatusSql.expand("select id from campaigns where id = :id and status = {campaign:running} for update");
+    public static final String LOCK_CAMPAIGN = StatusSql.expand("select id from campaigns where id = :id and status = {campaign:running} for no key update");
 
     /** Running campaigns none of whose children is queued or running: the sweep settles them. */
     public static final String UNSETTLED = StatusSql.expand("""
