@@ -119,4 +119,14 @@ public final class JsonReports {
         return "line " + location.getLineNr() + ", column " + location.getColumnNr()
                 + (location.getByteOffset() >= 0 ? " (byte " + location.getByteOffset() + ")" : "");
     }
+
+    /** The first of {@code values} that has text; null when none has. */
+    public static String first(String... values) {
+        for (String value : values) {
+            if (value != null && !value.isBlank()) {
+                return value;
+            }
+        }
+        return null;
+    }
 }

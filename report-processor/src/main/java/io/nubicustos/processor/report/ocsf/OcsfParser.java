@@ -5,6 +5,7 @@ import io.nubicustos.model.finding.FindingStatus;
 import io.nubicustos.model.finding.Severity;
 import io.nubicustos.processor.report.FindingSink;
 import io.nubicustos.processor.report.JsonReports;
+import static io.nubicustos.processor.report.JsonReports.first;
 import io.nubicustos.processor.report.ReportException;
 import io.nubicustos.processor.report.ReportFiles;
 import io.nubicustos.processor.report.ReportParser;
@@ -213,14 +214,5 @@ public final class OcsfParser implements ReportParser {
 
     private static String text(JsonNode node, String field) {
         return JsonReports.text(node, field);
-    }
-
-    private static String first(String... values) {
-        for (String value : values) {
-            if (value != null && !value.isBlank()) {
-                return value;
-            }
-        }
-        return null;
     }
 }
